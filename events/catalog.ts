@@ -1,0 +1,268 @@
+/**
+ * The event catalog: every detail-type Alex publishes or accepts, defined once. Producers,
+ * consumers, the generated JSON Schemas (schemas/events) and the bus rules all read from here.
+ */
+import { z } from 'zod';
+import {
+  Classification,
+  IsoTime,
+  JobId,
+  Snapshot,
+  SpecialistResult,
+  Task,
+  TASKS,
+  Ticker,
+  UserId,
+} from './values.ts';
+
+export const EVENT_BUS_NAME = 'alex-bus';
+/** The detail schema version this code produces and accepts. */
+export const DETAIL_VERSION = 1;
+
+const Version = z.literal(DETAIL_VERSION, {
+  error: `unsupported version; this release understands version ${DETAIL_VERSION} (set detail.version to ${DETAIL_VERSION})`,
+});
+
+export interface EventDefinition<S extends z.ZodType = z.ZodType> {
+  detailType: string;
+  /** Sources Alex itself publishes this detail-type under. Other systems may use their own. */
+  sources: readonly string[];
+  version: number;
+  description: string;
+  detail: S;
+  example: z.input<S>;
+}
+
+function defineEvent<S extends z.ZodType>(definition: EventDefinition<S>): EventDefinition<S> {
+  return definition;
+}
+
+const EXAMPLE_JOB = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
+const EXAMPLE_TIME = '2026-11-21T09:30:00.000Z';
+
+const exampleSnapshot: z.input<typeof Snapshot> = {
+  userId: 'household-42',
+  asOf: EXAMPLE_TIME,
+  currency: 'USD',
+  owner: { name: 'Sam Rivera', birthYear: 1980 },
+  goals: { retirementAge: 65, lifeExpectancy: 95, annualContribution: 20000, annualSpending: 80000, otherIncome: 24000 },
+  accounts: [{ id: 'roth', name: 'Roth IRA', type: 'roth_ira', cash: 1200 }],
+  positions: [{ accountId: 'roth', symbol: 'VTI', quantity: 100, price: 290.5, priceSource: 'portfolio', value: 29050 }],
+  instruments: [
+    {
+      symbol: 'VTI',
+      name: 'Vanguard Total Stock Market ETF',
+      instrumentType: 'etf',
+      assetClass: { equity: 100 },
+      regions: { north_america: 100 },
+      sectors: { information_technology: 31, financials: 13, health_care: 11, consumer_discretionary: 11, other: 34 },
+      source: 'reference',
+      rationale: 'Tracks the CRSP US Total Market Index.',
+      sources: ['issuer benchmark: CRSP US Total Market Index'],
+    },
+  ],
+};
+
+export const AnalysisRequested = defineEvent({
+  detailType: 'AnalysisRequested',
+  sources: ['alex.cli', 'alex.api'],
+  version: DETAIL_VERSION,
+  description:
+    'Someone asks for an analysis of a stored portfolio. The jobId is chosen by the requester so that duplicates are recognised.',
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    userId: UserId,
+    requestedAt: IsoTime,
+    tasks: z.array(Task).min(1).max(TASKS.length).optional().describe('Parts wanted; all when absent.'),
+    deadlineSeconds: z.number().int().min(10).max(3600).optional(),
+  }),
+  example: { version: 1, jobId: EXAMPLE_JOB, userId: 'household-42', requestedAt: EXAMPLE_TIME },
+});
+
+export const InstrumentRef = z.object({ symbol: Ticker, name: z.string().max(200).optional() });
+
+export const ClassificationRequested = defineEvent({
+  detailType: 'ClassificationRequested',
+  sources: ['alex.planner'],
+  version: DETAIL_VERSION,
+  description: 'Instruments that have no classification yet. The tagger classifies them and stores the result.',
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    instruments: z.array(InstrumentRef).min(1).max(100),
+  }),
+  example: { version: 1, jobId: EXAMPLE_JOB, instruments: [{ symbol: 'FSKAX', name: 'Fidelity Total Market Index Fund' }] },
+});
+
+export const InstrumentsClassified = defineEvent({
+  detailType: 'InstrumentsClassified',
+  sources: ['alex.tagger'],
+  version: DETAIL_VERSION,
+  description: 'The tagger stored classifications for the instruments of a ClassificationRequested.',
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    instruments: z.array(
+      z.object({ symbol: Ticker, source: Classification.shape.source }),
+    ),
+  }),
+  example: { version: 1, jobId: EXAMPLE_JOB, instruments: [{ symbol: 'FSKAX', source: 'model' }] },
+});
+
+export const AnalysisPlanned = defineEvent({
+  detailType: 'AnalysisPlanned',
+  sources: ['alex.planner'],
+  version: DETAIL_VERSION,
+  description:
+    'A job is ready: the portfolio is frozen in a snapshot with prices and classifications, and the tasks each specialist should do are listed.',
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    userId: UserId,
+    tasks: z.array(Task).min(1),
+    snapshot: Snapshot,
+    requestedAt: IsoTime,
+    plannedAt: IsoTime,
+    deadline: IsoTime,
+  }),
+  example: {
+    version: 1,
+    jobId: EXAMPLE_JOB,
+    userId: 'household-42',
+    tasks: ['report', 'charts', 'retirement'],
+    snapshot: exampleSnapshot,
+    requestedAt: EXAMPLE_TIME,
+    plannedAt: '2026-11-21T09:30:01.000Z',
+    deadline: '2026-11-21T09:35:01.000Z',
+  },
+});
+
+export const SpecialistCompleted = defineEvent({
+  detailType: 'SpecialistCompleted',
+  sources: ['alex.reporter', 'alex.charter', 'alex.retirement'],
+  version: DETAIL_VERSION,
+  description: "A specialist finished its task for a job; the result travels in the event.",
+  detail: z.intersection(
+    z.object({ version: Version, jobId: JobId, completedAt: IsoTime, durationMs: z.number().min(0) }),
+    SpecialistResult,
+  ),
+  example: {
+    version: 1,
+    jobId: EXAMPLE_JOB,
+    completedAt: '2026-11-21T09:30:02.000Z',
+    durationMs: 12,
+    task: 'charts',
+    result: {
+      charts: [
+        {
+          id: 'asset-class',
+          type: 'donut',
+          title: 'Asset classes',
+          description: 'Market value by asset class, cash included.',
+          unit: 'USD',
+          data: [
+            { label: 'Equity', value: 29050, percent: 96.03 },
+            { label: 'Cash', value: 1200, percent: 3.97 },
+          ],
+        },
+      ],
+    },
+  },
+});
+
+export const SpecialistFailed = defineEvent({
+  detailType: 'SpecialistFailed',
+  sources: ['alex.reporter', 'alex.charter', 'alex.retirement'],
+  version: DETAIL_VERSION,
+  description: 'A specialist could not do its task for a job, and says why. Retrying would not help.',
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    task: Task,
+    failedAt: IsoTime,
+    error: z.object({ code: z.string(), message: z.string().max(2000) }),
+  }),
+  example: {
+    version: 1,
+    jobId: EXAMPLE_JOB,
+    task: 'retirement',
+    failedAt: '2026-11-21T09:30:02.000Z',
+    error: { code: 'NoPricedPositions', message: 'No position has a price, so there is nothing to project.' },
+  },
+});
+
+export const JobStatus = z.enum(['completed', 'partial', 'failed']);
+
+export const AnalysisCompleted = defineEvent({
+  detailType: 'AnalysisCompleted',
+  sources: ['alex.aggregator'],
+  version: DETAIL_VERSION,
+  description:
+    'The consolidated analysis is stored. status is partial when some parts failed or missed the deadline; missing says which.',
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    userId: UserId,
+    status: z.enum(['completed', 'partial']),
+    missing: z.array(z.object({ task: Task, reason: z.string() })),
+    completedAt: IsoTime,
+    totalValue: z.number(),
+    successProbability: z.number().min(0).max(1).nullable(),
+  }),
+  example: {
+    version: 1,
+    jobId: EXAMPLE_JOB,
+    userId: 'household-42',
+    status: 'completed',
+    missing: [],
+    completedAt: '2026-11-21T09:30:03.000Z',
+    totalValue: 30250,
+    successProbability: 0.87,
+  },
+});
+
+export const AnalysisFailed = defineEvent({
+  detailType: 'AnalysisFailed',
+  sources: ['alex.aggregator', 'alex.planner'],
+  version: DETAIL_VERSION,
+  description: 'No analysis could be produced for the job; reason says why.',
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    userId: UserId.optional(),
+    reason: z.string().max(2000),
+    failedTasks: z.array(z.object({ task: Task, reason: z.string() })),
+    failedAt: IsoTime,
+  }),
+  example: {
+    version: 1,
+    jobId: EXAMPLE_JOB,
+    userId: 'household-42',
+    reason: 'Portfolio for user household-42 not found; load it before requesting an analysis.',
+    failedTasks: [],
+    failedAt: '2026-11-21T09:30:01.000Z',
+  },
+});
+
+export const catalog = {
+  AnalysisRequested,
+  ClassificationRequested,
+  InstrumentsClassified,
+  AnalysisPlanned,
+  SpecialistCompleted,
+  SpecialistFailed,
+  AnalysisCompleted,
+  AnalysisFailed,
+} as const;
+
+export type Catalog = typeof catalog;
+export type DetailType = keyof Catalog;
+export type Detail<D extends DetailType> = z.output<Catalog[D]['detail']>;
+export type DetailInput<D extends DetailType> = z.input<Catalog[D]['detail']>;
+
+export const DETAIL_TYPES = Object.keys(catalog) as DetailType[];
+
+export function isDetailType(value: unknown): value is DetailType {
+  return typeof value === 'string' && Object.hasOwn(catalog, value);
+}

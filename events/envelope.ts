@@ -1,0 +1,52 @@
+/**
+ * The EventBridge envelope around every detail, and how a consumer reads one out of an SQS
+ * message body: either an envelope delivered by a rule, or a bare detail sent with SendMessage.
+ */
+import { z } from 'zod';
+import { catalog, type Detail, type DetailType } from './catalog.ts';
+import { InvalidInputError } from './errors.ts';
+
+export const EventEnvelope = z.object({
+  version: z.string().default('0'),
+  id: z.string(),
+  'detail-type': z.string(),
+  source: z.string(),
+  account: z.string(),
+  time: z.iso.datetime({ offset: true }),
+  region: z.string(),
+  resources: z.array(z.string()).default([]),
+  detail: z.unknown(),
+  'replay-name': z.string().optional(),
+});
+export type EventEnvelope = z.infer<typeof EventEnvelope>;
+
+export interface TypedEnvelope<D extends DetailType> extends Omit<EventEnvelope, 'detail' | 'detail-type'> {
+  'detail-type': D;
+  detail: Detail<D>;
+}
+
+/** Parses text as JSON, or says plainly that it is not JSON. */
+export function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Validates the detail of an envelope against the catalog entry of its detail-type. */
+export function parseEnvelope<D extends DetailType>(raw: unknown, accepted: readonly D[]): TypedEnvelope<D> {
+  const envelope = InvalidInputError.parse(EventEnvelope, raw, 'event');
+  const detailType = envelope['detail-type'] as D;
+  if (!accepted.includes(detailType)) {
+    throw new InvalidInputError(
+      `event: detail-type "${envelope['detail-type']}" is not one this consumer handles (expected ${accepted.join(' or ')})`,
+    );
+  }
+  const detail = InvalidInputError.parse(catalog[detailType].detail, envelope.detail, `${detailType} detail`);
+  return { ...envelope, 'detail-type': detailType, detail: detail as Detail<D> };
+}
+
+export function isEnvelope(raw: unknown): raw is { 'detail-type': unknown } {
+  return typeof raw === 'object' && raw !== null && 'detail-type' in raw && 'detail' in raw;
+}

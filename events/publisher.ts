@@ -1,0 +1,44 @@
+/**
+ * The publisher port. Services publish catalog events through it; the EventBridge adapter and
+ * the local bus adapter implement it. Details are validated against the catalog before they
+ * leave, so a bug in a producer fails at the producer, not at every consumer.
+ */
+import { catalog, type DetailInput, type DetailType } from './catalog.ts';
+import { InvalidInputError } from './errors.ts';
+
+export interface OutgoingEvent<D extends DetailType = DetailType> {
+  detailType: D;
+  source: string;
+  detail: DetailInput<D>;
+  resources?: string[];
+  time?: Date;
+}
+
+/** A validated entry, ready for any bus: detail already serialized. */
+export interface BusEntry {
+  detailType: string;
+  source: string;
+  detail: string;
+  resources: string[];
+  time: Date;
+}
+
+export interface EventPublisher {
+  publish(events: readonly OutgoingEvent[]): Promise<void>;
+}
+
+export function toBusEntry(event: OutgoingEvent): BusEntry {
+  const definition = catalog[event.detailType];
+  const detail = InvalidInputError.parse(definition.detail, event.detail, `${event.detailType} detail`);
+  return {
+    detailType: event.detailType,
+    source: event.source,
+    detail: JSON.stringify(detail),
+    resources: event.resources ?? [],
+    time: event.time ?? new Date(),
+  };
+}
+
+export function event<D extends DetailType>(detailType: D, source: string, detail: DetailInput<D>): OutgoingEvent<D> {
+  return { detailType, source, detail };
+}

@@ -1,0 +1,197 @@
+/**
+ * Value schemas carried inside events: the portfolio snapshot the planner freezes, instrument
+ * classifications, and each specialist's result. They are the vocabulary of the event catalog,
+ * so they live beside it and are exported to JSON Schema with it.
+ */
+import { z } from 'zod';
+
+export const ASSET_CLASSES = ['equity', 'fixed_income', 'real_estate', 'commodities', 'cash'] as const;
+export const REGIONS = ['north_america', 'europe', 'asia_pacific', 'emerging_markets', 'other'] as const;
+export const SECTORS = [
+  'information_technology',
+  'health_care',
+  'financials',
+  'consumer_discretionary',
+  'communication_services',
+  'industrials',
+  'consumer_staples',
+  'energy',
+  'utilities',
+  'real_estate',
+  'materials',
+  'government',
+  'corporate',
+  'securitized',
+  'commodity',
+  'cash',
+  'other',
+] as const;
+export const TASKS = ['report', 'charts', 'retirement'] as const;
+export const INSTRUMENT_TYPES = ['etf', 'mutual_fund', 'stock', 'bond', 'commodity', 'cash', 'other'] as const;
+export const ACCOUNT_TYPES = ['401k', 'roth_ira', 'traditional_ira', 'taxable', 'hsa', '529', 'other'] as const;
+
+export type AssetClass = (typeof ASSET_CLASSES)[number];
+export type Region = (typeof REGIONS)[number];
+export type Sector = (typeof SECTORS)[number];
+export type Task = (typeof TASKS)[number];
+
+/** Tolerance for "sums to 100": published weights are rounded to one or two decimals. */
+export const ALLOCATION_TOLERANCE = 0.05;
+
+export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9]{0,9}(?:[.-][A-Z0-9]{1,4})?$/;
+export const Ticker = z
+  .string()
+  .regex(SYMBOL_PATTERN, 'must be an upper-case ticker such as VTI, BRK.B or 7203-T (1–10 letters or digits, starting with a letter)');
+
+export const JobId = z.uuid('must be a UUID, for example 3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10');
+export const UserId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'must be 1–64 letters, digits, or _ . @ - (starting with a letter or digit)');
+export const IsoTime = z.iso.datetime({ offset: true });
+export const Money = z.number().finite();
+export const Task = z.enum(TASKS);
+
+/** Percent weights by key; a complete allocation sums to 100 within ALLOCATION_TOLERANCE. */
+export function allocationOf<K extends readonly [string, ...string[]]>(keys: K) {
+  return z
+    .partialRecord(z.enum(keys), z.number().min(0).max(100))
+    .superRefine((weights, ctx) => {
+      const values = Object.values(weights) as number[];
+      if (values.length === 0) return;
+      const total = values.reduce((a, b) => a + b, 0);
+      if (Math.abs(total - 100) > ALLOCATION_TOLERANCE) {
+        ctx.addIssue({ code: 'custom', message: `weights must sum to 100 (they sum to ${round(total, 2)})` });
+      }
+    });
+}
+export const AssetClassAllocation = allocationOf(ASSET_CLASSES);
+export const RegionAllocation = allocationOf(REGIONS);
+export const SectorAllocation = allocationOf(SECTORS);
+export type Allocation<K extends string = string> = Partial<Record<K, number>>;
+
+export const ClassificationSource = z.enum(['reference', 'model', 'portfolio', 'unclassified']);
+
+export const Classification = z.object({
+  symbol: Ticker,
+  name: z.string().max(200),
+  instrumentType: z.enum(INSTRUMENT_TYPES),
+  assetClass: AssetClassAllocation,
+  regions: RegionAllocation,
+  sectors: SectorAllocation,
+  source: ClassificationSource,
+  rationale: z.string().max(2000),
+  sources: z.array(z.string().max(500)).max(20).default([]),
+});
+export type Classification = z.infer<typeof Classification>;
+
+export const Goals = z.object({
+  retirementAge: z.number().int().min(30).max(90),
+  lifeExpectancy: z.number().int().min(50).max(120).default(95),
+  annualContribution: Money.min(0).default(0),
+  /** Spending wanted in retirement, in today's money, before other income. */
+  annualSpending: Money.min(0),
+  /** Guaranteed income in retirement (Social Security, pension), in today's money. */
+  otherIncome: Money.min(0).default(0),
+  targetAllocation: AssetClassAllocation.optional(),
+});
+export type Goals = z.infer<typeof Goals>;
+
+export const SnapshotAccount = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.enum(ACCOUNT_TYPES),
+  cash: Money.min(0),
+});
+
+export const PriceSource = z.enum(['portfolio', 'reference', 'market', 'missing']);
+
+export const SnapshotPosition = z.object({
+  accountId: z.string(),
+  symbol: Ticker,
+  quantity: z.number().min(0),
+  /** null when no price could be found: reported as missing, never invented. */
+  price: z.number().positive().nullable(),
+  priceSource: PriceSource,
+  value: Money.min(0),
+});
+export type SnapshotPosition = z.infer<typeof SnapshotPosition>;
+
+export const Snapshot = z.object({
+  userId: UserId,
+  asOf: IsoTime,
+  currency: z.literal('USD'),
+  owner: z.object({ name: z.string(), birthYear: z.number().int().min(1900).max(2100) }),
+  goals: Goals,
+  accounts: z.array(SnapshotAccount),
+  positions: z.array(SnapshotPosition),
+  instruments: z.array(Classification),
+});
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const ChartDatum = z.object({
+  label: z.string(),
+  value: z.number().finite(),
+  percent: z.number().finite().optional(),
+});
+export const Chart = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  type: z.enum(['pie', 'donut', 'bar', 'horizontalBar', 'line', 'area']),
+  title: z.string(),
+  description: z.string(),
+  unit: z.enum(['USD', 'percent']).default('USD'),
+  data: z.array(ChartDatum),
+});
+export type Chart = z.infer<typeof Chart>;
+export const ChartsResult = z.object({ charts: z.array(Chart) });
+export type ChartsResult = z.infer<typeof ChartsResult>;
+
+export const Recommendation = z.object({
+  title: z.string(),
+  recommendation: z.string(),
+  reasoning: z.string(),
+  impact: z.string(),
+  priority: z.enum(['high', 'medium', 'low']),
+});
+export type Recommendation = z.infer<typeof Recommendation>;
+
+export const ReportResult = z.object({
+  markdown: z.string(),
+  recommendations: z.array(Recommendation),
+  /** The computed facts the text was written from; every figure in the text comes from here. */
+  facts: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
+  writer: z.object({ model: z.string(), offline: z.boolean(), fallback: z.boolean() }),
+});
+export type ReportResult = z.infer<typeof ReportResult>;
+
+export const PercentileBand = z.object({
+  year: z.number().int(),
+  age: z.number().int(),
+  p10: z.number(),
+  p25: z.number(),
+  p50: z.number(),
+  p75: z.number(),
+  p90: z.number(),
+});
+export const RetirementResult = z.object({
+  method: z.enum(['monte-carlo', 'historical']),
+  paths: z.number().int().positive(),
+  successProbability: z.number().min(0).max(1),
+  bands: z.array(PercentileBand),
+  medianEndingValue: z.number(),
+  p10EndingValue: z.number(),
+  assumptions: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+});
+export type RetirementResult = z.infer<typeof RetirementResult>;
+
+export const SpecialistResult = z.discriminatedUnion('task', [
+  z.object({ task: z.literal('report'), result: ReportResult }),
+  z.object({ task: z.literal('charts'), result: ChartsResult }),
+  z.object({ task: z.literal('retirement'), result: RetirementResult }),
+]);
+export type SpecialistResult = z.infer<typeof SpecialistResult>;
+export type ResultOf<T extends Task> = Extract<SpecialistResult, { task: T }>['result'];
+
+export function round(value: number, decimals = 2): number {
+  const f = 10 ** decimals;
+  return Math.round(value * f) / f;
+}

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects, as in Powertools for AWS Lambda: fast unit tests of pure modules and adapters,
+// and end-to-end tests that run the whole choreography on the embedded local runtime.
+export default defineConfig({
+  test: {
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
