@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 
 export class InvalidInputError extends Error {
-  override readonly name = 'InvalidInputError';
+  override name: string = 'InvalidInputError';
   constructor(
     message: string,
     readonly issues: readonly string[] = [message],

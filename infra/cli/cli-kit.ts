@@ -1,0 +1,55 @@
+/**
+ * What every command shares: argument parsing with --help, and errors that map to exit codes
+ * scripts can rely on. A user's mistake is one clear line on stderr, never a stack trace.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InvalidInputError } from '../../events/errors.ts';
+
+export const EXIT = {
+  ok: 0,
+  /** Something unexpected broke: a bug or the environment. */
+  internal: 1,
+  /** The command line or an input file is wrong; nothing was written. */
+  badInput: 2,
+  /** The analysis finished as partial: some parts are missing. */
+  partial: 3,
+  /** The analysis failed: no consolidated result. */
+  failed: 4,
+} as const;
+
+export class UsageError extends Error {}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, command: Command) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${command.usage}`);
+  }
+}
+
+/** Turns an error into its exit code and one message; unexpected errors keep their stack for ALEX_DEBUG. */
+export function report(error: unknown, io: Io): number {
+  if (error instanceof UsageError || error instanceof InvalidInputError) {
+    io.err(`alex: ${error.message}`);
+    return EXIT.badInput;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.err(`alex: unexpected error: ${message}`);
+  if (io.env.ALEX_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+  else io.err('alex: set ALEX_DEBUG=1 to see where it happened.');
+  return EXIT.internal;
+}

@@ -1,0 +1,119 @@
+/**
+ * `alex analyze <portfolio.json>`: validates the file, loads it into the local database, sends
+ * a job to the jobs queue as any client would, follows the job's events on the bus, and writes
+ * the consolidated analysis with its report.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Detail } from '../../../events/catalog.ts';
+import type { EventEnvelope } from '../../../events/envelope.ts';
+import { InvalidInputError } from '../../../events/errors.ts';
+import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
+import { parsePortfolioFile } from '../../../services/common/portfolio-file.ts';
+import { savePortfolio } from '../../../services/common/portfolio-store.ts';
+import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
+import { EXIT, UsageError, parse, type Command, type Io } from '../cli-kit.ts';
+import { describeProgress } from '../progress.ts';
+import { summarize, writeAnalysisFiles } from '../result-files.ts';
+
+const USAGE = `Usage: alex analyze <portfolio.json> [--out DIR] [--home DIR] [--json] [--timeout SECONDS]
+
+Analyses a portfolio on the embedded local runtime and writes DIR/result.json (the consolidated
+analysis as stored), DIR/report.md and DIR/report.html. DIR defaults to ./alex-output/<jobId>.
+
+  --out DIR        where to write the result files
+  --home DIR       state folder (default ./.alex, or ALEX_HOME)
+  --json           print a JSON summary on stdout; progress still goes to stderr
+  --timeout S      give up waiting after S seconds (default 120)
+
+Exit codes: 0 completed, 2 bad input (nothing written), 3 partial, 4 failed, 1 unexpected error.`;
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'analyse a portfolio file end to end and write result.json, report.md, report.html',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parse(
+      argv,
+      { out: { type: 'string' }, home: { type: 'string' }, json: { type: 'boolean' }, timeout: { type: 'string' } },
+      this,
+    );
+    if (values.help) {
+      io.out(USAGE);
+      return EXIT.ok;
+    }
+    if (positionals.length !== 1) throw new UsageError(`give exactly one portfolio file\n\n${USAGE}`);
+    const timeoutSeconds = values.timeout === undefined ? 120 : Number(values.timeout);
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+
+    // Everything about the input is checked before any state is touched: nothing half-written.
+    const path = resolve(io.cwd, positionals[0]!);
+    if (!existsSync(path)) throw new InvalidInputError(`portfolio file not found: ${path}`);
+    const portfolio = parsePortfolioFile(readFileSync(path, 'utf8'), positionals[0]!);
+
+    const home = resolve(io.cwd, values.home ?? defaultHome(io.cwd));
+    const runtime = await LocalRuntime.start({ home, logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT' });
+    try {
+      await savePortfolio(runtime.db, portfolio);
+      const jobId = randomUUID();
+      const started = Date.now();
+      const progress = (envelope: EventEnvelope) => {
+        const line = describeProgress(envelope);
+        if (line && (envelope.detail as { jobId?: string })?.jobId === jobId) {
+          io.err(`  ${`+${Date.now() - started} ms`.padStart(9)}  ${line}`);
+        }
+      };
+      const unsubscribe = runtime.bus.subscribe(progress);
+      io.err(`alex: analysing ${portfolio.user.name} (${portfolio.positions.length} positions in ${portfolio.accounts.length} accounts), job ${jobId}`);
+      const finished = runtime.waitForEvent(
+        (e) => (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') && (e.detail as { jobId?: string }).jobId === jobId,
+        timeoutSeconds * 1000,
+      );
+      const request: Detail<'AnalysisRequested'> = { version: 1, jobId, userId: portfolio.user.id, requestedAt: new Date().toISOString() };
+      runtime.sendJob(JSON.stringify(request));
+
+      let outcome: EventEnvelope;
+      try {
+        outcome = await finished;
+      } catch {
+        io.err(`alex: job ${jobId} did not finish within ${timeoutSeconds} s; see \`alex jobs show ${jobId}\``);
+        return EXIT.failed;
+      } finally {
+        unsubscribe();
+      }
+      await runtime.idle(10_000).catch(() => undefined);
+
+      const analysis = await getAnalysis(runtime.db, jobId);
+      if (!analysis) {
+        const reason = (outcome.detail as { reason?: string }).reason ?? 'no analysis was stored';
+        io.err(`alex: analysis failed: ${reason}`);
+        if (values.json) io.out(JSON.stringify({ jobId, status: 'failed', reason }, null, 2));
+        return EXIT.failed;
+      }
+      const outDir = resolve(io.cwd, values.out ?? `alex-output/${jobId}`);
+      const files = writeAnalysisFiles(analysis, outDir);
+      const summary = summarize(analysis, files);
+      if (values.json) io.out(JSON.stringify(summary, null, 2));
+      else printSummary(summary, io);
+      return analysis.status === 'completed' ? EXIT.ok : analysis.status === 'partial' ? EXIT.partial : EXIT.failed;
+    } finally {
+      await runtime.close();
+    }
+  },
+};
+
+function printSummary(summary: ReturnType<typeof summarize>, io: Io): void {
+  io.out('');
+  io.out(`Analysis ${summary.status} for ${summary.owner} (job ${summary.jobId})`);
+  io.out(`  Total value           ${summary.totalValue}`);
+  io.out(`  Allocation            ${summary.allocation}`);
+  if (summary.successProbability !== null) io.out(`  Retirement success    ${summary.successProbability}`);
+  for (const missing of summary.missing) io.out(`  Missing               ${missing}`);
+  if (summary.recommendations.length > 0) {
+    io.out('  Top recommendations');
+    for (const line of summary.recommendations.slice(0, 3)) io.out(`    - ${line}`);
+  }
+  io.out('  Files');
+  for (const file of Object.values(summary.files)) io.out(`    ${file}`);
+}

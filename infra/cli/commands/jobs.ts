@@ -1,0 +1,98 @@
+/** `alex jobs list` and `alex jobs show <jobId>`: status, timings, and the job's events in order. */
+import { JobId } from '../../../events/values.ts';
+import { InvalidInputError } from '../../../events/errors.ts';
+import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
+import { getJob, listJobs, type JobRow } from '../../../services/common/job-store.ts';
+import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
+import { EXIT, UsageError, parse, type Command } from '../cli-kit.ts';
+import { resolve } from 'node:path';
+
+const USAGE = `Usage: alex jobs list [--home DIR] [--json] [--limit N]
+       alex jobs show <jobId> [--home DIR] [--json]
+
+list: the most recent jobs with status and timings.
+show: one job's status and timings, and every event about it on the bus, in order.`;
+
+export const jobsCommand: Command = {
+  name: 'jobs',
+  summary: 'list jobs, or show one job with its events in order',
+  usage: USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { home: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } }, this);
+    const [action, jobId] = positionals;
+    if (values.help || !action) {
+      io.out(USAGE);
+      return values.help ? EXIT.ok : EXIT.badInput;
+    }
+    if (action !== 'list' && action !== 'show') throw new UsageError(`unknown jobs action "${action}"\n\n${USAGE}`);
+    if (action === 'show') {
+      if (!jobId) throw new UsageError(`jobs show needs a jobId\n\n${USAGE}`);
+      InvalidInputError.parse(JobId, jobId, 'jobId');
+    }
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
+
+    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd)) });
+    try {
+      if (action === 'list') {
+        const jobs = await listJobs(runtime.db, limit);
+        if (values.json) io.out(JSON.stringify(jobs.map(jobView), null, 2));
+        else if (jobs.length === 0) io.out('No jobs yet. Run `alex analyze examples/portfolio.json`.');
+        else {
+          io.out(`${'JOB'.padEnd(36)}  ${'STATUS'.padEnd(11)}  ${'USER'.padEnd(20)}  ${'REQUESTED'.padEnd(24)}  TOOK`);
+          for (const job of jobs) {
+            const view = jobView(job);
+            io.out(`${view.jobId}  ${view.status.padEnd(11)}  ${view.userId.padEnd(20)}  ${view.requestedAt.padEnd(24)}  ${view.tookMs === null ? '-' : `${view.tookMs} ms`}`);
+          }
+        }
+        return EXIT.ok;
+      }
+      const job = await getJob(runtime.db, jobId!);
+      const events = runtime.archive.read().filter((event) => (event.detail as { jobId?: string })?.jobId === jobId);
+      if (!job && events.length === 0) {
+        io.err(`alex: no job ${jobId} in ${runtime.options.home}`);
+        return EXIT.badInput;
+      }
+      const analysis = await getAnalysis(runtime.db, jobId!);
+      const timeline = events.map((event) => ({
+        time: event.time,
+        detailType: event['detail-type'],
+        source: event.source,
+        task: (event.detail as { task?: string }).task,
+        id: event.id,
+      }));
+      if (values.json) {
+        io.out(JSON.stringify({ job: job && jobView(job), analysisStored: analysis !== null, events: timeline }, null, 2));
+        return EXIT.ok;
+      }
+      if (job) {
+        const view = jobView(job);
+        io.out(`Job ${view.jobId}`);
+        io.out(`  status     ${view.status}${job.error ? ` (${job.error})` : ''}`);
+        io.out(`  user       ${view.userId}`);
+        io.out(`  tasks      ${job.tasks.join(', ')}`);
+        io.out(`  requested  ${view.requestedAt}`);
+        io.out(`  planned    ${job.planned_at ?? '-'}`);
+        io.out(`  finished   ${job.finished_at ?? '-'}${view.tookMs === null ? '' : ` (${view.tookMs} ms)`}`);
+        io.out(`  analysis   ${analysis ? 'stored' : 'not stored'}`);
+      }
+      io.out(`Events (${timeline.length})`);
+      for (const event of timeline) io.out(`  ${event.time}  ${event.detailType.padEnd(24)} ${event.source}${event.task ? `  [${event.task}]` : ''}`);
+      return EXIT.ok;
+    } finally {
+      await runtime.close();
+    }
+  },
+};
+
+function jobView(job: JobRow) {
+  return {
+    jobId: job.id,
+    status: job.status,
+    userId: job.user_id,
+    requestedAt: job.requested_at,
+    finishedAt: job.finished_at,
+    tookMs: job.finished_at ? Date.parse(job.finished_at) - Date.parse(job.requested_at) : null,
+    error: job.error,
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * `alex`: the command line of the local runtime. Each command lives in commands/ and says its
+ * own usage; this file only dispatches.
+ */
+import { analyzeCommand } from './commands/analyze.ts';
+import { eventsCommand } from './commands/events.ts';
+import { jobsCommand } from './commands/jobs.ts';
+import { EXIT, report, type Command, type Io } from './cli-kit.ts';
+
+export const COMMANDS: Command[] = [analyzeCommand, jobsCommand, eventsCommand];
+
+const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
+
+Usage: alex <command> [options]      (alex <command> --help for details)
+
+Commands:
+${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
+
+State (database, queues, event archive) lives in ./.alex, or --home DIR, or ALEX_HOME.
+Exit codes: 0 ok, 1 unexpected error, 2 bad input or usage, 3 analysis partial, 4 analysis failed.`;
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name ? EXIT.ok : EXIT.badInput;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.err(`alex: unknown command "${name}"\n\n${USAGE}`);
+    return EXIT.badInput;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+export function defaultIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+    cwd: process.cwd(),
+    env: process.env,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * report.md: the reporter's text, framed with what the other specialists computed, so the
+ * markdown stands on its own (tables instead of charts).
+ */
+import type { ConsolidatedAnalysis } from '../../../services/aggregator/consolidate.ts';
+
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+
+export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
+  const lines: string[] = [];
+  lines.push(`# Portfolio analysis for ${escapeMarkdown(analysis.portfolio.owner.name)}`, '');
+  lines.push(`Job \`${analysis.jobId}\` · status **${analysis.status}** · as of ${analysis.portfolio.asOf.slice(0, 10)}`, '');
+  if (analysis.missing.length > 0) {
+    lines.push('> **Partial analysis.** Missing parts:');
+    for (const missing of analysis.missing) lines.push(`> - ${missing.task}: ${escapeMarkdown(missing.reason)}`);
+    lines.push('');
+  }
+  if (analysis.report) lines.push(analysis.report.markdown.trim(), '');
+  else lines.push('_The written report is missing from this analysis._', '');
+
+  if (analysis.charts.length > 0) {
+    lines.push('## Charts (data)', '');
+    for (const chart of analysis.charts) {
+      lines.push(`### ${escapeMarkdown(chart.title)}`, '', `| ${chart.unit === 'USD' ? 'Item | Value | Share' : 'Item | Value'} |`, chart.unit === 'USD' ? '|---|---:|---:|' : '|---|---:|');
+      for (const datum of chart.data) {
+        const value = chart.unit === 'USD' ? usd.format(datum.value) : `${datum.value}%`;
+        lines.push(chart.unit === 'USD' ? `| ${escapeMarkdown(datum.label)} | ${value} | ${(datum.percent ?? 0).toFixed(1)}% |` : `| ${escapeMarkdown(datum.label)} | ${value} |`);
+      }
+      lines.push('');
+    }
+  }
+  if (analysis.retirement) {
+    const r = analysis.retirement;
+    lines.push('## Retirement projection (data)', '');
+    lines.push(`Method: ${r.method}, ${r.paths.toLocaleString('en-US')} paths. Probability the money lasts: **${(r.successProbability * 100).toFixed(0)}%**.`, '');
+    lines.push('| Age | 10th pct | 25th | Median | 75th | 90th pct |', '|---:|---:|---:|---:|---:|---:|');
+    for (const band of r.bands.filter((_, i) => i % 5 === 0 || i === r.bands.length - 1)) {
+      lines.push(`| ${band.age} | ${usd.format(band.p10)} | ${usd.format(band.p25)} | ${usd.format(band.p50)} | ${usd.format(band.p75)} | ${usd.format(band.p90)} |`);
+    }
+    lines.push('');
+  }
+  lines.push('## Timeline', '');
+  for (const entry of analysis.timeline) lines.push(`- ${entry.time} ${entry.detailType}${entry.task ? ` (${entry.task})` : ''}${entry.note ? ` — ${entry.note}` : ''}`);
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Names come from users: keep them from turning into markup. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>|#]/g, (c) => `\\${c}`);
+}

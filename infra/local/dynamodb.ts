@@ -1,0 +1,64 @@
+/**
+ * DynamoDB for the local runtime: dynalite served on a loopback port inside this process, so the
+ * real AWS SDK client and the real adapter code (Powertools idempotency, the completion
+ * tracker) run against it over HTTP. On disk under the state folder, in memory without one.
+ */
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { TABLES } from '../topology.ts';
+
+export interface LocalDynamo {
+  client: DynamoDBClient;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalDynamo(path?: string): Promise<LocalDynamo> {
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
+  await ensureTables(client);
+  return {
+    client,
+    endpoint,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** The tables the services use, with the key schemas the CDK core stack declares too. */
+export const TABLE_DEFINITIONS = [
+  { name: TABLES.completion, partitionKey: 'pk', sortKey: 'sk' },
+  { name: TABLES.idempotency, partitionKey: 'id', sortKey: undefined },
+] as const;
+
+async function ensureTables(client: DynamoDBClient): Promise<void> {
+  for (const table of TABLE_DEFINITIONS) {
+    const keys = [{ name: table.partitionKey, type: 'HASH' as const }, ...(table.sortKey ? [{ name: table.sortKey, type: 'RANGE' as const }] : [])];
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: table.name,
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: keys.map((key) => ({ AttributeName: key.name, KeyType: key.type })),
+          AttributeDefinitions: keys.map((key) => ({ AttributeName: key.name, AttributeType: 'S' })),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+}

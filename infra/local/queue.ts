@@ -1,0 +1,154 @@
+/**
+ * A local SQS standard queue: a received message is invisible while its handler runs and, if
+ * not deleted, comes back one visibility timeout after the handler let go of it (on AWS the
+ * function timeout is always shorter than the visibility timeout, so a message never comes
+ * back while still being processed; locally timeouts are scaled down, so the timer starts on
+ * release to keep that invariant); each receive counts; a message received maxReceiveCount times and
+ * still not deleted moves to the dead-letter queue on its next receive, as SQS's redrive policy
+ * does. A DLQ entry keeps the last error seen for it, so `alex dlq list` can say why.
+ */
+import { randomUUID } from 'node:crypto';
+
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+  sentAt: number;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  /** String message attributes (reason, sourceQueue… on dead letters). */
+  attributes: Record<string, string>;
+  lastError?: string;
+}
+
+export interface QueueOptions {
+  visibilityTimeoutMs: number;
+  maxReceiveCount: number;
+  deadLetterQueue?: LocalQueue;
+  /** When set, receives pick messages in random order (SQS standard queues promise no order). */
+  random?: () => number;
+}
+
+export interface ReceivedMessage {
+  message: QueueMessage;
+  receiptHandle: string;
+}
+
+export class LocalQueue {
+  private ready: QueueMessage[] = [];
+  private readonly inFlight = new Map<string, { message: QueueMessage; timer?: NodeJS.Timeout }>();
+  private readonly listeners = new Set<() => void>();
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    readonly options: QueueOptions,
+  ) {}
+
+  send(body: string, attributes: Record<string, string> = {}): string {
+    const message: QueueMessage = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0, attributes };
+    this.enqueue(message);
+    return message.messageId;
+  }
+
+  /** Re-adds a message as it was (restoring persisted state, redriving a DLQ). */
+  enqueue(message: QueueMessage): void {
+    this.ready.push(message);
+    this.notify();
+  }
+
+  receive(max: number): ReceivedMessage[] {
+    const received: ReceivedMessage[] = [];
+    while (received.length < max && this.ready.length > 0) {
+      const index = this.options.random ? Math.floor(this.options.random() * this.ready.length) : 0;
+      const message = this.ready.splice(index, 1)[0]!;
+      const { deadLetterQueue, maxReceiveCount } = this.options;
+      if (deadLetterQueue && message.receiveCount >= maxReceiveCount) {
+        deadLetterQueue.enqueue({
+          ...message,
+          attributes: {
+            ...message.attributes,
+            sourceQueue: this.name,
+            reason: message.attributes.reason ?? `received ${message.receiveCount} times without success: ${message.lastError ?? 'no error recorded'}`,
+          },
+        });
+        continue;
+      }
+      message.receiveCount += 1;
+      message.firstReceivedAt ??= Date.now();
+      const receiptHandle = randomUUID();
+      this.inFlight.set(receiptHandle, { message });
+      received.push({ message, receiptHandle });
+    }
+    return received;
+  }
+
+  delete(receiptHandle: string): boolean {
+    const entry = this.inFlight.get(receiptHandle);
+    if (!entry) return false;
+    clearTimeout(entry.timer);
+    this.inFlight.delete(receiptHandle);
+    this.notify();
+    return true;
+  }
+
+  /**
+   * The handler failed this message: note why, and let it come back after the visibility
+   * timeout, as SQS does with a batch item failure.
+   */
+  release(receiptHandle: string, error: string): void {
+    const entry = this.inFlight.get(receiptHandle);
+    if (!entry || entry.timer) return;
+    entry.message.lastError = error.slice(0, 2000);
+    entry.timer = setTimeout(() => this.returnToQueue(receiptHandle), this.options.visibilityTimeoutMs);
+    entry.timer.unref();
+  }
+
+  /** Removes and returns every message (for redrive and persistence). */
+  takeAll(): QueueMessage[] {
+    const all = this.peekAll();
+    for (const { timer } of this.inFlight.values()) clearTimeout(timer);
+    this.inFlight.clear();
+    this.ready = [];
+    this.notify();
+    return all;
+  }
+
+  peekAll(): QueueMessage[] {
+    return [...this.ready, ...[...this.inFlight.values()].map((entry) => entry.message)];
+  }
+
+  get visibleCount(): number {
+    return this.ready.length;
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  get isEmpty(): boolean {
+    return this.ready.length === 0 && this.inFlight.size === 0;
+  }
+
+  /** Called whenever messages become visible or a message leaves. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const { timer } of this.inFlight.values()) clearTimeout(timer);
+  }
+
+  private returnToQueue(receiptHandle: string): void {
+    const entry = this.inFlight.get(receiptHandle);
+    if (!entry || this.closed) return;
+    this.inFlight.delete(receiptHandle);
+    this.ready.push(entry.message);
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * The embedded local runtime: the same service handlers as on AWS, wired from the same
+ * topology to a local bus (EventBridge pattern language, archive), local queues (visibility
+ * timeout, receive counts, DLQs, partial batch failures), dynalite for DynamoDB and PGlite for
+ * PostgreSQL. State lives in a home folder (default `.alex/`), so jobs, the archive and DLQs
+ * survive between commands.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { EventEnvelope } from '../../events/envelope.ts';
+import type { OutgoingEvent } from '../../events/publisher.ts';
+
+import { createAggregatorHandler, type AggregatorHooks } from '../../services/aggregator/handler.ts';
+import { createCharterHandler } from '../../services/charter/handler.ts';
+import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
+import type { ServiceContext } from '../../services/common/context.ts';
+import type { DeadLetterPort } from '../../services/common/dead-letter.ts';
+import { OfflineModel } from '../../services/common/model/offline.ts';
+import type { ModelPort } from '../../services/common/model/port.ts';
+import { createPlannerHandler } from '../../services/planner/handler.ts';
+import { createReporterHandler } from '../../services/reporter/handler.ts';
+import { createRetirementHandler } from '../../services/retirement/handler.ts';
+import { createTaggerHandler } from '../../services/tagger/handler.ts';
+import { migrate } from '../storage/migrate.ts';
+import { openPglite } from '../storage/pglite.ts';
+import type { SqlDatabase } from '../storage/port.ts';
+import { BUS_NAME, SERVICE_NAMES, SERVICES, TABLES, allRules, queueSettings, type ServiceName } from '../topology.ts';
+import { EventArchive } from './archive.ts';
+import { LocalBus, LocalBusPublisher } from './bus.ts';
+import { startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
+import { Poller } from './poller.ts';
+import { LocalQueue, type QueueMessage } from './queue.ts';
+
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'us-east-1';
+
+export type QueueKey = 'jobs' | ServiceName;
+
+export interface LocalRuntimeOptions {
+  /** State folder; everything stays in memory when absent (tests). */
+  home?: string;
+  /**
+   * Milliseconds of local time per second of configured queue time. Visibility timeouts are
+   * sized for Lambda (the jobs queue's is 910 s); locally a retry should come back in about a
+   * second, so the default is 1 ms per configured second.
+   */
+  msPerQueueSecond?: number;
+  model?: ModelPort;
+  /** Powertools log level for the services; silent by default so the CLI output stays readable. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  now?: () => Date;
+  hooks?: AggregatorHooks;
+  faults?: FaultOptions;
+}
+
+/** Faults the local runtime can inject, to show that duplicates and disorder change nothing. */
+export interface FaultOptions {
+  /** Chance (0..1) that a rule delivers an event to its queue twice. */
+  duplicateRate?: number;
+  /** Receive messages in random order. */
+  shuffle?: boolean;
+  /** The random source, seeded in tests. */
+  random?: () => number;
+}
+
+export interface QueuePair {
+  queue: LocalQueue;
+  dlq: LocalQueue;
+}
+
+const HANDLER_FACTORIES: Record<ServiceName, (ctx: ServiceContext, hooks: AggregatorHooks) => SqsBatchHandler> = {
+  planner: createPlannerHandler,
+  tagger: createTaggerHandler,
+  reporter: createReporterHandler,
+  charter: createCharterHandler,
+  retirement: createRetirementHandler,
+  aggregator: createAggregatorHandler,
+};
+
+export class LocalRuntime {
+  readonly queues = new Map<QueueKey, QueuePair>();
+  private readonly pollers: Poller[] = [];
+  private readonly failureReasons = new Map<string, string>();
+  readonly publisher: LocalBusPublisher;
+
+  private constructor(
+    readonly options: LocalRuntimeOptions,
+    readonly bus: LocalBus,
+    readonly archive: EventArchive,
+    readonly db: SqlDatabase,
+    readonly dynamo: LocalDynamo,
+    readonly model: ModelPort,
+  ) {
+    this.publisher = new LocalBusPublisher(bus);
+  }
+
+  static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    const home = options.home;
+    if (home) mkdirSync(home, { recursive: true });
+    const db = await openPglite(home ? join(home, 'postgres') : undefined);
+    let dynamo: LocalDynamo | undefined;
+    try {
+      await migrate(db);
+      dynamo = await startLocalDynamo(home ? join(home, 'dynamodb') : undefined);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    const archive = new EventArchive(home ? join(home, 'archive.jsonl') : undefined);
+    const bus = new LocalBus({ name: BUS_NAME, account: LOCAL_ACCOUNT, region: LOCAL_REGION, archive });
+    const runtime = new LocalRuntime(options, bus, archive, db, dynamo, options.model ?? new OfflineModel());
+    runtime.wire();
+    runtime.restoreQueues();
+    for (const poller of runtime.pollers) poller.start();
+    return runtime;
+  }
+
+  private wire(): void {
+    const msPerSecond = this.options.msPerQueueSecond ?? 1;
+    const faults = this.options.faults ?? {};
+    const random = faults.random ?? Math.random;
+    for (const key of ['jobs', ...SERVICE_NAMES] as QueueKey[]) {
+      const settings = queueSettings(key);
+      const dlq = new LocalQueue(`${settings.name}-dlq`, { visibilityTimeoutMs: 1000, maxReceiveCount: Number.POSITIVE_INFINITY });
+      const queue = new LocalQueue(settings.name, {
+        visibilityTimeoutMs: settings.visibilityTimeoutSeconds * msPerSecond,
+        maxReceiveCount: settings.maxReceiveCount,
+        deadLetterQueue: dlq,
+        random: faults.shuffle ? random : undefined,
+      });
+      this.queues.set(key, { queue, dlq });
+    }
+    for (const rule of allRules()) {
+      const { queue } = this.queues.get(rule.target)!;
+      this.bus.addRule(rule.name, rule.pattern, (json) => {
+        queue.send(json);
+        if (faults.duplicateRate && random() < faults.duplicateRate) queue.send(json);
+      });
+    }
+    const deadLetters: DeadLetterPort = {
+      send: async (letter) => {
+        const pair = [...this.queues.values()].find(({ queue }) => queue.name === letter.sourceQueue);
+        if (!pair) throw new Error(`no local queue named ${letter.sourceQueue}`);
+        pair.dlq.enqueue({
+          messageId: crypto.randomUUID(),
+          body: letter.body,
+          sentAt: Date.now(),
+          receiveCount: letter.receiveCount,
+          attributes: { reason: letter.reason, sourceQueue: letter.sourceQueue },
+        });
+      },
+    };
+    for (const name of SERVICE_NAMES) {
+      const spec = SERVICES[name];
+      const ctx: ServiceContext = {
+        publisher: this.publisher,
+        deadLetters,
+        logger: new Logger({ serviceName: `alex-${name}`, logLevel: this.options.logLevel ?? 'SILENT' }),
+        dynamo: this.dynamo.client,
+        tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
+        db: async () => this.db,
+        model: this.model,
+        now: this.options.now ?? (() => new Date()),
+        onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
+      };
+      const handler = HANDLER_FACTORIES[name](ctx, this.options.hooks ?? {});
+      for (const key of spec.consumes) {
+        const { queue } = this.queues.get(key)!;
+        const settings = queueSettings(key);
+        this.pollers.push(
+          new Poller(queue, handler, {
+            functionName: `alex-${name}`,
+            batchSize: settings.batchSize,
+            concurrency: spec.maxConcurrency,
+            timeoutMs: spec.timeoutSeconds * 1000,
+            memoryMb: spec.memoryMb,
+            region: LOCAL_REGION,
+            account: LOCAL_ACCOUNT,
+            takeFailureReason: (messageId) => {
+              const reason = this.failureReasons.get(messageId);
+              this.failureReasons.delete(messageId);
+              return reason;
+            },
+          }),
+        );
+      }
+    }
+  }
+
+  /** Sends a job message to the jobs queue, as `aws sqs send-message` would. */
+  sendJob(body: string): string {
+    return this.queues.get('jobs')!.queue.send(body);
+  }
+
+  /** Publishes catalog events, validated, as a service would. */
+  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+    await this.publisher.publish(events);
+  }
+
+  /** Puts raw entries as another system would with PutEvents: only the envelope is checked here. */
+  putRaw(entry: { detailType: string; source: string; detail: unknown; resources?: string[] }): EventEnvelope {
+    const [envelope] = this.bus.put([
+      { detailType: entry.detailType, source: entry.source, detail: JSON.stringify(entry.detail), resources: entry.resources ?? [], time: new Date() },
+    ]);
+    return envelope!;
+  }
+
+  /** Resolves with the first event on the bus that satisfies `predicate`. */
+  waitForEvent(predicate: (envelope: EventEnvelope) => boolean, timeoutMs: number): Promise<EventEnvelope> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        reject(new Error(`no matching event within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const unsubscribe = this.bus.subscribe((envelope) => {
+        if (!predicate(envelope)) return;
+        clearTimeout(timer);
+        unsubscribe();
+        resolve(envelope);
+      });
+    });
+  }
+
+  /** Resolves when no queue holds a message and no function is running (DLQs aside). */
+  async idle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const busy = [...this.queues.values()].some(({ queue }) => !queue.isEmpty) || this.pollers.some((p) => p.busy);
+      if (!busy) return;
+      if (Date.now() > deadline) throw new Error(`the local runtime did not settle within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  deadLetters(): Array<{ queue: string; message: QueueMessage }> {
+    return [...this.queues.values()].flatMap(({ dlq }) => dlq.peekAll().map((message) => ({ queue: dlq.name, message })));
+  }
+
+  async close(): Promise<void> {
+    for (const poller of this.pollers) poller.stop();
+    this.persistQueues();
+    for (const { queue, dlq } of this.queues.values()) {
+      queue.close();
+      dlq.close();
+    }
+    this.archive.flush();
+    await this.dynamo.close();
+    await this.db.close();
+  }
+
+  private get queueStateFile(): string | undefined {
+    return this.options.home ? join(this.options.home, 'queues.json') : undefined;
+  }
+
+  /** Messages still queued (and dead letters) are kept for the next command, as SQS would. */
+  private persistQueues(): void {
+    const file = this.queueStateFile;
+    if (!file) return;
+    const state: Record<string, QueueMessage[]> = {};
+    for (const { queue, dlq } of this.queues.values()) {
+      state[queue.name] = queue.peekAll();
+      state[dlq.name] = dlq.peekAll();
+    }
+    writeFileSync(file, JSON.stringify(state));
+  }
+
+  private restoreQueues(): void {
+    const file = this.queueStateFile;
+    if (!file || !existsSync(file)) return;
+    const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, QueueMessage[]>;
+    for (const { queue, dlq } of this.queues.values()) {
+      for (const message of state[queue.name] ?? []) queue.enqueue(message);
+      for (const message of state[dlq.name] ?? []) dlq.enqueue(message);
+    }
+  }
+}
+
+export function defaultHome(cwd = process.cwd()): string {
+  return process.env.ALEX_HOME ?? join(cwd, '.alex');
+}
+

@@ -1,0 +1,138 @@
+/**
+ * The consolidated analysis, assembled from the plan and the specialists' outcomes. Pure: the
+ * same inputs give the same document, whichever delivery finished the job.
+ */
+import { z } from 'zod';
+import type { Detail } from '../../events/catalog.ts';
+import {
+  Chart,
+  Classification,
+  ReportResult,
+  RetirementResult,
+  Task,
+  round,
+  type Snapshot,
+} from '../../events/values.ts';
+import { cashTotal, investedTotal, totalValue } from '../common/holdings.ts';
+
+export const TimelineEntry = z.object({
+  detailType: z.string(),
+  time: z.string(),
+  task: Task.optional(),
+  note: z.string().optional(),
+});
+
+export const ConsolidatedAnalysis = z.object({
+  jobId: z.string(),
+  userId: z.string(),
+  status: z.enum(['completed', 'partial', 'failed']),
+  requestedAt: z.string(),
+  plannedAt: z.string(),
+  completedAt: z.string(),
+  missing: z.array(z.object({ task: Task, reason: z.string() })),
+  portfolio: z.object({
+    asOf: z.string(),
+    currency: z.string(),
+    owner: z.object({ name: z.string(), birthYear: z.number() }),
+    totalValue: z.number(),
+    investedValue: z.number(),
+    cashValue: z.number(),
+    accounts: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), cash: z.number(), value: z.number() })),
+    positions: z.array(
+      z.object({
+        accountId: z.string(),
+        symbol: z.string(),
+        name: z.string(),
+        quantity: z.number(),
+        price: z.number().nullable(),
+        priceSource: z.string(),
+        value: z.number(),
+        percent: z.number(),
+      }),
+    ),
+  }),
+  classification: z.array(Classification),
+  report: ReportResult.nullable(),
+  charts: z.array(Chart),
+  retirement: RetirementResult.nullable(),
+  timeline: z.array(TimelineEntry),
+});
+export type ConsolidatedAnalysis = z.infer<typeof ConsolidatedAnalysis>;
+
+export type Outcome =
+  | { kind: 'completed'; detail: Detail<'SpecialistCompleted'> }
+  | { kind: 'failed'; detail: Detail<'SpecialistFailed'> };
+
+export function finalStatusOf(tasks: readonly Task[], outcomes: ReadonlyMap<Task, Outcome>): ConsolidatedAnalysis['status'] {
+  const completed = tasks.filter((task) => outcomes.get(task)?.kind === 'completed').length;
+  if (completed === tasks.length) return 'completed';
+  return completed === 0 ? 'failed' : 'partial';
+}
+
+export function consolidate(
+  planned: Detail<'AnalysisPlanned'>,
+  outcomes: ReadonlyMap<Task, Outcome>,
+  completedAt: Date,
+): ConsolidatedAnalysis {
+  const snapshot = planned.snapshot;
+  const resultOf = <T extends Task>(task: T) => {
+    const outcome = outcomes.get(task);
+    return outcome?.kind === 'completed' && outcome.detail.task === task ? outcome.detail.result : null;
+  };
+  const missing = planned.tasks.flatMap((task) => {
+    const outcome = outcomes.get(task);
+    if (outcome?.kind === 'completed') return [];
+    const reason = outcome?.kind === 'failed' ? `${outcome.detail.error.code}: ${outcome.detail.error.message}` : 'no result arrived';
+    return [{ task, reason }];
+  });
+
+  const timeline: ConsolidatedAnalysis['timeline'] = [
+    { detailType: 'AnalysisRequested', time: planned.requestedAt },
+    { detailType: 'AnalysisPlanned', time: planned.plannedAt, note: `tasks: ${planned.tasks.join(', ')}` },
+    ...[...outcomes.values()].map((outcome) =>
+      outcome.kind === 'completed'
+        ? { detailType: 'SpecialistCompleted', time: outcome.detail.completedAt, task: outcome.detail.task, note: `${outcome.detail.durationMs} ms` }
+        : { detailType: 'SpecialistFailed', time: outcome.detail.failedAt, task: outcome.detail.task, note: outcome.detail.error.code },
+    ),
+  ].sort((a, b) => a.time.localeCompare(b.time));
+  const status = finalStatusOf(planned.tasks, outcomes);
+  timeline.push({ detailType: status === 'failed' ? 'AnalysisFailed' : 'AnalysisCompleted', time: completedAt.toISOString() });
+
+  return {
+    jobId: planned.jobId,
+    userId: planned.userId,
+    status,
+    requestedAt: planned.requestedAt,
+    plannedAt: planned.plannedAt,
+    completedAt: completedAt.toISOString(),
+    missing,
+    portfolio: portfolioSection(snapshot),
+    classification: snapshot.instruments,
+    report: resultOf('report') as ConsolidatedAnalysis['report'],
+    charts: (resultOf('charts') as { charts: ConsolidatedAnalysis['charts'] } | null)?.charts ?? [],
+    retirement: resultOf('retirement') as ConsolidatedAnalysis['retirement'],
+    timeline,
+  };
+}
+
+function portfolioSection(snapshot: Snapshot): ConsolidatedAnalysis['portfolio'] {
+  const total = totalValue(snapshot);
+  const names = new Map(snapshot.instruments.map((i) => [i.symbol, i.name]));
+  return {
+    asOf: snapshot.asOf,
+    currency: snapshot.currency,
+    owner: snapshot.owner,
+    totalValue: round(total, 2),
+    investedValue: round(investedTotal(snapshot), 2),
+    cashValue: round(cashTotal(snapshot), 2),
+    accounts: snapshot.accounts.map((account) => ({
+      ...account,
+      value: round(account.cash + snapshot.positions.filter((p) => p.accountId === account.id).reduce((s, p) => s + p.value, 0), 2),
+    })),
+    positions: snapshot.positions.map((position) => ({
+      ...position,
+      name: names.get(position.symbol) ?? position.symbol,
+      percent: total > 0 ? round((position.value / total) * 100, 2) : 0,
+    })),
+  };
+}

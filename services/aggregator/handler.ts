@@ -1,0 +1,134 @@
+/**
+ * The aggregator's handler: AnalysisPlanned, SpecialistCompleted and SpecialistFailed in any
+ * order and any number of times; exactly one consolidated analysis per job out.
+ */
+import { catalog, type Detail } from '../../events/catalog.ts';
+import { parseEnvelope, parseJson } from '../../events/envelope.ts';
+import type { Task } from '../../events/values.ts';
+import { SERVICES } from '../../infra/topology.ts';
+import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
+import type { ServiceContext } from '../common/context.ts';
+import { idempotent } from '../common/idempotency.ts';
+import { storeAnalysis } from './analysis-store.ts';
+import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
+import { consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
+
+const SOURCE = SERVICES.aggregator.source;
+
+type Progress =
+  | { jobId: string; kind: 'AnalysisPlanned'; task: 'plan'; detail: Detail<'AnalysisPlanned'> }
+  | { jobId: string; kind: 'SpecialistCompleted'; task: Task; detail: Detail<'SpecialistCompleted'> }
+  | { jobId: string; kind: 'SpecialistFailed'; task: Task; detail: Detail<'SpecialistFailed'> };
+
+export interface AggregatorHooks {
+  /** Called once per consolidated row actually inserted: the measure of "exactly once". */
+  onConsolidatedWrite?: (jobId: string) => void;
+}
+
+export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHooks = {}): SqsBatchHandler {
+  const tracker = new CompletionTracker(ctx.dynamo, ctx.tables.completion, ctx.now);
+
+  async function record(progress: Progress): Promise<void> {
+    if (progress.kind === 'AnalysisPlanned') {
+      const { detail } = progress;
+      await tracker.recordPlan({
+        jobId: detail.jobId,
+        userId: detail.userId,
+        tasks: detail.tasks,
+        planned: JSON.stringify(detail),
+        deadline: detail.deadline,
+      });
+    } else {
+      const { detail } = progress;
+      await tracker.recordOutcome({
+        jobId: detail.jobId,
+        task: detail.task,
+        outcome: progress.kind === 'SpecialistCompleted' ? 'completed' : 'failed',
+        detail: JSON.stringify(detail),
+        at: progress.kind === 'SpecialistCompleted' ? progress.detail.completedAt : progress.detail.failedAt,
+      });
+    }
+  }
+
+  async function finish(state: JobState & { plan: NonNullable<JobState['plan']> }, claimant: string): Promise<string> {
+    const planned = catalog.AnalysisPlanned.detail.parse(JSON.parse(state.plan.planned));
+    const outcomes = new Map<Task, Outcome>();
+    for (const [task, outcome] of state.outcomes) {
+      outcomes.set(
+        task,
+        outcome.outcome === 'completed'
+          ? { kind: 'completed', detail: catalog.SpecialistCompleted.detail.parse(JSON.parse(outcome.detail)) }
+          : { kind: 'failed', detail: catalog.SpecialistFailed.detail.parse(JSON.parse(outcome.detail)) },
+      );
+    }
+    const status = finalStatusOf(planned.tasks, outcomes);
+    if (!(await tracker.claim(planned.jobId, claimant, status))) return 'finished-by-another-delivery';
+
+    const analysis = consolidate(planned, outcomes, ctx.now());
+    const db = await ctx.db();
+    if (await storeAnalysis(db, analysis)) hooks.onConsolidatedWrite?.(planned.jobId);
+
+    if (analysis.status === 'failed') {
+      await ctx.publisher.publish([
+        {
+          detailType: 'AnalysisFailed',
+          source: SOURCE,
+          detail: {
+            version: 1,
+            jobId: planned.jobId,
+            userId: planned.userId,
+            reason: 'Every specialist failed; see failedTasks.',
+            failedTasks: analysis.missing,
+            failedAt: analysis.completedAt,
+          },
+        },
+      ]);
+    } else {
+      await ctx.publisher.publish([
+        {
+          detailType: 'AnalysisCompleted',
+          source: SOURCE,
+          detail: {
+            version: 1,
+            jobId: planned.jobId,
+            userId: planned.userId,
+            status: analysis.status,
+            missing: analysis.missing,
+            completedAt: analysis.completedAt,
+            totalValue: analysis.portfolio.totalValue,
+            successProbability: analysis.retirement?.successProbability ?? null,
+          },
+        },
+      ]);
+    }
+    await tracker.markPublished(planned.jobId);
+    return analysis.status;
+  }
+
+  const track = idempotent(
+    async (progress: Progress) => {
+      await record(progress);
+      const state = await tracker.load(progress.jobId);
+      if (!isComplete(state)) return { outcome: state.plan ? 'waiting-for-specialists' : 'waiting-for-plan' };
+      if (state.plan.published) return { outcome: 'already-finished' };
+      return { outcome: await finish(state, `${progress.kind}#${progress.task}`) };
+    },
+    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-aggregator', keyPath: '[jobId, kind, task]' },
+  );
+
+  return createBatchHandler(ctx, async (record, context) => {
+      track.registerLambdaContext(context);
+      const envelope = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed']);
+      const progress = toProgress(envelope['detail-type'], envelope.detail);
+      await track(progress);
+  });
+}
+
+function toProgress(kind: Progress['kind'], detail: unknown): Progress {
+  if (kind === 'AnalysisPlanned') {
+    const planned = detail as Detail<'AnalysisPlanned'>;
+    return { jobId: planned.jobId, kind, task: 'plan', detail: planned };
+  }
+  const outcome = detail as Detail<'SpecialistCompleted'>;
+  return { jobId: outcome.jobId, kind, task: outcome.task, detail } as Progress;
+}

@@ -1,0 +1,47 @@
+/**
+ * The shape every service's Lambda handler shares: an SQS batch in, partial batch failures out
+ * (Powertools batch). Each record is parsed and processed on its own:
+ * - bad input (InvalidInputError) goes straight to the DLQ with its reason and is not retried;
+ * - any other error fails only that record, so SQS redelivers it after the visibility timeout
+ *   and moves it to the DLQ after maxReceiveCount receives.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { InvalidInputError } from '../../events/errors.ts';
+import { deadLetterOf, type DeadLetterPort } from './dead-letter.ts';
+
+export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+export interface BatchHandlerDeps {
+  logger: Logger;
+  deadLetters: DeadLetterPort;
+  /** Told why a record failed; the local runtime keeps it for the DLQ entry. */
+  onRecordFailure?: (messageId: string, reason: string) => void;
+}
+
+/** `processRecord` handles one record; it throws InvalidInputError for input that can never succeed. */
+export function createBatchHandler(
+  { logger, deadLetters, onRecordFailure }: BatchHandlerDeps,
+  processRecord: (record: SQSRecord, context: Context) => Promise<void>,
+): SqsBatchHandler {
+  return async (event, context) => {
+    // One processor per invocation: its state is per batch, and the local runtime may run
+    // several batches of one function at the same time.
+    const processor = new BatchProcessor(EventType.SQS);
+    const handleRecord = async (record: SQSRecord) => {
+      try {
+        await processRecord(record, context);
+      } catch (error) {
+        if (!(error instanceof InvalidInputError)) {
+          logger.error('Record failed; SQS will redeliver it', { messageId: record.messageId, error: error as Error });
+          onRecordFailure?.(record.messageId, (error as Error).message ?? String(error));
+          throw error;
+        }
+        logger.warn('Rejected bad input; sent to the DLQ', { messageId: record.messageId, reason: error.message });
+        await deadLetters.send(deadLetterOf(record, error.message));
+      }
+    };
+    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * What a service's handler needs from the outside world, as ports. The Lambda entry point
+ * builds it from AWS clients (services/common/aws-context.ts); the local runtime builds it from
+ * the local bus, dynalite and PGlite. The handler code is the same in both.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventPublisher } from '../../events/publisher.ts';
+import type { SqlDatabase } from '../../infra/storage/port.ts';
+import type { DeadLetterPort } from './dead-letter.ts';
+import type { ModelPort } from './model/port.ts';
+
+export interface ServiceContext {
+  publisher: EventPublisher;
+  deadLetters: DeadLetterPort;
+  logger: Logger;
+  dynamo: DynamoDBClient;
+  tables: { idempotency: string; completion: string };
+  /** Opened on first use: only the planner, tagger and aggregator touch PostgreSQL. */
+  db: () => Promise<SqlDatabase>;
+  model: ModelPort;
+  now: () => Date;
+  /** Told why a record failed (the local runtime records it on the message for its DLQ entry). */
+  onRecordFailure?: (messageId: string, reason: string) => void;
+}

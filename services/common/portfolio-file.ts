@@ -1,0 +1,94 @@
+/**
+ * The portfolio file a user hands to `alex analyze`: owner, goals, accounts with cash, and
+ * positions. Checked field by field so a mistake is reported with its path and what to do.
+ */
+import { z } from 'zod';
+import { InvalidInputError, formatPath } from '../../events/errors.ts';
+import { ACCOUNT_TYPES, AssetClassAllocation, Classification, Goals, Ticker, UserId } from '../../events/values.ts';
+
+const AccountId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1–40 letters, digits, _ or - (for example "roth" or "401k")');
+
+export const PortfolioFile = z
+  .object({
+    user: z.object({
+      id: UserId,
+      name: z.string().min(1).max(120),
+      birthYear: z.number().int().min(1900).max(new Date().getUTCFullYear()),
+    }),
+    goals: Goals.extend({ targetAllocation: AssetClassAllocation.optional() }),
+    accounts: z
+      .array(
+        z.object({
+          id: AccountId,
+          name: z.string().min(1).max(120),
+          type: z.enum(ACCOUNT_TYPES, { error: `must be one of ${ACCOUNT_TYPES.join(', ')}` }),
+          cash: z.number().finite().min(0, 'must not be negative').default(0),
+        }),
+      )
+      .min(1, 'list at least one account')
+      .max(50),
+    positions: z
+      .array(
+        z.object({
+          account: AccountId,
+          symbol: Ticker,
+          name: z.string().max(200).optional(),
+          quantity: z.number().finite().positive('must be greater than 0 (remove the position if it was sold)'),
+          /** Price per unit in USD; when absent the planner looks for a market price. */
+          price: z.number().finite().positive('must be greater than 0').optional(),
+        }),
+      )
+      .max(2000),
+    /** Classifications the user supplies for instruments the reference data lacks. */
+    instruments: z.array(Classification.omit({ source: true })).max(500).default([]),
+  })
+  .superRefine((file, ctx) => {
+    const accountIds = new Set<string>();
+    file.accounts.forEach((account, index) => {
+      if (accountIds.has(account.id)) {
+        ctx.addIssue({ code: 'custom', path: ['accounts', index, 'id'], message: `duplicate account id "${account.id}"; each account needs its own id` });
+      }
+      accountIds.add(account.id);
+    });
+    const seen = new Set<string>();
+    file.positions.forEach((position, index) => {
+      if (!accountIds.has(position.account)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['positions', index, 'account'],
+          message: `unknown account "${position.account}"; accounts in this file are ${[...accountIds].join(', ')}`,
+        });
+      }
+      const key = `${position.account}/${position.symbol}`;
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['positions', index, 'symbol'],
+          message: `${position.symbol} appears twice in account "${position.account}"; merge the two positions into one`,
+        });
+      }
+      seen.add(key);
+    });
+    if (file.goals.lifeExpectancy <= file.goals.retirementAge) {
+      ctx.addIssue({ code: 'custom', path: ['goals', 'lifeExpectancy'], message: 'must be greater than goals.retirementAge' });
+    }
+  });
+
+export type PortfolioFile = z.output<typeof PortfolioFile>;
+
+/** Parses the text of a portfolio file; every problem is an InvalidInputError naming the field. */
+export function parsePortfolioFile(text: string, fileName = 'portfolio'): PortfolioFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${fileName} is not valid JSON: ${(error as Error).message}`);
+  }
+  const result = PortfolioFile.safeParse(raw);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => `${formatPath(issue.path).replace(/^\./, '') || '(file)'}: ${issue.message}`);
+  const head = `${fileName}: ${issues[0]}`;
+  throw new InvalidInputError(issues.length === 1 ? head : `${head} (and ${issues.length - 1} more)`, issues);
+}

@@ -1,0 +1,84 @@
+/**
+ * The handler the reporter, charter and retirement services share: take AnalysisPlanned from
+ * the service's queue, do the one task on the snapshot, announce SpecialistCompleted (or
+ * SpecialistFailed when the task cannot be done from this snapshot). Idempotent on jobId, so
+ * a duplicate or replayed AnalysisPlanned neither recomputes nor calls a model again.
+ */
+import { parseEnvelope, parseJson } from '../../events/envelope.ts';
+import { InvalidInputError } from '../../events/errors.ts';
+import type { ResultOf, Snapshot, Task } from '../../events/values.ts';
+import { SERVICES, type ServiceName } from '../../infra/topology.ts';
+import { createBatchHandler, type SqsBatchHandler } from './batch-handler.ts';
+import type { ServiceContext } from './context.ts';
+import { idempotent } from './idempotency.ts';
+
+/** A task that cannot be done from this snapshot; retrying would give the same answer. */
+export class TaskNotPossibleError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SpecialistOptions<T extends Task> {
+  service: ServiceName;
+  task: T;
+  run: (snapshot: Snapshot, job: { jobId: string }) => Promise<ResultOf<T>>;
+}
+
+export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, options: SpecialistOptions<T>): SqsBatchHandler {
+  const source = SERVICES[options.service].source;
+
+  const perform = idempotent(
+    async (planned: { jobId: string; snapshot: Snapshot }) => {
+      const started = performance.now();
+      try {
+        const result = await options.run(planned.snapshot, { jobId: planned.jobId });
+        await ctx.publisher.publish([
+          {
+            detailType: 'SpecialistCompleted',
+            source,
+            detail: {
+              version: 1,
+              jobId: planned.jobId,
+              task: options.task,
+              result,
+              completedAt: ctx.now().toISOString(),
+              durationMs: Math.round(performance.now() - started),
+            } as never,
+          },
+        ]);
+        return { outcome: 'completed' };
+      } catch (error) {
+        if (!(error instanceof TaskNotPossibleError || error instanceof InvalidInputError)) throw error;
+        const code = error instanceof TaskNotPossibleError ? error.code : 'InvalidInput';
+        await ctx.publisher.publish([
+          {
+            detailType: 'SpecialistFailed',
+            source,
+            detail: {
+              version: 1,
+              jobId: planned.jobId,
+              task: options.task,
+              failedAt: ctx.now().toISOString(),
+              error: { code, message: error.message },
+            },
+          },
+        ]);
+        return { outcome: 'failed' };
+      }
+    },
+    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: `alex-${options.service}`, keyPath: 'jobId' },
+  );
+
+  return createBatchHandler(ctx, async (record, context) => {
+      perform.registerLambdaContext(context);
+      const { detail } = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned']);
+      if (!detail.tasks.includes(options.task)) {
+        throw new InvalidInputError(`AnalysisPlanned for job ${detail.jobId} does not ask for the ${options.task} task`);
+      }
+      await perform({ jobId: detail.jobId, snapshot: detail.snapshot });
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * The planner's decisions, pure: which job was asked for, which instruments still need a
+ * classification, and the frozen snapshot the specialists will work from.
+ */
+import { catalog, type Detail } from '../../events/catalog.ts';
+import { isEnvelope, parseEnvelope, parseJson } from '../../events/envelope.ts';
+import { InvalidInputError } from '../../events/errors.ts';
+import { TASKS, round, type Classification, type Snapshot, type Task } from '../../events/values.ts';
+import type { StoredPortfolio } from '../common/portfolio-store.ts';
+
+export const DEFAULT_DEADLINE_SECONDS = 300;
+
+export type AnalysisRequest = Detail<'AnalysisRequested'>;
+
+/**
+ * A jobs-queue message is either the EventBridge envelope a rule delivered, or the bare
+ * AnalysisRequested detail a client sent with SendMessage.
+ */
+export function parseJobMessage(body: string): AnalysisRequest {
+  const raw = parseJson(body, 'job message');
+  if (isEnvelope(raw)) return parseEnvelope(raw, ['AnalysisRequested']).detail;
+  return InvalidInputError.parse(catalog.AnalysisRequested.detail, raw, 'job message');
+}
+
+export function tasksOf(request: AnalysisRequest): Task[] {
+  const wanted = new Set(request.tasks ?? TASKS);
+  return TASKS.filter((task) => wanted.has(task));
+}
+
+export function deadlineOf(request: AnalysisRequest, plannedAt: Date): string {
+  const seconds = request.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
+  return new Date(plannedAt.getTime() + seconds * 1000).toISOString();
+}
+
+/** Symbols held in the portfolio that have no stored classification, with a name if known. */
+export function unclassifiedInstruments(
+  portfolio: StoredPortfolio,
+  classifications: readonly Classification[],
+): Array<{ symbol: string; name?: string }> {
+  const known = new Set(classifications.map((c) => c.symbol));
+  const missing = new Map<string, string | undefined>();
+  for (const position of portfolio.positions) {
+    if (!known.has(position.symbol) && !missing.has(position.symbol)) {
+      missing.set(position.symbol, position.name ?? undefined);
+    }
+  }
+  return [...missing].map(([symbol, name]) => (name ? { symbol, name } : { symbol }));
+}
+
+export function heldSymbols(portfolio: StoredPortfolio): string[] {
+  return [...new Set(portfolio.positions.map((p) => p.symbol))].sort();
+}
+
+/** The marker stored for an instrument nobody could classify: shown as such, never guessed. */
+export function unclassifiedMarker(symbol: string, name: string | null | undefined, why: string): Classification {
+  return {
+    symbol,
+    name: name ?? symbol,
+    instrumentType: 'other',
+    assetClass: {},
+    regions: {},
+    sectors: {},
+    source: 'unclassified',
+    rationale: why,
+    sources: [],
+  };
+}
+
+/** Freezes the portfolio with prices and classifications for the specialists. */
+export function buildSnapshot(portfolio: StoredPortfolio, classifications: readonly Classification[], asOf: Date): Snapshot {
+  const bySymbol = new Map(classifications.map((c) => [c.symbol, c]));
+  const instruments = heldSymbols(portfolio).map((symbol) => {
+    const known = bySymbol.get(symbol);
+    if (known) return known;
+    const name = portfolio.positions.find((p) => p.symbol === symbol)?.name;
+    return unclassifiedMarker(symbol, name, 'No classification was stored for this instrument when the job was planned.');
+  });
+  return {
+    userId: portfolio.user.id,
+    asOf: asOf.toISOString(),
+    currency: 'USD',
+    owner: { name: portfolio.user.name, birthYear: portfolio.user.birthYear },
+    goals: portfolio.goals,
+    accounts: portfolio.accounts.map((a) => ({ id: a.id, name: a.name, type: a.type as Snapshot['accounts'][number]['type'], cash: a.cash })),
+    positions: portfolio.positions.map((p) => ({
+      accountId: p.accountId,
+      symbol: p.symbol,
+      quantity: p.quantity,
+      price: p.price,
+      // A missing price is reported as missing and contributes no value; it is never invented.
+      priceSource: p.price === null ? ('missing' as const) : ('portfolio' as const),
+      value: p.price === null ? 0 : round(p.quantity * p.price, 2),
+    })),
+    instruments,
+  };
+}

@@ -1,0 +1,48 @@
+/** Shared setup for end-to-end tests: a local runtime in memory with the example portfolio loaded. */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Detail } from '../../events/catalog.ts';
+import type { EventEnvelope } from '../../events/envelope.ts';
+import { parsePortfolioFile, type PortfolioFile } from '../../services/common/portfolio-file.ts';
+import { savePortfolio } from '../../services/common/portfolio-store.ts';
+import { LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime.ts';
+
+export const EXAMPLE_PATH = fileURLToPath(new URL('../../examples/portfolio.json', import.meta.url));
+
+export function examplePortfolio(): PortfolioFile {
+  return parsePortfolioFile(readFileSync(EXAMPLE_PATH, 'utf8'));
+}
+
+export async function startWithExample(options: LocalRuntimeOptions = {}) {
+  const runtime = await LocalRuntime.start({ msPerQueueSecond: 0.2, ...options });
+  const portfolio = examplePortfolio();
+  await savePortfolio(runtime.db, portfolio);
+  return { runtime, portfolio };
+}
+
+export function jobRequest(userId: string, jobId = randomUUID()): Detail<'AnalysisRequested'> {
+  return { version: 1, jobId, userId, requestedAt: new Date().toISOString() };
+}
+
+export function isJobEnd(jobId: string) {
+  return (e: EventEnvelope) =>
+    (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') && (e.detail as { jobId?: string }).jobId === jobId;
+}
+
+/** Every event about one job that went over the bus, in order. */
+export function eventsOf(runtime: LocalRuntime, jobId: string): EventEnvelope[] {
+  return runtime.archive.read().filter((e) => (e.detail as { jobId?: string }).jobId === jobId);
+}
+
+/** A small seeded generator (mulberry32) so shuffles are reproducible. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
