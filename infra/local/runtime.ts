@@ -276,7 +276,8 @@ export class LocalRuntime {
   }
 }
 
-export function defaultHome(cwd = process.cwd()): string {
-  return process.env.ALEX_HOME ?? join(cwd, '.alex');
+/** The state folder: ALEX_HOME when set (and not empty), else `.alex` in the working directory. */
+export function defaultHome(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return env.ALEX_HOME?.trim() ? env.ALEX_HOME : join(cwd, '.alex');
 }
 

@@ -52,7 +52,7 @@ export const analyzeCommand: Command = {
     if (!existsSync(path)) throw new InvalidInputError(`portfolio file not found: ${path}`);
     const portfolio = parsePortfolioFile(readFileSync(path, 'utf8'), positionals[0]!);
 
-    const home = resolve(io.cwd, values.home ?? defaultHome(io.cwd));
+    const home = resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env));
     const runtime = await LocalRuntime.start({ home, logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT' });
     try {
       await savePortfolio(runtime.db, portfolio);

@@ -79,7 +79,7 @@ export const eventsCommand: Command = {
       return { detailType, source, detail, resources };
     });
 
-    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd)) });
+    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env)) });
     try {
       const dlqBefore = runtime.deadLetters().length;
       const followed: string[] = [];

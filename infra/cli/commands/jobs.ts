@@ -32,7 +32,7 @@ export const jobsCommand: Command = {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
 
-    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd)) });
+    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env)) });
     try {
       if (action === 'list') {
         const jobs = await listJobs(runtime.db, limit);

@@ -1,0 +1,85 @@
+/**
+ * Applies schemas/migrations/*.sql in name order, once each. The same files build Aurora (through
+ * the Data API) and the local PGlite, so a migration is plain SQL split into single statements:
+ * no functions, DO blocks or triggers.
+ *
+ * Each file runs in one transaction together with its schema_migrations row, so a failing file
+ * leaves nothing behind and is tried again next time. The row is written first: a second migrator
+ * running at the same moment waits on it and then finds the file applied.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { splitStatements } from './named-params.ts';
+import type { SqlDatabase } from './port.ts';
+
+export interface Migration {
+  /** File name, e.g. `0001_init.sql`; migrations apply in name order. */
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../schemas/migrations/', import.meta.url));
+
+const MIGRATION_NAME = /^\d{4}_[a-z0-9_]+\.sql$/;
+
+export async function loadMigrations(directory: string = MIGRATIONS_DIR): Promise<Migration[]> {
+  const names = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
+  for (const name of names) {
+    if (!MIGRATION_NAME.test(name)) {
+      throw new Error(`migration file ${name} must be named like 0002_add_prices.sql (four digits, underscore, lower-case words)`);
+    }
+  }
+  return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(directory, name), 'utf8') })));
+}
+
+/** Applies the migrations not yet applied; returns their names. Safe to run again. */
+export async function migrate(db: SqlDatabase, migrations?: readonly Migration[]): Promise<string[]> {
+  const pending = [...(migrations ?? (await loadMigrations()))].sort((a, b) => a.name.localeCompare(b.name));
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       name text PRIMARY KEY,
+       checksum text NOT NULL,
+       applied_at timestamptz NOT NULL DEFAULT now()
+     )`,
+  );
+  const applied = new Map(
+    (await db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).map((row) => [row.name, row.checksum]),
+  );
+  const done: string[] = [];
+  for (const migration of pending) {
+    const checksum = sha256(migration.sql);
+    const previous = applied.get(migration.name);
+    if (previous !== undefined) {
+      if (previous !== checksum) {
+        throw new Error(`migration ${migration.name} changed after it was applied: add a new migration instead of editing it`);
+      }
+      continue;
+    }
+    const statements = splitStatements(migration.sql);
+    const ran = await db.transaction(async (tx) => {
+      const claimed = await tx.query(
+        'INSERT INTO schema_migrations (name, checksum) VALUES (:name, :checksum) ON CONFLICT (name) DO NOTHING RETURNING name',
+        { name: migration.name, checksum },
+      );
+      if (claimed.length === 0) return false; // another migrator applied it meanwhile
+      for (const [index, statement] of statements.entries()) {
+        try {
+          await tx.query(statement);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new Error(`migration ${migration.name}, statement ${index + 1} failed: ${reason}`, { cause: error });
+        }
+      }
+      return true;
+    });
+    if (ran) done.push(migration.name);
+  }
+  return done;
+}
+
+/** Line endings are normalised so a Windows checkout does not look like an edited migration. */
+function sha256(text: string): string {
+  return createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
+}

@@ -1,0 +1,116 @@
+/**
+ * The storage port on PGlite (PostgreSQL compiled to WebAssembly): the local runtime's Aurora.
+ *
+ * Parameters are typed the way the Data API types them, so SQL that Aurora would reject fails
+ * here too: strings are varchar (a uuid column needs `:id::uuid`), integers bigint, other numbers
+ * double precision, JsonParam jsonb, TimestampParam timestamptz, null untyped.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { bindNamedParams, compileNamedParams } from './named-params.ts';
+import { isJsonParam, isTimestampParam, type Row, type SqlDatabase, type SqlExecutor, type SqlParam, type SqlParams } from './port.ts';
+
+const UNTYPED = 0;
+
+/** Opens PGlite: on disk under `dataDir` (created if missing), in memory without one. */
+export async function openPglite(dataDir?: string): Promise<SqlDatabase> {
+  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: ROW_CONTRACT_PARSERS });
+  // Aurora's default; makes now()::date and timestamp-without-zone casts agree with production.
+  await pg.exec("SET TIME ZONE 'UTC'");
+  return new PgliteDatabase(pg);
+}
+
+class PgliteDatabase implements SqlDatabase {
+  /** Set while this database runs a transaction's work, to catch use of `db` instead of `tx`. */
+  private readonly insideTransaction = new AsyncLocalStorage<true>();
+
+  constructor(private readonly pg: PGlite) {}
+
+  query<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    this.refuseInsideTransaction('query');
+    return runQuery<T>(this.pg, sql, params);
+  }
+
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    this.refuseInsideTransaction('transaction');
+    return this.pg.transaction((tx) =>
+      this.insideTransaction.run(true, () => work({ query: (sql, params) => runQuery(tx, sql, params) })),
+    );
+  }
+
+  /**
+   * PGlite has one connection: a statement outside the open transaction waits for it to end, so
+   * calling `db` from inside `db.transaction(work)` would hang for ever. On Aurora it would run
+   * outside the transaction instead — wrong either way, so say so.
+   */
+  private refuseInsideTransaction(method: string): void {
+    if (this.insideTransaction.getStore()) {
+      throw new Error(`db.${method}() called inside db.transaction(): use the tx executor passed to the work function`);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.pg.close();
+  }
+}
+
+async function runQuery<T extends Row>(target: PGlite | Transaction, sql: string, params?: SqlParams): Promise<T[]> {
+  const compiled = compileNamedParams(sql);
+  const values = bindNamedParams(compiled.names, params);
+  const result = await target.query<T>(compiled.text, values.map(toText), {
+    paramTypes: values.map(typeOf),
+    // Values are already text in PostgreSQL's input syntax; PGlite's own serializers would
+    // re-encode them (a jsonb serializer would quote a JSON string a second time).
+    serializers: PASS_THROUGH_SERIALIZERS,
+  });
+  return result.rows;
+}
+
+function typeOf(value: SqlParam): number {
+  if (value === null) return UNTYPED;
+  if (typeof value === 'string') return types.VARCHAR;
+  if (typeof value === 'boolean') return types.BOOL;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? types.INT8 : types.FLOAT8;
+  if (isJsonParam(value)) return types.JSONB;
+  return types.TIMESTAMPTZ;
+}
+
+function toText(value: SqlParam): string | null {
+  if (value === null || typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  if (isJsonParam(value)) return JSON.stringify(value.value);
+  if (isTimestampParam(value)) return value.value.toISOString();
+  throw new Error(`unsupported SQL parameter ${String(value)}`);
+}
+
+const identity = (text: string) => text;
+const PASS_THROUGH_SERIALIZERS = Object.fromEntries(
+  [types.BOOL, types.INT8, types.FLOAT8, types.VARCHAR, types.JSONB, types.TIMESTAMPTZ].map((oid) => [oid, identity]),
+);
+
+/** Parsers producing the port's row contract (PGlite's defaults give numeric as text and Dates). */
+const ROW_CONTRACT_PARSERS = {
+  [types.NUMERIC]: (text: string) => Number(text),
+  [types.INT8]: (text: string) => Number(text),
+  [types.TIMESTAMPTZ]: (text: string) => postgresTimestampToIso(text),
+  // Without a zone, a timestamp is read as UTC, as Aurora's UTC session would.
+  [types.TIMESTAMP]: (text: string) => postgresTimestampToIso(text),
+  [types.DATE]: identity,
+};
+
+const PG_TIMESTAMP = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?(?:([+-]\d{2})(?::(\d{2}))?(?::\d{2})?)?$/;
+
+/**
+ * `2026-11-21 09:30:00.123456+00` -> `2026-11-21T09:30:00.123Z`. Values outside what ISO 8601 in
+ * JavaScript can say (`infinity`, BC dates, years past 9999) are returned as PostgreSQL wrote them.
+ */
+export function postgresTimestampToIso(text: string): string {
+  const match = PG_TIMESTAMP.exec(text);
+  if (!match) return text;
+  const [, date, time, fraction = '', offsetHours, offsetMinutes = '00'] = match;
+  const millis = fraction.padEnd(3, '0').slice(0, 3);
+  const offset = offsetHours ? `${offsetHours}:${offsetMinutes}` : 'Z';
+  const parsed = new Date(`${date}T${time}.${millis}${offset}`);
+  return Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
+}

@@ -1,0 +1,23 @@
+/**
+ * The reporter's domain: computed facts, rule-based recommendations, a narrative written from
+ * the facts alone, and the markdown report. No AWS here; the model arrives through its port.
+ */
+import { InvalidInputError } from '../../events/errors.ts';
+import { ReportResult, Snapshot } from '../../events/values.ts';
+import type { ModelPort } from '../common/model/port.ts';
+import { computeFacts, factRecord } from './facts.ts';
+import { recommend } from './recommendations.ts';
+import { renderMarkdown, writeNarrative } from './writer.ts';
+
+export async function writeReport(snapshot: Snapshot, model: ModelPort, context: { jobId?: string }): Promise<ReportResult> {
+  const parsed = InvalidInputError.parse(Snapshot, snapshot, 'snapshot');
+  const facts = computeFacts(parsed);
+  const recommendations = recommend(facts);
+  const { narrative, writer } = await writeNarrative(facts, recommendations, model, context);
+  return ReportResult.parse({
+    markdown: renderMarkdown(facts, recommendations, narrative),
+    recommendations,
+    facts: factRecord(facts),
+    writer,
+  });
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { computeFacts, factRecord } from '../../../../services/reporter/facts.ts';
+import { findUnsupportedNumbers } from '../../../../services/reporter/number-check.ts';
+import { portfolio, threeHoldings } from './snapshots.ts';
+
+// Total $100,000; equities 70%; bonds 15 points under target; HHI 0.451; age 46; retires 2045.
+const facts = computeFacts(threeHoldings());
+
+describe('findUnsupportedNumbers', () => {
+  it('finds invented money and percents', () => {
+    const text = 'Your portfolio of $100,000 could reach $999,999, and equities are 37% of it.';
+    expect(findUnsupportedNumbers(text, facts)).toEqual(['$999,999', '37%']);
+  });
+
+  it('accepts real figures in their formatting variants', () => {
+    const text = [
+      'Worth $100,000 (about $100K, or $0.1M, or 100,000 dollars), with $4,000 a year sustainable.',
+      'Equities are 70.0% (70%), bonds 15.0 percentage points below target, and cash +5.0 pp over.',
+      'The HHI is 0.451, like 2.2 equal positions; drag is $267 a year at 6.3%.',
+      'You are 46, retire at 65 in 2045, and the need implies $1,000,000, or $1 million.',
+    ].join('\n');
+    expect(findUnsupportedNumbers(text, facts)).toEqual([]);
+  });
+
+  it('checks money and percents against facts of their own kind', () => {
+    // 46 is an age and 2045 a year, not amounts of money or shares of the portfolio
+    expect(findUnsupportedNumbers('You would need $46 and 2045%.', facts)).toEqual(['$46', '2045%']);
+    // $267 is the cash drag; a percent of 267 is not a fact
+    expect(findUnsupportedNumbers('a 267% gain', facts)).toEqual(['267%']);
+  });
+
+  it('respects the precision the text states', () => {
+    // the total is exactly $100,000, so $100,400 is wrong while $0.1M is a fair rounding
+    expect(findUnsupportedNumbers('$100,400 or $0.1M', facts)).toEqual(['$100,400']);
+    // 70.0% is supported, 70.4% is not
+    expect(findUnsupportedNumbers('70.0% and 70.4%', facts)).toEqual(['70.4%']);
+  });
+
+  it('ignores single-digit counts, list markers, account types and the snapshot date', () => {
+    const text = [
+      '1. Three funds in 2 accounts, one of them a 401(k) and the other a 403(b).',
+      '2) Prepared on November 21, 2026 (2026-11-21), in 2026.',
+      'Section 12 compares the S&P 500 with 2nd-quarter results.',
+    ].join('\n');
+    expect(findUnsupportedNumbers(text, facts)).toEqual([]);
+  });
+
+  it('flags years and plain numbers that are not facts', () => {
+    expect(findUnsupportedNumbers('By 2031 you will hold 37 funds.', facts)).toEqual(['2031', '37']);
+  });
+
+  it('does not read digits inside names as figures, but a short name cannot hide one', () => {
+    const named = computeFacts(
+      portfolio({
+        accounts: [
+          { id: 'a', name: 'Brokerage 2019', type: 'taxable', cash: 0 },
+          { id: 'b', name: '5', type: '401k', cash: 0 },
+        ],
+        holdings: [{ symbol: 'VFIFX', value: 1000, accountId: 'a', name: 'Target Retirement 2050 Fund' }],
+      }),
+    );
+    expect(findUnsupportedNumbers('Your Target Retirement 2050 Fund sits in Brokerage 2019.', named)).toEqual([]);
+    expect(findUnsupportedNumbers('It earned $5,555.', named)).toEqual(['$5,555']);
+  });
+
+  it('works from a stored facts record, without units', () => {
+    const record = factRecord(facts);
+    expect(findUnsupportedNumbers('$100,000 in 2026, 70.0% equities, $999,999 and 37%', record)).toEqual(['$999,999', '37%']);
+  });
+});
