@@ -2,7 +2,7 @@
  * The event catalog: every detail-type Alex publishes or accepts, defined once. Producers,
  * consumers, the generated JSON Schemas (schemas/events) and the bus rules all read from here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   Classification,
   IsoTime,

@@ -2,7 +2,7 @@
  * The EventBridge envelope around every detail, and how a consumer reads one out of an SQS
  * message body: either an envelope delivered by a rule, or a bare detail sent with SendMessage.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalog, type Detail, type DetailType } from './catalog.ts';
 import { InvalidInputError } from './errors.ts';
 

@@ -3,7 +3,7 @@
  * classifications, and each specialist's result. They are the vocabulary of the event catalog,
  * so they live beside it and are exported to JSON Schema with it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ASSET_CLASSES = ['equity', 'fixed_income', 'real_estate', 'commodities', 'cash'] as const;
 export const REGIONS = ['north_america', 'europe', 'asia_pacific', 'emerging_markets', 'other'] as const;

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { catalog, DETAIL_TYPES, type EventDefinition } from '../events/catalog.ts';
 import { EventEnvelope } from '../events/envelope.ts';
 

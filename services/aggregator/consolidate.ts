@@ -2,7 +2,7 @@
  * The consolidated analysis, assembled from the plan and the specialists' outcomes. Pure: the
  * same inputs give the same document, whichever delivery finished the job.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Detail } from '../../events/catalog.ts';
 import {
   Chart,

@@ -3,7 +3,7 @@
  * the shared holdings arithmetic (services/common/holdings.ts); this module only chooses the
  * charts, names the slices for people, and checks the result before it leaves.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ALLOCATION_TOLERANCE, Chart, round } from '../../events/values.ts';
 import type { ChartsResult, Snapshot } from '../../events/values.ts';

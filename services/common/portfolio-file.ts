@@ -2,7 +2,7 @@
  * The portfolio file a user hands to `alex analyze`: owner, goals, accounts with cash, and
  * positions. Checked field by field so a mistake is reported with its path and what to do.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError, formatPath } from '../../events/errors.ts';
 import { ACCOUNT_TYPES, AssetClassAllocation, Classification, Goals, Ticker, UserId } from '../../events/values.ts';
 

@@ -5,7 +5,7 @@
  * offline prose). The offline prose is what a careful adviser would write from the same facts,
  * and the tables, recommendations and assumptions are rendered from the facts directly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Recommendation } from '../../events/values.ts';
 import type { ModelPort, ModelRequest } from '../common/model/port.ts';
 import type { PortfolioFacts } from './facts.ts';

@@ -9,7 +9,7 @@
  * distributed annual returns: compounding then gives back roughly the geometric mean
  * (11.8% − 19.5%²/2 ≈ 9.9% for the S&P 500), as history did.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
 import { ASSET_SERIES, loadHistoricalReturns, type HistoricalReturns } from './historical.ts';

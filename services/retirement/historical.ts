@@ -6,7 +6,7 @@
  * returns to real ones.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
 import { resolvePlan, runPaths, weightsByAssetClass, type RetirementPlan, type SimulationResult } from './engine.ts';

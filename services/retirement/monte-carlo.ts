@@ -5,7 +5,7 @@
  * engine. Seeded (sfc32 with a ziggurat normal) so the same inputs and seed give the same
  * numbers on every machine.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ASSET_CLASSES } from '../../events/values.ts';
 import {

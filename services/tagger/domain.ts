@@ -4,7 +4,7 @@
  * vocabularies (weights summing to 100) before it is kept; one invalid answer earns one retry
  * with the validation error, a second one leaves the instrument unclassified.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InstrumentRef } from '../../events/catalog.ts';
 import { InvalidInputError } from '../../events/errors.ts';
 import {

@@ -3,7 +3,7 @@
  * weights come from their benchmarks and published sources (data/reference-instruments.json,
  * with SOURCES.md beside it). The tagger answers from here before it asks any model.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { Classification } from '../../events/values.ts';
 import { formatPath } from '../../events/errors.ts';
 // A JSON import rather than fs + import.meta.url, so a Lambda bundle carries the data inline.

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
 import { LocalRuntime, defaultHome } from '../../local/runtime.ts';

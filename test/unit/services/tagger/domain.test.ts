@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidInputError } from '../../../../events/errors.ts';
 import { Classification } from '../../../../events/values.ts';
 import { OfflineModel } from '../../../../services/common/model/offline.ts';

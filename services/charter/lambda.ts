@@ -1,0 +1,5 @@
+/** Lambda entry point of the charter: the shared handler, wired to AWS. */
+import { awsServiceContext } from '../common/aws-context.ts';
+import { createCharterHandler } from './handler.ts';
+
+export const handler = createCharterHandler(awsServiceContext('charter'));

@@ -1,0 +1,35 @@
+/**
+ * The ServiceContext of a deployed function, built from AWS SDK clients and the environment
+ * the service stack sets. Clients are created once per execution environment and reused.
+ * PostgreSQL is passed in by the functions that use it, so the others do not bundle the
+ * Data API client.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { EventBridgePublisher } from '../../events/eventbridge-publisher.ts';
+import type { SqlDatabase } from '../../infra/storage/port.ts';
+import type { ServiceName } from '../../infra/topology.ts';
+import type { ServiceContext } from './context.ts';
+import { SqsDeadLetters } from './dead-letter.ts';
+import { ENV, requireEnv } from './environment.ts';
+import { OfflineModel } from './model/offline.ts';
+
+export function awsServiceContext(service: ServiceName, openDatabase?: () => SqlDatabase): ServiceContext {
+  let database: SqlDatabase | undefined;
+  return {
+    publisher: new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: requireEnv(ENV.eventBusName) }),
+    deadLetters: new SqsDeadLetters(new SQSClient({}), JSON.parse(requireEnv(ENV.deadLetterQueueUrls)) as Record<string, string>),
+    logger: new Logger({ serviceName: `alex-${service}` }),
+    dynamo: new DynamoDBClient({}),
+    tables: { idempotency: requireEnv(ENV.idempotencyTable), completion: requireEnv(ENV.completionTable) },
+    db: async () => {
+      if (!openDatabase) throw new Error(`the ${service} service has no database access`);
+      database ??= openDatabase();
+      return database;
+    },
+    model: new OfflineModel(),
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,5 @@
+/** Lambda entry point of the reporter: the shared handler, wired to AWS. */
+import { awsServiceContext } from '../common/aws-context.ts';
+import { createReporterHandler } from './handler.ts';
+
+export const handler = createReporterHandler(awsServiceContext('reporter'));

@@ -1,0 +1,5 @@
+/** Lambda entry point of the retirement: the shared handler, wired to AWS. */
+import { awsServiceContext } from '../common/aws-context.ts';
+import { createRetirementHandler } from './handler.ts';
+
+export const handler = createRetirementHandler(awsServiceContext('retirement'));
