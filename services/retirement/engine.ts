@@ -267,30 +267,109 @@ function band(yearIndex: number, p10: number, p25: number, p50: number, p75: num
 
 /**
  * Quantiles of values[0..n) by linear interpolation between order statistics (Hyndman–Fan type 7,
- * the default of numpy and R), found by selection rather than a sort. Reorders values[0..n).
- * probabilities must be ascending.
+ * the default of numpy and R). May reorder values[0..n). probabilities must be ascending.
  */
 export function quantilesInPlace(values: Float64Array, n: number, probabilities: readonly number[], out: Float64Array): Float64Array {
   if (n < 1) throw new RangeError('quantiles of an empty set');
-  const lowers = [...new Set(probabilities.map((p) => Math.floor((n - 1) * p)))].sort((a, b) => a - b);
-  multiSelect(values, lowers, 0, lowers.length - 1, 0, n - 1);
+  const ranks: number[] = [];
+  for (const p of probabilities) {
+    const lower = Math.floor((n - 1) * p);
+    ranks.push(lower, Math.min(lower + 1, n - 1));
+  }
+  const wanted = [...new Set(ranks)].sort((a, b) => a - b);
+  const found = (n >= HISTOGRAM_MIN_N && orderStatisticsByHistogram(values, n, wanted)) || orderStatisticsBySelection(values, n, wanted);
   probabilities.forEach((p, j) => {
     const h = (n - 1) * p;
     const lower = Math.floor(h);
+    const low = found.get(lower)!;
     const fraction = h - lower;
-    const low = values[lower]!;
-    if (fraction === 0) {
-      out[j] = low;
-      return;
-    }
-    // Everything between two selected positions lies between their values, so the next order
-    // statistic is the smallest value up to the next selected position: a scan, not a selection.
-    const next = lowers.find((index) => index > lower) ?? n - 1;
-    let high = values[lower + 1]!;
-    for (let i = lower + 2; i <= next; i++) if (values[i]! < high) high = values[i]!;
-    out[j] = low + fraction * (high - low);
+    out[j] = fraction === 0 ? low : low + fraction * (found.get(lower + 1)! - low);
   });
   return out;
+}
+
+function orderStatisticsBySelection(values: Float64Array, n: number, ranks: number[]): Map<number, number> {
+  multiSelect(values, ranks, 0, ranks.length - 1, 0, n - 1);
+  return new Map(ranks.map((rank) => [rank, values[rank]!]));
+}
+
+// Selection on fresh random data is bound by branch mispredictions (about 0.3 ms for 10,000
+// values, 18 ms for a 60-year simulation). For the balances — never negative — a histogram on
+// the high 32 bits of each double (whose order is the values' order for non-negative doubles)
+// finds the few bins holding the wanted ranks in two nearly branch-free passes, and only those
+// bins' values are gathered and sorted: exact, and several times faster.
+const HISTOGRAM_MIN_N = 1024;
+const HISTOGRAM_BITS = 13;
+const HIGH_WORD = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: word 1
+const binCounts = new Int32Array((1 << HISTOGRAM_BITS) + 2);
+const binMarks = new Uint8Array((1 << HISTOGRAM_BITS) + 2);
+let gathered = new Float64Array(0);
+
+/** Exact order statistics of non-negative values; undefined when some value is negative or NaN. */
+function orderStatisticsByHistogram(values: Float64Array, n: number, ranks: number[]): Map<number, number> | undefined {
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  let zeros = 0;
+  let minHigh = 0xffffffff;
+  let maxHigh = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v > 0) {
+      const high = words[2 * i + HIGH_WORD]!;
+      if (high < minHigh) minHigh = high;
+      if (high > maxHigh) maxHigh = high;
+    } else if (v === 0) zeros++;
+    else return undefined;
+  }
+  const result = new Map<number, number>();
+  if (zeros === n) {
+    for (const rank of ranks) result.set(rank, 0);
+    return result;
+  }
+  const span = maxHigh - minHigh;
+  const shift = Math.max(0, 32 - Math.clz32(span) - HISTOGRAM_BITS);
+  const bins = (span >>> shift) + 2; // bin 0 holds the zeros
+  binCounts.fill(0, 0, bins);
+  binCounts[0] = zeros;
+  for (let i = 0; i < n; i++) {
+    if (values[i]! !== 0) binCounts[1 + ((words[2 * i + HIGH_WORD]! - minHigh) >>> shift)]!++;
+  }
+  // Locate each wanted rank's bin and its offset within the bin.
+  const rankBins: number[] = [];
+  const rankOffsets: number[] = [];
+  let before = 0;
+  let next = 0;
+  for (let bin = 0; bin < bins && next < ranks.length; bin++) {
+    const count = binCounts[bin]!;
+    while (next < ranks.length && ranks[next]! < before + count) {
+      rankBins.push(bin);
+      rankOffsets.push(ranks[next]! - before);
+      if (bin > 0) binMarks[bin] = 1;
+      next++;
+    }
+    before += count;
+  }
+  let size = 0;
+  for (const bin of new Set(rankBins)) if (bin > 0) size += binCounts[bin]!;
+  if (gathered.length < size) gathered = new Float64Array(Math.max(size, 1024));
+  let g = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (v !== 0 && binMarks[1 + ((words[2 * i + HIGH_WORD]! - minHigh) >>> shift)] === 1) gathered[g++] = v;
+  }
+  gathered.subarray(0, g).sort();
+  // Marked bins are disjoint value ranges, so the sorted values come bin by bin in bin order.
+  const startOfBin = new Map<number, number>();
+  let start = 0;
+  for (const bin of [...new Set(rankBins)].filter((bin) => bin > 0).sort((a, b) => a - b)) {
+    startOfBin.set(bin, start);
+    start += binCounts[bin]!;
+    binMarks[bin] = 0;
+  }
+  ranks.forEach((rank, i) => {
+    const bin = rankBins[i]!;
+    result.set(rank, bin === 0 ? 0 : gathered[startOfBin.get(bin)! + rankOffsets[i]!]!);
+  });
+  return result;
 }
 
 export function quantileInPlace(values: Float64Array, n: number, probability: number): number {

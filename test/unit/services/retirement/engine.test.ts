@@ -36,6 +36,35 @@ describe('quantilesInPlace', () => {
   });
 });
 
+describe('quantilesInPlace on simulation-sized columns', () => {
+  let state = 987654321;
+  const uniform = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  /** Type 7 from a full sort: the definition the fast paths must agree with. */
+  const bySort = (values: Float64Array, p: number) => {
+    const sorted = Float64Array.from(values).sort();
+    const h = (sorted.length - 1) * p;
+    const lower = Math.floor(h);
+    return sorted[lower]! + (h - lower) * ((sorted[Math.min(lower + 1, sorted.length - 1)] ?? 0) - sorted[lower]!);
+  };
+  const shapes: Record<string, () => Float64Array> = {
+    'skewed balances': () => new Float64Array(10_000).map(() => 1e6 * Math.exp(2 * (uniform() - 0.5))),
+    '40% depleted (zeros)': () => new Float64Array(10_000).map(() => (uniform() < 0.4 ? 0 : 1e5 * uniform())),
+    'all zero': () => new Float64Array(4_000),
+    'all equal': () => new Float64Array(4_000).fill(123.45),
+    'heavy ties and 12 decades': () => new Float64Array(9_999).map(() => (uniform() < 0.5 ? 40 : 10 ** (12 * uniform() - 6))),
+    'negative values (selection fallback)': () => new Float64Array(3_000).map(() => uniform() - 0.5),
+  };
+  for (const [name, make] of Object.entries(shapes)) {
+    it(`agrees with a full sort: ${name}`, () => {
+      const values = make();
+      const probabilities = [0.1, 0.25, 0.5, 0.75, 0.9];
+      const expected = probabilities.map((p) => bySort(values, p));
+      const out = quantilesInPlace(Float64Array.from(values), values.length, probabilities, new Float64Array(5));
+      expect([...out]).toEqual(expected);
+    });
+  }
+});
+
 describe('cash-flow engine (through a zero-volatility Monte Carlo)', () => {
   const plan = {
     initialBalance: 100_000,
