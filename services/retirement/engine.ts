@@ -390,8 +390,7 @@ function multiSelect(values: Float64Array, indices: number[], from: number, to: 
  * Quickselect (Numerical Recipes' `select`: median-of-three pivot, Hoare partition, iterative):
  * afterwards values[k] holds the k-th smallest of values[left..right], with smaller-or-equal
  * values before it and larger-or-equal after it. Stays linear with many equal values (depleted
- * paths are all zero). Iterative on purpose: a recursive Floyd–Rivest variant was faster in
- * isolation but about three times slower inside the simulation loop once V8 had seen the rest.
+ * paths are all zero). Used for small sets and as the fallback of the histogram method below.
  */
 export function selectInPlace(values: Float64Array, k: number, left: number, right: number): void {
   let l = left;
