@@ -5,9 +5,10 @@
 import { analyzeCommand } from './commands/analyze.ts';
 import { eventsCommand } from './commands/events.ts';
 import { jobsCommand } from './commands/jobs.ts';
+import { retirementCommand } from './commands/retirement.ts';
 import { EXIT, report, type Command, type Io } from './cli-kit.ts';
 
-export const COMMANDS: Command[] = [analyzeCommand, jobsCommand, eventsCommand];
+export const COMMANDS: Command[] = [analyzeCommand, jobsCommand, eventsCommand, retirementCommand];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
 
