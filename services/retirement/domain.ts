@@ -4,6 +4,7 @@
  * withdrawals until life expectancy), runs it with the Monte Carlo or historical method, and
  * records every input it used. All money is real — today's dollars.
  */
+import { allocationBy, holdings, UNCLASSIFIED } from '../common/holdings.ts';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ASSET_CLASSES, RetirementResult, round, type AssetClass, type Snapshot } from '../../events/values.ts';
 import type { AssetFractions, RetirementPlan, SimulationResult } from './engine.ts';
@@ -33,34 +34,27 @@ export interface PortfolioAllocation {
  * classification is counted as equity — the riskier guess for a projection — and named.
  */
 export function portfolioAllocation(snapshot: Snapshot): PortfolioAllocation {
-  const classifications = new Map(snapshot.instruments.map((instrument) => [instrument.symbol, instrument]));
-  const sums = new Map<AssetClass, number>();
-  const add = (assetClass: AssetClass, value: number) => sums.set(assetClass, (sums.get(assetClass) ?? 0) + value);
-  const unclassified = new Set<string>();
-  const unpriced = new Set<string>();
-  for (const position of snapshot.positions) {
-    if (position.price === null) unpriced.add(position.symbol);
-    if (position.value <= 0) continue;
-    const classification = classifications.get(position.symbol);
-    const weights = classification?.source === 'unclassified' ? undefined : classification?.assetClass;
-    const entries = Object.entries(weights ?? {}) as [AssetClass, number][];
-    const weightTotal = entries.reduce((sum, [, weight]) => sum + weight, 0);
-    if (weightTotal <= 0) {
-      unclassified.add(position.symbol);
-      add('equity', position.value);
-      continue;
-    }
-    // Weights are percents rounded by their publisher; scale so the position's value is kept whole.
-    for (const [assetClass, weight] of entries) add(assetClass, (position.value * weight) / weightTotal);
-  }
-  for (const account of snapshot.accounts) if (account.cash > 0) add('cash', account.cash);
-  const startingBalance = [...sums.values()].reduce((sum, value) => sum + value, 0);
+  // The same look-through as the charts and the report; what nobody could classify is simulated
+  // as equity (the riskier assumption) and named in the result's assumptions.
   const fractions: AssetFractions = {};
-  if (startingBalance > 0) for (const assetClass of ASSET_CLASSES) {
-    const value = sums.get(assetClass);
-    if (value) fractions[assetClass] = value / startingBalance;
+  let startingBalance = 0;
+  for (const slice of allocationBy(snapshot, 'assetClass')) {
+    const assetClass = (slice.key === UNCLASSIFIED ? 'equity' : slice.key) as AssetClass;
+    fractions[assetClass] = (fractions[assetClass] ?? 0) + slice.value;
+    startingBalance += slice.value;
   }
-  return { startingBalance, fractions, unclassifiedAsEquity: [...unclassified].sort(), unpriced: [...unpriced].sort() };
+  if (startingBalance > 0) for (const key of Object.keys(fractions) as AssetClass[]) fractions[key] = fractions[key]! / startingBalance;
+  const unclassified = holdings(snapshot).filter((h) => h.value > 0 && !hasWeights(h.classification?.assetClass));
+  return {
+    startingBalance,
+    fractions,
+    unclassifiedAsEquity: [...new Set(unclassified.map((h) => h.symbol))].sort(),
+    unpriced: [...new Set(snapshot.positions.filter((p) => p.price === null).map((p) => p.symbol))].sort(),
+  };
+}
+
+function hasWeights(weights: Record<string, number | undefined> | undefined): boolean {
+  return Object.values(weights ?? {}).some((weight) => (weight ?? 0) > 0);
 }
 
 export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions = {}): RetirementResult {
