@@ -16,9 +16,11 @@ import { createCharterHandler } from '../../services/charter/handler.ts';
 import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
 import type { ServiceContext } from '../../services/common/context.ts';
 import type { DeadLetterPort } from '../../services/common/dead-letter.ts';
-import { OfflineModel } from '../../services/common/model/offline.ts';
+import { modelFromEnv } from '../../services/common/model/from-env.ts';
 import type { ModelPort } from '../../services/common/model/port.ts';
 import { createPlannerHandler } from '../../services/planner/handler.ts';
+import { pricesFromEnvironment } from '../../services/planner/prices/config.ts';
+import type { PricePort } from '../../services/planner/prices/port.ts';
 import { createReporterHandler } from '../../services/reporter/handler.ts';
 import { createRetirementHandler } from '../../services/retirement/handler.ts';
 import { createTaggerHandler } from '../../services/tagger/handler.ts';
@@ -52,6 +54,8 @@ export interface LocalRuntimeOptions {
   now?: () => Date;
   hooks?: AggregatorHooks;
   faults?: FaultOptions;
+  /** Market prices for positions without one; from the environment (Polygon) when absent. */
+  prices?: PricePort;
 }
 
 /** Faults the local runtime can inject, to show that duplicates and disorder change nothing. */
@@ -83,6 +87,7 @@ export class LocalRuntime {
   private readonly pollers: Poller[] = [];
   private readonly failureReasons = new Map<string, string>();
   readonly publisher: LocalBusPublisher;
+  private readonly prices: PricePort | undefined;
 
   private constructor(
     readonly options: LocalRuntimeOptions,
@@ -93,6 +98,7 @@ export class LocalRuntime {
     readonly model: ModelPort,
   ) {
     this.publisher = new LocalBusPublisher(bus);
+    this.prices = options.prices ?? pricesFromEnvironment(process.env);
   }
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -109,7 +115,7 @@ export class LocalRuntime {
     }
     const archive = new EventArchive(home ? join(home, 'archive.jsonl') : undefined);
     const bus = new LocalBus({ name: BUS_NAME, account: LOCAL_ACCOUNT, region: LOCAL_REGION, archive });
-    const runtime = new LocalRuntime(options, bus, archive, db, dynamo, options.model ?? new OfflineModel());
+    const runtime = new LocalRuntime(options, bus, archive, db, dynamo, options.model ?? modelFromEnv(process.env));
     runtime.wire();
     runtime.restoreQueues();
     for (const poller of runtime.pollers) poller.start();
@@ -162,6 +168,7 @@ export class LocalRuntime {
         db: async () => this.db,
         model: this.model,
         now: this.options.now ?? (() => new Date()),
+        prices: this.prices,
         onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
       };
       const handler = HANDLER_FACTORIES[name](ctx, this.options.hooks ?? {});

@@ -9,6 +9,7 @@ import type { EventPublisher } from '../../events/publisher.ts';
 import type { SqlDatabase } from '../../infra/storage/port.ts';
 import type { DeadLetterPort } from './dead-letter.ts';
 import type { ModelPort } from './model/port.ts';
+import type { PricePort } from '../planner/prices/port.ts';
 
 export interface ServiceContext {
   publisher: EventPublisher;
@@ -19,6 +20,8 @@ export interface ServiceContext {
   /** Opened on first use: only the planner, tagger and aggregator touch PostgreSQL. */
   db: () => Promise<SqlDatabase>;
   model: ModelPort;
+  /** Market data for the planner's price refresh; absent: prices come from the portfolio file only. */
+  prices?: PricePort;
   now: () => Date;
   /** Told why a record failed (the local runtime records it on the message for its DLQ entry). */
   onRecordFailure?: (messageId: string, reason: string) => void;

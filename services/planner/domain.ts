@@ -7,6 +7,7 @@ import { isEnvelope, parseEnvelope, parseJson } from '../../events/envelope.ts';
 import { InvalidInputError } from '../../events/errors.ts';
 import { TASKS, round, type Classification, type Snapshot, type Task } from '../../events/values.ts';
 import type { StoredPortfolio } from '../common/portfolio-store.ts';
+import { FILE_PRICES_ONLY, priceOfPosition, type PriceBook } from './prices/refresh.ts';
 
 export const DEFAULT_DEADLINE_SECONDS = 300;
 
@@ -66,8 +67,17 @@ export function unclassifiedMarker(symbol: string, name: string | null | undefin
   };
 }
 
-/** Freezes the portfolio with prices and classifications for the specialists. */
-export function buildSnapshot(portfolio: StoredPortfolio, classifications: readonly Classification[], asOf: Date): Snapshot {
+/**
+ * Freezes the portfolio with prices and classifications for the specialists. `prices` is what
+ * the planner's price refresh found (services/planner/prices/refresh.ts); without it each
+ * position keeps its file price or is missing.
+ */
+export function buildSnapshot(
+  portfolio: StoredPortfolio,
+  classifications: readonly Classification[],
+  asOf: Date,
+  prices: PriceBook = FILE_PRICES_ONLY,
+): Snapshot {
   const bySymbol = new Map(classifications.map((c) => [c.symbol, c]));
   const instruments = heldSymbols(portfolio).map((symbol) => {
     const known = bySymbol.get(symbol);
@@ -82,15 +92,11 @@ export function buildSnapshot(portfolio: StoredPortfolio, classifications: reado
     owner: { name: portfolio.user.name, birthYear: portfolio.user.birthYear },
     goals: portfolio.goals,
     accounts: portfolio.accounts.map((a) => ({ id: a.id, name: a.name, type: a.type as Snapshot['accounts'][number]['type'], cash: a.cash })),
-    positions: portfolio.positions.map((p) => ({
-      accountId: p.accountId,
-      symbol: p.symbol,
-      quantity: p.quantity,
-      price: p.price,
+    positions: portfolio.positions.map((p) => {
+      const { price, priceSource } = priceOfPosition(p, prices);
       // A missing price is reported as missing and contributes no value; it is never invented.
-      priceSource: p.price === null ? ('missing' as const) : ('portfolio' as const),
-      value: p.price === null ? 0 : round(p.quantity * p.price, 2),
-    })),
+      return { accountId: p.accountId, symbol: p.symbol, quantity: p.quantity, price, priceSource, value: price === null ? 0 : round(p.quantity * price, 2) };
+    }),
     instruments,
   };
 }

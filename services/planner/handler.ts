@@ -26,6 +26,7 @@ import {
   unclassifiedInstruments,
   type AnalysisRequest,
 } from './domain.ts';
+import { refreshPrices } from './prices/refresh.ts';
 
 const SOURCE = SERVICES.planner.source;
 
@@ -35,7 +36,11 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
   async function publishPlanned(db: SqlDatabase, request: Pick<AnalysisRequest, 'jobId' | 'userId' | 'deadlineSeconds'> & { requestedAt: string }, tasks: AnalysisRequest['tasks'] & {}, portfolio: StoredPortfolio) {
     const classifications = await loadClassifications(db, heldSymbols(portfolio));
     const plannedAt = ctx.now();
-    const snapshot = buildSnapshot(portfolio, classifications, plannedAt);
+    const prices = await refreshPrices(portfolio, ctx.prices, plannedAt);
+    if (prices.missing.length > 0) {
+      logger.warn('Some positions have no price; they are valued at 0 and marked missing', { jobId: request.jobId, source: ctx.prices?.name ?? 'local', missing: prices.missing });
+    }
+    const snapshot = buildSnapshot(portfolio, classifications, plannedAt, prices.book);
     const deadline = deadlineOf({ ...request, version: 1 }, plannedAt);
     await publisher.publish([
       {

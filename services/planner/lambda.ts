@@ -2,5 +2,6 @@
 import { awsServiceContext } from '../common/aws-context.ts';
 import { openAuroraDatabase } from '../common/aws-database.ts';
 import { createPlannerHandler } from './handler.ts';
+import { pricesFromEnvironment } from './prices/config.ts';
 
-export const handler = createPlannerHandler(awsServiceContext('planner', openAuroraDatabase));
+export const handler = createPlannerHandler({ ...awsServiceContext('planner', openAuroraDatabase), prices: pricesFromEnvironment() });
