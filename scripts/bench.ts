@@ -1,0 +1,82 @@
+/**
+ * `npm run bench [-- --json]`: Alex measured on this machine, in one run, beside what it
+ * replaces — end-to-end throughput and latency on the local runtime, the choreography's
+ * overhead over direct calls, the retirement engine, the bus's pattern matcher, the Lambda
+ * bundles, and the cost of one analysis on AWS. See docs/benchmarks.md.
+ *
+ * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
+ */
+import { cpus } from 'node:os';
+import { bundleResults, measureBundles } from './bench/bundles.ts';
+import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
+import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
+import { matcherResults, measureMatcher } from './bench/matcher.ts';
+import { formatTable, type BenchResult } from './bench/results.ts';
+import { measureRetirement } from './bench/retirement.ts';
+
+const E2E_ANALYSES = 200;
+const E2E_WAVE = 25;
+const WARM_UP_ANALYSES = 5;
+const COST_ANALYSES = 10;
+
+async function main(argv: readonly string[]): Promise<void> {
+  const unknown = argv.filter((arg) => arg !== '--json');
+  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json]`);
+  const json = argv.includes('--json');
+  // With --json, stdout carries the one JSON object; progress goes to stderr either way.
+  const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+  const notes: string[] = [];
+  const results: BenchResult[] = [];
+
+  progress('retirement engine');
+  results.push(...measureRetirement());
+
+  progress('event pattern matcher');
+  const matcher = measureMatcher();
+  results.push(...matcherResults(matcher));
+  notes.push(
+    `Matcher: ${matcher.rules} rules (${matcher.averageConditionsPerRule.toFixed(1)} conditions on average, up to ${matcher.maxConditions}), ` +
+      `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event.`,
+  );
+
+  progress('starting the local runtime');
+  const { runtime, portfolio } = await startExampleRuntime();
+  try {
+    progress(`end to end: ${WARM_UP_ANALYSES} warm-up analyses, then ${E2E_ANALYSES} in waves of ${E2E_WAVE}`);
+    await runLoad(runtime, portfolio.user.id, WARM_UP_ANALYSES, WARM_UP_ANALYSES);
+    await runtime.idle();
+    const load = await runLoad(runtime, portfolio.user.id, E2E_ANALYSES, E2E_WAVE);
+    await runtime.idle();
+    progress(`the same ${E2E_ANALYSES} analyses called directly`);
+    const directMs = await runDirect(portfolio, E2E_ANALYSES, WARM_UP_ANALYSES);
+    results.push(...e2eResults(load, directMs));
+    notes.push(`End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`);
+
+    progress(`cost: ${COST_ANALYSES} instrumented analyses, one at a time`);
+    const cost = await measureCost(runtime, portfolio.user.id, COST_ANALYSES);
+    results.push(...costResults(cost));
+    notes.push(describeCost(cost));
+  } finally {
+    await runtime.idle().catch(() => undefined);
+    await runtime.close();
+  }
+
+  progress('Lambda bundles');
+  results.push(...bundleResults(await measureBundles()));
+
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ results })}\n`);
+    return;
+  }
+  const cpu = cpus();
+  process.stdout.write(`Alex benchmarks: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\n\n`);
+  process.stdout.write(`${formatTable(results)}\n\n${notes.join('\n')}\n`);
+}
+
+main(process.argv.slice(2)).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
