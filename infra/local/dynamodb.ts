@@ -1,10 +1,12 @@
 /**
- * DynamoDB for the local runtime: dynalite served on a loopback port inside this process, so the
- * real AWS SDK client and the real adapter code (Powertools idempotency, the completion
- * tracker) run against it over HTTP. On disk under the state folder, in memory without one.
+ * DynamoDB for the local runtime: dynalite served on a loopback port, in a worker thread of this
+ * process, so the real AWS SDK client and the real adapter code (Powertools idempotency, the
+ * completion tracker) run against it over HTTP. On disk under the state folder, in memory
+ * without one.
  */
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { Worker } from 'node:worker_threads';
 import dynalite from 'dynalite';
 import { TABLES } from '../topology.ts';
 
@@ -14,13 +16,8 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-export async function startLocalDynamo(path?: string): Promise<LocalDynamo> {
-  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+export async function startLocalDynamo(path?: string, { inWorker = true }: { inWorker?: boolean } = {}): Promise<LocalDynamo> {
+  const { port, stop } = inWorker ? await serveInWorker(path) : await serveInProcess(path);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -34,8 +31,45 @@ export async function startLocalDynamo(path?: string): Promise<LocalDynamo> {
     endpoint,
     close: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
     },
+  };
+}
+
+interface Served {
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/** dynalite on its own thread, so its work runs on another core than the services'. */
+async function serveInWorker(path: string | undefined): Promise<Served> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`)),
+    );
+  });
+  return {
+    port,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+      worker.postMessage('close');
+      await closed;
+      await worker.terminate();
+    },
+  };
+}
+
+async function serveInProcess(path: string | undefined): Promise<Served> {
+  const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
