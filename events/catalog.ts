@@ -138,13 +138,49 @@ export const AnalysisPlanned = defineEvent({
   },
 });
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
+
+/**
+ * One language-model call, for the audit trail: hashes rather than text, so the trail can be kept
+ * without keeping what the prompts contained. Specialists without database access carry theirs
+ * in SpecialistCompleted / SpecialistFailed; the aggregator stores them with the analysis.
+ */
+export const ModelCallAudit = z.object({
+  service: z.string().min(1).max(40),
+  jobId: JobId.optional(),
+  model: z.string().min(1).max(200),
+  purpose: z.string().min(1).max(80),
+  /** 1 for the first ask, 2 for the one retry after a rejected answer. */
+  attempt: z.number().int().min(1).max(10),
+  promptSha256: Sha256Hex,
+  responseSha256: Sha256Hex.nullable(),
+  inputTokens: z.number().int().min(0).nullable(),
+  outputTokens: z.number().int().min(0).nullable(),
+  latencyMs: z.number().int().min(0),
+  at: IsoTime,
+  verdicts: z.object({
+    /** accepted: the answer was used; rejected: it failed a check; error: no answer; offline: no model asked. */
+    outcome: z.enum(['accepted', 'rejected', 'error', 'offline']),
+    /** User-supplied fields the injection screen flagged, with the signals it saw. */
+    injection: z.array(z.object({ field: z.string().max(200), signals: z.array(z.string().max(60)).max(10) })).max(200),
+    /** Output fields cut to the size limit. */
+    cut: z.array(z.string().max(200)).max(50),
+    stopReason: z.string().max(60).optional(),
+    problem: z.string().max(1000).optional(),
+    /** Set on the last call when the computed-only (offline) answer replaced the model's. */
+    fallback: z.string().max(1000).optional(),
+  }),
+});
+
+const ModelCalls = z.array(ModelCallAudit).max(20).optional().describe('Audit records of the language-model calls made for this task.');
+
 export const SpecialistCompleted = defineEvent({
   detailType: 'SpecialistCompleted',
   sources: ['alex.reporter', 'alex.charter', 'alex.retirement'],
   version: DETAIL_VERSION,
   description: "A specialist finished its task for a job; the result travels in the event.",
   detail: z.intersection(
-    z.object({ version: Version, jobId: JobId, completedAt: IsoTime, durationMs: z.number().min(0) }),
+    z.object({ version: Version, jobId: JobId, completedAt: IsoTime, durationMs: z.number().min(0), modelCalls: ModelCalls }),
     SpecialistResult,
   ),
   example: {
@@ -182,6 +218,7 @@ export const SpecialistFailed = defineEvent({
     task: Task,
     failedAt: IsoTime,
     error: z.object({ code: z.string(), message: z.string().max(2000) }),
+    modelCalls: ModelCalls,
   }),
   example: {
     version: 1,

@@ -4,10 +4,16 @@
  * after a crash cannot store a second analysis.
  */
 import { json, timestamp, type SqlDatabase, type SqlExecutor } from '../../infra/storage/port.ts';
+import { insertModelCalls } from '../common/model/audit-store.ts';
+import type { ModelCallRecord } from '../common/model/port.ts';
 import type { ConsolidatedAnalysis } from './consolidate.ts';
 
-/** Returns true when this call stored the analysis, false when it was already stored. */
-export async function storeAnalysis(db: SqlDatabase, analysis: ConsolidatedAnalysis): Promise<boolean> {
+/**
+ * Returns true when this call stored the analysis, false when it was already stored. The
+ * specialists' model-call records (carried in their events) are stored in the same transaction,
+ * and only with the analysis row, so a repeated consolidation cannot store them twice.
+ */
+export async function storeAnalysis(db: SqlDatabase, analysis: ConsolidatedAnalysis, modelCalls: readonly ModelCallRecord[] = []): Promise<boolean> {
   return db.transaction(async (tx) => {
     // The job row exists when Alex's planner planned the job; another system may have planned it.
     await tx.query(
@@ -39,6 +45,7 @@ export async function storeAnalysis(db: SqlDatabase, analysis: ConsolidatedAnaly
         error: analysis.missing.map((m) => `${m.task}: ${m.reason}`).join('; ') || null,
       },
     );
+    if (inserted.length > 0) await insertModelCalls(tx, modelCalls);
     return inserted.length > 0;
   });
 }

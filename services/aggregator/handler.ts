@@ -66,7 +66,8 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
 
     const analysis = consolidate(planned, outcomes, ctx.now());
     const db = await ctx.db();
-    if (await storeAnalysis(db, analysis)) hooks.onConsolidatedWrite?.(planned.jobId);
+    const modelCalls = [...outcomes.values()].flatMap((outcome) => outcome.detail.modelCalls ?? []);
+    if (await storeAnalysis(db, analysis, modelCalls)) hooks.onConsolidatedWrite?.(planned.jobId);
 
     if (analysis.status === 'failed') {
       await ctx.publisher.publish([

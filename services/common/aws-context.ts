@@ -14,7 +14,7 @@ import type { ServiceName } from '../../infra/topology.ts';
 import type { ServiceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
 import { ENV, requireEnv } from './environment.ts';
-import { OfflineModel } from './model/offline.ts';
+import { modelFromEnv } from './model/from-env.ts';
 
 export function awsServiceContext(service: ServiceName, openDatabase?: () => SqlDatabase): ServiceContext {
   let database: SqlDatabase | undefined;
@@ -29,7 +29,7 @@ export function awsServiceContext(service: ServiceName, openDatabase?: () => Sql
       database ??= openDatabase();
       return database;
     },
-    model: new OfflineModel(),
+    model: modelFromEnv(process.env),
     now: () => new Date(),
   };
 }

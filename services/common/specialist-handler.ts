@@ -11,6 +11,8 @@ import { SERVICES, type ServiceName } from '../../infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from './batch-handler.ts';
 import type { ServiceContext } from './context.ts';
 import { idempotent } from './idempotency.ts';
+import { withAudit } from './model/guard.ts';
+import type { ModelCallRecord, ModelPort } from './model/port.ts';
 
 /** A task that cannot be done from this snapshot; retrying would give the same answer. */
 export class TaskNotPossibleError extends Error {
@@ -25,7 +27,8 @@ export class TaskNotPossibleError extends Error {
 export interface SpecialistOptions<T extends Task> {
   service: ServiceName;
   task: T;
-  run: (snapshot: Snapshot, job: { jobId: string }) => Promise<ResultOf<T>>;
+  /** `job.model` is the service's model, guarded, with its calls recorded for the event's audit trail. */
+  run: (snapshot: Snapshot, job: { jobId: string; model: ModelPort }) => Promise<ResultOf<T>>;
 }
 
 export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, options: SpecialistOptions<T>): SqsBatchHandler {
@@ -34,8 +37,16 @@ export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, opt
   const perform = idempotent(
     async (planned: { jobId: string; snapshot: Snapshot }) => {
       const started = performance.now();
+      // Specialists have no database: their model-call records travel in the event they
+      // publish, and the aggregator stores them with the analysis.
+      const modelCalls: ModelCallRecord[] = [];
+      const model = withAudit(ctx.model, (record) => {
+        modelCalls.push(record);
+        ctx.logger.info('model call', { modelCall: record });
+      });
+      const audit = () => (modelCalls.length > 0 ? { modelCalls } : {});
       try {
-        const result = await options.run(planned.snapshot, { jobId: planned.jobId });
+        const result = await options.run(planned.snapshot, { jobId: planned.jobId, model });
         await ctx.publisher.publish([
           {
             detailType: 'SpecialistCompleted',
@@ -47,6 +58,7 @@ export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, opt
               result,
               completedAt: ctx.now().toISOString(),
               durationMs: Math.round(performance.now() - started),
+              ...audit(),
             } as never,
           },
         ]);
@@ -64,6 +76,7 @@ export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, opt
               task: options.task,
               failedAt: ctx.now().toISOString(),
               error: { code, message: error.message },
+              ...audit(),
             },
           },
         ]);

@@ -7,6 +7,6 @@ export function createReporterHandler(ctx: ServiceContext) {
   return createSpecialistHandler(ctx, {
     service: 'reporter',
     task: 'report',
-    run: (snapshot, job) => writeReport(snapshot, ctx.model, job),
+    run: (snapshot, job) => writeReport(snapshot, job.model, { jobId: job.jobId }),
   });
 }

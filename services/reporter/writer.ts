@@ -7,7 +7,8 @@
  */
 import * as z from 'zod';
 import type { Recommendation } from '../../events/values.ts';
-import type { ModelPort, ModelRequest } from '../common/model/port.ts';
+import { guarded } from '../common/model/guard.ts';
+import type { ModelPort } from '../common/model/port.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { GLIDE_PATH_RULE, RULES, countWord, counted, num, plural, points, txt } from './facts.ts';
 import { findUnsupportedNumbers } from './number-check.ts';
@@ -95,43 +96,50 @@ export function buildPrompt(facts: PortfolioFacts, recommendations: readonly Rec
   ].join('\n');
 }
 
-/** Has the model write the narrative, checks every figure, and falls back to the offline prose. */
+/**
+ * Has the model write the narrative. The guard validates it, and refuses it through `check` when
+ * it states a figure that is not a fact; one refusal earns one retry naming the figures, a
+ * second falls back to the offline prose (the guard does both, so nothing here retries).
+ */
 export async function writeNarrative(
   facts: PortfolioFacts,
   recommendations: readonly Recommendation[],
   model: ModelPort,
   context: { jobId?: string } = {},
 ): Promise<WrittenNarrative> {
-  const prompt = buildPrompt(facts, recommendations);
-  const request: ModelRequest<Narrative> = {
+  const refused: string[] = [];
+  const response = await guarded(model).generate<Narrative>({
     service: 'reporter',
     ...(context.jobId !== undefined ? { jobId: context.jobId } : {}),
     purpose: 'write-report',
     system: SYSTEM_PROMPT,
-    prompt,
+    prompt: buildPrompt(facts, recommendations),
     schema: Narrative,
     offline: () => offlineNarrative(facts, recommendations),
-  };
-  const refused: string[] = [];
-  let response = await model.generate(request);
-  for (let attempt = 1; ; attempt += 1) {
-    if (response.offline) {
-      return { narrative: response.output, writer: { model: response.model, offline: true, fallback: false }, refused };
-    }
-    const parsed = Narrative.safeParse(response.output);
-    const unsupported = parsed.success ? findUnsupportedNumbers(Object.values(parsed.data).join('\n\n'), facts) : [];
-    if (parsed.success && unsupported.length === 0) {
-      return { narrative: sanitise(parsed.data), writer: { model: response.model, offline: false, fallback: false }, refused };
-    }
-    refused.push(...unsupported);
-    if (attempt === 2) {
-      return { narrative: offlineNarrative(facts, recommendations), writer: { model: response.model, offline: false, fallback: true }, refused };
-    }
-    const problem = parsed.success
-      ? `Your previous answer stated figures that are not in FACTS: ${unsupported.join(', ')}. Rewrite every section without them, stating only figures from FACTS exactly as written.`
-      : 'Your previous answer did not match the required JSON object. Answer again with exactly the seven string fields.';
-    response = await model.generate({ ...request, prompt: `${prompt}\n\n${problem}` });
+    untrusted: userSuppliedText(facts),
+    check: (narrative) => {
+      const unsupported = findUnsupportedNumbers(Object.values(narrative).join('\n\n'), facts);
+      if (unsupported.length === 0) return undefined;
+      refused.push(...unsupported);
+      return `Your previous answer stated figures that are not in FACTS: ${unsupported.join(', ')}. Rewrite every section without them, stating only figures from FACTS exactly as written.`;
+    },
+  });
+  if (response.offline) {
+    return { narrative: response.output, writer: { model: response.model, offline: true, fallback: false }, refused };
   }
+  if (response.fallback) {
+    return { narrative: response.output, writer: { model: response.model, offline: false, fallback: true }, refused };
+  }
+  return { narrative: sanitise(response.output), writer: { model: response.model, offline: false, fallback: false }, refused };
+}
+
+/** The names users typed, by where they came from, for the guard's injection screen. */
+function userSuppliedText(facts: PortfolioFacts): Array<{ field: string; text: string }> {
+  return [
+    { field: 'owner.name', text: facts.names.owner },
+    ...facts.names.accounts.map((account, i) => ({ field: `accounts[${i}].name`, text: account.name })),
+    ...facts.names.instruments.map((instrument) => ({ field: `instruments[${instrument.symbol}].name`, text: instrument.name })),
+  ].filter((entry) => entry.text.trim().length > 0);
 }
 
 /** The whole report in markdown: narrative, tables from the facts, recommendations, assumptions. */

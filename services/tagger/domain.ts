@@ -1,8 +1,9 @@
 /**
  * The tagger's domain: classify instruments from reference data, else ask the model, else
  * leave them unclassified. The model's answer is checked against the Classification
- * vocabularies (weights summing to 100) before it is kept; one invalid answer earns one retry
- * with the validation error, a second one leaves the instrument unclassified.
+ * vocabularies (weights summing to 100) by the model guard before it is kept; one invalid answer
+ * earns one retry with the validation error, a second one falls back to the offline heuristic,
+ * and the rationale says so.
  */
 import * as z from 'zod';
 import { InstrumentRef } from '../../events/catalog.ts';
@@ -17,7 +18,8 @@ import {
   SECTORS,
   SectorAllocation,
 } from '../../events/values.ts';
-import type { ModelPort, ModelRequest } from '../common/model/port.ts';
+import { guarded } from '../common/model/guard.ts';
+import type { ModelPort } from '../common/model/port.ts';
 import { offlineClassification } from './offline-classifier.ts';
 import { referenceClassification } from './reference.ts';
 
@@ -87,65 +89,44 @@ async function classifyInstrument(instrument: InstrumentToClassify, model: Model
   const reference = referenceClassification(instrument.symbol);
   if (reference) return Classification.parse({ ...reference, symbol: instrument.symbol });
 
-  let rejection: string | undefined;
-  for (let attempt = 1; attempt <= 2; attempt += 1) {
-    const outcome = await askModel(instrument, model, context, rejection);
-    if (!outcome.ok) {
-      rejection = outcome.error;
-      continue;
-    }
-    const { answer, modelName } = outcome;
-    if (answer.outcome === 'cannot_classify') {
-      return unclassified(instrument, `The model (${modelName}) could not classify it: ${answer.reason}`);
-    }
-    return Classification.parse({
-      symbol: instrument.symbol,
-      name: instrument.name ?? instrument.symbol,
-      instrumentType: answer.instrumentType,
-      assetClass: answer.assetClass,
-      regions: answer.regions,
-      sectors: answer.sectors,
-      source: 'model',
-      rationale: answer.rationale,
-      sources: [`model: ${modelName}${attempt > 1 ? ' (second attempt, after a rejected answer)' : ''}`],
-    });
-  }
-  return unclassified(instrument, `The model's answers failed validation twice; last error: ${rejection}`);
-}
-
-type AskOutcome = { ok: true; answer: ModelAnswer; modelName: string } | { ok: false; error: string };
-
-async function askModel(
-  instrument: InstrumentToClassify,
-  model: ModelPort,
-  context: { jobId?: string },
-  previousRejection: string | undefined,
-): Promise<AskOutcome> {
-  const request: ModelRequest<ModelAnswer> = {
+  // The guard validates the answer, asks once more with the validation error, and otherwise
+  // falls back to the offline heuristic's answer: no retry loop of our own here. Transport
+  // errors (throttling, network) pass through for the queue's retry.
+  const response = await guarded(model).generate<ModelAnswer>({
     service: 'tagger',
     ...(context.jobId ? { jobId: context.jobId } : {}),
     purpose: 'classify-instrument',
     system: CLASSIFY_SYSTEM_PROMPT,
-    prompt: classifyPrompt(instrument, previousRejection),
+    prompt: classifyPrompt(instrument),
     schema: ModelAnswer,
     offline: () => offlineAnswer(instrument),
-  };
-  let output: unknown;
-  let modelName: string;
-  try {
-    const response = await model.generate(request);
-    output = response.output;
-    modelName = response.model;
-  } catch (error) {
-    // An adapter that validates with the request's schema throws a ZodError: the same case as
-    // an invalid answer. Anything else (throttling, network) is for the caller's retry.
-    if (isZodError(error)) return { ok: false, error: describe(error) };
-    throw error;
+    untrusted: instrument.name ? [{ field: `instruments[${instrument.symbol}].name`, text: instrument.name }] : [],
+  });
+  const answer = response.output;
+  const flagged = response.guard?.injection.length
+    ? ` Caution: the name supplied for it reads like instructions to a model (${response.guard.injection.flatMap((v) => v.signals).join(', ')}); it was passed to the model only as quoted data.`
+    : '';
+  const fallback = response.fallback
+    ? `Fallback to the offline heuristic: the model (${response.model}) was not used because ${response.fallback.reason}. `
+    : '';
+  if (answer.outcome === 'cannot_classify') {
+    const who = response.fallback || response.offline ? 'The offline heuristic' : `The model (${response.model})`;
+    return unclassified(instrument, `${fallback}${who} could not classify it: ${answer.reason}${flagged}`);
   }
-  // Validated here too: the port's contract is a promise about adapters, not about models.
-  const checked = ModelAnswer.safeParse(output);
-  if (!checked.success) return { ok: false, error: describe(checked.error) };
-  return { ok: true, answer: checked.data, modelName };
+  const source = response.fallback
+    ? `offline heuristic (fallback: the answers of ${response.model} were refused)`
+    : `model: ${response.model}${(response.attempts ?? 1) > 1 ? ' (second attempt, after a rejected answer)' : ''}`;
+  return Classification.parse({
+    symbol: instrument.symbol,
+    name: instrument.name ?? instrument.symbol,
+    instrumentType: answer.instrumentType,
+    assetClass: answer.assetClass,
+    regions: answer.regions,
+    sectors: answer.sectors,
+    source: 'model',
+    rationale: truncate(`${fallback}${answer.rationale}${flagged}`, RATIONALE_MAX),
+    sources: [source],
+  });
 }
 
 /** The user message. The name is data: delimited, escaped, and declared as such. */
@@ -192,17 +173,6 @@ function unclassified(instrument: InstrumentToClassify, why: string): Classifica
     rationale: truncate(why, RATIONALE_MAX),
     sources: [],
   });
-}
-
-/** By shape as well as class: an adapter bundled with its own copy of zod throws a foreign ZodError. */
-function isZodError(error: unknown): error is z.ZodError {
-  return error instanceof z.ZodError || (error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues));
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'answer'}: ${issue.message}`)
-    .join('; ');
 }
 
 function escapeMarkup(text: string): string {

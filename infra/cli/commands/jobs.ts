@@ -3,6 +3,7 @@ import { JobId } from '../../../events/values.ts';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
 import { getJob, listJobs, type JobRow } from '../../../services/common/job-store.ts';
+import { listModelCalls, type ModelCallRow } from '../../../services/common/model/audit-store.ts';
 import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
 import { EXIT, UsageError, parse, type Command } from '../cli-kit.ts';
 import { resolve } from 'node:path';
@@ -11,7 +12,7 @@ const USAGE = `Usage: alex jobs list [--home DIR] [--json] [--limit N]
        alex jobs show <jobId> [--home DIR] [--json]
 
 list: the most recent jobs with status and timings.
-show: one job's status and timings, and every event about it on the bus, in order.`;
+show: one job's status and timings, every event about it on the bus in order, and its model calls.`;
 
 export const jobsCommand: Command = {
   name: 'jobs',
@@ -54,6 +55,7 @@ export const jobsCommand: Command = {
         return EXIT.badInput;
       }
       const analysis = await getAnalysis(runtime.db, jobId!);
+      const modelCalls = (await listModelCalls(runtime.db, jobId!)).map(modelCallView);
       const timeline = events.map((event) => ({
         time: event.time,
         detailType: event['detail-type'],
@@ -62,7 +64,7 @@ export const jobsCommand: Command = {
         id: event.id,
       }));
       if (values.json) {
-        io.out(JSON.stringify({ job: job && jobView(job), analysisStored: analysis !== null, events: timeline }, null, 2));
+        io.out(JSON.stringify({ job: job && jobView(job), analysisStored: analysis !== null, events: timeline, modelCalls }, null, 2));
         return EXIT.ok;
       }
       if (job) {
@@ -78,6 +80,21 @@ export const jobsCommand: Command = {
       }
       io.out(`Events (${timeline.length})`);
       for (const event of timeline) io.out(`  ${event.time}  ${event.detailType.padEnd(24)} ${event.source}${event.task ? `  [${event.task}]` : ''}`);
+      io.out(`Model calls (${modelCalls.length})`);
+      for (const call of modelCalls) {
+        const tokens = call.inputTokens === null ? 'tokens -' : `tokens ${call.inputTokens}/${call.outputTokens}`;
+        const flags = [
+          ...call.injection.map((v) => `injection? ${v.field}: ${v.signals.join('+')}`),
+          ...(call.cut.length > 0 ? [`cut: ${call.cut.join(', ')}`] : []),
+          ...(call.stopReason ? [`stop: ${call.stopReason}`] : []),
+          ...(call.problem ? [`problem: ${call.problem.slice(0, 120)}`] : []),
+          ...(call.fallback ? [`FALLBACK: ${call.fallback.slice(0, 120)}`] : []),
+        ];
+        io.out(
+          `  ${call.at}  ${call.service.padEnd(9)} ${call.purpose.padEnd(19)} #${call.attempt} ${call.outcome.padEnd(8)} ${call.model}  ${tokens}  ${call.latencyMs} ms  prompt ${call.promptSha256.slice(0, 12)}`,
+        );
+        for (const flag of flags) io.out(`      ${flag}`);
+      }
       return EXIT.ok;
     } finally {
       await runtime.close();
@@ -94,5 +111,28 @@ function jobView(job: JobRow) {
     finishedAt: job.finished_at,
     tookMs: job.finished_at ? Date.parse(job.finished_at) - Date.parse(job.requested_at) : null,
     error: job.error,
+  };
+}
+
+/** One audit row as shown: hashes in full in --json, verdicts flattened. */
+function modelCallView(row: ModelCallRow) {
+  const { attempt, outcome, injection, cut, stopReason, problem, fallback } = row.verdicts;
+  return {
+    at: row.created_at,
+    service: row.service,
+    purpose: row.purpose,
+    model: row.model,
+    attempt,
+    outcome,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    latencyMs: row.latency_ms,
+    promptSha256: row.prompt_sha256,
+    responseSha256: row.response_sha256,
+    injection: injection ?? [],
+    cut: cut ?? [],
+    ...(stopReason ? { stopReason } : {}),
+    ...(problem ? { problem } : {}),
+    ...(fallback ? { fallback } : {}),
   };
 }

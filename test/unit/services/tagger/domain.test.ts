@@ -63,12 +63,14 @@ describe('classifyInstruments', () => {
     });
   });
 
-  it('leaves the instrument unclassified, with the reason, when the model fails validation twice', async () => {
+  it('falls back to the offline heuristic, and says so with the reason, when the model fails validation twice', async () => {
     const model = new ScriptedModel([SUMS_TO_90, { outcome: 'classified', assetClass: { equity: 100 } }]);
     const [result] = await classifyInstruments([{ symbol: 'ACMEX', name: 'Acme US Equity Fund' }], model, {});
     expect(model.requests).toHaveLength(2);
-    expect(result).toMatchObject({ symbol: 'ACMEX', source: 'unclassified', assetClass: {}, regions: {}, sectors: {}, instrumentType: 'other' });
-    expect(result!.rationale).toMatch(/failed validation twice/);
+    // "Equity" and "US" in the name: the heuristic's answer, not either of the model's.
+    expect(result).toMatchObject({ symbol: 'ACMEX', source: 'model', assetClass: { equity: 100 }, regions: { north_america: 100 } });
+    expect(result!.sources).toEqual(['offline heuristic (fallback: the answers of scripted-1 were refused)']);
+    expect(result!.rationale).toMatch(/^Fallback to the offline heuristic: .*refused twice/);
     expect(result!.rationale).toMatch(/regions/);
   });
 

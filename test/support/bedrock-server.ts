@@ -1,0 +1,125 @@
+/**
+ * A loopback server that speaks the Bedrock Runtime Converse wire format (restJson1:
+ * POST /model/{modelId}/converse), so the real SDK client runs against it. The Bedrock Runtime
+ * client talks HTTP/2 (for its bidirectional streams), so this is an HTTP/2 cleartext server,
+ * which the client reaches at an http:// endpoint. Each request is answered by a script
+ * function, which sees the parsed request and how many came before.
+ */
+import { createServer, type Http2ServerRequest, type Http2Session } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+
+export interface ConverseRequestSeen {
+  modelId: string;
+  /** The forced tool's name: the request's purpose. */
+  tool: string;
+  /** True when the tool's schema wraps the answer as `{ answer }` (a non-object root). */
+  wrapped: boolean;
+  system: string;
+  prompt: string;
+  body: Record<string, any>;
+  headers: Http2ServerRequest['headers'];
+}
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
+}
+
+export type BedrockScript = (request: ConverseRequestSeen, index: number) => Reply;
+
+export interface BedrockServer {
+  url: string;
+  requests: ConverseRequestSeen[];
+  close(): Promise<void>;
+}
+
+export async function startBedrockServer(script: BedrockScript): Promise<BedrockServer> {
+  const requests: ConverseRequestSeen[] = [];
+  const sessions = new Set<Http2Session>();
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const match = /^\/model\/([^/]+)\/converse$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !match) {
+      res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' });
+      res.end(JSON.stringify({ message: `no route ${req.method} ${req.url}` }));
+      return;
+    }
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
+    const toolSpec = body.toolConfig?.tools?.[0]?.toolSpec ?? {};
+    const seen: ConverseRequestSeen = {
+      modelId: decodeURIComponent(match[1]!),
+      tool: toolSpec.name ?? '',
+      wrapped: Boolean(toolSpec.inputSchema?.json?.properties?.answer) && toolSpec.inputSchema.json.required?.[0] === 'answer',
+      system: (body.system ?? []).map((block: { text?: string }) => block.text ?? '').join('\n'),
+      prompt: (body.messages?.[0]?.content ?? []).map((block: { text?: string }) => block.text ?? '').join('\n'),
+      body,
+      headers: req.headers,
+    };
+    requests.push(seen);
+    const reply = script(seen, requests.length - 1);
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+    res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
+  });
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.on('close', () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const session of sessions) session.destroy();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** A Converse answer that calls the forced tool with `input` (wrapped as `{ answer }` when the schema asks). */
+export function toolAnswer(
+  request: ConverseRequestSeen,
+  input: unknown,
+  options: { stopReason?: string; inputTokens?: number; outputTokens?: number; wrap?: boolean } = {},
+): Reply {
+  const wrap = options.wrap ?? request.wrapped;
+  return {
+    status: 200,
+    body: {
+      output: {
+        message: {
+          role: 'assistant',
+          content: [{ toolUse: { toolUseId: `tooluse_${Math.random().toString(36).slice(2, 10)}`, name: request.tool, input: wrap ? { answer: input } : input } }],
+        },
+      },
+      stopReason: options.stopReason ?? 'tool_use',
+      usage: { inputTokens: options.inputTokens ?? 120, outputTokens: options.outputTokens ?? 40, totalTokens: (options.inputTokens ?? 120) + (options.outputTokens ?? 40) },
+      metrics: { latencyMs: 3 },
+    },
+  };
+}
+
+/** A Converse answer of plain text, without the tool: what a model that ignores toolChoice sends. */
+export function textAnswer(text: string, stopReason = 'end_turn'): Reply {
+  return {
+    status: 200,
+    body: {
+      output: { message: { role: 'assistant', content: [{ text }] } },
+      stopReason,
+      usage: { inputTokens: 100, outputTokens: 4096, totalTokens: 4196 },
+      metrics: { latencyMs: 3 },
+    },
+  };
+}
+
+/** What Bedrock sends when the account's quota is exhausted. */
+export function throttled(): Reply {
+  return { status: 429, headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' }, body: { message: 'Too many requests, please wait before trying again.' } };
+}
+
+export function validationError(message: string): Reply {
+  return { status: 400, headers: { 'x-amzn-errortype': 'ValidationException' }, body: { message } };
+}
