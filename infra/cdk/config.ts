@@ -1,0 +1,146 @@
+/**
+ * Deployment configuration, in one place. Defaults live here; `cdk.json` context (or `-c key=value`
+ * on the command line) overrides them. Everything the topology already says (rules, queues,
+ * per-service memory, timeout and concurrency cap) stays in infra/topology.ts: this file only
+ * holds what differs between deployments.
+ */
+import * as z from 'zod';
+import { InvalidInputError } from '../../events/errors.ts';
+import { SERVICE_NAMES, type ServiceName } from '../topology.ts';
+
+const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const Region = z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
+
+const FunctionOverride = z
+  .object({
+    memoryMb: z.number().int().min(128).max(10_240).optional(),
+    timeoutSeconds: z.number().int().min(1).max(900).optional(),
+    /** Reserved concurrency; unset by default because a new account has little unreserved concurrency. */
+    reservedConcurrency: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+const ScheduledReanalysis = z
+  .object({
+    enabled: z.boolean(),
+    /** EventBridge Scheduler expression, e.g. `cron(0 6 ? * MON *)` or `rate(7 days)`. */
+    expression: z.string().regex(/^(cron|rate|at)\(.+\)$/, 'must be a Scheduler expression: cron(...), rate(...) or at(...)'),
+    timezone: z.string().min(1),
+    /** The households whose stored portfolio is re-analysed; one schedule each. */
+    userIds: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'must be a user id')).max(50),
+  })
+  .strict();
+
+export const AlexConfigSchema = z
+  .object({
+    /** Unset: the stacks are account-agnostic and resolve the account at deploy time. */
+    account: AccountId.optional(),
+    region: Region,
+    /** Aurora needs two subnets in distinct zones; named here so synth never looks zones up. */
+    availabilityZones: z.array(z.string().min(1)).min(2).max(3).optional(),
+    /** `offline` keeps every function on the deterministic offline model (no Bedrock permission at all). */
+    model: z.enum(['bedrock', 'offline']),
+    /** Called in the function's own region (the SDK reads AWS_REGION): keep modelRegion equal to region or use an inference profile id. */
+    modelId: z.string().min(1),
+    modelRegion: Region,
+    /**
+     * Where the planner finds prices the portfolio lacks: `local` (the portfolio's own prices) or
+     * `polygon` (Polygon.io, key in the alex/polygon-api-key secret: set its value before switching).
+     */
+    prices: z.enum(['local', 'polygon']),
+    archiveRetentionDays: z.number().int().min(1).max(3650),
+    aurora: z
+      .object({
+        /** 0 lets the cluster pause when idle (Aurora PostgreSQL 16.3+), so an idle month costs storage only. */
+        minCapacity: z.number().min(0).max(256),
+        maxCapacity: z.number().min(1).max(256),
+        databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier'),
+      })
+      .strict()
+      .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity', path: ['minCapacity'] }),
+    functions: z.partialRecord(z.enum(SERVICE_NAMES as [ServiceName, ...ServiceName[]]), FunctionOverride),
+    features: z.object({ advancedCharts: z.boolean(), taxAnalysis: z.boolean(), esgScoring: z.boolean() }).strict(),
+    /** Accounts allowed to PutEvents on the bus besides this one. */
+    allowedPublisherAccounts: z.array(AccountId),
+    /** Linked source maps in the bundles (about +1 MB each: over the 1 MB asset budget). */
+    sourceMaps: z.boolean(),
+    logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
+    logRetentionDays: z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(365)]),
+    /** Emails subscribed to the alarm topic. */
+    alarmEmails: z.array(z.email()),
+    scheduledReanalysis: ScheduledReanalysis,
+  })
+  .strict();
+
+export type AlexConfig = z.infer<typeof AlexConfigSchema>;
+
+export const DEFAULT_CONFIG: AlexConfig = {
+  region: 'eu-west-1',
+  model: 'bedrock',
+  modelId: 'amazon.nova-lite-v1:0',
+  modelRegion: 'eu-west-1',
+  prices: 'local',
+  archiveRetentionDays: 30,
+  aurora: { minCapacity: 0, maxCapacity: 2, databaseName: 'alex' },
+  functions: {},
+  features: { advancedCharts: false, taxAnalysis: false, esgScoring: false },
+  allowedPublisherAccounts: [],
+  sourceMaps: false,
+  logLevel: 'INFO',
+  logRetentionDays: 30,
+  alarmEmails: [],
+  scheduledReanalysis: { enabled: false, expression: 'cron(0 6 ? * MON *)', timezone: 'UTC', userIds: [] },
+};
+
+/** The keys read from CDK context; each is the config field of the same name. */
+export const CONTEXT_KEYS = Object.keys(AlexConfigSchema.shape) as Array<keyof AlexConfig>;
+
+/**
+ * Merges overrides (CDK context values, which arrive as strings from `-c key=value` and as JSON
+ * from cdk.json) onto the defaults, one level deep for objects, and validates the result.
+ */
+export function resolveConfig(overrides: Partial<Record<keyof AlexConfig, unknown>> = {}): AlexConfig {
+  const merged: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const key of CONTEXT_KEYS) {
+    const raw = overrides[key];
+    if (raw === undefined) continue;
+    const value = typeof raw === 'string' ? parseContextString(raw) : raw;
+    const base = merged[key];
+    merged[key] = isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value;
+  }
+  return InvalidInputError.parse(AlexConfigSchema, merged, 'CDK config');
+}
+
+/** Reads overrides from CDK context (cdk.json `context` or `-c`). */
+export function configFromContext(tryGetContext: (key: string) => unknown): AlexConfig {
+  const overrides: Partial<Record<keyof AlexConfig, unknown>> = {};
+  for (const key of CONTEXT_KEYS) {
+    const value = tryGetContext(key);
+    if (value !== undefined) overrides[key] = value;
+  }
+  return resolveConfig(overrides);
+}
+
+/** Memory, timeout and reserved concurrency of a function: topology first, then the config override. */
+export function functionSettings(config: AlexConfig, memoryMb: number, timeoutSeconds: number, service: ServiceName) {
+  const override = config.functions[service] ?? {};
+  return {
+    memoryMb: override.memoryMb ?? memoryMb,
+    timeoutSeconds: override.timeoutSeconds ?? timeoutSeconds,
+    reservedConcurrency: override.reservedConcurrency,
+  };
+}
+
+function parseContextString(raw: string): unknown {
+  // `-c aurora='{"maxCapacity":4}'` is JSON; `-c region=eu-west-1` is a plain string. What is
+  // neither valid JSON nor the right type is reported by the schema, naming the field.
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

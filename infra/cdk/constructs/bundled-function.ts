@@ -1,0 +1,91 @@
+/**
+ * A TypeScript Lambda function bundled by the local esbuild (no Docker): ESM, minified, arm64,
+ * the AWS SDK bundled in rather than taken from the runtime, so the versions we test are the
+ * versions that run.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** The newest Node.js runtime aws-cdk-lib knows; cdk-nag AwsSolutions-L1 asks for the latest. */
+export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+// ESM bundles have no `require`; some CommonJS dependencies inside still call it.
+const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+export interface BundledFunctionProps {
+  /** Entry file, relative to the repository root. */
+  entry: string;
+  functionName: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  role: iam.IRole;
+  environment: Record<string, string>;
+  logRetention: logs.RetentionDays;
+  reservedConcurrency?: number;
+  /**
+   * Linked source maps add about 1 MB of mappings per function (the bundled SDK), which breaks the
+   * 1 MB asset budget, so they are opt-in; names are kept either way so stack traces stay readable.
+   */
+  sourceMap: boolean;
+  /** Shell commands run after esbuild, in the output folder, e.g. to copy data files next to the bundle. */
+  afterBundling?: (inputDir: string, outputDir: string) => string[];
+}
+
+export class BundledFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: BundledFunctionProps) {
+    super(scope, id);
+    // An explicit log group, so the role can be granted writing to exactly it and retention is set.
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention,
+    });
+    this.logGroup.grantWrite(props.role);
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: join(REPO_ROOT, props.entry),
+      handler: 'handler',
+      functionName: props.functionName,
+      description: props.description,
+      runtime: FUNCTION_RUNTIME,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      role: props.role,
+      logGroup: this.logGroup,
+      environment: props.environment,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        keepNames: true,
+        sourceMap: props.sourceMap,
+        // Mappings only: the sources are in the repository, and inlining them would double the map.
+        ...(props.sourceMap ? { sourcesContent: false } : {}),
+        bundleAwsSDK: true,
+        externalModules: [],
+        tsconfig: join(REPO_ROOT, 'tsconfig.json'),
+        logLevel: nodejs.LogLevel.ERROR,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => props.afterBundling?.(inputDir, outputDir) ?? [],
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Physical names and SSM parameter names shared by the core stack and the service stacks. A
+ * service stack finds the core's resources through these (names it can turn into ARNs, or SSM
+ * parameters resolved at deploy time), never through CloudFormation exports, so each stack
+ * deploys alone.
+ */
+import type { ServiceName } from '../topology.ts';
+
+export const APP_NAME = 'alex';
+
+export const STACK_NAMES = {
+  core: 'AlexCore',
+  monitoring: 'AlexMonitoring',
+  service: (service: ServiceName) => `Alex${service[0]!.toUpperCase()}${service.slice(1)}`,
+} as const;
+
+export function deadLetterQueueName(queueName: string): string {
+  return `${queueName}-dlq`;
+}
+
+export function functionName(service: ServiceName): string {
+  return `${APP_NAME}-${service}`;
+}
+
+export const ALARM_TOPIC_NAME = 'alex-alarms';
+export const ARCHIVE_NAME = 'alex-archive';
+export const DB_CLUSTER_IDENTIFIER = 'alex-db';
+export const DASHBOARD_NAME = 'alex';
+
+/** SSM parameters the core stack writes and the service stacks read at deploy time. */
+export const SSM = {
+  eventBusName: '/alex/core/event-bus-name',
+  eventBusArn: '/alex/core/event-bus-arn',
+  jobsQueueUrl: '/alex/core/jobs-queue-url',
+  jobsQueueArn: '/alex/core/jobs-queue-arn',
+  jobsDeadLetterQueueUrl: '/alex/core/jobs-dlq-url',
+  completionTableName: '/alex/core/completion-table-name',
+  idempotencyTableName: '/alex/core/idempotency-table-name',
+  databaseClusterArn: '/alex/core/db-cluster-arn',
+  databaseSecretArn: '/alex/core/db-secret-arn',
+  databaseName: '/alex/core/db-name',
+  polygonApiKeySecretArn: '/alex/core/polygon-api-key-secret-arn',
+  alarmTopicArn: '/alex/core/alarm-topic-arn',
+} as const;
+
+/** Services that reach Aurora through the Data API (their entry points open the database). */
+export const DATABASE_SERVICES: readonly ServiceName[] = ['planner', 'tagger', 'aggregator'];
+
+/** Services whose handlers track job completion in the completion table. */
+export const COMPLETION_SERVICES: readonly ServiceName[] = ['aggregator'];

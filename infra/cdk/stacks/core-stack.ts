@@ -1,0 +1,270 @@
+/**
+ * The core stack: what every service shares. The bus and its archive, the jobs queue and the
+ * rule feeding it, the DynamoDB tables, Aurora with the Data API (migrated on deploy), the
+ * Polygon API key, the alarm topic. Names and ARNs go to SSM parameters under /alex/core/ so
+ * service stacks find them at deploy time without CloudFormation exports.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import * as triggers from 'aws-cdk-lib/triggers';
+import type { Construct } from 'constructs';
+import { ENV } from '../../../services/common/environment.ts';
+import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
+import { BUS_NAME, JOBS_QUEUE, JOBS_RULE } from '../../topology.ts';
+import type { AlexConfig } from '../config.ts';
+import { BufferedQueue } from '../constructs/buffered-queue.ts';
+import { BundledFunction } from '../constructs/bundled-function.ts';
+import { queueAlarms } from '../constructs/alarms.ts';
+import { BUNDLED_MIGRATIONS_DIR } from '../handlers/migrate-database.ts';
+import { ALARM_TOPIC_NAME, ARCHIVE_NAME, DB_CLUSTER_IDENTIFIER, SSM } from '../names.ts';
+import { logRetention } from './service-stack.ts';
+
+/** TTL attribute per table: the completion tracker writes `expiresAt`, Powertools idempotency `expiration`. */
+export const TTL_ATTRIBUTES: Record<string, string> = { 'alex-completion': 'expiresAt', 'alex-idempotency': 'expiration' };
+
+/** The only detail-types other accounts may publish (DESIGN.md: any system may ask for these). */
+export const PUBLIC_DETAIL_TYPES = ['AnalysisRequested', 'ClassificationRequested'];
+
+export interface CoreStackProps extends StackProps {
+  config: AlexConfig;
+}
+
+export class CoreStack extends Stack {
+  readonly bus: events.EventBus;
+  readonly jobs: BufferedQueue;
+  readonly cluster: rds.DatabaseCluster;
+
+  constructor(scope: Construct, id: string, props: CoreStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const alarmTopic = this.alarmTopic(config);
+
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: BUS_NAME, description: 'Alex: analysis requests, plans and results' });
+    // The low-level archive, because it may omit the pattern and so keep every event for replay.
+    new events.CfnArchive(this, 'Archive', {
+      archiveName: ARCHIVE_NAME,
+      sourceArn: this.bus.eventBusArn,
+      retentionDays: config.archiveRetentionDays,
+      description: 'Every event on the Alex bus, for replay',
+    });
+    if (config.allowedPublisherAccounts.length > 0) {
+      this.bus.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowedPublishers',
+          principals: config.allowedPublisherAccounts.map((account) => new iam.AccountPrincipal(account)),
+          actions: ['events:PutEvents'],
+          resources: [this.bus.eventBusArn],
+          conditions: { StringEquals: { 'events:detail-type': PUBLIC_DETAIL_TYPES } },
+        }),
+      );
+    }
+
+    this.jobs = new BufferedQueue(this, 'Jobs', JOBS_QUEUE);
+    const jobsRule = new events.CfnRule(this, 'JobsRule', {
+      name: JOBS_RULE.name,
+      description: JOBS_RULE.description,
+      eventBusName: this.bus.eventBusName,
+      eventPattern: JOBS_RULE.pattern,
+      targets: [{ id: 'JobsQueue', arn: this.jobs.queue.queueArn }],
+    });
+    this.jobs.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.jobs.queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': jobsRule.attrArn } },
+      }),
+    );
+    queueAlarms(this, 'JobsAlarms', { queue: this.jobs.queue, deadLetterQueue: this.jobs.deadLetterQueue, settings: JOBS_QUEUE, topic: alarmTopic });
+
+    const tables = TABLE_DEFINITIONS.map(
+      (definition) =>
+        new dynamodb.TableV2(this, `Table-${definition.name}`, {
+          tableName: definition.name,
+          partitionKey: { name: definition.partitionKey, type: dynamodb.AttributeType.STRING },
+          ...(definition.sortKey ? { sortKey: { name: definition.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
+          billing: dynamodb.Billing.onDemand(),
+          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+          timeToLiveAttribute: TTL_ATTRIBUTES[definition.name],
+          encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+          removalPolicy: RemovalPolicy.RETAIN,
+        }),
+    );
+
+    this.cluster = this.database(config);
+    const polygonApiKey = new secretsmanager.Secret(this, 'PolygonApiKey', {
+      secretName: 'alex/polygon-api-key',
+      description: 'Polygon.io API key for price refreshes; set its value after the first deploy',
+    });
+    Validations.of(polygonApiKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'A third-party API key: Polygon issues it, so Secrets Manager cannot rotate it; an operator replaces it.',
+    });
+
+    if (config.scheduledReanalysis.enabled) this.reanalysisSchedules(config);
+
+    const parameters: Record<keyof typeof SSM, string> = {
+      eventBusName: this.bus.eventBusName,
+      eventBusArn: this.bus.eventBusArn,
+      jobsQueueUrl: this.jobs.queue.queueUrl,
+      jobsQueueArn: this.jobs.queue.queueArn,
+      jobsDeadLetterQueueUrl: this.jobs.deadLetterQueue.queueUrl,
+      completionTableName: tables[0]!.tableName,
+      idempotencyTableName: tables[1]!.tableName,
+      databaseClusterArn: this.cluster.clusterArn,
+      databaseSecretArn: this.cluster.secret!.secretArn,
+      databaseName: config.aurora.databaseName,
+      polygonApiKeySecretArn: polygonApiKey.secretArn,
+      alarmTopicArn: alarmTopic.topicArn,
+    };
+    for (const [key, value] of Object.entries(parameters)) {
+      new ssm.StringParameter(this, `Parameter-${key}`, { parameterName: SSM[key as keyof typeof SSM], stringValue: value });
+    }
+  }
+
+  private alarmTopic(config: AlexConfig): sns.Topic {
+    // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic has its own key.
+    const key = new kms.Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Alex alarm topic', removalPolicy: RemovalPolicy.DESTROY });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'], // in a key policy, "*" means this key
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'AlarmTopic', { topicName: ALARM_TOPIC_NAME, masterKey: key, enforceSSL: true });
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    for (const email of config.alarmEmails) topic.addSubscription(new subscriptions.EmailSubscription(email));
+    return topic;
+  }
+
+  private database(config: AlexConfig): rds.DatabaseCluster {
+    // Nothing runs inside the VPC but Aurora: functions reach it through the Data API, so the
+    // subnets are isolated (no NAT gateway to pay for) and the security group admits nobody.
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ...(config.availabilityZones ? { availabilityZones: config.availabilityZones } : { maxAzs: 2 }),
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'database', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      flowLogs: {
+        rejected: {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(
+            new logs.LogGroup(this, 'VpcFlowLogs', { retention: logRetention(config), removalPolicy: RemovalPolicy.DESTROY }),
+          ),
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+        },
+      },
+    });
+    const cluster = new rds.DatabaseCluster(this, 'Database', {
+      clusterIdentifier: DB_CLUSTER_IDENTIFIER,
+      engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 }),
+      writer: rds.ClusterInstance.serverlessV2('Writer', { autoMinorVersionUpgrade: true }),
+      serverlessV2MinCapacity: config.aurora.minCapacity,
+      serverlessV2MaxCapacity: config.aurora.maxCapacity,
+      defaultDatabaseName: config.aurora.databaseName,
+      credentials: rds.Credentials.fromGeneratedSecret('alex_admin', { secretName: 'alex/db-credentials' }),
+      enableDataApi: true,
+      iamAuthentication: true,
+      storageEncrypted: true,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      backup: { retention: Duration.days(7) },
+      cloudwatchLogsExports: ['postgresql'],
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    });
+    // Created here rather than through cloudwatchLogsRetention, which adds a custom resource with a broad role.
+    new logs.LogGroup(this, 'DatabaseLogs', {
+      logGroupName: `/aws/rds/cluster/${DB_CLUSTER_IDENTIFIER}/postgresql`,
+      retention: logRetention(config),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(cluster).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotation needs a rotation function with a route to Secrets Manager (NAT or endpoint, ~$15/month) in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
+    });
+    this.migrateOnDeploy(cluster, config);
+    return cluster;
+  }
+
+  /** Runs the migrations after the cluster exists, and again whenever a migration file changes. */
+  private migrateOnDeploy(cluster: rds.DatabaseCluster, config: AlexConfig): void {
+    const role = new iam.Role(this, 'MigrationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['rds-data:ExecuteStatement', 'rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:RollbackTransaction'],
+        resources: [cluster.clusterArn],
+      }),
+    );
+    cluster.secret!.grantRead(role);
+    const migrator = new BundledFunction(this, 'Migrator', {
+      entry: 'infra/cdk/handlers/migrate-database.ts',
+      functionName: 'alex-migrate-database',
+      description: 'Applies schemas/migrations to Aurora through the Data API (run by a deploy trigger)',
+      memoryMb: 256,
+      timeoutSeconds: 600,
+      role,
+      environment: {
+        [ENV.databaseClusterArn]: cluster.clusterArn,
+        [ENV.databaseSecretArn]: cluster.secret!.secretArn,
+        [ENV.databaseName]: config.aurora.databaseName,
+      },
+      logRetention: logRetention(config),
+      sourceMap: config.sourceMaps,
+      afterBundling: (inputDir, outputDir) => [
+        `mkdir -p "${outputDir}/${BUNDLED_MIGRATIONS_DIR}"`,
+        `cp "${inputDir}"/schemas/migrations/*.sql "${outputDir}/${BUNDLED_MIGRATIONS_DIR}/"`,
+      ],
+    });
+    new triggers.Trigger(this, 'MigrateOnDeploy', {
+      handler: migrator.function,
+      executeAfter: [cluster],
+      executeOnHandlerChange: true,
+      timeout: Duration.minutes(10),
+    });
+  }
+
+  /** Optional: one EventBridge Scheduler schedule per household, sending a job to the jobs queue. */
+  private reanalysisSchedules(config: AlexConfig): void {
+    const role = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    this.jobs.queue.grantSendMessages(role);
+    for (const userId of config.scheduledReanalysis.userIds) {
+      new scheduler.CfnSchedule(this, `Reanalysis-${userId}`, {
+        description: `Weekly re-analysis of ${userId}'s portfolio`,
+        scheduleExpression: config.scheduledReanalysis.expression,
+        scheduleExpressionTimezone: config.scheduledReanalysis.timezone,
+        flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 15 },
+        target: {
+          arn: this.jobs.queue.queueArn,
+          roleArn: role.roleArn,
+          // A bare AnalysisRequested detail; the execution id is a fresh UUID per run, so each run is a new job.
+          input: JSON.stringify({
+            version: 1,
+            jobId: '<aws.scheduler.execution-id>',
+            userId,
+            requestedAt: '<aws.scheduler.scheduled-time>',
+          }),
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * One service's stack: its rules (from the topology), its queue and DLQ, its function with the
+ * SQS event source, its alarms, and a role holding only what the function needs. Shared
+ * resources come from names (bus, tables, jobs queue, alarm topic) or from SSM parameters
+ * resolved at deploy time (database ARNs), so this stack deploys alone.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambdaEvents from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import { ENV } from '../../../services/common/environment.ts';
+import { PRICE_ENV } from '../../../services/planner/prices/config.ts';
+import { MODEL_ENV } from '../../../services/common/model/from-env.ts';
+import { BUS_NAME, JOBS_QUEUE, TABLES, type QueueSettings, type ServiceSpec } from '../../topology.ts';
+import { functionSettings, type AlexConfig } from '../config.ts';
+import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
+import { BufferedQueue } from '../constructs/buffered-queue.ts';
+import { BundledFunction } from '../constructs/bundled-function.ts';
+import { ALARM_TOPIC_NAME, COMPLETION_SERVICES, DATABASE_SERVICES, deadLetterQueueName, functionName, SSM } from '../names.ts';
+
+/** Not in services/common/environment.ts ENV yet: the feature flags as JSON, for the services to read. */
+export const FEATURES_ENV = 'ALEX_FEATURES';
+
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+export const COMPLETION_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
+export const DATA_API_ACTIONS = [
+  'rds-data:ExecuteStatement',
+  'rds-data:BatchExecuteStatement',
+  'rds-data:BeginTransaction',
+  'rds-data:CommitTransaction',
+  'rds-data:RollbackTransaction',
+];
+
+export function logRetention(config: AlexConfig): logs.RetentionDays {
+  const days: Record<AlexConfig['logRetentionDays'], logs.RetentionDays> = {
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    90: logs.RetentionDays.THREE_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+  };
+  return days[config.logRetentionDays];
+}
+
+/** Foundation-model ARN, or an inference-profile ARN for cross-region ids such as `eu.amazon.nova-lite-v1:0`. */
+export function modelArns(stack: Stack, config: AlexConfig): string[] {
+  const foundation = (region: string) => `arn:${stack.partition}:bedrock:${region}::foundation-model/${config.modelId.replace(/^(us|eu|apac|global)\./, '')}`;
+  if (!/^(us|eu|apac|global)\./.test(config.modelId)) return [foundation(config.modelRegion)];
+  // A profile routes to the model in several regions; the caller needs the profile and the model.
+  return [`arn:${stack.partition}:bedrock:${config.modelRegion}:${stack.account}:inference-profile/${config.modelId}`, foundation('*')];
+}
+
+export interface ServiceStackProps extends StackProps {
+  config: AlexConfig;
+  spec: ServiceSpec;
+}
+
+export class ServiceStack extends Stack {
+  readonly queue: BufferedQueue;
+  readonly function: BundledFunction;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config, spec } = props;
+    const name = functionName(spec.name);
+
+    this.queue = new BufferedQueue(this, 'Buffer', spec.queue);
+    const bus = events.EventBus.fromEventBusName(this, 'Bus', BUS_NAME);
+    for (const rule of spec.rules) {
+      // The low-level rule takes the topology's pattern as it is, the same JSON the local bus matches.
+      const cfnRule = new events.CfnRule(this, `Rule-${rule.name}`, {
+        name: rule.name,
+        description: rule.description,
+        eventBusName: BUS_NAME,
+        eventPattern: rule.pattern,
+        targets: [{ id: 'ServiceQueue', arn: this.queue.queue.queueArn }],
+      });
+      this.queue.queue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['sqs:SendMessage'],
+          resources: [this.queue.queue.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': cfnRule.attrArn } },
+        }),
+      );
+    }
+
+    // The planner also consumes the core stack's jobs queue, found by name.
+    const jobsQueue = spec.consumes.includes('jobs')
+      ? sqs.Queue.fromQueueAttributes(this, 'JobsQueue', { queueArn: this.queueArn(JOBS_QUEUE.name), queueUrl: this.queueUrl(JOBS_QUEUE.name) })
+      : undefined;
+    const deadLetterUrls: Record<string, string> = { [spec.queue.name]: this.queue.deadLetterQueue.queueUrl };
+    const deadLetterArns = [this.queue.deadLetterQueue.queueArn];
+    if (jobsQueue) {
+      deadLetterUrls[JOBS_QUEUE.name] = this.queueUrl(deadLetterQueueName(JOBS_QUEUE.name));
+      deadLetterArns.push(this.queueArn(deadLetterQueueName(JOBS_QUEUE.name)));
+    }
+
+    this.role = new iam.Role(this, 'Role', {
+      roleName: `${name}-function`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Alex ${spec.name}: only what its function needs`,
+    });
+    this.grantLeastPrivilege(spec, config, bus, deadLetterArns);
+
+    const settings = functionSettings(config, spec.memoryMb, spec.timeoutSeconds, spec.name);
+    const usesDatabase = DATABASE_SERVICES.includes(spec.name);
+    this.function = new BundledFunction(this, 'Handler', {
+      entry: `services/${spec.name}/lambda.ts`,
+      functionName: name,
+      description: spec.description,
+      memoryMb: settings.memoryMb,
+      timeoutSeconds: settings.timeoutSeconds,
+      reservedConcurrency: settings.reservedConcurrency,
+      role: this.role,
+      logRetention: logRetention(config),
+      sourceMap: config.sourceMaps,
+      environment: {
+        [ENV.eventBusName]: BUS_NAME,
+        [ENV.idempotencyTable]: TABLES.idempotency,
+        // aws-context.ts requires it of every service, though only the aggregator may touch the table.
+        [ENV.completionTable]: TABLES.completion,
+        [ENV.deadLetterQueueUrls]: Stack.of(this).toJsonString(deadLetterUrls),
+        // Only the services that may call a model get Bedrock; the others stay on the offline model.
+        ...(spec.usesModel && config.model === 'bedrock'
+          ? { [MODEL_ENV.model]: 'bedrock', [MODEL_ENV.bedrockModelId]: config.modelId }
+          : { [MODEL_ENV.model]: 'offline' }),
+        ...(usesDatabase
+          ? {
+              [ENV.databaseClusterArn]: ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn),
+              [ENV.databaseSecretArn]: ssm.StringParameter.valueForStringParameter(this, SSM.databaseSecretArn),
+              [ENV.databaseName]: config.aurora.databaseName,
+            }
+          : {}),
+        ...(spec.name === 'planner' && config.prices === 'polygon'
+          ? {
+              [PRICE_ENV.source]: 'polygon',
+              [PRICE_ENV.secretId]: ssm.StringParameter.valueForStringParameter(this, SSM.polygonApiKeySecretArn),
+            }
+          : {}),
+        [FEATURES_ENV]: JSON.stringify(config.features),
+        POWERTOOLS_SERVICE_NAME: name,
+        POWERTOOLS_LOG_LEVEL: config.logLevel,
+      },
+    });
+
+    this.addEventSource(this.queue.queue, spec.queue, spec);
+    if (jobsQueue) this.addEventSource(jobsQueue, JOBS_QUEUE, spec);
+
+    const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', this.formatArn({ service: 'sns', resource: ALARM_TOPIC_NAME }));
+    queueAlarms(this, 'QueueAlarms', { queue: this.queue.queue, deadLetterQueue: this.queue.deadLetterQueue, settings: spec.queue, topic });
+    functionAlarms(this, 'FunctionAlarms', this.function.function, name, topic);
+  }
+
+  private addEventSource(queue: sqs.IQueue, settings: QueueSettings, spec: ServiceSpec): void {
+    this.function.function.addEventSource(
+      new lambdaEvents.SqsEventSource(queue, {
+        batchSize: settings.batchSize,
+        ...(settings.batchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(settings.batchingWindowSeconds) } : {}),
+        reportBatchItemFailures: true,
+        maxConcurrency: spec.maxConcurrency,
+      }),
+    );
+  }
+
+  private grantLeastPrivilege(spec: ServiceSpec, config: AlexConfig, bus: events.IEventBus, deadLetterArns: string[]): void {
+    const allow = (sid: string, actions: string[], resources: string[]) =>
+      this.role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
+    allow('PublishOnTheBus', ['events:PutEvents'], [bus.eventBusArn]);
+    allow('SendBadInputToDeadLetterQueues', ['sqs:SendMessage'], deadLetterArns);
+    allow('Idempotency', IDEMPOTENCY_ACTIONS, [this.tableArn(TABLES.idempotency)]);
+    if (COMPLETION_SERVICES.includes(spec.name)) allow('CompletionTracking', COMPLETION_ACTIONS, [this.tableArn(TABLES.completion)]);
+    if (DATABASE_SERVICES.includes(spec.name)) {
+      allow('DataApi', DATA_API_ACTIONS, [ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn)]);
+      allow('DatabaseCredentials', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, SSM.databaseSecretArn)]);
+    }
+    if (spec.name === 'planner' && config.prices === 'polygon') {
+      allow('PolygonApiKey', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, SSM.polygonApiKeySecretArn)]);
+    }
+    if (spec.usesModel && config.model === 'bedrock') allow('InvokeConfiguredModel', ['bedrock:InvokeModel'], modelArns(this, config));
+  }
+
+  private queueArn(queueName: string): string {
+    return this.formatArn({ service: 'sqs', resource: queueName });
+  }
+
+  private queueUrl(queueName: string): string {
+    return `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${queueName}`;
+  }
+
+  private tableArn(tableName: string): string {
+    return this.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
+  }
+}

@@ -1,0 +1,25 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_NAMES } from '../../../../infra/topology.ts';
+import { STACK_NAMES } from '../../../../infra/cdk/names.ts';
+import { synthesize } from './synth.ts';
+
+const STACKS = [STACK_NAMES.core, ...SERVICE_NAMES.map(STACK_NAMES.service), STACK_NAMES.monitoring];
+
+describe('independent deploys', () => {
+  let before: Record<string, string>;
+  let after: Record<string, string>;
+
+  beforeAll(() => {
+    // The second synth reuses the first one's bundles (aws-cdk-lib caches staged assets per process).
+    const base = synthesize();
+    before = Object.fromEntries(STACKS.map((name) => [name, JSON.stringify(base.template(name))]));
+    const changed = synthesize({ functions: { charter: { memoryMb: 1024 } } });
+    after = Object.fromEntries(STACKS.map((name) => [name, JSON.stringify(changed.template(name))]));
+  }, 120_000);
+
+  it('changing one service changes only that service stack', () => {
+    expect(STACKS.filter((name) => before[name] !== after[name])).toEqual([STACK_NAMES.service('charter')]);
+    expect(after[STACK_NAMES.service('charter')]).toContain('"MemorySize":1024');
+    expect(before[STACK_NAMES.service('charter')]).toContain('"MemorySize":256');
+  });
+});

@@ -1,0 +1,19 @@
+/** Synthesizes the whole app into a temporary folder, as `cdk synth` would (bundling included). */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { buildApp, type AlexApp } from '../../../../infra/cdk/build-app.ts';
+import { resolveConfig, type AlexConfig } from '../../../../infra/cdk/config.ts';
+
+export interface Synthesized extends AlexApp {
+  assembly: CloudAssembly;
+  template(stackName: string): Record<string, any>;
+}
+
+export function synthesize(overrides: Parameters<typeof resolveConfig>[0] = {}): Synthesized & { config: AlexConfig } {
+  const config = resolveConfig(overrides);
+  const built = buildApp(config, { appProps: { outdir: mkdtempSync(join(tmpdir(), 'alex-cdk-')) } });
+  const assembly = built.app.synth();
+  return { ...built, config, assembly, template: (name) => assembly.getStackByName(name).template };
+}
