@@ -18,6 +18,8 @@ export interface QueueMessage {
   /** String message attributes (reason, sourceQueue… on dead letters). */
   attributes: Record<string, string>;
   lastError?: string;
+  /** A delayed message becomes visible at this time (epoch ms). */
+  notBefore?: number;
 }
 
 export interface QueueOptions {
@@ -44,14 +46,33 @@ export class LocalQueue {
     readonly options: QueueOptions,
   ) {}
 
-  send(body: string, attributes: Record<string, string> = {}): string {
+  /** Sends a message; with `delayMs` it stays invisible that long first (SQS DelaySeconds). */
+  send(body: string, attributes: Record<string, string> = {}, delayMs = 0): string {
     const message: QueueMessage = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0, attributes };
-    this.enqueue(message);
+    if (delayMs > 0) {
+      message.notBefore = Date.now() + delayMs;
+      this.delay(message);
+    } else this.enqueue(message);
     return message.messageId;
+  }
+
+  private readonly delayed = new Map<QueueMessage, NodeJS.Timeout>();
+
+  private delay(message: QueueMessage): void {
+    const timer = setTimeout(() => {
+      this.delayed.delete(message);
+      if (!this.closed) this.enqueue(message);
+    }, Math.max(0, (message.notBefore ?? 0) - Date.now()));
+    timer.unref();
+    this.delayed.set(message, timer);
   }
 
   /** Re-adds a message as it was (restoring persisted state, redriving a DLQ). */
   enqueue(message: QueueMessage): void {
+    if (message.notBefore && message.notBefore > Date.now() && !this.delayed.has(message)) {
+      this.delay(message);
+      return;
+    }
     this.ready.push(message);
     this.notify();
   }
@@ -107,14 +128,16 @@ export class LocalQueue {
   takeAll(): QueueMessage[] {
     const all = this.peekAll();
     for (const { timer } of this.inFlight.values()) clearTimeout(timer);
+    for (const timer of this.delayed.values()) clearTimeout(timer);
     this.inFlight.clear();
+    this.delayed.clear();
     this.ready = [];
     this.notify();
     return all;
   }
 
   peekAll(): QueueMessage[] {
-    return [...this.ready, ...[...this.inFlight.values()].map((entry) => entry.message)];
+    return [...this.ready, ...[...this.inFlight.values()].map((entry) => entry.message), ...this.delayed.keys()];
   }
 
   get visibleCount(): number {
@@ -129,6 +152,11 @@ export class LocalQueue {
     return this.ready.length === 0 && this.inFlight.size === 0;
   }
 
+  /** Messages sent with a delay that are not visible yet (not counted by isEmpty). */
+  get delayedCount(): number {
+    return this.delayed.size;
+  }
+
   /** Called whenever messages become visible or a message leaves. */
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -138,6 +166,7 @@ export class LocalQueue {
   close(): void {
     this.closed = true;
     for (const { timer } of this.inFlight.values()) clearTimeout(timer);
+    for (const timer of this.delayed.values()) clearTimeout(timer);
   }
 
   private returnToQueue(receiptHandle: string): void {

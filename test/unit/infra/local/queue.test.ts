@@ -96,3 +96,23 @@ describe('Poller', () => {
     expect(dlq.peekAll()[0]!.attributes.reason).toMatch(/slow timed out after 20 ms/);
   });
 });
+
+describe('LocalQueue delays', () => {
+  it('keeps a delayed message invisible until its delay has passed, and lists it meanwhile', async () => {
+    const { queue } = makeQueue();
+    queue.send('later', {}, 40);
+    expect(queue.receive(1)).toEqual([]);
+    expect(queue.delayedCount).toBe(1);
+    expect(queue.peekAll().map((m) => m.body)).toEqual(['later']);
+    await sleep(60);
+    expect(queue.receive(1)[0]!.message.body).toBe('later');
+  });
+
+  it('restores a persisted delayed message with the delay it had left', async () => {
+    const { queue } = makeQueue();
+    queue.enqueue({ messageId: 'm1', body: 'restored', sentAt: Date.now(), receiveCount: 0, attributes: {}, notBefore: Date.now() + 30 });
+    expect(queue.receive(1)).toEqual([]);
+    await sleep(50);
+    expect(queue.receive(1)[0]!.message.messageId).toBe('m1');
+  });
+});
