@@ -75,7 +75,13 @@ export const AnalysisRequested = defineEvent({
     userId: UserId,
     requestedAt: IsoTime,
     tasks: z.array(Task).min(1).max(TASKS.length).optional().describe('Parts wanted; all when absent.'),
-    deadlineSeconds: z.number().int().min(10).max(3600).optional(),
+    deadlineSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(3600)
+      .optional()
+      .describe('Seconds the specialists get before the job is finished as partial or failed; 300 when absent.'),
   }),
   example: { version: 1, jobId: EXAMPLE_JOB, userId: 'household-42', requestedAt: EXAMPLE_TIME },
 });
@@ -282,6 +288,21 @@ export const AnalysisFailed = defineEvent({
   },
 });
 
+export const AnalysisDeadlineReached = defineEvent({
+  detailType: 'AnalysisDeadlineReached',
+  sources: ['alex.planner'],
+  version: DETAIL_VERSION,
+  description:
+    "A job's deadline. The planner schedules it when it creates the job; the aggregator then finishes the job as partial or failed if it has not finished yet. Delivered to the aggregator's queue (delayed), not through the bus.",
+  detail: z.object({
+    version: Version,
+    jobId: JobId,
+    userId: UserId,
+    deadline: IsoTime,
+  }),
+  example: { version: 1, jobId: EXAMPLE_JOB, userId: 'household-42', deadline: '2026-11-21T09:35:00.000Z' },
+});
+
 export const catalog = {
   AnalysisRequested,
   ClassificationRequested,
@@ -291,6 +312,7 @@ export const catalog = {
   SpecialistFailed,
   AnalysisCompleted,
   AnalysisFailed,
+  AnalysisDeadlineReached,
 } as const;
 
 export type Catalog = typeof catalog;

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { catalog, type Detail, type DetailType } from './catalog.ts';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError, NUL_CHARACTER_PROBLEM, formatPath, pathToNulCharacter } from './errors.ts';
 
 export const EventEnvelope = z.object({
   version: z.string().default('0'),
@@ -25,13 +25,17 @@ export interface TypedEnvelope<D extends DetailType> extends Omit<EventEnvelope,
   detail: Detail<D>;
 }
 
-/** Parses text as JSON, or says plainly that it is not JSON. */
+/** Parses text as JSON, or says plainly that it is not JSON (or holds text nothing can store). */
 export function parseJson(text: string, what: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new InvalidInputError(`${what} is not valid JSON: ${(error as Error).message}`);
   }
+  const nul = pathToNulCharacter(value);
+  if (nul) throw new InvalidInputError(`${what}${formatPath(nul)}: ${NUL_CHARACTER_PROBLEM}`);
+  return value;
 }
 
 /** Validates the detail of an envelope against the catalog entry of its detail-type. */

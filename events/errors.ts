@@ -28,3 +28,36 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
     .join('');
 }
+
+/**
+ * The path to the first string (value or key) holding U+0000, or undefined. PostgreSQL text
+ * cannot store that character, so input carrying one would fail at the database on every retry
+ * instead of being refused once, clearly. Walks with its own stack: input may be nested deeply.
+ */
+export function pathToNulCharacter(value: unknown): PropertyKey[] | undefined {
+  // Each entry links to its parent instead of copying the path, so deep input stays linear.
+  interface Step { value: unknown; key?: PropertyKey; parent?: Step }
+  const pathOf = (step: Step | undefined, last?: PropertyKey): PropertyKey[] => {
+    const path: PropertyKey[] = last === undefined ? [] : [last];
+    for (let at = step; at?.parent; at = at.parent) path.unshift(at.key!);
+    return path;
+  };
+  const pending: Step[] = [{ value }];
+  while (pending.length > 0) {
+    const step = pending.pop()!;
+    const current = step.value;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return pathOf(step);
+    } else if (Array.isArray(current)) {
+      current.forEach((item, index) => pending.push({ value: item, key: index, parent: step }));
+    } else if (typeof current === 'object' && current !== null) {
+      for (const [key, item] of Object.entries(current)) {
+        if (key.includes('\u0000')) return pathOf(step, key);
+        pending.push({ value: item, key, parent: step });
+      }
+    }
+  }
+  return undefined;
+}
+
+export const NUL_CHARACTER_PROBLEM = 'contains a NUL character (U+0000), which cannot be stored; remove it';

@@ -34,6 +34,11 @@ export interface RuleSpec {
   pattern: EventPattern;
   /** Queue key this rule delivers to (a service queue or the shared jobs queue). */
   target: 'jobs' | ServiceName;
+  /**
+   * Whether archive replays reach this rule (default true). A rule whose target must never see
+   * history again (say, one that notifies a person) sets false and gets a `replay-name` guard.
+   */
+  acceptsReplays?: boolean;
 }
 
 export interface ServiceSpec {
@@ -200,6 +205,16 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
     usesModel: false,
   },
 };
+
+/**
+ * The pattern a rule is created with, on AWS and locally: its declared pattern, plus, for a
+ * rule that opts out of replays, a condition that the event carries no `replay-name` (the
+ * field EventBridge adds to every replayed event).
+ */
+export function effectivePattern(rule: RuleSpec): EventPattern {
+  if (rule.acceptsReplays !== false) return rule.pattern;
+  return { ...rule.pattern, 'replay-name': [{ exists: false }] };
+}
 
 /** Every rule on the bus, in a stable order. */
 export function allRules(): RuleSpec[] {

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../events/envelope.ts';
 import type { BusEntry, EventPublisher, OutgoingEvent } from '../../events/publisher.ts';
 import { toBusEntry } from '../../events/publisher.ts';
+import { InvalidInputError } from '../../events/errors.ts';
+import { MAX_REQUEST_BYTES, entrySize } from '../../events/eventbridge-publisher.ts';
 import type { EventArchive } from './archive.ts';
 import { compilePattern, type CompiledPattern } from './event-pattern.ts';
 
@@ -39,9 +41,14 @@ export class LocalBus {
     return this.rules.map((rule) => rule.name);
   }
 
-  /** Puts validated entries on the bus; returns the envelopes as delivered. */
+  /**
+   * Puts entries on the bus; returns the envelopes as delivered. Entries EventBridge would
+   * refuse (see checkBusEntry) throw before any entry is put, so a refused call archives and
+   * delivers nothing; EventBridge would instead fail only those entries of the request.
+   */
   put(entries: readonly BusEntry[], options: PutOptions = {}): EventEnvelope[] {
-    return entries.map((entry) =>
+    const details = entries.map((entry, index) => checkBusEntry(entry, entries.length > 1 ? `entry[${index}]` : 'entry'));
+    return entries.map((entry, index) =>
       this.putEnvelope(
         {
           version: '0',
@@ -52,7 +59,7 @@ export class LocalBus {
           time: entry.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
           region: this.options.region,
           resources: entry.resources,
-          detail: JSON.parse(entry.detail),
+          detail: details[index],
         },
         options,
       ),
@@ -86,4 +93,50 @@ export class LocalBusPublisher implements EventPublisher {
     const entries = events.map(toBusEntry);
     this.bus.put(entries);
   }
+}
+
+/** PutEvents processes JSON nested up to this many levels deep. */
+export const MAX_DETAIL_DEPTH = 1100;
+
+/** The checks PutEvents makes on each entry, with what to do about a failure; returns the parsed detail. */
+export function checkBusEntry(entry: BusEntry, what = 'entry'): Record<string, unknown> {
+  if (typeof entry.source !== 'string' || entry.source.trim() === '') {
+    throw new InvalidInputError(`${what}.Source: is required (EventBridge fails an entry without Source, DetailType and Detail)`);
+  }
+  if (typeof entry.detailType !== 'string' || entry.detailType.trim() === '') {
+    throw new InvalidInputError(`${what}.DetailType: is required (EventBridge fails an entry without Source, DetailType and Detail)`);
+  }
+  const size = entrySize({ Source: entry.source, DetailType: entry.detailType, Detail: entry.detail, Resources: entry.resources, Time: entry.time });
+  if (size > MAX_REQUEST_BYTES) {
+    throw new InvalidInputError(
+      `${what}: ${entry.detailType} event from ${entry.source} is ${size} bytes; EventBridge accepts at most ` +
+        `${MAX_REQUEST_BYTES} bytes per entry (store the bulk elsewhere and send a reference)`,
+    );
+  }
+  let detail: unknown;
+  try {
+    detail = JSON.parse(entry.detail);
+  } catch (error) {
+    throw new InvalidInputError(`${what}.Detail: is not valid JSON (MalformedDetail): ${(error as Error).message}`);
+  }
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    const got = detail === null ? 'null' : Array.isArray(detail) ? 'an array' : `a ${typeof detail}`;
+    throw new InvalidInputError(`${what}.Detail: must be a JSON object, not ${got} (EventBridge refuses it as MalformedDetail)`);
+  }
+  if (depthExceeds(detail, MAX_DETAIL_DEPTH)) {
+    throw new InvalidInputError(`${what}.Detail: is nested more than ${MAX_DETAIL_DEPTH} levels deep; EventBridge processes at most ${MAX_DETAIL_DEPTH}`);
+  }
+  return detail as Record<string, unknown>;
+}
+
+/** Whether JSON nests deeper than `limit`; iterative, since the input may be hostile. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]];
+  while (pending.length > 0) {
+    const [current, depth] = pending.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > limit) return true;
+    for (const item of Object.values(current)) pending.push([item, depth + 1]);
+  }
+  return false;
 }

@@ -21,6 +21,8 @@ export interface PollerOptions {
   account: string;
   /** Last error per messageId, recorded by the handler plumbing when a record fails. */
   takeFailureReason?: (messageId: string) => string | undefined;
+  /** Injected faults: lose the result of an invocation after it ran; never answer at all. */
+  faults?: { crashRate?: number; silent?: boolean; random: () => number };
 }
 
 export class Poller {
@@ -68,9 +70,19 @@ export class Poller {
     const records = batch.map((received) => this.toRecord(received));
     let failed: Set<string>;
     let batchError: string | undefined;
+    const faults = this.options.faults;
+    if (faults?.silent) {
+      // A service that never answers: the messages are taken and nothing comes of them.
+      for (const received of batch) this.queue.delete(received.receiptHandle);
+      return;
+    }
     try {
       const response = await withTimeout(this.handler({ Records: records }, this.context()), this.options.timeoutMs, this.options.functionName);
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      if (faults?.crashRate && faults.random() < faults.crashRate) {
+        failed = new Set(records.map((record) => record.messageId));
+        batchError = `${this.options.functionName} crashed after running (injected fault)`;
+      }
     } catch (error) {
       failed = new Set(records.map((record) => record.messageId));
       batchError = (error as Error).message;

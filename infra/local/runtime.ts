@@ -16,7 +16,9 @@ import { createCharterHandler } from '../../services/charter/handler.ts';
 import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
 import type { ServiceContext } from '../../services/common/context.ts';
 import type { DeadLetterPort } from '../../services/common/dead-letter.ts';
+import { deadlineEnvelope, type DeadlineScheduler } from '../../services/common/deadlines.ts';
 import { modelFromEnv } from '../../services/common/model/from-env.ts';
+import { GuardedModel } from '../../services/common/model/guard.ts';
 import type { ModelPort } from '../../services/common/model/port.ts';
 import { createPlannerHandler } from '../../services/planner/handler.ts';
 import { pricesFromEnvironment } from '../../services/planner/prices/config.ts';
@@ -27,8 +29,11 @@ import { createTaggerHandler } from '../../services/tagger/handler.ts';
 import { migrate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import type { SqlDatabase } from '../storage/port.ts';
-import { BUS_NAME, SERVICE_NAMES, SERVICES, TABLES, allRules, queueSettings, type ServiceName } from '../topology.ts';
+import { BUS_NAME, SERVICE_NAMES, SERVICES, TABLES, allRules, effectivePattern, queueSettings, type ServiceName } from '../topology.ts';
 import { EventArchive } from './archive.ts';
+import { ThrottlingModel, type FaultOptions } from './faults.ts';
+
+export type { FaultOptions } from './faults.ts';
 import { LocalBus, LocalBusPublisher } from './bus.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
 import { Poller } from './poller.ts';
@@ -58,15 +63,6 @@ export interface LocalRuntimeOptions {
   prices?: PricePort;
 }
 
-/** Faults the local runtime can inject, to show that duplicates and disorder change nothing. */
-export interface FaultOptions {
-  /** Chance (0..1) that a rule delivers an event to its queue twice. */
-  duplicateRate?: number;
-  /** Receive messages in random order. */
-  shuffle?: boolean;
-  /** The random source, seeded in tests. */
-  random?: () => number;
-}
 
 export interface QueuePair {
   queue: LocalQueue;
@@ -115,7 +111,7 @@ export class LocalRuntime {
     }
     const archive = new EventArchive(home ? join(home, 'archive.jsonl') : undefined);
     const bus = new LocalBus({ name: BUS_NAME, account: LOCAL_ACCOUNT, region: LOCAL_REGION, archive });
-    const runtime = new LocalRuntime(options, bus, archive, db, dynamo, options.model ?? modelFromEnv(process.env));
+    const runtime = new LocalRuntime(options, bus, archive, db, dynamo, modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults));
     runtime.wire();
     runtime.restoreQueues();
     for (const poller of runtime.pollers) poller.start();
@@ -139,9 +135,10 @@ export class LocalRuntime {
     }
     for (const rule of allRules()) {
       const { queue } = this.queues.get(rule.target)!;
-      this.bus.addRule(rule.name, rule.pattern, (json) => {
-        queue.send(json);
-        if (faults.duplicateRate && random() < faults.duplicateRate) queue.send(json);
+      this.bus.addRule(rule.name, effectivePattern(rule), (json) => {
+        const delay = () => (faults.maxDeliveryDelayMs ? Math.floor(random() * faults.maxDeliveryDelayMs) : 0);
+        queue.send(json, {}, delay());
+        if (faults.duplicateRate && random() < faults.duplicateRate) queue.send(json, {}, delay());
       });
     }
     const deadLetters: DeadLetterPort = {
@@ -157,11 +154,19 @@ export class LocalRuntime {
         });
       },
     };
+    // Deadlines arrive on the aggregator's queue as delayed messages, as SQS DelaySeconds would do.
+    const deadlines: DeadlineScheduler = {
+      schedule: async (detail, now) => {
+        const { queue } = this.queues.get('aggregator')!;
+        queue.send(deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT), {}, Math.max(0, Date.parse(detail.deadline) - Date.now()));
+      },
+    };
     for (const name of SERVICE_NAMES) {
       const spec = SERVICES[name];
       const ctx: ServiceContext = {
         publisher: this.publisher,
         deadLetters,
+        deadlines,
         logger: new Logger({ serviceName: `alex-${name}`, logLevel: this.options.logLevel ?? 'SILENT' }),
         dynamo: this.dynamo.client,
         tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
@@ -184,6 +189,7 @@ export class LocalRuntime {
             memoryMb: spec.memoryMb,
             region: LOCAL_REGION,
             account: LOCAL_ACCOUNT,
+            faults: { crashRate: faults.crashRate, silent: faults.silentServices?.includes(name), random },
             takeFailureReason: (messageId) => {
               const reason = this.failureReasons.get(messageId);
               this.failureReasons.delete(messageId);
@@ -281,6 +287,13 @@ export class LocalRuntime {
       for (const message of state[dlq.name] ?? []) dlq.enqueue(message);
     }
   }
+}
+
+/** Puts an injected throttle between the guard and the model, so the guard sees it as real. */
+function modelWithFaults(model: ModelPort, faults: FaultOptions | undefined): ModelPort {
+  if (!faults?.modelThrottleRate) return model;
+  const inner = model instanceof GuardedModel ? model.inner : model;
+  return new GuardedModel(new ThrottlingModel(inner, faults.modelThrottleRate, faults.random ?? Math.random));
 }
 
 /** The state folder: ALEX_HOME when set (and not empty), else `.alex` in the working directory. */

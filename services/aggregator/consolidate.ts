@@ -73,6 +73,8 @@ export function consolidate(
   planned: Detail<'AnalysisPlanned'>,
   outcomes: ReadonlyMap<Task, Outcome>,
   completedAt: Date,
+  /** Why a task that never reported is missing (at a deadline: which one). */
+  noResultReason = 'no result arrived',
 ): ConsolidatedAnalysis {
   const snapshot = planned.snapshot;
   const resultOf = <T extends Task>(task: T) => {
@@ -82,7 +84,7 @@ export function consolidate(
   const missing = planned.tasks.flatMap((task) => {
     const outcome = outcomes.get(task);
     if (outcome?.kind === 'completed') return [];
-    const reason = outcome?.kind === 'failed' ? `${outcome.detail.error.code}: ${outcome.detail.error.message}` : 'no result arrived';
+    const reason = outcome?.kind === 'failed' ? `${outcome.detail.error.code}: ${outcome.detail.error.message}` : noResultReason;
     return [{ task, reason }];
   });
 

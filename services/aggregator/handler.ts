@@ -9,7 +9,8 @@ import { SERVICES } from '../../infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
-import { storeAnalysis } from './analysis-store.ts';
+import { advanceJob, getJob } from '../common/job-store.ts';
+import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
 import { consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
 
@@ -18,7 +19,8 @@ const SOURCE = SERVICES.aggregator.source;
 type Progress =
   | { jobId: string; kind: 'AnalysisPlanned'; task: 'plan'; detail: Detail<'AnalysisPlanned'> }
   | { jobId: string; kind: 'SpecialistCompleted'; task: Task; detail: Detail<'SpecialistCompleted'> }
-  | { jobId: string; kind: 'SpecialistFailed'; task: Task; detail: Detail<'SpecialistFailed'> };
+  | { jobId: string; kind: 'SpecialistFailed'; task: Task; detail: Detail<'SpecialistFailed'> }
+  | { jobId: string; kind: 'AnalysisDeadlineReached'; task: 'deadline'; detail: Detail<'AnalysisDeadlineReached'> };
 
 export interface AggregatorHooks {
   /** Called once per consolidated row actually inserted: the measure of "exactly once". */
@@ -28,7 +30,7 @@ export interface AggregatorHooks {
 export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHooks = {}): SqsBatchHandler {
   const tracker = new CompletionTracker(ctx.dynamo, ctx.tables.completion, ctx.now);
 
-  async function record(progress: Progress): Promise<void> {
+  async function record(progress: Exclude<Progress, { kind: 'AnalysisDeadlineReached' }>): Promise<void> {
     if (progress.kind === 'AnalysisPlanned') {
       const { detail } = progress;
       await tracker.recordPlan({
@@ -50,7 +52,7 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     }
   }
 
-  async function finish(state: JobState & { plan: NonNullable<JobState['plan']> }, claimant: string): Promise<string> {
+  async function finish(state: JobState & { plan: NonNullable<JobState['plan']> }, claimant: string, atDeadline = false): Promise<string> {
     const planned = catalog.AnalysisPlanned.detail.parse(JSON.parse(state.plan.planned));
     const outcomes = new Map<Task, Outcome>();
     for (const [task, outcome] of state.outcomes) {
@@ -64,8 +66,15 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     const status = finalStatusOf(planned.tasks, outcomes);
     if (!(await tracker.claim(planned.jobId, claimant, status))) return 'finished-by-another-delivery';
 
-    const analysis = consolidate(planned, outcomes, ctx.now());
     const db = await ctx.db();
+    const job = await getJob(db, planned.jobId);
+    if (job?.status === 'failed' && !(await getAnalysis(db, planned.jobId))) {
+      // The job already failed before it was planned (its deadline passed first): a plan that
+      // arrives late must not finish it a second time. The claim above blocks every later try.
+      await tracker.markPublished(planned.jobId);
+      return 'already-failed-before-planning';
+    }
+    const analysis = consolidate(planned, outcomes, ctx.now(), atDeadline ? `no result by the deadline ${planned.deadline}` : undefined);
     const modelCalls = [...outcomes.values()].flatMap((outcome) => outcome.detail.modelCalls ?? []);
     if (await storeAnalysis(db, analysis, modelCalls)) hooks.onConsolidatedWrite?.(planned.jobId);
 
@@ -106,8 +115,39 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     return analysis.status;
   }
 
+  /**
+   * A job's deadline. Unfinished work is finished now: a planned job as partial (or failed when
+   * nothing arrived), a job never planned as failed; each exactly once, whatever else races it.
+   */
+  async function onDeadline(detail: Detail<'AnalysisDeadlineReached'>): Promise<string> {
+    const now = ctx.now();
+    if (Date.parse(detail.deadline) - now.getTime() > 1000) {
+      // SQS delays at most 15 minutes: a later deadline arrives early and is sent on again.
+      await ctx.deadlines.schedule(detail, now);
+      return 'rescheduled';
+    }
+    const state = await tracker.load(detail.jobId);
+    if (state.plan?.published) return 'already-finished';
+    if (state.plan) return finish(state as JobState & { plan: NonNullable<JobState['plan']> }, 'AnalysisDeadlineReached#deadline', true);
+
+    // Never planned. The jobs row decides, with a conditional update, who announces the failure.
+    const db = await ctx.db();
+    const job = await getJob(db, detail.jobId);
+    const reason = `Not planned by its deadline ${detail.deadline}${job ? ` (the job was still ${job.status})` : ''}; nothing was analysed.`;
+    if (!(await advanceJob(db, detail.jobId, 'failed', { error: reason, finishedAt: now.toISOString() }))) return 'already-finished';
+    await ctx.publisher.publish([
+      {
+        detailType: 'AnalysisFailed',
+        source: SOURCE,
+        detail: { version: 1, jobId: detail.jobId, userId: detail.userId, reason, failedTasks: [], failedAt: now.toISOString() },
+      },
+    ]);
+    return 'failed-before-planning';
+  }
+
   const track = idempotent(
     async (progress: Progress) => {
+      if (progress.kind === 'AnalysisDeadlineReached') return { outcome: await onDeadline(progress.detail) };
       await record(progress);
       const state = await tracker.load(progress.jobId);
       if (!isComplete(state)) return { outcome: state.plan ? 'waiting-for-specialists' : 'waiting-for-plan' };
@@ -119,13 +159,17 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
 
   return createBatchHandler(ctx, async (record, context) => {
       track.registerLambdaContext(context);
-      const envelope = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed']);
+      const envelope = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed', 'AnalysisDeadlineReached']);
       const progress = toProgress(envelope['detail-type'], envelope.detail);
       await track(progress);
   });
 }
 
 function toProgress(kind: Progress['kind'], detail: unknown): Progress {
+  if (kind === 'AnalysisDeadlineReached') {
+    const deadline = detail as Detail<'AnalysisDeadlineReached'>;
+    return { jobId: deadline.jobId, kind, task: 'deadline', detail: deadline };
+  }
   if (kind === 'AnalysisPlanned') {
     const planned = detail as Detail<'AnalysisPlanned'>;
     return { jobId: planned.jobId, kind, task: 'plan', detail: planned };

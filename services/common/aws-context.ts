@@ -13,14 +13,21 @@ import type { SqlDatabase } from '../../infra/storage/port.ts';
 import type { ServiceName } from '../../infra/topology.ts';
 import type { ServiceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
+import { SqsDeadlineScheduler } from './deadlines.ts';
 import { ENV, requireEnv } from './environment.ts';
 import { modelFromEnv } from './model/from-env.ts';
 
 export function awsServiceContext(service: ServiceName, openDatabase?: () => SqlDatabase): ServiceContext {
   let database: SqlDatabase | undefined;
+  let deadlines: SqsDeadlineScheduler | undefined;
+  const sqs = new SQSClient({});
   return {
     publisher: new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: requireEnv(ENV.eventBusName) }),
-    deadLetters: new SqsDeadLetters(new SQSClient({}), JSON.parse(requireEnv(ENV.deadLetterQueueUrls)) as Record<string, string>),
+    deadLetters: new SqsDeadLetters(sqs, JSON.parse(requireEnv(ENV.deadLetterQueueUrls)) as Record<string, string>),
+    // Only the planner and the aggregator schedule deadlines; the others never read the variable.
+    deadlines: {
+      schedule: (detail, now) => (deadlines ??= new SqsDeadlineScheduler(sqs, requireEnv(ENV.deadlineQueueUrl))).schedule(detail, now),
+    },
     logger: new Logger({ serviceName: `alex-${service}` }),
     dynamo: new DynamoDBClient({}),
     tables: { idempotency: requireEnv(ENV.idempotencyTable), completion: requireEnv(ENV.completionTable) },

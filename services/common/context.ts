@@ -8,12 +8,15 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventPublisher } from '../../events/publisher.ts';
 import type { SqlDatabase } from '../../infra/storage/port.ts';
 import type { DeadLetterPort } from './dead-letter.ts';
+import type { DeadlineScheduler } from './deadlines.ts';
 import type { ModelPort } from './model/port.ts';
 import type { PricePort } from '../planner/prices/port.ts';
 
 export interface ServiceContext {
   publisher: EventPublisher;
   deadLetters: DeadLetterPort;
+  /** Schedules a job's AnalysisDeadlineReached for the aggregator. */
+  deadlines: DeadlineScheduler;
   logger: Logger;
   dynamo: DynamoDBClient;
   tables: { idempotency: string; completion: string };

@@ -12,6 +12,8 @@ export const ENV = {
   databaseSecretArn: 'ALEX_DB_SECRET_ARN',
   databaseName: 'ALEX_DB_NAME',
   model: 'ALEX_MODEL',
+  /** The aggregator's queue URL: where the planner schedules deadlines (delayed messages). */
+  deadlineQueueUrl: 'ALEX_DEADLINE_QUEUE_URL',
 } as const;
 
 export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {

@@ -25,13 +25,13 @@ export type JobRow = {
 /** Creates the job if it does not exist; returns the stored row either way. */
 export async function createJob(
   db: SqlExecutor,
-  job: { id: string; userId: string; tasks: Task[]; requestedAt: string },
+  job: { id: string; userId: string; tasks: Task[]; requestedAt: string; deadline: string },
 ): Promise<{ row: JobRow; created: boolean }> {
   const inserted = await db.query<JobRow>(
-    `INSERT INTO jobs (id, user_id, status, tasks, requested_at)
-     VALUES (:id::uuid, :userId, 'planning', :tasks, :requestedAt)
+    `INSERT INTO jobs (id, user_id, status, tasks, requested_at, deadline)
+     VALUES (:id::uuid, :userId, 'planning', :tasks, :requestedAt, :deadline)
      ON CONFLICT (id) DO NOTHING RETURNING *`,
-    { id: job.id, userId: job.userId, tasks: json(job.tasks), requestedAt: timestamp(job.requestedAt) },
+    { id: job.id, userId: job.userId, tasks: json(job.tasks), requestedAt: timestamp(job.requestedAt), deadline: timestamp(job.deadline) },
   );
   if (inserted[0]) return { row: inserted[0], created: true };
   const existing = await getJob(db, job.id);
@@ -74,4 +74,21 @@ export async function advanceJob(
     },
   );
   return rows.length > 0;
+}
+
+/**
+ * Reopens a failed job that never produced an analysis (it failed before planning, for example
+ * because no portfolio was stored), with a new deadline. Used when the request is replayed after
+ * the cause was fixed; a job with a stored analysis is never reopened.
+ */
+export async function reopenJob(db: SqlExecutor, id: string, deadline: string): Promise<JobRow | null> {
+  const [row] = await db.query<JobRow>(
+    `UPDATE jobs SET status = 'planning', error = NULL, finished_at = NULL, planned_at = NULL,
+       deadline = :deadline, updated_at = now()
+     WHERE id = :id::uuid AND status = 'failed'
+       AND NOT EXISTS (SELECT 1 FROM analyses WHERE analyses.job_id = jobs.id)
+     RETURNING *`,
+    { id, deadline: timestamp(deadline) },
+  );
+  return row ?? null;
 }

@@ -3,7 +3,7 @@
  * positions. Checked field by field so a mistake is reported with its path and what to do.
  */
 import * as z from 'zod';
-import { InvalidInputError, formatPath } from '../../events/errors.ts';
+import { InvalidInputError, NUL_CHARACTER_PROBLEM, formatPath, pathToNulCharacter } from '../../events/errors.ts';
 import { ACCOUNT_TYPES, AssetClassAllocation, Classification, Goals, Ticker, UserId } from '../../events/values.ts';
 
 const AccountId = z
@@ -78,14 +78,29 @@ export const PortfolioFile = z
 
 export type PortfolioFile = z.output<typeof PortfolioFile>;
 
+/**
+ * The largest file accepted. The schema's own limits (500 instruments with 2,000-character
+ * rationales and 20 sources of 500, 2,000 positions, 50 accounts) come to about 7 MB at most;
+ * anything far beyond that is not a portfolio, and is refused before it is parsed.
+ */
+export const MAX_PORTFOLIO_FILE_BYTES = 10 * 1024 * 1024;
+
+export function portfolioFileTooLarge(fileName: string, bytes: number): string {
+  return `${fileName} is ${bytes} bytes; a portfolio file may be at most ${MAX_PORTFOLIO_FILE_BYTES} bytes (10 MiB)`;
+}
+
 /** Parses the text of a portfolio file; every problem is an InvalidInputError naming the field. */
 export function parsePortfolioFile(text: string, fileName = 'portfolio'): PortfolioFile {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_PORTFOLIO_FILE_BYTES) throw new InvalidInputError(portfolioFileTooLarge(fileName, bytes));
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (error) {
     throw new InvalidInputError(`${fileName} is not valid JSON: ${(error as Error).message}`);
   }
+  const nul = pathToNulCharacter(raw);
+  if (nul) throw new InvalidInputError(`${fileName}: ${formatPath(nul).replace(/^\./, '')}: ${NUL_CHARACTER_PROBLEM}`);
   const result = PortfolioFile.safeParse(raw);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => `${formatPath(issue.path).replace(/^\./, '') || '(file)'}: ${issue.message}`);

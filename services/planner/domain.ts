@@ -14,10 +14,23 @@ export const DEFAULT_DEADLINE_SECONDS = 300;
 export type AnalysisRequest = Detail<'AnalysisRequested'>;
 
 /**
+ * The jobs queue's MaximumMessageSize: SQS's default of 256 KiB, which the core stack keeps. On
+ * AWS, SendMessage refuses a larger body; the planner refuses it too, so a local or redriven
+ * message gets the same answer.
+ */
+export const MAX_JOB_MESSAGE_BYTES = 262_144;
+
+/**
  * A jobs-queue message is either the EventBridge envelope a rule delivered, or the bare
  * AnalysisRequested detail a client sent with SendMessage.
  */
 export function parseJobMessage(body: string): AnalysisRequest {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_JOB_MESSAGE_BYTES) {
+    throw new InvalidInputError(
+      `job message is ${bytes} bytes; the jobs queue accepts at most ${MAX_JOB_MESSAGE_BYTES} bytes (an AnalysisRequested needs well under 1 KB)`,
+    );
+  }
   const raw = parseJson(body, 'job message');
   if (isEnvelope(raw)) return parseEnvelope(raw, ['AnalysisRequested']).detail;
   return InvalidInputError.parse(catalog.AnalysisRequested.detail, raw, 'job message');

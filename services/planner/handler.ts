@@ -10,12 +10,13 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { parseEnvelope, parseJson, isEnvelope } from '../../events/envelope.ts';
+import type { Task } from '../../events/values.ts';
 import type { SqlDatabase } from '../../infra/storage/port.ts';
 import { SERVICES } from '../../infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
-import { advanceJob, createJob, getJob } from '../common/job-store.ts';
+import { advanceJob, createJob, getJob, reopenJob } from '../common/job-store.ts';
 import { loadClassifications, loadPortfolio, type StoredPortfolio } from '../common/portfolio-store.ts';
 import {
   buildSnapshot,
@@ -33,32 +34,39 @@ const SOURCE = SERVICES.planner.source;
 export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
   const { publisher, logger } = ctx;
 
-  async function publishPlanned(db: SqlDatabase, request: Pick<AnalysisRequest, 'jobId' | 'userId' | 'deadlineSeconds'> & { requestedAt: string }, tasks: AnalysisRequest['tasks'] & {}, portfolio: StoredPortfolio) {
+  interface PlannedJob {
+    jobId: string;
+    userId: string;
+    requestedAt: string;
+    deadline: string;
+    tasks: Task[];
+  }
+
+  async function publishPlanned(db: SqlDatabase, job: PlannedJob, portfolio: StoredPortfolio) {
     const classifications = await loadClassifications(db, heldSymbols(portfolio));
     const plannedAt = ctx.now();
     const prices = await refreshPrices(portfolio, ctx.prices, plannedAt);
     if (prices.missing.length > 0) {
-      logger.warn('Some positions have no price; they are valued at 0 and marked missing', { jobId: request.jobId, source: ctx.prices?.name ?? 'local', missing: prices.missing });
+      logger.warn('Some positions have no price; they are valued at 0 and marked missing', { jobId: job.jobId, source: ctx.prices?.name ?? 'local', missing: prices.missing });
     }
     const snapshot = buildSnapshot(portfolio, classifications, plannedAt, prices.book);
-    const deadline = deadlineOf({ ...request, version: 1 }, plannedAt);
     await publisher.publish([
       {
         detailType: 'AnalysisPlanned',
         source: SOURCE,
         detail: {
           version: 1,
-          jobId: request.jobId,
-          userId: request.userId,
-          tasks,
+          jobId: job.jobId,
+          userId: job.userId,
+          tasks: job.tasks,
           snapshot,
-          requestedAt: request.requestedAt,
+          requestedAt: job.requestedAt,
           plannedAt: plannedAt.toISOString(),
-          deadline,
+          deadline: job.deadline,
         },
       },
     ]);
-    await advanceJob(db, request.jobId, 'planned', { plannedAt: plannedAt.toISOString(), deadline });
+    await advanceJob(db, job.jobId, 'planned', { plannedAt: plannedAt.toISOString() });
   }
 
   async function fail(db: SqlDatabase, jobId: string, userId: string, reason: string) {
@@ -73,18 +81,33 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
   }
 
   const plan = idempotent(
-    async (request: AnalysisRequest) => {
+    // replayName is part of the key: a replay of the request may reopen a job that failed
+    // before planning, once its cause is fixed; plain duplicates stay duplicates.
+    async ({ request, replayName }: { request: AnalysisRequest; replayName: string | null }) => {
       const db = await ctx.db();
       const tasks = tasksOf(request);
-      const { row, created } = await createJob(db, { id: request.jobId, userId: request.userId, tasks, requestedAt: request.requestedAt });
+      const now = ctx.now();
+      const deadline = deadlineOf(request, now);
+      let { row, created } = await createJob(db, { id: request.jobId, userId: request.userId, tasks, requestedAt: request.requestedAt, deadline });
+      if (!created && row.status === 'failed' && replayName && row.user_id === request.userId) {
+        const reopened = await reopenJob(db, request.jobId, deadline);
+        if (reopened) {
+          logger.info('Replayed request reopens a job that failed before planning', { jobId: request.jobId, replayName });
+          row = reopened;
+        }
+      }
       if (!created && row.status !== 'planning' && row.status !== 'classifying') {
-        logger.info('Job already planned; nothing to do', { jobId: request.jobId, status: row.status });
+        logger.info('Job already planned or finished; nothing to do', { jobId: request.jobId, status: row.status });
         return { outcome: 'already-planned' as const };
       }
       if (row.user_id !== request.userId) {
         await fail(db, request.jobId, request.userId, `jobId ${request.jobId} is already used by another user's job; send a new jobId.`);
         return { outcome: 'failed' as const };
       }
+      const job: PlannedJob = { jobId: row.id, userId: row.user_id, requestedAt: row.requested_at, deadline: row.deadline ?? deadline, tasks: row.tasks };
+      // Scheduled on every pass that gets here, so a crash right after creating the job cannot
+      // leave it without a deadline; the aggregator treats repeated deadlines as one.
+      await ctx.deadlines.schedule({ version: 1, jobId: job.jobId, userId: job.userId, deadline: job.deadline }, now);
       const portfolio = await loadPortfolio(db, request.userId);
       if (!portfolio) {
         await fail(db, request.jobId, request.userId, `No portfolio is stored for user "${request.userId}"; load one (alex analyze <portfolio.json>) before requesting an analysis.`);
@@ -103,39 +126,41 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
         ]);
         return { outcome: 'classifying' as const, instruments: missing.length };
       }
-      await publishPlanned(db, request, tasks, portfolio);
+      await publishPlanned(db, job, portfolio);
       return { outcome: 'planned' as const };
     },
-    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-planner-plan', keyPath: 'jobId' },
+    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-planner-plan', keyPath: '[request.jobId, replayName]' },
   );
 
   const resume = idempotent(
     async (classified: { jobId: string }) => {
       const db = await ctx.db();
-      const job = await getJob(db, classified.jobId);
+      const row = await getJob(db, classified.jobId);
       // Classifications requested by other systems, or for a job already planned, need no plan.
-      if (!job || job.status !== 'classifying') return { outcome: 'ignored' as const };
-      const portfolio = await loadPortfolio(db, job.user_id);
+      if (!row || row.status !== 'classifying') return { outcome: 'ignored' as const };
+      const portfolio = await loadPortfolio(db, row.user_id);
       if (!portfolio) {
-        await fail(db, job.id, job.user_id, `The portfolio of user "${job.user_id}" was removed while the job was being classified.`);
+        await fail(db, row.id, row.user_id, `The portfolio of user "${row.user_id}" was removed while the job was being classified.`);
         return { outcome: 'failed' as const };
       }
-      const deadlineSeconds = undefined;
-      await publishPlanned(db, { jobId: job.id, userId: job.user_id, requestedAt: job.requested_at, deadlineSeconds }, job.tasks, portfolio);
+      const deadline = row.deadline ?? deadlineOf({ version: 1, jobId: row.id, userId: row.user_id, requestedAt: row.requested_at }, ctx.now());
+      await publishPlanned(db, { jobId: row.id, userId: row.user_id, requestedAt: row.requested_at, deadline, tasks: row.tasks }, portfolio);
       return { outcome: 'planned' as const };
     },
     { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-planner-resume', keyPath: 'jobId' },
   );
 
   return createBatchHandler(ctx, async (record: SQSRecord, context) => {
-      plan.registerLambdaContext(context);
-      resume.registerLambdaContext(context);
-      const raw = parseJson(record.body, 'message');
-      if (isEnvelope(raw) && raw['detail-type'] === 'InstrumentsClassified') {
-        const { detail } = parseEnvelope(raw, ['InstrumentsClassified']);
-        await resume({ jobId: detail.jobId });
-        return;
-      }
-      await plan(parseJobMessage(record.body));
+    plan.registerLambdaContext(context);
+    resume.registerLambdaContext(context);
+    const raw = parseJson(record.body, 'message');
+    if (isEnvelope(raw) && raw['detail-type'] === 'InstrumentsClassified') {
+      const { detail } = parseEnvelope(raw, ['InstrumentsClassified']);
+      await resume({ jobId: detail.jobId });
+      return;
+    }
+    const replay = isEnvelope(raw) ? (raw as Record<string, unknown>)['replay-name'] : undefined;
+    const replayName = typeof replay === 'string' ? replay : null;
+    await plan({ request: parseJobMessage(record.body), replayName });
   });
 }

@@ -21,7 +21,7 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { ENV } from '../../../services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
-import { BUS_NAME, JOBS_QUEUE, JOBS_RULE } from '../../topology.ts';
+import { BUS_NAME, JOBS_QUEUE, JOBS_RULE, effectivePattern } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
@@ -76,7 +76,7 @@ export class CoreStack extends Stack {
       name: JOBS_RULE.name,
       description: JOBS_RULE.description,
       eventBusName: this.bus.eventBusName,
-      eventPattern: JOBS_RULE.pattern,
+      eventPattern: effectivePattern(JOBS_RULE),
       targets: [{ id: 'JobsQueue', arn: this.jobs.queue.queueArn }],
     });
     this.jobs.queue.addToResourcePolicy(

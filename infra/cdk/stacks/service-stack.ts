@@ -16,12 +16,15 @@ import type { Construct } from 'constructs';
 import { ENV } from '../../../services/common/environment.ts';
 import { PRICE_ENV } from '../../../services/planner/prices/config.ts';
 import { MODEL_ENV } from '../../../services/common/model/from-env.ts';
-import { BUS_NAME, JOBS_QUEUE, TABLES, type QueueSettings, type ServiceSpec } from '../../topology.ts';
+import { BUS_NAME, JOBS_QUEUE, SERVICES, TABLES, effectivePattern, type QueueSettings, type ServiceName, type ServiceSpec } from '../../topology.ts';
 import { functionSettings, type AlexConfig } from '../config.ts';
 import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { ALARM_TOPIC_NAME, COMPLETION_SERVICES, DATABASE_SERVICES, deadLetterQueueName, functionName, SSM } from '../names.ts';
+
+/** The services that send AnalysisDeadlineReached messages to the aggregator's queue. */
+const SCHEDULES_DEADLINES: readonly ServiceName[] = ['planner', 'aggregator'];
 
 /** Not in services/common/environment.ts ENV yet: the feature flags as JSON, for the services to read. */
 export const FEATURES_ENV = 'ALEX_FEATURES';
@@ -73,12 +76,12 @@ export class ServiceStack extends Stack {
     this.queue = new BufferedQueue(this, 'Buffer', spec.queue);
     const bus = events.EventBus.fromEventBusName(this, 'Bus', BUS_NAME);
     for (const rule of spec.rules) {
-      // The low-level rule takes the topology's pattern as it is, the same JSON the local bus matches.
+      // The low-level rule takes the topology's effective pattern as it is, the same JSON the local bus matches.
       const cfnRule = new events.CfnRule(this, `Rule-${rule.name}`, {
         name: rule.name,
         description: rule.description,
         eventBusName: BUS_NAME,
-        eventPattern: rule.pattern,
+        eventPattern: effectivePattern(rule),
         targets: [{ id: 'ServiceQueue', arn: this.queue.queue.queueArn }],
       });
       this.queue.queue.addToResourcePolicy(
@@ -127,6 +130,9 @@ export class ServiceStack extends Stack {
         // aws-context.ts requires it of every service, though only the aggregator may touch the table.
         [ENV.completionTable]: TABLES.completion,
         [ENV.deadLetterQueueUrls]: Stack.of(this).toJsonString(deadLetterUrls),
+        // The planner schedules each job's deadline on the aggregator's queue; the aggregator sends
+        // on a deadline that SQS's 15-minute delay limit delivered early.
+        ...(SCHEDULES_DEADLINES.includes(spec.name) ? { [ENV.deadlineQueueUrl]: this.queueUrl(SERVICES.aggregator.queue.name) } : {}),
         // Only the services that may call a model get Bedrock; the others stay on the offline model.
         ...(spec.usesModel && config.model === 'bedrock'
           ? { [MODEL_ENV.model]: 'bedrock', [MODEL_ENV.bedrockModelId]: config.modelId }
@@ -179,6 +185,9 @@ export class ServiceStack extends Stack {
     if (DATABASE_SERVICES.includes(spec.name)) {
       allow('DataApi', DATA_API_ACTIONS, [ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn)]);
       allow('DatabaseCredentials', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, SSM.databaseSecretArn)]);
+    }
+    if (SCHEDULES_DEADLINES.includes(spec.name)) {
+      allow('ScheduleDeadlines', ['sqs:SendMessage'], [this.queueArn(SERVICES.aggregator.queue.name)]);
     }
     if (spec.name === 'planner' && config.prices === 'polygon') {
       allow('PolygonApiKey', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, SSM.polygonApiKeySecretArn)]);

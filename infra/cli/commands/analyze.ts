@@ -4,13 +4,13 @@
  * the consolidated analysis with its report.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Detail } from '../../../events/catalog.ts';
 import type { EventEnvelope } from '../../../events/envelope.ts';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
-import { parsePortfolioFile } from '../../../services/common/portfolio-file.ts';
+import { MAX_PORTFOLIO_FILE_BYTES, parsePortfolioFile, portfolioFileTooLarge } from '../../../services/common/portfolio-file.ts';
 import { savePortfolio } from '../../../services/common/portfolio-store.ts';
 import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
 import { EXIT, UsageError, parse, type Command, type Io } from '../cli-kit.ts';
@@ -50,6 +50,10 @@ export const analyzeCommand: Command = {
     // Everything about the input is checked before any state is touched: nothing half-written.
     const path = resolve(io.cwd, positionals[0]!);
     if (!existsSync(path)) throw new InvalidInputError(`portfolio file not found: ${path}`);
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new InvalidInputError(`portfolio file ${path} is not a regular file (a folder?); give the path of a portfolio JSON file`);
+    // Checked before reading, so a huge file is refused without being loaded into memory.
+    if (stat.size > MAX_PORTFOLIO_FILE_BYTES) throw new InvalidInputError(portfolioFileTooLarge(positionals[0]!, stat.size));
     const portfolio = parsePortfolioFile(readFileSync(path, 'utf8'), positionals[0]!);
 
     const home = resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env));

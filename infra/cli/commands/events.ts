@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { InvalidInputError } from '../../../events/errors.ts';
+import { checkBusEntry } from '../../local/bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
 import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
 import { EXIT, UsageError, parse, type Command } from '../cli-kit.ts';
@@ -78,6 +79,10 @@ export const eventsCommand: Command = {
       const resources = ('Resources' in parsed ? parsed.Resources : 'resources' in parsed ? parsed.resources : undefined) ?? [];
       return { detailType, source, detail, resources };
     });
+    // Refused here, as PutEvents would refuse them, before the runtime (and its home) is touched.
+    entries.forEach((entry, index) =>
+      checkBusEntry({ ...entry, detail: JSON.stringify(entry.detail), time: new Date() }, list.length > 1 ? `event[${index}]` : 'event'),
+    );
 
     const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env)) });
     try {

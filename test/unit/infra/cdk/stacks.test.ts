@@ -194,3 +194,22 @@ describe('the whole app', () => {
     expect(readFileSync(join(synth.assembly.directory, `asset.${plannerAsset}`, 'index.mjs'), 'utf8')).toContain('ExecuteStatementCommand');
   });
 });
+
+describe('deadlines on AWS', () => {
+  it('lets only the planner and the aggregator send AnalysisDeadlineReached to the aggregator queue', () => {
+    for (const service of SERVICE_NAMES) {
+      const stack = STACK_NAMES.service(service);
+      const fn = resources(stack, 'AWS::Lambda::Function').find((f) => f.Environment?.Variables?.[ENV.eventBusName])!;
+      const statements = resources(stack, 'AWS::IAM::Policy').flatMap((p) => p.PolicyDocument.Statement as Array<{ Sid?: string; Action: unknown; Resource: unknown }>);
+      const schedules = statements.find((s) => s.Sid === 'ScheduleDeadlines');
+      if (service === 'planner' || service === 'aggregator') {
+        expect(JSON.stringify(fn.Environment.Variables[ENV.deadlineQueueUrl])).toContain(`/${SERVICES.aggregator.queue.name}`);
+        expect(schedules?.Action).toBe('sqs:SendMessage');
+        expect(JSON.stringify(schedules?.Resource)).toContain(`:${SERVICES.aggregator.queue.name}`);
+      } else {
+        expect(fn.Environment.Variables[ENV.deadlineQueueUrl]).toBeUndefined();
+        expect(schedules).toBeUndefined();
+      }
+    }
+  });
+});

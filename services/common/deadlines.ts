@@ -1,0 +1,59 @@
+/**
+ * Job deadlines. The planner schedules an AnalysisDeadlineReached for each job it creates; the
+ * aggregator receives it on its own queue when the deadline has passed. On AWS that is an SQS
+ * message with DelaySeconds (at most 15 minutes: a later deadline is delivered early and the
+ * aggregator sends it on again); locally, a delayed message on the local queue. The message is
+ * an EventBridge-shaped envelope, so the aggregator reads it like every other input.
+ */
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { catalog, type Detail } from '../../events/catalog.ts';
+import { SERVICES } from '../../infra/topology.ts';
+
+export type DeadlineDetail = Detail<'AnalysisDeadlineReached'>;
+
+/** SQS's longest delay. */
+export const MAX_DELAY_SECONDS = 900;
+
+export interface DeadlineScheduler {
+  schedule(detail: DeadlineDetail, now: Date): Promise<void>;
+}
+
+export function deadlineEnvelope(detail: DeadlineDetail, now: Date, region: string, account: string): string {
+  return JSON.stringify({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'AnalysisDeadlineReached',
+    source: SERVICES.planner.source,
+    account,
+    time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region,
+    resources: [],
+    detail: catalog.AnalysisDeadlineReached.detail.parse(detail),
+  });
+}
+
+/** Seconds to wait before delivering, capped at SQS's maximum delay. */
+export function delaySeconds(deadline: string, now: Date): number {
+  return Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil((Date.parse(deadline) - now.getTime()) / 1000)));
+}
+
+export class SqsDeadlineScheduler implements DeadlineScheduler {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async schedule(detail: DeadlineDetail, now: Date): Promise<void> {
+    // https://sqs.<region>.amazonaws.com/<account>/<queue>
+    const [, account = 'unknown'] = new URL(this.queueUrl).pathname.split('/');
+    const region = process.env.AWS_REGION ?? 'us-east-1';
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: deadlineEnvelope(detail, now, region, account),
+        DelaySeconds: delaySeconds(detail.deadline, now),
+      }),
+    );
+  }
+}
