@@ -21,6 +21,8 @@ export interface FaultOptions {
   crashRate?: number;
   /** Services that never answer: their messages are taken and dropped. */
   silentServices?: readonly ServiceName[];
+  /** With silentServices: the chance (0..1) that one batch goes unanswered; 1 when absent. */
+  silentRate?: number;
   /** Chance (0..1) that a model call is throttled (ModelUnavailableError, retried by SQS). */
   modelThrottleRate?: number;
   /** The random source, seeded in tests and the reliability run. */

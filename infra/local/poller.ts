@@ -22,7 +22,7 @@ export interface PollerOptions {
   /** Last error per messageId, recorded by the handler plumbing when a record fails. */
   takeFailureReason?: (messageId: string) => string | undefined;
   /** Injected faults: lose the result of an invocation after it ran; never answer at all. */
-  faults?: { crashRate?: number; silent?: boolean; random: () => number };
+  faults?: { crashRate?: number; silent?: boolean; silentRate?: number; random: () => number };
 }
 
 export class Poller {
@@ -71,7 +71,7 @@ export class Poller {
     let failed: Set<string>;
     let batchError: string | undefined;
     const faults = this.options.faults;
-    if (faults?.silent) {
+    if (faults?.silent && (faults.silentRate === undefined || faults.random() < faults.silentRate)) {
       // A service that never answers: the messages are taken and nothing comes of them.
       for (const received of batch) this.queue.delete(received.receiptHandle);
       return;

@@ -189,7 +189,7 @@ export class LocalRuntime {
             memoryMb: spec.memoryMb,
             region: LOCAL_REGION,
             account: LOCAL_ACCOUNT,
-            faults: { crashRate: faults.crashRate, silent: faults.silentServices?.includes(name), random },
+            faults: { crashRate: faults.crashRate, silent: faults.silentServices?.includes(name), silentRate: faults.silentRate, random },
             takeFailureReason: (messageId) => {
               const reason = this.failureReasons.get(messageId);
               this.failureReasons.delete(messageId);

@@ -2,7 +2,8 @@
  * The handler the reporter, charter and retirement services share: take AnalysisPlanned from
  * the service's queue, do the one task on the snapshot, announce SpecialistCompleted (or
  * SpecialistFailed when the task cannot be done from this snapshot). Idempotent on jobId, so
- * a duplicate or replayed AnalysisPlanned neither recomputes nor calls a model again.
+ * a duplicate or replayed AnalysisPlanned neither recomputes nor calls a model again; and a
+ * delivery after the job's deadline is skipped, since the job is finished without it.
  */
 import { parseEnvelope, parseJson } from '../../events/envelope.ts';
 import { InvalidInputError } from '../../events/errors.ts';
@@ -91,6 +92,12 @@ export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, opt
       const { detail } = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned']);
       if (!detail.tasks.includes(options.task)) {
         throw new InvalidInputError(`AnalysisPlanned for job ${detail.jobId} does not ask for the ${options.task} task`);
+      }
+      if (Date.parse(detail.deadline) <= ctx.now().getTime()) {
+        // Past its deadline the job is finished without this part (or is about to be), so the
+        // work would be wasted: a late delivery or a replay of old history does nothing.
+        ctx.logger.info('Skipped: the job is past its deadline', { jobId: detail.jobId, deadline: detail.deadline, task: options.task });
+        return;
       }
       await perform({ jobId: detail.jobId, snapshot: detail.snapshot });
   });

@@ -1,0 +1,40 @@
+/**
+ * npm run reliability -- [--jobs N] [--seed S] [--json]
+ * Runs N analyses (default 200) under injected faults, then replays the whole archive, and
+ * prints what was lost, written twice, or repeated (all must be 0) and what happened.
+ * Exits 1 when something that must never happen did.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_FAULTS, runReliability } from './reliability/run.ts';
+
+const { values } = parseArgs({ options: { jobs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } } });
+const jobs = values.jobs === undefined ? 200 : Number(values.jobs);
+const seed = values.seed === undefined ? 20261121 : Number(values.seed);
+if (!Number.isInteger(jobs) || jobs < 1 || !Number.isInteger(seed)) {
+  process.stderr.write('usage: npm run reliability -- [--jobs N] [--seed S] [--json]   (N a positive whole number)\n');
+  process.exit(2);
+}
+process.stderr.write(`reliability: ${jobs} analyses with faults ${JSON.stringify(DEFAULT_FAULTS)}\n`);
+const report = await runReliability({ jobs, seed, faults: DEFAULT_FAULTS, deadlineSeconds: 30 });
+const broken = report.lost + report.duplicateWrites + report.duplicateAnnouncements + report.replay.newWrites + report.replay.modelCalls + report.replay.newAnnouncements;
+if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+else {
+  const line = (name: string, value: unknown, must?: string) => process.stdout.write(`${name.padEnd(26)} ${String(value).padStart(6)}${must ? `   (${must})` : ''}\n`);
+  line('submitted', report.submitted);
+  line('completed', report.completed);
+  line('partial', report.partial);
+  line('failed', report.failed);
+  line('lost', report.lost, 'must be 0');
+  line('duplicate writes', report.duplicateWrites, 'must be 0');
+  line('duplicate announcements', report.duplicateAnnouncements, 'must be 0');
+  line('model calls', report.modelCalls);
+  line('expected model calls', report.expectedModelCalls);
+  line('throttled model calls', report.throttledModelCalls);
+  line('DLQ entries', report.dlq.length);
+  for (const entry of report.dlq) process.stdout.write(`  ${entry.queue}: ${entry.reason}\n`);
+  line('replayed events', report.replay.replayed);
+  line('replay: new writes', report.replay.newWrites, 'must be 0');
+  line('replay: model calls', report.replay.modelCalls, 'must be 0');
+  line('seconds', report.seconds);
+}
+process.exitCode = broken > 0 ? 1 : 0;
