@@ -3,6 +3,7 @@
  * the AWS SDK bundled in rather than taken from the runtime, so the versions we test are the
  * versions that run.
  */
+import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS } from '../../bundling.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
@@ -69,7 +70,7 @@ export class BundledFunction extends Construct {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       bundling: {
         format: nodejs.OutputFormat.ESM,
-        mainFields: ['module', 'main'],
+        mainFields: [...BUNDLE_MAIN_FIELDS],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         keepNames: true,
@@ -77,7 +78,7 @@ export class BundledFunction extends Construct {
         // Mappings only: the sources are in the repository, and inlining them would double the map.
         ...(props.sourceMap ? { sourcesContent: false } : {}),
         bundleAwsSDK: true,
-        externalModules: [],
+        externalModules: [...BUNDLE_EXTERNALS],
         tsconfig: join(REPO_ROOT, 'tsconfig.json'),
         logLevel: nodejs.LogLevel.ERROR,
         commandHooks: {

@@ -187,7 +187,7 @@ describe('the whole app', () => {
         const stat = statSync(join(dir, String(file)));
         return stat.isFile() ? sum + stat.size : sum;
       }, 0);
-      expect(bytes, asset).toBeLessThan(1024 * 1024);
+      expect(bytes, asset).toBeLessThan(1_000_000);
     }
     // and the bundles really are bundles: the AWS SDK is inside, not expected from the runtime
     const plannerAsset = resources(STACK_NAMES.service('planner'), 'AWS::Lambda::Function').find((f) => f.FunctionName === 'alex-planner')!.Code.S3Key.replace(/\.zip$/, '');
