@@ -30,6 +30,8 @@ export function createBatchHandler(
     // several batches of one function at the same time.
     const processor = new BatchProcessor(EventType.SQS);
     const handleRecord = async (record: SQSRecord) => {
+      // Every log line about this record carries its job, across all the services it passes.
+      logger.setCorrelationId(jobIdIn(record.body) ?? record.messageId);
       try {
         await processRecord(record, context);
       } catch (error) {
@@ -42,6 +44,14 @@ export function createBatchHandler(
         await deadLetters.send(deadLetterOf(record, error.message));
       }
     };
-    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+    // One record at a time: the logger's correlation id belongs to the record being handled.
+    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false, processInParallel: false });
   };
+}
+
+const JOB_ID = /"jobId"\s*:\s*"([0-9a-fA-F-]{36})"/;
+
+/** The jobId of an event or job message, found without parsing the whole body. */
+export function jobIdIn(body: string): string | undefined {
+  return JOB_ID.exec(body)?.[1];
 }
