@@ -5,18 +5,9 @@
  * inside arrays of objects), or on resource ARNs (suffix, wildcard), with up to 7 conditions;
  * events are EventBridge envelopes of 0.6–1.7 KB with nested detail and 0–16 positions.
  */
+import { seededRandom } from '../../infra/local/random.ts';
 
-/** mulberry32: small, fast and seeded, so every run generates the same workload. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 type Random = () => number;
 type Json = Record<string, unknown>;

@@ -14,7 +14,7 @@ import { GuardedModel } from '../../services/common/model/guard.ts';
 import { savePortfolio } from '../../services/common/portfolio-store.ts';
 import { referenceClassification } from '../../services/tagger/reference.ts';
 import { examplePortfolio } from '../bench/e2e.ts';
-import { seededRandom } from '../bench/matcher-workload.ts';
+import { seededRandom } from '../../infra/local/random.ts';
 
 export interface ReliabilityOptions {
   jobs: number;

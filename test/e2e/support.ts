@@ -35,14 +35,5 @@ export function eventsOf(runtime: LocalRuntime, jobId: string): EventEnvelope[] 
   return runtime.archive.read().filter((e) => (e.detail as { jobId?: string }).jobId === jobId);
 }
 
-/** A small seeded generator (mulberry32) so shuffles are reproducible. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator, so shuffles are reproducible. */
+export { seededRandom as seeded } from '../../infra/local/random.ts';
