@@ -179,6 +179,17 @@ export const RetirementResult = z.object({
   bands: z.array(PercentileBand),
   medianEndingValue: z.number(),
   p10EndingValue: z.number(),
+  /** In one path in ten the money runs out at this age or earlier (life expectancy when 90% last). */
+  moneyLastsToAgeP10: z.number(),
+  /** The highest first-year withdrawal from the portfolio (today's money) with 90% success. */
+  sustainableWithdrawal: z.number().nullable(),
+  /** That withdrawal plus other income: the yearly spending the plan supports with 90% success. */
+  sustainableSpending: z.number().nullable(),
+  /**
+   * That withdrawal as a rate of the portfolio when withdrawals start: today's balance for a
+   * retiree, the median projected balance at retirement otherwise.
+   */
+  sustainableWithdrawalRate: z.number().nullable(),
   assumptions: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
 });
 export type RetirementResult = z.infer<typeof RetirementResult>;

@@ -125,15 +125,13 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
     fundedYearsP10: round(simulation.fundedYearsP10, 1),
     moneyLastsToAgeP10: round(retirementStartAge + simulation.fundedYearsP10, 1),
   };
-  if (simulation.sustainableWithdrawal !== null) {
-    assumptions.sustainableWithdrawal = round(simulation.sustainableWithdrawal, 0);
-    assumptions.sustainableSpending = round(simulation.sustainableWithdrawal + goals.otherIncome, 0);
-  }
-  // As a rate it only means something for a retiree: before retirement, today's balance is not
-  // what the withdrawals will be drawn from, so the amount above is the figure to read.
-  if (simulation.sustainableWithdrawalRate !== null && accumulationYears === 0) {
-    assumptions.sustainableWithdrawalRate = round(simulation.sustainableWithdrawalRate, 4);
-  }
+  // As a rate of today's balance it only means something for a retiree; before retirement the
+  // withdrawals are drawn from what the balance will have become, so the median balance at
+  // retirement is the base.
+  const medianAtRetirement = simulation.bands[accumulationYears]?.p50 ?? 0;
+  const rateBase = accumulationYears === 0 ? allocation.startingBalance : medianAtRetirement;
+  assumptions.sustainableWithdrawalRateBasis =
+    accumulationYears === 0 ? 'first-year withdrawal ÷ today’s balance' : 'first-year withdrawal ÷ median projected balance at retirement';
   if (allocation.unclassifiedAsEquity.length > 0) {
     assumptions.unclassifiedAsEquity = `${allocation.unclassifiedAsEquity.join(', ')}: no asset-class classification, counted as equity`;
   }
@@ -156,6 +154,10 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
     })),
     medianEndingValue: round(simulation.medianEndingValue, 0),
     p10EndingValue: round(simulation.p10EndingValue, 0),
+    moneyLastsToAgeP10: round(retirementStartAge + simulation.fundedYearsP10, 1),
+    sustainableWithdrawal: simulation.sustainableWithdrawal === null ? null : round(simulation.sustainableWithdrawal, 0),
+    sustainableSpending: simulation.sustainableWithdrawal === null ? null : round(simulation.sustainableWithdrawal + goals.otherIncome, 0),
+    sustainableWithdrawalRate: simulation.sustainableWithdrawal === null || rateBase <= 0 ? null : round(simulation.sustainableWithdrawal / rateBase, 4),
     assumptions,
   });
 }

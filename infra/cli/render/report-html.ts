@@ -140,6 +140,10 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
     ['Chance of not running out of money', formatPercent(retirement.successProbability * 100)],
     ['Median value at the end', formatUsd(retirement.medianEndingValue)],
     ['Value at the end in a poor case (10th percentile)', formatUsd(retirement.p10EndingValue)],
+    ['In a poor case (1 in 10) the money lasts to age', String(Math.floor(retirement.moneyLastsToAgeP10))],
+    ...(retirement.sustainableSpending === null
+      ? []
+      : ([['Yearly spending with a 90% chance of success', `${formatUsd(retirement.sustainableSpending)}${retirement.sustainableWithdrawalRate === null ? '' : ` (${formatPercent(retirement.sustainableWithdrawalRate * 100)} withdrawal rate)`}`]] as [string, string][])),
     ['Method', `${retirement.method === 'monte-carlo' ? 'Monte Carlo' : 'Historical'} simulation, ${retirement.paths.toLocaleString('en-US')} paths`],
   ];
   const assumptions = Object.entries(retirement.assumptions).map(

@@ -33,6 +33,7 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
     const r = analysis.retirement;
     lines.push('## Retirement projection (data)', '');
     lines.push(`Method: ${r.method}, ${r.paths.toLocaleString('en-US')} paths. Probability the money lasts: **${(r.successProbability * 100).toFixed(0)}%**.`, '');
+    lines.push(`In a poor case (1 path in 10) the money lasts to age ${Math.floor(r.moneyLastsToAgeP10)}.` + (r.sustainableSpending === null ? '' : ` Spending of ${usd.format(r.sustainableSpending)} a year in today's money${r.sustainableWithdrawalRate === null ? '' : ` (a ${(r.sustainableWithdrawalRate * 100).toFixed(1)}% withdrawal rate)`} has a 90% chance of lasting.`), '');
     lines.push('| Age | 10th pct | 25th | Median | 75th | 90th pct |', '|---:|---:|---:|---:|---:|---:|');
     for (const band of r.bands.filter((_, i) => i % 5 === 0 || i === r.bands.length - 1)) {
       lines.push(`| ${band.age} | ${usd.format(band.p10)} | ${usd.format(band.p25)} | ${usd.format(band.p50)} | ${usd.format(band.p75)} | ${usd.format(band.p90)} |`);

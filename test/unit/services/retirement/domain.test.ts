@@ -91,10 +91,23 @@ describe('projectRetirement', () => {
       'volatility.fixed_income': expect.any(Number),
       unclassifiedAsEquity: expect.stringContaining('XYZ'),
       unpricedPositions: expect.stringContaining('GONE'),
-      sustainableWithdrawal: expect.any(Number),
       fundedYearsP10: expect.any(Number),
+      sustainableWithdrawalRateBasis: 'first-year withdrawal ÷ median projected balance at retirement',
     });
-    expect(assumptions).not.toHaveProperty('sustainableWithdrawalRate'); // not retired yet
+  });
+
+  it('states how long the money lasts in bad cases and the withdrawal that reaches 90% success', () => {
+    const result = projectRetirement(household);
+    const atRetirement = result.bands.find((band) => band.age === 65)!;
+    expect(result.moneyLastsToAgeP10).toBeGreaterThan(65);
+    expect(result.moneyLastsToAgeP10).toBeLessThanOrEqual(95);
+    expect(result.sustainableWithdrawal).toBeGreaterThan(0);
+    expect(result.sustainableSpending).toBe(result.sustainableWithdrawal! + 30_000);
+    // Not retired yet: the rate is of the median balance projected for retirement day.
+    expect(result.sustainableWithdrawalRate).toBeCloseTo(result.sustainableWithdrawal! / atRetirement.p50, 4);
+    // Withdrawing exactly that amount succeeds in at least 90% of the same paths.
+    const asked = { ...household, goals: { ...household.goals, annualSpending: result.sustainableSpending! - 1 } };
+    expect(projectRetirement(asked).successProbability).toBeGreaterThanOrEqual(0.9);
   });
 
   it('is deterministic by default and follows an explicit seed', () => {
@@ -115,8 +128,8 @@ describe('projectRetirement', () => {
     const result = projectRetirement(retired);
     expect(result.assumptions).toMatchObject({ currentAge: 70, accumulationYears: 0, withdrawalYears: 25, firstYearWithdrawal: 10_000 });
     expect(result.bands).toHaveLength(26);
-    // Retired now: the sustainable withdrawal is also a rate of today's balance.
-    expect(result.assumptions.sustainableWithdrawalRate).toBeCloseTo((result.assumptions.sustainableWithdrawal as number) / 110_000, 4);
+    // Retired now: the sustainable withdrawal is a rate of today's balance.
+    expect(result.sustainableWithdrawalRate).toBeCloseTo(result.sustainableWithdrawal! / 110_000, 4);
   });
 
   it('projects the catalog example snapshot', () => {

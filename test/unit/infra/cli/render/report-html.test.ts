@@ -57,6 +57,10 @@ function analysis(overrides: Partial<ConsolidatedAnalysis> = {}): ConsolidatedAn
       ],
       medianEndingValue: 500000,
       p10EndingValue: 0,
+      moneyLastsToAgeP10: 88.5,
+      sustainableWithdrawal: 41000,
+      sustainableSpending: 65000,
+      sustainableWithdrawalRate: 0.0512,
       assumptions: { retirementAge: 65, annualSpending: 80000, inflationAdjusted: true },
     },
     classification: [
@@ -104,6 +108,8 @@ describe('renderReportHtml', () => {
     expect(html).toContain('>Retirement at 65<');
     expect(html).toContain('<dd>87.0%</dd>');
     expect(html).toContain('<dd>$500,000</dd>');
+    expect(html).toContain('<dd>88</dd>');
+    expect(html).toContain('<dd>$65,000 (5.1% withdrawal rate)</dd>');
     expect(html).toContain('<th scope="row">Annual spending</th><td>80000</td>');
   });
 
