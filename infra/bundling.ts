@@ -7,3 +7,6 @@ export const BUNDLE_EXTERNALS: readonly string[] = ['bowser'];
 
 /** Prefer the ES module builds: they tree-shake far better (the SDK's CommonJS builds do not). */
 export const BUNDLE_MAIN_FIELDS: readonly string[] = ['module', 'main'];
+
+/** The deployed runtime (nodejs24.x, see infra/cdk/constructs/bundled-function.ts). */
+export const BUNDLE_TARGET = 'node24';

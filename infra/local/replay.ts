@@ -61,13 +61,16 @@ export function parseReplayTime(text: string, field: string): Date {
   return date;
 }
 
-export function parseReplayWindow(since: string | undefined, until: string | undefined): ReplayWindow {
+export function parseReplayWindow(since: string | undefined, until: string | undefined, now: Date = new Date()): ReplayWindow {
   const window: ReplayWindow = {
     ...(since === undefined ? {} : { since: parseReplayTime(since, '--since') }),
     ...(until === undefined ? {} : { until: parseReplayTime(until, '--until') }),
   };
   if (window.since && window.until && window.since >= window.until) {
     throw new InvalidInputError(`--since (${since}) must be before --until (${until})`);
+  }
+  if (window.since && window.since > now) {
+    throw new InvalidInputError(`--since (${since}) is in the future, so there is nothing to replay; give a time in the past`);
   }
   return window;
 }

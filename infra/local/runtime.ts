@@ -226,6 +226,8 @@ export class LocalRuntime {
         unsubscribe();
         reject(new Error(`no matching event within ${timeoutMs} ms`));
       }, timeoutMs);
+      // A caller that stopped waiting for other reasons must not be kept alive by this timer.
+      timer.unref();
       const unsubscribe = this.bus.subscribe((envelope) => {
         if (!predicate(envelope)) return;
         clearTimeout(timer);

@@ -2,7 +2,7 @@
  * Each service's Lambda bundle, built the way the CDK stacks ship it (esbuild, ESM, minified,
  * AWS SDK inside the bundle), then its size and the time a fresh Node process takes to load it.
  */
-import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS } from '../../infra/bundling.ts';
+import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET } from '../../infra/bundling.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,7 +40,7 @@ export async function bundleService(service: ServiceName, outDir: string): Promi
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: BUNDLE_TARGET,
     format: 'esm',
     minify: true,
     banner: { js: REQUIRE_BANNER },

@@ -23,8 +23,11 @@ type Progress =
   | { jobId: string; kind: 'AnalysisDeadlineReached'; task: 'deadline'; detail: Detail<'AnalysisDeadlineReached'> };
 
 export interface AggregatorHooks {
-  /** Called once per consolidated row actually inserted: the measure of "exactly once". */
-  onConsolidatedWrite?: (jobId: string) => void;
+  /**
+   * Called on every consolidated write the aggregator attempts (inserted tells whether the row
+   * was new): the measure of "exactly once". The primary key alone would hide a second attempt.
+   */
+  onConsolidatedWrite?: (jobId: string, inserted: boolean) => void;
 }
 
 export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHooks = {}): SqsBatchHandler {
@@ -76,7 +79,8 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     }
     const analysis = consolidate(planned, outcomes, ctx.now(), atDeadline ? `no result by the deadline ${planned.deadline}` : undefined);
     const modelCalls = [...outcomes.values()].flatMap((outcome) => outcome.detail.modelCalls ?? []);
-    if (await storeAnalysis(db, analysis, modelCalls)) hooks.onConsolidatedWrite?.(planned.jobId);
+    const inserted = await storeAnalysis(db, analysis, modelCalls);
+    hooks.onConsolidatedWrite?.(planned.jobId, inserted);
 
     if (analysis.status === 'failed') {
       await ctx.publisher.publish([

@@ -34,6 +34,7 @@ export function createBatchHandler(
       logger.setCorrelationId(jobIdIn(record.body) ?? record.messageId);
       try {
         await processRecord(record, context);
+        logger.info('Record handled', { messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1') });
       } catch (error) {
         if (!(error instanceof InvalidInputError)) {
           logger.error('Record failed; SQS will redeliver it', { messageId: record.messageId, error: error as Error });

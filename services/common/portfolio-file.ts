@@ -24,7 +24,7 @@ export const PortfolioFile = z
           id: AccountId,
           name: z.string().min(1).max(120),
           type: z.enum(ACCOUNT_TYPES, { error: `must be one of ${ACCOUNT_TYPES.join(', ')}` }),
-          cash: z.number().finite().min(0, 'must not be negative').default(0),
+          cash: z.number().finite().min(0, 'must not be negative').max(1e13, 'must be at most $10,000,000,000,000').default(0),
         }),
       )
       .min(1, 'list at least one account')
@@ -35,9 +35,13 @@ export const PortfolioFile = z
           account: AccountId,
           symbol: Ticker,
           name: z.string().max(200).optional(),
-          quantity: z.number().finite().positive('must be greater than 0 (remove the position if it was sold)'),
+          quantity: z
+            .number()
+            .finite()
+            .positive('must be greater than 0 (remove the position if it was sold)')
+            .max(1e12, 'must be at most 1,000,000,000,000 units'),
           /** Price per unit in USD; when absent the planner looks for a market price. */
-          price: z.number().finite().positive('must be greater than 0').optional(),
+          price: z.number().finite().positive('must be greater than 0').max(1e9, 'must be at most $1,000,000,000 a unit').optional(),
         }),
       )
       .max(2000),
@@ -59,6 +63,13 @@ export const PortfolioFile = z
           code: 'custom',
           path: ['positions', index, 'account'],
           message: `unknown account "${position.account}"; accounts in this file are ${[...accountIds].join(', ')}`,
+        });
+      }
+      if (position.price !== undefined && position.quantity * position.price > 1e13) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['positions', index, 'quantity'],
+          message: `quantity × price is ${position.quantity * position.price}, more than $10,000,000,000,000; check the quantity and the price`,
         });
       }
       const key = `${position.account}/${position.symbol}`;

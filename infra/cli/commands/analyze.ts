@@ -74,17 +74,48 @@ export const analyzeCommand: Command = {
         (e) => (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') && (e.detail as { jobId?: string }).jobId === jobId,
         timeoutSeconds * 1000,
       );
-      const request: Detail<'AnalysisRequested'> = { version: 1, jobId, userId: portfolio.user.id, requestedAt: new Date().toISOString() };
+      // The job's deadline falls inside the wait, so a job whose specialists go quiet still ends
+      // (partial or failed) while we watch.
+      const deadlineSeconds = Math.max(10, Math.min(300, Math.floor(timeoutSeconds) - 10));
+      const request: Detail<'AnalysisRequested'> = { version: 1, jobId, userId: portfolio.user.id, requestedAt: new Date().toISOString(), deadlineSeconds };
       runtime.sendJob(JSON.stringify(request));
 
-      let outcome: EventEnvelope;
+      // A message about this job in a dead-letter queue is said at once. Before planning (jobs,
+      // planner, tagger) it means the job cannot be planned: stop waiting and say what to do.
+      const seen = new Set<string>();
+      let unplannable: { queue: string; reason: string } | undefined;
+      let stopWatching: () => void = () => undefined;
+      const deadLettered = new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          for (const { queue, message } of runtime.deadLetters()) {
+            if (seen.has(message.messageId) || !message.body.includes(jobId)) continue;
+            seen.add(message.messageId);
+            const reason = message.attributes.reason ?? 'no reason recorded';
+            io.err(`  ${`+${Date.now() - started} ms`.padStart(9)}  dead letter   ${queue}: ${reason}`);
+            if (/^alex-(jobs|planner|tagger)-dlq$/.test(queue)) {
+              unplannable = { queue, reason };
+              resolve();
+            }
+          }
+        }, 200);
+        stopWatching = () => clearInterval(timer);
+      });
+
+      let outcome: EventEnvelope | undefined;
       try {
-        outcome = await finished;
+        outcome = await Promise.race([finished, deadLettered.then(() => undefined)]);
       } catch {
         io.err(`alex: job ${jobId} did not finish within ${timeoutSeconds} s; see \`alex jobs show ${jobId}\``);
         return EXIT.failed;
       } finally {
+        stopWatching();
         unsubscribe();
+      }
+      if (!outcome) {
+        io.err(`alex: job ${jobId} cannot be planned: a message about it went to ${unplannable!.queue} (${unplannable!.reason}).`);
+        io.err(`alex: it will be marked failed at its deadline; fix the cause, then run \`alex dlq redrive\` to finish it.`);
+        if (values.json) io.out(JSON.stringify({ jobId, status: 'failed', reason: unplannable!.reason, deadLetterQueue: unplannable!.queue }, null, 2));
+        return EXIT.failed;
       }
       await runtime.idle(10_000).catch(() => undefined);
 

@@ -79,6 +79,7 @@ export const retirementCommand: Command = {
       throw new UsageError('--from and --to apply to --method historical only');
     }
     const window = { from: from ?? data.firstYear, to: to ?? data.lastYear };
+    if (window.to < window.from) throw new InvalidInputError(`--from ${window.from} and --to ${window.to}: --from must not be after --to`);
     if (method === 'historical' && window.to - window.from + 1 < years) {
       throw new InvalidInputError(`--years ${years}: the window ${window.from}–${window.to} holds only ${window.to - window.from + 1} years; widen --from/--to or shorten --years`);
     }

@@ -100,6 +100,23 @@ describe('alex analyze', () => {
     });
   }
 
+  it('stops at once with the reason when its job cannot be planned (the model is unreachable), exit 4', async () => {
+    const cwd = mkdtempSync(join(dir, 'unreachable-'));
+    const saved = { ...process.env };
+    Object.assign(process.env, { ALEX_MODEL: 'openai', ALEX_OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ALEX_OPENAI_MODEL: 'nobody' });
+    try {
+      const started = Date.now();
+      const { code, err } = await run(['analyze', EXAMPLE_PATH, '--timeout', '90'], cwd);
+      expect(code).toBe(4);
+      expect(err).toMatch(/dead letter\s+alex-tagger-dlq: received 3 times without success: .*could not be reached/);
+      expect(err).toMatch(/cannot be planned: .*alex dlq redrive/s);
+      // It does not sit out the 90 s timeout.
+      expect(Date.now() - started).toBeLessThan(60_000);
+    } finally {
+      for (const key of ['ALEX_MODEL', 'ALEX_OPENAI_BASE_URL', 'ALEX_OPENAI_MODEL']) if (saved[key] === undefined) delete process.env[key];
+    }
+  });
+
   it('says how to use it when the arguments are wrong', async () => {
     const { code, err } = await run(['analyze'], dir);
     expect(code).toBe(2);

@@ -1,5 +1,5 @@
 /** Synthesizes the whole app into a temporary folder, as `cdk synth` would (bundling included). */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -11,9 +11,17 @@ export interface Synthesized extends AlexApp {
   template(stackName: string): Record<string, any>;
 }
 
+// Each synth writes several MB of assets; remove them when the test process ends.
+const outDirs: string[] = [];
+process.once('exit', () => {
+  for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 export function synthesize(overrides: Parameters<typeof resolveConfig>[0] = {}): Synthesized & { config: AlexConfig } {
   const config = resolveConfig(overrides);
-  const built = buildApp(config, { appProps: { outdir: mkdtempSync(join(tmpdir(), 'alex-cdk-')) } });
+  const outdir = mkdtempSync(join(tmpdir(), 'alex-cdk-'));
+  outDirs.push(outdir);
+  const built = buildApp(config, { appProps: { outdir } });
   const assembly = built.app.synth();
   return { ...built, config, assembly, template: (name) => assembly.getStackByName(name).template };
 }

@@ -36,6 +36,8 @@ describe('parsePortfolioFile', () => {
     ['life expectancy before retirement', (p: any) => (p.goals.lifeExpectancy = 60), 'p.json: goals.lifeExpectancy: must be greater than goals.retirementAge'],
     ['a missing user', (p: any) => delete p.user, 'p.json: user:'],
     ['a text quantity', (p: any) => (p.positions[3].quantity = '12'), 'p.json: positions[3].quantity:'],
+    ['a quantity that would overflow', (p: any) => (p.positions[0].quantity = 1e308), 'p.json: positions[0].quantity: must be at most 1,000,000,000,000 units'],
+    ['a value beyond any real holding', (p: any) => { p.positions[0].quantity = 1e9; p.positions[0].price = 1e6; }, 'p.json: positions[0].quantity: quantity × price is 1000000000000000'],
   ])('refuses %s, naming the field', (_what, change, message) => {
     expect(problem(withChange(change))).toContain(message);
   });
