@@ -24,7 +24,7 @@ const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million:
  * optional scale word, optional percent or percentage-point unit.
  */
 const FIGURE =
-  /(?<![\p{L}\p{N}])(?<money>\$\s?)?(?<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?<scale>thousand|million|billion|bn|[kKmMbB])(?![\p{L}\p{N}]))?(?:\s?(?<unit>%|percentage points?|percent|per cent|pp(?![\p{L}])|points?(?![\p{L}])))?(?<after>[\p{L}\p{N}]*)/gu;
+  /(?<![\p{L}\p{N}])(?<money>\$\s?|US\$\s?|USD\s?)?(?<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s?(?<scale>thousand|million|billion|bn|[kKmMbB])(?![\p{L}\p{N}]))?(?:\s?(?<unit>%|percentage points?|percent|per cent|pp(?![\p{L}])|points?(?![\p{L}])|USD(?![\p{L}])|dollars?(?![\p{L}])))?(?<after>[\p{L}\p{N}]*)/gu;
 
 /** Account-type names and list markers that contain digits but state no figure. */
 const NOT_FIGURES = [
@@ -55,19 +55,23 @@ export function findUnsupportedNumbers(text: string, facts: FactValues): string[
   for (const match of scrubbed.matchAll(FIGURE)) {
     const groups = match.groups!;
     const after = groups.after ?? '';
-    // Digits glued to letters (ordinals, tickers, "Q3") are not stated figures.
-    if (after.length > 0) continue;
+    // Digits glued to letters (ordinals, tickers, "Q3") are not stated figures; an exponent is.
+    const exponent = /^e\d{1,3}$/i.test(after) ? Number(after.slice(1)) : 0;
+    if (after.length > 0 && exponent === 0) continue;
     const digits = groups.num!;
-    const money = groups.money !== undefined;
+    const unitWord = groups.unit?.toLowerCase();
+    const currencyWord = unitWord === 'usd' || unitWord?.startsWith('dollar') === true;
+    const money = groups.money !== undefined || currencyWord;
     const scaleWord = groups.scale?.toLowerCase();
     // A bare k/M/B scales only money ("$1.2M"); "5 m" is not a figure of millions.
     const scale = scaleWord && (money || scaleWord.length > 2) ? SCALES[scaleWord] ?? 1 : 1;
-    const unitWord = groups.unit?.toLowerCase();
     const kind: Kind = money ? 'money' : unitWord === undefined ? 'plain' : unitWord === '%' || unitWord.startsWith('per') && !unitWord.includes('point') ? 'percent' : 'points';
     const stated = Number(digits.replace(/,/g, ''));
     const decimals = digits.includes('.') ? digits.split('.')[1]!.length : 0;
-    if (kind === 'plain' && scale === 1 && significantDigits(digits) < 2) continue;
-    const value = stated * scale;
+    // Small whole numbers ("3 accounts", "in 5 years") are counting words, not stated figures;
+    // anything larger, however round ("5,000,000", "100 funds"), must be among the facts.
+    if (kind === 'plain' && scale === 1 && decimals === 0 && stated <= 10) continue;
+    const value = stated * scale * 10 ** exponent;
     const tolerance = 0.5 * 10 ** -decimals * scale + 1e-9;
     const supported =
       (kind === 'plain' && asOfYear !== undefined && value === asOfYear) ||
@@ -89,13 +93,6 @@ function compatible(kind: Kind, unit: string): boolean {
     case 'plain':
       return true;
   }
-}
-
-/** Significant digits of a plain number: "60" and "0.5" have one, "65" and "1.2" two. */
-function significantDigits(digits: string): number {
-  const [whole = '', fraction = ''] = digits.replace(/,/g, '').split('.');
-  const all = (whole + fraction).replace(/^0+/, '');
-  return (fraction ? all : all.replace(/0+$/, '')).length;
 }
 
 function normalise(facts: FactValues): { candidates: Candidate[]; asOfYear?: number; strings: Set<string> } {

@@ -7,6 +7,14 @@ import { portfolio, threeHoldings } from './snapshots.ts';
 const facts = computeFacts(threeHoldings());
 
 describe('findUnsupportedNumbers', () => {
+  it('finds invented round figures however they are written', () => {
+    for (const invented of ['5,000,000 USD', 'USD 5,000,000', 'US$ 5,000,000', 'about 2,000,000 dollars', 'Hold 100 funds', 'a balance of $5e6']) {
+      expect(findUnsupportedNumbers(`Your portfolio of $100,000 — ${invented}.`, facts), invented).toHaveLength(1);
+    }
+    // The real total in the same spellings is accepted.
+    expect(findUnsupportedNumbers('It is worth 100,000 USD, or USD 100,000, or 100,000 dollars, or $1e5.', facts)).toEqual([]);
+  });
+
   it('finds invented money and percents', () => {
     const text = 'Your portfolio of $100,000 could reach $999,999, and equities are 37% of it.';
     expect(findUnsupportedNumbers(text, facts)).toEqual(['$999,999', '37%']);
