@@ -32,7 +32,14 @@ export interface RetirementPlan {
   withdrawalRate?: number;
   /** Share of paths that must succeed for the sustainable-withdrawal figure; 0.9 unless given. */
   targetSuccess?: number;
+  /**
+   * When in the year withdrawals are taken: `start` (the default, the cautious choice) or
+   * `middle`, the annual-data stand-in for monthly withdrawals spread over the year.
+   */
+  withdrawalTiming?: WithdrawalTiming;
 }
+
+export type WithdrawalTiming = 'start' | 'middle';
 
 export interface ResolvedPlan {
   initialBalance: number;
@@ -43,6 +50,7 @@ export interface ResolvedPlan {
   withdrawalYears: number;
   firstYearWithdrawal: number;
   targetSuccess: number;
+  withdrawalTiming: WithdrawalTiming;
   /** accumulationYears + withdrawalYears. */
   years: number;
 }
@@ -116,6 +124,7 @@ const PlanSchema = z
     annualWithdrawal: z.number().finite().min(0).optional(),
     withdrawalRate: z.number().min(0).max(1, 'must be a fraction (0.04 = 4%)').optional(),
     targetSuccess: z.number().gt(0).max(1).default(0.9),
+    withdrawalTiming: z.enum(['start', 'middle']).default('start'),
   })
   .superRefine((plan, ctx) => {
     if (plan.accumulationYears + plan.withdrawalYears < 1) {
@@ -149,6 +158,7 @@ export function resolvePlan(plan: RetirementPlan, what = 'options'): ResolvedPla
     withdrawalYears: parsed.withdrawalYears,
     firstYearWithdrawal,
     targetSuccess: parsed.targetSuccess,
+    withdrawalTiming: parsed.withdrawalTiming,
     years: parsed.accumulationYears + parsed.withdrawalYears,
   };
 }
@@ -204,6 +214,22 @@ export function runPaths(plan: ResolvedPlan, paths: number, source: GrowthSource
         const g = growth[i]!;
         balance[i] = (balance[i]! + annualContribution) * g;
         withoutWithdrawals[i] = (withoutWithdrawals[i]! + annualContribution) * g;
+      }
+    } else if (plan.withdrawalTiming === 'middle') {
+      // Half the year's growth, the withdrawal, then the other half: B' = (B·√g − W)·√g, still
+      // linear in W, so the sustainable-withdrawal arithmetic below holds with √g per unit.
+      const yearsPaid = year - accumulationYears;
+      for (let i = 0; i < paths; i++) {
+        const g = growth[i]!;
+        const half = Math.sqrt(g);
+        let afterWithdrawal = balance[i]! * half - withdrawal;
+        if (withdrawal > 0 && afterWithdrawal <= 0) {
+          if (funded[i] === withdrawalYears) funded[i] = yearsPaid;
+          afterWithdrawal = 0;
+        }
+        balance[i] = afterWithdrawal * half;
+        withoutWithdrawals[i] = withoutWithdrawals[i]! * g;
+        unitWithdrawals[i] = unitWithdrawals[i]! * g + half;
       }
     } else {
       const yearsPaid = year - accumulationYears;

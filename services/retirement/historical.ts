@@ -166,6 +166,8 @@ export interface WithdrawalStudyOptions extends HistoricalWindow {
   withdrawalRate: number;
   /** Fraction in stocks (0.75 = 75%); the rest is in bonds. */
   stocks: number;
+  /** When withdrawals are taken in the year; `start` unless given. */
+  withdrawalTiming?: 'start' | 'middle';
 }
 
 const StudySchema = z.object({
@@ -188,6 +190,7 @@ export function withdrawalSuccessRate(options: WithdrawalStudyOptions): { succes
     allocation: { equity: study.stocks, fixed_income: 1 - study.stocks },
     withdrawalYears: study.years,
     withdrawalRate: study.withdrawalRate,
+    withdrawalTiming: options.withdrawalTiming,
     from: options.from,
     to: options.to,
     data: options.data,

@@ -5,11 +5,12 @@
 import { InvalidInputError } from '../../../events/errors.ts';
 import { loadHistoricalReturns, simulateHistorical } from '../../../services/retirement/historical.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from '../../../services/retirement/monte-carlo.ts';
-import type { SimulationResult } from '../../../services/retirement/engine.ts';
+import type { SimulationResult, WithdrawalTiming } from '../../../services/retirement/engine.ts';
 import { EXIT, UsageError, parse, type Command } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex retirement simulate --years N --withdrawal-rate R --stocks FRACTION
-         [--method historical|monte-carlo] [--from YEAR] [--to YEAR] [--paths N] [--seed S] [--json]
+         [--method historical|monte-carlo] [--timing middle|start] [--from YEAR] [--to YEAR]
+         [--paths N] [--seed S] [--json]
 
 Simulates a retirement that starts today with a portfolio of 1: the first year's withdrawal is R
 of it (0.04 = 4%), raised with inflation every year; FRACTION is in US stocks (S&P 500) and the
@@ -18,6 +19,9 @@ left after N years.
 
   --method historical   every rolling N-year period of US returns 1928–2024 (default)
   --method monte-carlo  --paths random paths (default ${DEFAULT_PATHS}), seeded by --seed (default ${DEFAULT_SEED})
+  --timing middle       withdrawals in the middle of each year (default): with annual data, the
+                        stand-in for the monthly withdrawals of the classic studies
+  --timing start        withdrawals at the start of each year: the cautious reading
   --from/--to YEAR      limit the historical data window (e.g. --to 1995 for the 1998 Trinity study)
   --json                print {"successRate", "periods" | "paths", ...} on stdout`;
 
@@ -44,6 +48,7 @@ export const retirementCommand: Command = {
         'withdrawal-rate': { type: 'string' },
         stocks: { type: 'string' },
         method: { type: 'string' },
+        timing: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         paths: { type: 'string' },
@@ -62,6 +67,7 @@ export const retirementCommand: Command = {
     }
     const method = values.method ?? 'historical';
     if (method !== 'historical' && method !== 'monte-carlo') throw new InvalidInputError(`--method ${method}: must be historical or monte-carlo`);
+    const timing: WithdrawalTiming = values.timing === undefined ? 'middle' : values.timing === 'start' || values.timing === 'middle' ? values.timing : invalidTiming(values.timing);
     const data = loadHistoricalReturns();
     const years = numberFlag(values.years, 'years', wholeBetween(1, 100))!;
     const withdrawalRate = numberFlag(values['withdrawal-rate'], 'withdrawal-rate', (n) =>
@@ -84,7 +90,7 @@ export const retirementCommand: Command = {
       throw new InvalidInputError(`--years ${years}: the window ${window.from}–${window.to} holds only ${window.to - window.from + 1} years; widen --from/--to or shorten --years`);
     }
 
-    const plan = { initialBalance: 1, allocation: { equity: stocks, fixed_income: 1 - stocks }, withdrawalYears: years, withdrawalRate };
+    const plan = { initialBalance: 1, allocation: { equity: stocks, fixed_income: 1 - stocks }, withdrawalYears: years, withdrawalRate, withdrawalTiming: timing };
     let result: SimulationResult;
     try {
       result = method === 'historical' ? simulateHistorical({ ...plan, ...window, data }) : simulateMonteCarlo({ ...plan, paths, seed });
@@ -96,6 +102,7 @@ export const retirementCommand: Command = {
 
     const output = {
       method,
+      timing,
       years,
       withdrawalRate,
       stocks,
@@ -112,7 +119,7 @@ export const retirementCommand: Command = {
     }
     const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
     const basis = method === 'historical' ? `${result.paths} rolling ${years}-year periods, ${window.from}–${window.to}` : `${result.paths.toLocaleString('en-US')} Monte Carlo paths, seed ${seed ?? DEFAULT_SEED}`;
-    io.out(`Withdrawing ${pct(withdrawalRate)} a year (raised with inflation) for ${years} years, ${pct(stocks)} stocks / ${pct(1 - stocks)} bonds:`);
+    io.out(`Withdrawing ${pct(withdrawalRate)} a year (raised with inflation, ${timing === 'middle' ? 'mid-year' : 'at the start of each year'}) for ${years} years, ${pct(stocks)} stocks / ${pct(1 - stocks)} bonds:`);
     io.out(`  success rate           ${pct(result.successProbability)} of ${basis}`);
     io.out(`  ending value (median)  ${result.medianEndingValue.toFixed(2)} × the starting balance, in today's money`);
     io.out(`  ending value (10th)    ${result.p10EndingValue.toFixed(2)} ×`);
@@ -121,6 +128,10 @@ export const retirementCommand: Command = {
     return EXIT.ok;
   },
 };
+
+function invalidTiming(timing: string): never {
+  throw new InvalidInputError(`--timing ${timing}: must be middle or start`);
+}
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

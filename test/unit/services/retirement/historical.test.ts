@@ -155,3 +155,23 @@ describe('withdrawalSuccessRate reproduces the Trinity study', () => {
     expect(() => withdrawalSuccessRate({ method: 'historical', years: 30, withdrawalRate: 0.04, stocks: 75 })).toThrow(/options\.stocks: must be a fraction/);
   });
 });
+
+describe('withdrawal timing', () => {
+  // Two years of 21% growth (so half a year grows by √1.21 = 1.1), no inflation.
+  const data = parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,0.21,0,0,0\n2001,0.21,0,0,0\n');
+  const plan = { initialBalance: 1000, allocation: { equity: 1 }, withdrawalYears: 2, annualWithdrawal: 100, data };
+
+  it('takes the withdrawal before the year grows by default', () => {
+    const result = simulateHistorical(plan);
+    // (1000 − 100) × 1.21 = 1089; (1089 − 100) × 1.21 = 1196.69
+    expect(result.medianEndingValue).toBeCloseTo(1196.69, 6);
+  });
+
+  it('takes it mid-year when asked, and finds the sustainable withdrawal by the same arithmetic', () => {
+    const result = simulateHistorical({ ...plan, withdrawalTiming: 'middle' });
+    // (1000 × 1.1 − 100) × 1.1 = 1100; (1100 × 1.1 − 100) × 1.1 = 1221
+    expect(result.medianEndingValue).toBeCloseTo(1221, 6);
+    // End balance 1000 × 1.21² − W × (1.1 × 1.21 + 1.1) = 0 at W = 1464.1 / 2.431
+    expect(result.sustainableWithdrawal).toBeCloseTo(1464.1 / 2.431, 6);
+  });
+});

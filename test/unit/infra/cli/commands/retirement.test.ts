@@ -30,6 +30,10 @@ describe('alex retirement simulate', () => {
     ['1998 Table 3', 1995, 15, 0.06, 0.75, 95],
     ['2011 update', 2009, 15, 0.06, 0.75, 97],
     ['2011 update', 2009, 30, 0.06, 1, 62],
+    ['2011 update', 2009, 30, 0.04, 1, 98],
+    ['2011 update', 2009, 30, 0.04, 0.75, 100],
+    ['2011 update', 2009, 30, 0.04, 0.5, 96],
+    ['1998 Table 3', 1995, 30, 0.05, 1, 85],
   ];
   it.each(published)('reproduces %s (data to %i): %i years at %f with %f in stocks, published %i percent', async (_study, to, years, rate, stocks, percent) => {
     const result = await simulate(['--years', String(years), '--withdrawal-rate', String(rate), '--stocks', String(stocks), '--to', String(to)]);
@@ -50,7 +54,15 @@ describe('alex retirement simulate', () => {
   it('prints a readable summary without --json', async () => {
     const { code, out } = await run(['--years', '30', '--withdrawal-rate', '0.04', '--stocks', '0.5', '--to', '1995']);
     expect(code).toBe(0);
-    expect(out).toMatch(/success rate\s+92\.3% of 39 rolling 30-year periods, 1928–1995/);
+    expect(out).toMatch(/success rate\s+94\.9% of 39 rolling 30-year periods, 1928–1995/);
+  });
+
+  it('takes withdrawals mid-year by default, and at the start of the year when asked (more cautious)', async () => {
+    const args = ['--years', '30', '--withdrawal-rate', '0.04', '--stocks', '0.5', '--to', '1995'];
+    const middle = await simulate(args);
+    const start = await simulate([...args, '--timing', 'start']);
+    expect(middle.successRate).toBeCloseTo(37 / 39, 6);
+    expect(start.successRate).toBeCloseTo(36 / 39, 6);
   });
 
   const mistakes: Array<[string, string[], RegExp]> = [
@@ -59,6 +71,8 @@ describe('alex retirement simulate', () => {
     ['a window shorter than the horizon', ['--years', '30', '--withdrawal-rate', '0.04', '--stocks', '0.5', '--from', '1990', '--to', '2000'], /holds only 11 years/],
     ['a missing flag', ['--years', '30', '--stocks', '0.5'], /--withdrawal-rate is required/],
     ['an unknown method', ['--years', '30', '--withdrawal-rate', '0.04', '--stocks', '0.5', '--method', 'guess'], /--method guess: must be historical or monte-carlo/],
+    ['an unknown timing', ['--years', '30', '--withdrawal-rate', '0.04', '--stocks', '0.5', '--timing', 'end'], /--timing end: must be middle or start/],
+    ['a window the wrong way round', ['--years', '5', '--withdrawal-rate', '0.04', '--stocks', '0.5', '--from', '1960', '--to', '1950'], /--from must not be after --to/],
     ['paths with the historical method', ['--years', '30', '--withdrawal-rate', '0.04', '--stocks', '0.5', '--paths', '10'], /apply to --method monte-carlo only/],
   ];
   it.each(mistakes)('refuses %s with exit 2 and a clear message', async (_what, args, message) => {
