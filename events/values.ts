@@ -84,6 +84,19 @@ export const Classification = z.object({
 });
 export type Classification = z.infer<typeof Classification>;
 
+/**
+ * Capital-market assumptions a user states instead of the defaults (which are computed from the
+ * 1928–2024 returns): arithmetic mean nominal return and volatility per asset class, inflation.
+ */
+export const MarketAssumptionOverrides = z
+  .object({
+    expectedReturn: z.partialRecord(z.enum(ASSET_CLASSES), z.number().min(-0.5).max(0.5, 'must be a yearly fraction (0.07 = 7%)')).optional(),
+    volatility: z.partialRecord(z.enum(ASSET_CLASSES), z.number().min(0).max(1, 'must be a yearly fraction (0.18 = 18%)')).optional(),
+    inflation: z.number().min(-0.05).max(0.2, 'must be a yearly fraction (0.025 = 2.5%)').optional(),
+  })
+  .strict();
+export type MarketAssumptionOverrides = z.infer<typeof MarketAssumptionOverrides>;
+
 export const Goals = z.object({
   retirementAge: z.number().int().min(30).max(90),
   lifeExpectancy: z.number().int().min(50).max(120).default(95),
@@ -93,6 +106,8 @@ export const Goals = z.object({
   /** Guaranteed income in retirement (Social Security, pension), in today's money. */
   otherIncome: Money.min(0).default(0),
   targetAllocation: AssetClassAllocation.optional(),
+  /** Market assumptions for the retirement projection, instead of the historical defaults. */
+  marketAssumptions: MarketAssumptionOverrides.optional(),
 });
 export type Goals = z.infer<typeof Goals>;
 

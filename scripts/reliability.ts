@@ -1,5 +1,5 @@
 /**
- * npm run reliability -- [--jobs N] [--seed S] [--json]
+ * npm run -s reliability -- [--jobs N] [--seed S] [--faults JSON] [--json]
  * Runs N analyses (default 200) under injected faults, then replays the whole archive, and
  * prints what was lost, written twice, or repeated (all must be 0) and what happened.
  * Exits 1 when something that must never happen did.
@@ -7,15 +7,25 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FAULTS, runReliability } from './reliability/run.ts';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({ options: { jobs: { type: 'string' }, seed: { type: 'string' }, faults: { type: 'string' }, json: { type: 'boolean' } } });
 const jobs = values.jobs === undefined ? 200 : Number(values.jobs);
 const seed = values.seed === undefined ? 20261121 : Number(values.seed);
 if (!Number.isInteger(jobs) || jobs < 1 || !Number.isInteger(seed)) {
   process.stderr.write('usage: npm run reliability -- [--jobs N] [--seed S] [--json]   (N a positive whole number)\n');
   process.exit(2);
 }
-process.stderr.write(`reliability: ${jobs} analyses with faults ${JSON.stringify(DEFAULT_FAULTS)}\n`);
-const report = await runReliability({ jobs, seed, faults: DEFAULT_FAULTS, deadlineSeconds: 30 });
+// --faults overrides any of the defaults, e.g. '{"crashRate":0.3,"duplicateRate":1}'.
+let faults = DEFAULT_FAULTS;
+if (values.faults !== undefined) {
+  try {
+    faults = { ...DEFAULT_FAULTS, ...(JSON.parse(values.faults) as object) };
+  } catch (error) {
+    process.stderr.write(`--faults is not valid JSON: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+process.stderr.write(`reliability: ${jobs} analyses with faults ${JSON.stringify(faults)}\n`);
+const report = await runReliability({ jobs, seed, faults, deadlineSeconds: 30 });
 const broken = report.lost + report.duplicateWrites + report.duplicateAnnouncements + report.replay.newWrites + report.replay.modelCalls + report.replay.newAnnouncements;
 if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 else {

@@ -9,6 +9,7 @@
  * distributed annual returns: compounding then gives back roughly the geometric mean
  * (11.8% − 19.5%²/2 ≈ 9.9% for the S&P 500), as history did.
  */
+import type { MarketAssumptionOverrides } from '../../events/values.ts';
 import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
@@ -156,4 +157,26 @@ function isPositiveSemiDefinite(matrix: number[][]): boolean {
     }
   }
   return true;
+}
+
+/** The defaults with a user's stated returns, volatilities and inflation in their place. */
+export function withOverrides(market: CapitalMarketAssumptions, overrides: MarketAssumptionOverrides | undefined): CapitalMarketAssumptions {
+  if (!overrides) return market;
+  const assets = { ...market.assets };
+  for (const assetClass of ASSET_CLASSES) {
+    const expectedReturn = overrides.expectedReturn?.[assetClass];
+    const volatility = overrides.volatility?.[assetClass];
+    if (expectedReturn !== undefined || volatility !== undefined) {
+      assets[assetClass] = { expectedReturn: expectedReturn ?? assets[assetClass].expectedReturn, volatility: volatility ?? assets[assetClass].volatility };
+    }
+  }
+  const changed = [
+    ...Object.keys(overrides.expectedReturn ?? {}).map((k) => `expected return of ${k}`),
+    ...Object.keys(overrides.volatility ?? {}).map((k) => `volatility of ${k}`),
+    ...(overrides.inflation === undefined ? [] : ['inflation']),
+  ];
+  return validateCapitalMarketAssumptions(
+    { ...market, assets, inflation: overrides.inflation ?? market.inflation, source: `${market.source}; stated by the user: ${changed.join(', ')}` },
+    'marketAssumptions',
+  );
 }

@@ -10,6 +10,7 @@ import { ASSET_CLASSES, RetirementResult, round, type AssetClass, type Snapshot 
 import type { AssetFractions, RetirementPlan, SimulationResult } from './engine.ts';
 import { simulateHistorical } from './historical.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from './monte-carlo.ts';
+import { defaultCapitalMarketAssumptions, withOverrides } from './assumptions.ts';
 
 export interface ProjectionOptions {
   method?: 'monte-carlo' | 'historical';
@@ -101,7 +102,12 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
   const simulation: SimulationResult =
     method === 'historical'
       ? simulateHistorical(plan)
-      : simulateMonteCarlo({ ...plan, paths: options.paths ?? DEFAULT_PATHS, seed: options.seed ?? DEFAULT_SEED });
+      : simulateMonteCarlo({
+          ...plan,
+          paths: options.paths ?? DEFAULT_PATHS,
+          seed: options.seed ?? DEFAULT_SEED,
+          market: withOverrides(defaultCapitalMarketAssumptions(), goals.marketAssumptions),
+        });
 
   const assumptions: Record<string, number | string | boolean> = {
     valuesIn: 'real terms: today’s US dollars',

@@ -2,7 +2,11 @@
  * `alex retirement simulate`: the retirement engine on its own, for the classic question "how
  * often does a withdrawal rate last N years?". Historical rolling periods or seeded Monte Carlo.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InvalidInputError } from '../../../events/errors.ts';
+import { MarketAssumptionOverrides } from '../../../events/values.ts';
+import { defaultCapitalMarketAssumptions, withOverrides } from '../../../services/retirement/assumptions.ts';
 import { loadHistoricalReturns, simulateHistorical } from '../../../services/retirement/historical.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from '../../../services/retirement/monte-carlo.ts';
 import type { SimulationResult, WithdrawalTiming } from '../../../services/retirement/engine.ts';
@@ -22,6 +26,8 @@ left after N years.
   --timing middle       withdrawals in the middle of each year (default): with annual data, the
                         stand-in for the monthly withdrawals of the classic studies
   --timing start        withdrawals at the start of each year: the cautious reading
+  --market FILE.json    Monte Carlo assumptions instead of the historical defaults, any of
+                        {"expectedReturn": {"equity": 0.07}, "volatility": {"equity": 0.17}, "inflation": 0.025}
   --from/--to YEAR      limit the historical data window (e.g. --to 1995 for the 1998 Trinity study)
   --json                print {"successRate", "periods" | "paths", ...} on stdout`;
 
@@ -49,6 +55,7 @@ export const retirementCommand: Command = {
         stocks: { type: 'string' },
         method: { type: 'string' },
         timing: { type: 'string' },
+        market: { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         paths: { type: 'string' },
@@ -81,6 +88,8 @@ export const retirementCommand: Command = {
     if (method === 'historical' && (paths !== undefined || seed !== undefined)) {
       throw new UsageError('--paths and --seed apply to --method monte-carlo only');
     }
+    if (method === 'historical' && values.market !== undefined) throw new UsageError('--market applies to --method monte-carlo only');
+    const market = values.market === undefined ? undefined : readMarket(resolve(io.cwd, values.market));
     if (method === 'monte-carlo' && (from !== undefined || to !== undefined)) {
       throw new UsageError('--from and --to apply to --method historical only');
     }
@@ -93,7 +102,10 @@ export const retirementCommand: Command = {
     const plan = { initialBalance: 1, allocation: { equity: stocks, fixed_income: 1 - stocks }, withdrawalYears: years, withdrawalRate, withdrawalTiming: timing };
     let result: SimulationResult;
     try {
-      result = method === 'historical' ? simulateHistorical({ ...plan, ...window, data }) : simulateMonteCarlo({ ...plan, paths, seed });
+      result =
+        method === 'historical'
+          ? simulateHistorical({ ...plan, ...window, data })
+          : simulateMonteCarlo({ ...plan, paths, seed, market: withOverrides(defaultCapitalMarketAssumptions(), market) });
     } catch (error) {
       // The engine names its options; a CLI user knows them as flags.
       if (error instanceof InvalidInputError) throw new InvalidInputError(error.message.replace(/\boptions\.(\w+)/g, (_, name: string) => `--${kebab(name)}`));
@@ -128,6 +140,17 @@ export const retirementCommand: Command = {
     return EXIT.ok;
   },
 };
+
+function readMarket(path: string): MarketAssumptionOverrides {
+  if (!existsSync(path)) throw new InvalidInputError(`--market file not found: ${path}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InvalidInputError(`--market file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return InvalidInputError.parse(MarketAssumptionOverrides, raw, '--market');
+}
 
 function invalidTiming(timing: string): never {
   throw new InvalidInputError(`--timing ${timing}: must be middle or start`);

@@ -110,6 +110,15 @@ describe('projectRetirement', () => {
     expect(projectRetirement(asked).successProbability).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('uses market assumptions the household states, and records them', () => {
+    const stated = { ...household, goals: { ...household.goals, marketAssumptions: { expectedReturn: { equity: 0.05 }, volatility: { equity: 0.25 } } } };
+    const result = projectRetirement(stated);
+    expect(result.assumptions['expectedReturn.equity']).toBe(0.05);
+    expect(result.assumptions['volatility.equity']).toBe(0.25);
+    expect(String(result.assumptions.marketAssumptionsSource)).toMatch(/stated by the user: expected return of equity, volatility of equity/);
+    expect(result.successProbability).toBeLessThan(projectRetirement(household).successProbability);
+  });
+
   it('is deterministic by default and follows an explicit seed', () => {
     const first = projectRetirement(household);
     expect(projectRetirement(household)).toEqual(first);

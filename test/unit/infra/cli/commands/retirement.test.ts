@@ -4,6 +4,9 @@
  * data to 2009) within 5 percentage points where our data overlap theirs; the README explains
  * the remaining differences (10-year Treasuries for corporate bonds, annual withdrawals, 1928 start).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../../../infra/cli/main.ts';
 
@@ -49,6 +52,21 @@ describe('alex retirement simulate', () => {
     expect((await simulate([...args, '--seed', '8'])).successRate).not.toBe(first.successRate);
     // More withdrawal, less success: the engine responds to its inputs.
     expect((await simulate(['--years', '30', '--withdrawal-rate', '0.07', '--stocks', '0.6', '--method', 'monte-carlo', '--paths', '2000', '--seed', '7'])).successRate).toBeLessThan(first.successRate);
+  });
+
+  it('takes stated market assumptions for Monte Carlo, and refuses wrong ones clearly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alex-market-'));
+    const gloomy = join(dir, 'gloomy.json');
+    writeFileSync(gloomy, JSON.stringify({ expectedReturn: { equity: 0.04, fixed_income: 0.02 }, inflation: 0.03 }));
+    const args = ['--years', '30', '--withdrawal-rate', '0.04', '--stocks', '0.6', '--method', 'monte-carlo', '--paths', '2000', '--seed', '7'];
+    const base = await simulate(args);
+    const stated = await simulate([...args, '--market', gloomy]);
+    expect(stated.successRate).toBeLessThan(base.successRate - 0.2);
+    const wrong = join(dir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ expectedReturn: { equity: 7 } }));
+    const refused = await run([...args, '--market', wrong]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/--market\.expectedReturn\.equity: must be a yearly fraction \(0\.07 = 7%\)/);
   });
 
   it('prints a readable summary without --json', async () => {
