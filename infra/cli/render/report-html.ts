@@ -204,7 +204,7 @@ function holdingsSection(analysis: ConsolidatedAnalysis): string {
 function footer(analysis: ConsolidatedAnalysis, generatedAt: string): string {
   const writer = analysis.report?.writer;
   const narrative = writer
-    ? ` Narrative written by ${escapeHtml(writer.model)}${writer.offline ? ' (offline)' : ''}${writer.fallback ? ', fallback text' : ''}; every figure is computed.`
+    ? ` ${narrativeBy(writer)}; every figure is computed.`
     : '';
   return `<footer><p>Job <code>${escapeHtml(analysis.jobId)}</code> · status ${escapeHtml(analysis.status)} · generated ${escapeHtml(readableTime(generatedAt))} by Alex.${narrative}</p><p>This report is informational and is not financial advice.</p></footer>`;
 }
@@ -269,3 +269,10 @@ table.holdings thead th { background: #eef2f6; }
 footer { color: var(--muted); font-size: 13px; padding-top: 24px; padding-bottom: 32px; }
 @media print { body { background: #fff; } .chart-card, .markdown { break-inside: avoid; } }
 `.trim();
+
+/** Who wrote the narrative, in words a reader understands. */
+export function narrativeBy(writer: { model: string; offline: boolean; fallback: boolean }): string {
+  if (writer.fallback) return `Narrative written offline from the computed facts, because the answer of ${escapeHtml(writer.model)} was refused by the checks`;
+  if (writer.offline) return 'Narrative written offline from the computed facts (no language model was used)';
+  return `Narrative written by ${escapeHtml(writer.model)} from the computed facts`;
+}

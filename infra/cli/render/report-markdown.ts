@@ -3,6 +3,7 @@
  * markdown stands on its own (tables instead of charts).
  */
 import type { ConsolidatedAnalysis } from '../../../services/aggregator/consolidate.ts';
+import { narrativeBy } from './report-html.ts';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 
@@ -15,7 +16,10 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
     for (const missing of analysis.missing) lines.push(`> - ${missing.task}: ${escapeMarkdown(missing.reason)}`);
     lines.push('');
   }
-  if (analysis.report) lines.push(analysis.report.markdown.trim(), '');
+  if (analysis.report) {
+    lines.push(`_${narrativeBy(analysis.report.writer)}._`, '');
+    lines.push(analysis.report.markdown.trim(), '');
+  }
   else lines.push('_The written report is missing from this analysis._', '');
 
   if (analysis.charts.length > 0) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderReportHtml, type ConsolidatedAnalysis } from '../../../../../infra/cli/render/report-html.ts';
+import { narrativeBy, renderReportHtml, type ConsolidatedAnalysis } from '../../../../../infra/cli/render/report-html.ts';
 import { renderMarkdown } from '../../../../../infra/cli/render/markdown.ts';
 import { wellFormednessProblems } from './well-formed.ts';
 
@@ -134,7 +134,12 @@ describe('renderReportHtml', () => {
 
   it('has a footer with the job id and when it was generated', () => {
     expect(html).toMatch(/<footer>.*Job <code>3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10<\/code>.*generated 2026-11-21 10:00 UTC/);
-    expect(html).toContain('Narrative written by offline-template (offline)');
+    expect(html).toContain('Narrative written offline from the computed facts (no language model was used)');
+  });
+
+  it('says plainly who wrote the narrative', () => {
+    expect(narrativeBy({ model: 'amazon.nova-lite-v1:0', offline: false, fallback: false })).toBe('Narrative written by amazon.nova-lite-v1:0 from the computed facts');
+    expect(narrativeBy({ model: 'amazon.nova-lite-v1:0', offline: false, fallback: true })).toMatch(/written offline .* because the answer of amazon\.nova-lite-v1:0 was refused by the checks/);
   });
 
   it('shows no banner when the analysis is complete', () => {
