@@ -46,5 +46,25 @@ export const SSM = {
 /** Services that reach Aurora through the Data API (their entry points open the database). */
 export const DATABASE_SERVICES: readonly ServiceName[] = ['planner', 'tagger', 'aggregator'];
 
+/**
+ * The database login a service's function connects as, and the group role holding its grants
+ * (schemas/migrations/0002_service_roles.sql). The core stack generates the login's secret; the
+ * migrator creates the login with that password as a member of the group role.
+ */
+export interface DatabaseLogin {
+  readonly service: ServiceName;
+  readonly user: string;
+  readonly groupRole: string;
+}
+
+export function databaseLogin(service: ServiceName): DatabaseLogin {
+  return { service, user: `${APP_NAME}_${service}`, groupRole: `${APP_NAME}_${service}_role` };
+}
+
+/** SSM parameter holding the ARN of a database service's own credentials secret. */
+export function databaseLoginSecretParameter(service: ServiceName): string {
+  return `/alex/core/db-login-secret-arn/${service}`;
+}
+
 /** Services whose handlers track job completion in the completion table. */
 export const COMPLETION_SERVICES: readonly ServiceName[] = ['aggregator'];

@@ -1,19 +1,58 @@
 /**
  * Lambda run by the core stack's deploy trigger: applies schemas/migrations to Aurora through the
- * Data API. The SQL files are copied next to the bundle at synth time (see core-stack.ts), so a
- * new migration changes the asset, which makes the trigger run again on the next deploy.
+ * Data API, then creates or updates each database service's login (service-logins.ts) with the
+ * password from its own secret. It runs with the master credentials; the services never do.
+ * The SQL files are copied next to the bundle at synth time (see core-stack.ts), so a new
+ * migration changes the asset, which makes the trigger run again on the next deploy.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { openAuroraDatabase } from '../../../services/common/aws-database.ts';
+import type { ServiceName } from '../../topology.ts';
 import { loadMigrations, migrate } from '../../storage/migrate.ts';
+import { databaseLogin } from '../names.ts';
+import { syncServiceLogin } from './service-logins.ts';
 
 export const BUNDLED_MIGRATIONS_DIR = 'migrations';
 
-export async function handler(): Promise<{ applied: string[] }> {
+/** JSON object: database service name → ARN of its credentials secret. Set by the core stack. */
+export const LOGIN_SECRETS_ENV = 'ALEX_DB_LOGIN_SECRET_ARNS';
+
+export async function handler(): Promise<{ applied: string[]; logins: Record<string, string> }> {
   const migrations = await loadMigrations(join(dirname(fileURLToPath(import.meta.url)), BUNDLED_MIGRATIONS_DIR));
   if (migrations.length === 0) throw new Error(`no migrations found in the bundle's ${BUNDLED_MIGRATIONS_DIR}/ folder`);
-  const applied = await migrate(openAuroraDatabase(), migrations);
-  console.log(JSON.stringify({ message: 'migrations applied', applied, known: migrations.map((m) => m.name) }));
-  return { applied };
+  const db = openAuroraDatabase();
+  const applied = await migrate(db, migrations);
+  const secrets = new SecretsManagerClient({});
+  const logins: Record<string, string> = {};
+  for (const [service, secretArn] of Object.entries(loginSecretArns())) {
+    const login = databaseLogin(service as ServiceName);
+    const output = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
+    const { username, password } = parseCredentials(output.SecretString, service);
+    if (username !== login.user) throw new Error(`secret of ${service}: username is "${username}", expected "${login.user}"`);
+    logins[login.user] = await syncServiceLogin(db, login, password);
+  }
+  // Never the passwords: only which logins were created or updated.
+  console.log(JSON.stringify({ message: 'migrations applied', applied, known: migrations.map((m) => m.name), logins }));
+  return { applied, logins };
+}
+
+function loginSecretArns(): Record<string, string> {
+  const raw = process.env[LOGIN_SECRETS_ENV];
+  if (!raw) throw new Error(`Environment variable ${LOGIN_SECRETS_ENV} is not set; the core stack sets it on deploy.`);
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((arn) => typeof arn !== 'string')) {
+    throw new Error(`${LOGIN_SECRETS_ENV} must be a JSON object of service name to secret ARN`);
+  }
+  return parsed as Record<string, string>;
+}
+
+function parseCredentials(secretString: string | undefined, service: string): { username: string; password: string } {
+  const value: unknown = secretString ? JSON.parse(secretString) : undefined;
+  const { username, password } = (value ?? {}) as { username?: unknown; password?: unknown };
+  if (typeof username !== 'string' || typeof password !== 'string' || password === '') {
+    throw new Error(`secret of ${service} must be JSON with string fields username and password`);
+  }
+  return { username, password };
 }

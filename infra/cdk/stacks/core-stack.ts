@@ -21,13 +21,21 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { ENV } from '../../../services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
-import { BUS_NAME, JOBS_QUEUE, JOBS_RULE, effectivePattern } from '../../topology.ts';
+import { BUS_NAME, JOBS_QUEUE, JOBS_RULE, effectivePattern, type ServiceName } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { queueAlarms } from '../constructs/alarms.ts';
-import { BUNDLED_MIGRATIONS_DIR } from '../handlers/migrate-database.ts';
-import { ALARM_TOPIC_NAME, ARCHIVE_NAME, DB_CLUSTER_IDENTIFIER, SSM } from '../names.ts';
+import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV } from '../handlers/migrate-database.ts';
+import {
+  ALARM_TOPIC_NAME,
+  ARCHIVE_NAME,
+  DATABASE_SERVICES,
+  databaseLogin,
+  databaseLoginSecretParameter,
+  DB_CLUSTER_IDENTIFIER,
+  SSM,
+} from '../names.ts';
 import { logRetention } from './service-stack.ts';
 
 /** TTL attribute per table: the completion tracker writes `expiresAt`, Powertools idempotency `expiration`. */
@@ -44,6 +52,8 @@ export class CoreStack extends Stack {
   readonly bus: events.EventBus;
   readonly jobs: BufferedQueue;
   readonly cluster: rds.DatabaseCluster;
+  /** Each database service's own credentials (a login holding only its group role's grants). */
+  readonly databaseLoginSecrets = new Map<ServiceName, secretsmanager.ISecret>();
 
   constructor(scope: Construct, id: string, props: CoreStackProps) {
     super(scope, id, props);
@@ -132,6 +142,12 @@ export class CoreStack extends Stack {
     for (const [key, value] of Object.entries(parameters)) {
       new ssm.StringParameter(this, `Parameter-${key}`, { parameterName: SSM[key as keyof typeof SSM], stringValue: value });
     }
+    for (const [service, secret] of this.databaseLoginSecrets) {
+      new ssm.StringParameter(this, `Parameter-databaseLoginSecretArn-${service}`, {
+        parameterName: databaseLoginSecretParameter(service),
+        stringValue: secret.secretArn,
+      });
+    }
   }
 
   private alarmTopic(config: AlexConfig): sns.Topic {
@@ -202,8 +218,29 @@ export class CoreStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'Rotation needs a rotation function with a route to Secrets Manager (NAT or endpoint, ~$15/month) in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
     });
+    for (const service of DATABASE_SERVICES) this.databaseLoginSecrets.set(service, this.databaseLoginSecret(cluster, service));
     this.migrateOnDeploy(cluster, config);
     return cluster;
+  }
+
+  /**
+   * A generated password for one service's login, encrypted like the master secret (the AWS
+   * managed key). The default excluded characters leave out quotes and backslashes; the migrator
+   * creates the login with it (handlers/service-logins.ts).
+   */
+  private databaseLoginSecret(cluster: rds.DatabaseCluster, service: ServiceName): secretsmanager.ISecret {
+    const secret = new rds.DatabaseSecret(this, `DatabaseLogin-${service}`, {
+      username: databaseLogin(service).user,
+      secretName: `alex/db-credentials/${service}`,
+      // Recorded for a later multi-user rotation (rds.DatabaseCluster.addRotationMultiUser), which reads it.
+      masterSecret: cluster.secret,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Same as the master secret: rotation needs a rotation function with a route to Secrets Manager in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
+    });
+    // The attachment adds host, port and cluster identifier, as the master secret has them.
+    return secret.attach(cluster);
   }
 
   /** Runs the migrations after the cluster exists, and again whenever a migration file changes. */
@@ -216,6 +253,7 @@ export class CoreStack extends Stack {
       }),
     );
     cluster.secret!.grantRead(role);
+    for (const secret of this.databaseLoginSecrets.values()) secret.grantRead(role);
     const migrator = new BundledFunction(this, 'Migrator', {
       entry: 'infra/cdk/handlers/migrate-database.ts',
       functionName: 'alex-migrate-database',
@@ -227,6 +265,9 @@ export class CoreStack extends Stack {
         [ENV.databaseClusterArn]: cluster.clusterArn,
         [ENV.databaseSecretArn]: cluster.secret!.secretArn,
         [ENV.databaseName]: config.aurora.databaseName,
+        [LOGIN_SECRETS_ENV]: this.toJsonString(
+          Object.fromEntries([...this.databaseLoginSecrets].map(([service, secret]) => [service, secret.secretArn])),
+        ),
       },
       logRetention: logRetention(config),
       sourceMap: config.sourceMaps,

@@ -21,7 +21,15 @@ import { functionSettings, type AlexConfig } from '../config.ts';
 import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
-import { ALARM_TOPIC_NAME, COMPLETION_SERVICES, DATABASE_SERVICES, deadLetterQueueName, functionName, SSM } from '../names.ts';
+import {
+  ALARM_TOPIC_NAME,
+  COMPLETION_SERVICES,
+  DATABASE_SERVICES,
+  databaseLoginSecretParameter,
+  deadLetterQueueName,
+  functionName,
+  SSM,
+} from '../names.ts';
 
 /** The services that send AnalysisDeadlineReached messages to the aggregator's queue. */
 const SCHEDULES_DEADLINES: readonly ServiceName[] = ['planner', 'aggregator'];
@@ -140,7 +148,8 @@ export class ServiceStack extends Stack {
         ...(usesDatabase
           ? {
               [ENV.databaseClusterArn]: ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn),
-              [ENV.databaseSecretArn]: ssm.StringParameter.valueForStringParameter(this, SSM.databaseSecretArn),
+              // Its own login, never the master: the database itself limits what the service may do.
+              [ENV.databaseSecretArn]: ssm.StringParameter.valueForStringParameter(this, databaseLoginSecretParameter(spec.name)),
               [ENV.databaseName]: config.aurora.databaseName,
             }
           : {}),
@@ -184,7 +193,7 @@ export class ServiceStack extends Stack {
     if (COMPLETION_SERVICES.includes(spec.name)) allow('CompletionTracking', COMPLETION_ACTIONS, [this.tableArn(TABLES.completion)]);
     if (DATABASE_SERVICES.includes(spec.name)) {
       allow('DataApi', DATA_API_ACTIONS, [ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn)]);
-      allow('DatabaseCredentials', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, SSM.databaseSecretArn)]);
+      allow('DatabaseCredentials', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, databaseLoginSecretParameter(spec.name))]);
     }
     if (SCHEDULES_DEADLINES.includes(spec.name)) {
       allow('ScheduleDeadlines', ['sqs:SendMessage'], [this.queueArn(SERVICES.aggregator.queue.name)]);

@@ -4,7 +4,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../../../services/common/environment.ts';
 import { JOBS_QUEUE, JOBS_RULE, SERVICE_NAMES, SERVICES, type QueueSettings } from '../../../../infra/topology.ts';
-import { STACK_NAMES } from '../../../../infra/cdk/names.ts';
+import { LOGIN_SECRETS_ENV } from '../../../../infra/cdk/handlers/migrate-database.ts';
+import { DATABASE_SERVICES, databaseLoginSecretParameter, SSM, STACK_NAMES } from '../../../../infra/cdk/names.ts';
 import { TemplateLinter } from '../../../../infra/cdk/template-lint.ts';
 import { synthesize, type Synthesized } from './synth.ts';
 
@@ -92,7 +93,13 @@ describe('core stack', () => {
       StorageEncrypted: true,
       ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2 },
     });
-    expect(resources(STACK_NAMES.core, 'AWS::SecretsManager::Secret').map((s) => s.Name).sort()).toEqual(['alex/db-credentials', 'alex/polygon-api-key']);
+    expect(resources(STACK_NAMES.core, 'AWS::SecretsManager::Secret').map((s) => s.Name).sort()).toEqual([
+      'alex/db-credentials',
+      'alex/db-credentials/aggregator',
+      'alex/db-credentials/planner',
+      'alex/db-credentials/tagger',
+      'alex/polygon-api-key',
+    ]);
   });
 
   it('applies the migrations on deploy from SQL files bundled with the migrator', () => {
@@ -100,6 +107,30 @@ describe('core stack', () => {
     const migrator = resources(STACK_NAMES.core, 'AWS::Lambda::Function').find((f) => f.FunctionName === 'alex-migrate-database');
     const assetDir = join(synth.assembly.directory, `asset.${migrator!.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(readdirSync(join(assetDir, 'migrations'))).toContain('0001_init.sql');
+  });
+
+  it('generates one login secret per database service, like the master one, for the migrator to create the login', () => {
+    const secrets = resources(STACK_NAMES.core, 'AWS::SecretsManager::Secret');
+    for (const service of DATABASE_SERVICES) {
+      const secret = secrets.find((s) => s.Name === `alex/db-credentials/${service}`)!;
+      // A Fn::Join: the template also records the master secret's ARN, for a later multi-user rotation.
+      expect(JSON.stringify(secret.GenerateSecretString.SecretStringTemplate)).toContain(`\\"username\\":\\"alex_${service}\\"`);
+      // The migrator writes the password into CREATE ROLE: no quotes or backslashes in it to begin with.
+      expect(secret.GenerateSecretString.ExcludeCharacters).toEqual(expect.stringContaining("'"));
+      expect(secret.GenerateSecretString.ExcludeCharacters).toEqual(expect.stringContaining('\\'));
+      expect(secret.KmsKeyId).toBeUndefined(); // the AWS managed key, as the master secret
+    }
+    expect(resources(STACK_NAMES.core, 'AWS::SecretsManager::SecretTargetAttachment')).toHaveLength(1 + DATABASE_SERVICES.length);
+    const names = resources(STACK_NAMES.core, 'AWS::SSM::Parameter').map((p) => p.Name);
+    expect(names).toEqual(expect.arrayContaining(DATABASE_SERVICES.map(databaseLoginSecretParameter)));
+
+    const migrator = resources(STACK_NAMES.core, 'AWS::Lambda::Function').find((f) => f.FunctionName === 'alex-migrate-database')!;
+    expect(JSON.stringify(migrator.Environment.Variables[LOGIN_SECRETS_ENV])).toMatch(/planner.*tagger.*aggregator/);
+    const migratorSecretReads = resources(STACK_NAMES.core, 'AWS::IAM::Policy')
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s: any) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    // the master secret and the three logins
+    expect(migratorSecretReads.flatMap((s: any) => [s.Resource].flat())).toHaveLength(1 + DATABASE_SERVICES.length);
   });
 
   it('publishes the shared names and ARNs in SSM under /alex/core/', () => {
@@ -192,6 +223,36 @@ describe('the whole app', () => {
     // and the bundles really are bundles: the AWS SDK is inside, not expected from the runtime
     const plannerAsset = resources(STACK_NAMES.service('planner'), 'AWS::Lambda::Function').find((f) => f.FunctionName === 'alex-planner')!.Code.S3Key.replace(/\.zip$/, '');
     expect(readFileSync(join(synth.assembly.directory, `asset.${plannerAsset}`, 'index.mjs'), 'utf8')).toContain('ExecuteStatementCommand');
+  });
+});
+
+/** The SSM parameter names a template value refers to (valueForStringParameter makes them CloudFormation parameters). */
+function ssmParameterNames(stack: string, value: unknown): string[] {
+  const parameters = (synth.template(stack).Parameters ?? {}) as Record<string, { Type: string; Default?: string }>;
+  return [...JSON.stringify(value).matchAll(/"Ref":"([^"]+)"/g)]
+    .map(([, ref]) => parameters[ref!])
+    .filter((p) => p?.Type.startsWith('AWS::SSM::Parameter::Value'))
+    .map((p) => p!.Default!);
+}
+
+describe('database credentials on AWS (least privilege, issue 4)', () => {
+  it.each(SERVICE_NAMES)('%s reads only its own database login secret, never the master or another service\'s', (service) => {
+    const stack = STACK_NAMES.service(service);
+    const secretReads = resources(stack, 'AWS::IAM::Policy')
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s: any) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    const readable = ssmParameterNames(stack, secretReads.map((s: any) => s.Resource)).filter((name) => name.startsWith('/alex/core/db-'));
+    const fn = resources(stack, 'AWS::Lambda::Function').find((f) => f.FunctionName === `alex-${service}`)!;
+    const connectsWith = ssmParameterNames(stack, fn.Environment.Variables[ENV.databaseSecretArn] ?? null);
+    if (DATABASE_SERVICES.includes(service)) {
+      expect(readable).toEqual([databaseLoginSecretParameter(service)]);
+      expect(connectsWith).toEqual([databaseLoginSecretParameter(service)]);
+    } else {
+      expect(readable).toEqual([]);
+      expect(connectsWith).toEqual([]);
+    }
+    // The master secret's ARN is nowhere in a service stack.
+    expect(ssmParameterNames(stack, synth.template(stack))).not.toContain(SSM.databaseSecretArn);
   });
 });
 

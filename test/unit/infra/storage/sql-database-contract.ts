@@ -35,9 +35,12 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
 
     describe('migrations', () => {
       it('apply every file once and record it', async () => {
-        expect(firstRun).toEqual(['0001_init.sql']);
-        const recorded = await db.query('SELECT name, checksum FROM schema_migrations');
-        expect(recorded).toEqual([{ name: '0001_init.sql', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+        expect(firstRun).toEqual(['0001_init.sql', '0002_service_roles.sql']);
+        const recorded = await db.query('SELECT name, checksum FROM schema_migrations ORDER BY name');
+        expect(recorded).toEqual([
+          { name: '0001_init.sql', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+          { name: '0002_service_roles.sql', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        ]);
         const tables = await db.query<{ table_name: string }>(
           `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
         );
@@ -48,7 +51,7 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
 
       it('are idempotent: running again applies nothing', async () => {
         expect(await migrate(db)).toEqual([]);
-        expect(await db.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 1 }]);
+        expect(await db.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 2 }]);
       });
 
       it('refuse a migration edited after it was applied', async () => {
