@@ -53,7 +53,15 @@ async function main(argv: readonly string[]): Promise<void> {
     notes.push(`End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`);
 
     progress(`cost: ${COST_ANALYSES} instrumented analyses, one at a time`);
-    const cost = await measureCost(runtime, portfolio.user.id, COST_ANALYSES);
+    // Counted on an in-process runtime: its instruments see every service's calls, which they
+    // cannot inside the specialists' worker threads.
+    const counted = await startExampleRuntime({ workers: false });
+    let cost;
+    try {
+      cost = await measureCost(counted.runtime, counted.portfolio.user.id, COST_ANALYSES);
+    } finally {
+      await counted.runtime.close();
+    }
     results.push(...costResults(cost));
     notes.push(describeCost(cost));
   } finally {

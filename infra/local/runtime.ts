@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventEnvelope } from '../../events/envelope.ts';
 import type { OutgoingEvent } from '../../events/publisher.ts';
+import { InvalidInputError } from '../../events/errors.ts';
 
 import { createAggregatorHandler, type AggregatorHooks } from '../../services/aggregator/handler.ts';
 import { createCharterHandler } from '../../services/charter/handler.ts';
@@ -36,7 +37,8 @@ import { ThrottlingModel, type FaultOptions } from './faults.ts';
 export type { FaultOptions } from './faults.ts';
 import { LocalBus, LocalBusPublisher } from './bus.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
-import { Poller } from './poller.ts';
+import { Poller, type QueueHandler } from './poller.ts';
+import { isWorkerService, workerHandler, type WorkerHandler } from './worker-handler.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
 
 export const LOCAL_ACCOUNT = '000000000000';
@@ -61,6 +63,13 @@ export interface LocalRuntimeOptions {
   faults?: FaultOptions;
   /** Market prices for positions without one; from the environment (Polygon) when absent. */
   prices?: PricePort;
+  /**
+   * Runs the database-free specialists (reporter, charter, retirement) in worker threads, so
+   * their work uses another core, as separate Lambda functions would. Off by default. Their
+   * model comes from the environment and their clock is the real one, so `model`, `now` and
+   * `faults.modelThrottleRate` cannot be combined with it.
+   */
+  workers?: boolean;
 }
 
 
@@ -81,6 +90,7 @@ const HANDLER_FACTORIES: Record<ServiceName, (ctx: ServiceContext, hooks: Aggreg
 export class LocalRuntime {
   readonly queues = new Map<QueueKey, QueuePair>();
   private readonly pollers: Poller[] = [];
+  private readonly workers: WorkerHandler[] = [];
   private readonly failureReasons = new Map<string, string>();
   readonly publisher: LocalBusPublisher;
   private readonly prices: PricePort | undefined;
@@ -98,6 +108,7 @@ export class LocalRuntime {
   }
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    if (options.workers) refuseWhatWorkersCannotUse(options);
     const home = options.home;
     if (home) mkdirSync(home, { recursive: true });
     const db = await openPglite(home ? join(home, 'postgres') : undefined);
@@ -176,7 +187,20 @@ export class LocalRuntime {
         prices: this.prices,
         onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
       };
-      const handler = HANDLER_FACTORIES[name](ctx, this.options.hooks ?? {});
+      let handler: QueueHandler;
+      if (this.options.workers && isWorkerService(name)) {
+        const worker = workerHandler(name, {
+          dynamoEndpoint: this.dynamo.endpoint,
+          publisher: this.publisher,
+          deadLetters,
+          onRecordFailure: ctx.onRecordFailure!,
+          logLevel: this.options.logLevel ?? 'SILENT',
+        });
+        this.workers.push(worker);
+        handler = worker.handle;
+      } else {
+        handler = HANDLER_FACTORIES[name](ctx, this.options.hooks ?? {});
+      }
       for (const key of spec.consumes) {
         const { queue } = this.queues.get(key)!;
         const settings = queueSettings(key);
@@ -199,6 +223,11 @@ export class LocalRuntime {
         );
       }
     }
+  }
+
+  /** The threads the specialists run in when `workers` is on (empty otherwise). */
+  get workerThreadIds(): number[] {
+    return this.workers.flatMap((worker) => worker.threadId ?? []);
   }
 
   /** Sends a job message to the jobs queue, as `aws sqs send-message` would. */
@@ -254,6 +283,7 @@ export class LocalRuntime {
 
   async close(): Promise<void> {
     for (const poller of this.pollers) poller.stop();
+    await Promise.all(this.workers.map((worker) => worker.close()));
     this.persistQueues();
     for (const { queue, dlq } of this.queues.values()) {
       queue.close();
@@ -289,6 +319,16 @@ export class LocalRuntime {
       for (const message of state[dlq.name] ?? []) dlq.enqueue(message);
     }
   }
+}
+
+/** Options that are functions or objects of this thread, which a worker thread cannot share. */
+function refuseWhatWorkersCannotUse(options: LocalRuntimeOptions): void {
+  const shared = [
+    options.model && 'model (workers use the model ALEX_MODEL selects)',
+    options.now && 'now (workers use the real clock)',
+    options.faults?.modelThrottleRate && 'faults.modelThrottleRate (the throttle would not reach the workers)',
+  ].filter(Boolean);
+  if (shared.length > 0) throw new InvalidInputError(`workers: cannot be combined with ${shared.join(', ')}`);
 }
 
 /** Puts an injected throttle between the guard and the model, so the guard sees it as real. */

@@ -1,0 +1,86 @@
+/**
+ * The worker-thread side of a database-free specialist (see worker-handler.ts for the protocol):
+ * builds the same handler as the runtime would in-process, with its own DynamoDB client to the
+ * runtime's dynalite and ports that post back to the main thread, then answers invocations.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import type { OutgoingEvent } from '../../events/publisher.ts';
+import { createCharterHandler } from '../../services/charter/handler.ts';
+import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
+import type { ServiceContext } from '../../services/common/context.ts';
+import type { DeadLetter } from '../../services/common/dead-letter.ts';
+import { modelFromEnv } from '../../services/common/model/from-env.ts';
+import { createReporterHandler } from '../../services/reporter/handler.ts';
+import { createRetirementHandler } from '../../services/retirement/handler.ts';
+import { TABLES } from '../topology.ts';
+import { errorFields, errorFrom, type ContextFields, type FromWorker, type ServiceWorkerData, type ToWorker, type WorkerService } from './worker-handler.ts';
+
+const HANDLER_FACTORIES: Record<WorkerService, (ctx: ServiceContext) => SqsBatchHandler> = {
+  reporter: createReporterHandler,
+  charter: createCharterHandler,
+  retirement: createRetirementHandler,
+};
+
+export function serveService(port: MessagePort, { service, dynamoEndpoint, logLevel }: ServiceWorkerData): void {
+  const post = (message: FromWorker) => port.postMessage(message);
+  let nextCallId = 0;
+  const calls = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  // A port call resolves when the main thread has done it, so its failure is this record's failure.
+  const call = (request: { publish: OutgoingEvent[] } | { deadLetter: DeadLetter }) =>
+    new Promise<void>((resolve, reject) => {
+      const callId = ++nextCallId;
+      calls.set(callId, { resolve, reject });
+      post({ callId, ...request });
+    });
+
+  const ctx: ServiceContext = {
+    publisher: { publish: (events) => call({ publish: [...events] }) },
+    deadLetters: { send: (letter) => call({ deadLetter: letter }) },
+    deadlines: {
+      schedule: () => Promise.reject(new Error(`alex-${service} schedules no deadlines (only the planner does)`)),
+    },
+    logger: new Logger({ serviceName: `alex-${service}`, logLevel }),
+    dynamo: new DynamoDBClient({
+      endpoint: dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 3,
+    }),
+    tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
+    db: () => Promise.reject(new Error(`alex-${service} has no database`)),
+    // The model's audit records travel in the events this service publishes.
+    model: modelFromEnv(process.env),
+    now: () => new Date(),
+    onRecordFailure: (messageId, reason) => post({ recordFailure: { messageId, reason } }),
+  };
+  const handler = HANDLER_FACTORIES[service](ctx);
+
+  port.on('message', (message: ToWorker) => {
+    if (!('id' in message)) {
+      const pending = calls.get(message.callId);
+      calls.delete(message.callId);
+      if (message.error) pending?.reject(errorFrom(message.error));
+      else pending?.resolve();
+      return;
+    }
+    const { id, event, deadline, context } = message;
+    handler(event, lambdaContext(context, deadline)).then(
+      (response) => post({ id, response }),
+      (error: unknown) => post({ id, error: errorFields(error) }),
+    );
+  });
+}
+
+function lambdaContext(fields: ContextFields, deadline: number): Context {
+  return {
+    ...fields,
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * The main-thread side of a specialist running in a worker thread. On AWS each function has its
+ * own CPU; locally the database-free specialists (reporter, charter, retirement) can run on
+ * their own thread, so the second core carries their work while the main thread keeps the
+ * bus, queues, PGlite and the other services. The poller calls `handle` exactly as it calls an
+ * in-process handler; the worker runs the very same handler factory (service-worker.ts).
+ *
+ * Protocol (one MessagePort, messages in order):
+ *   main → worker  {id, event, deadline, context}                 an invocation
+ *   worker → main  {id, response} | {id, error}                   its SQSBatchResponse or why it threw
+ *   worker → main  {callId, publish: events} | {callId, deadLetter} the handler's port calls...
+ *   main → worker  {callId} | {callId, error}                     ...answered once done, so a publish
+ *                                                                  failure fails the record as in-process
+ *   worker → main  {recordFailure: {messageId, reason}}           for the DLQ entry's reason
+ */
+import { Worker } from 'node:worker_threads';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { InvalidInputError } from '../../events/errors.ts';
+import type { EventPublisher, OutgoingEvent } from '../../events/publisher.ts';
+import type { DeadLetter, DeadLetterPort } from '../../services/common/dead-letter.ts';
+import type { ServiceName } from '../topology.ts';
+import type { QueueHandler } from './poller.ts';
+
+/** The services that touch no database, so nothing but DynamoDB and the bus connects them to the runtime. */
+export const WORKER_SERVICES = ['reporter', 'charter', 'retirement'] as const satisfies readonly ServiceName[];
+export type WorkerService = (typeof WORKER_SERVICES)[number];
+
+export function isWorkerService(name: ServiceName): name is WorkerService {
+  return (WORKER_SERVICES as readonly ServiceName[]).includes(name);
+}
+
+/** What the runtime lends a worker: the only ways its handler reaches the rest of the system. */
+export interface WorkerHost {
+  dynamoEndpoint: string;
+  publisher: EventPublisher;
+  deadLetters: DeadLetterPort;
+  onRecordFailure: (messageId: string, reason: string) => void;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/** Handed to the worker at start (structured-cloned). */
+export interface ServiceWorkerData {
+  service: WorkerService;
+  dynamoEndpoint: string;
+  logLevel: WorkerHost['logLevel'];
+}
+
+/** A Lambda context without its functions, which cannot cross threads. */
+export type ContextFields = Pick<Context, 'functionName' | 'functionVersion' | 'invokedFunctionArn' | 'memoryLimitInMB' | 'awsRequestId' | 'logGroupName' | 'logStreamName'>;
+
+/** An error as it crosses threads; the class matters, since InvalidInputError means "do not retry". */
+export interface ErrorFields {
+  name: string;
+  message: string;
+}
+
+export type ToWorker = { id: number; event: SQSEvent; deadline: number; context: ContextFields } | { callId: number; error?: ErrorFields };
+
+export type FromWorker =
+  | { id: number; response: SQSBatchResponse }
+  | { id: number; error: ErrorFields }
+  | { callId: number; publish: OutgoingEvent[] }
+  | { callId: number; deadLetter: DeadLetter }
+  | { recordFailure: { messageId: string; reason: string } };
+
+export function errorFields(error: unknown): ErrorFields {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+}
+
+export function errorFrom({ name, message }: ErrorFields): Error {
+  if (name === 'InvalidInputError') return new InvalidInputError(message);
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+export interface WorkerHandler {
+  handle: QueueHandler;
+  /** The worker's thread id, while it runs. */
+  readonly threadId: number | undefined;
+  /** Stops the worker; invocations still running fail, as a Lambda stopped mid-way would. */
+  close(): Promise<void>;
+}
+
+const BOOTSTRAP = new URL('./service-worker-bootstrap.mjs', import.meta.url);
+
+/** One worker thread for `service`, started now (its module loading overlaps the runtime's start), restarted if it dies. */
+export function workerHandler(service: WorkerService, host: WorkerHost): WorkerHandler {
+  let worker: Worker | undefined;
+  let closing = false;
+  let nextId = 0;
+  const running = new Map<number, { resolve: (response: SQSBatchResponse) => void; reject: (error: Error) => void }>();
+
+  const failRunning = (error: Error) => {
+    for (const { reject } of running.values()) reject(error);
+    running.clear();
+  };
+
+  const answer = (target: Worker, callId: number, work: Promise<void>) => {
+    work.then(
+      () => target.postMessage({ callId } satisfies ToWorker),
+      (error: unknown) => target.postMessage({ callId, error: errorFields(error) } satisfies ToWorker),
+    );
+  };
+
+  const start = (): Worker => {
+    const data: ServiceWorkerData = { service, dynamoEndpoint: host.dynamoEndpoint, logLevel: host.logLevel };
+    const started = new Worker(BOOTSTRAP, { workerData: data, name: `alex-${service}` });
+    started.on('message', (message: FromWorker) => {
+      if ('recordFailure' in message) host.onRecordFailure(message.recordFailure.messageId, message.recordFailure.reason);
+      else if ('publish' in message) answer(started, message.callId, host.publisher.publish(message.publish));
+      else if ('deadLetter' in message) answer(started, message.callId, host.deadLetters.send(message.deadLetter));
+      else {
+        const invocation = running.get(message.id);
+        running.delete(message.id);
+        if ('response' in message) invocation?.resolve(message.response);
+        else invocation?.reject(errorFrom(message.error));
+      }
+    });
+    started.on('error', (error) => failRunning(new Error(`the alex-${service} worker failed: ${error.message}`)));
+    started.on('exit', (code) => {
+      if (worker === started) worker = undefined;
+      if (!closing) failRunning(new Error(`the alex-${service} worker exited (code ${code})`));
+    });
+    return started;
+  };
+  worker = start();
+
+  return {
+    get threadId() {
+      return worker?.threadId;
+    },
+    handle: (event, context) => {
+      if (closing) return Promise.reject(new Error(`alex-${service} is stopped`));
+      const target = (worker ??= start());
+      const id = ++nextId;
+      return new Promise<SQSBatchResponse>((resolve, reject) => {
+        running.set(id, { resolve, reject });
+        target.postMessage({ id, event, deadline: Date.now() + context.getRemainingTimeInMillis(), context: contextFields(context) } satisfies ToWorker);
+      });
+    },
+    close: async () => {
+      closing = true;
+      failRunning(new Error(`alex-${service} stopped while running`));
+      await worker?.terminate();
+      worker = undefined;
+    },
+  };
+}
+
+function contextFields(context: Context): ContextFields {
+  const { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName } = context;
+  return { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName };
+}
