@@ -64,9 +64,11 @@ describe('the local choreography', () => {
     expect((await getJob(runtime.db, request.jobId))?.status).toBe('completed');
   });
 
-  it('delivers every event twice, in shuffled order, and still writes exactly one consolidated analysis', async () => {
+  // In process, and with the specialists in worker threads (each with its own DynamoDB client).
+  it.each([false, true])('delivers every event twice, in shuffled order, and still writes exactly one consolidated analysis (workers: %s)', async (workers) => {
     const writes: string[] = [];
     const started = await startWithExample({
+      workers,
       faults: { duplicateRate: 1, shuffle: true, random: seeded(42) },
       hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) },
     });

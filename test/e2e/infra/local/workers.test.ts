@@ -8,7 +8,7 @@ import { countAnalyses, getAnalysis } from '../../../../services/aggregator/anal
 import { ConsolidatedAnalysis } from '../../../../services/aggregator/consolidate.ts';
 import { LocalRuntime } from '../../../../infra/local/runtime.ts';
 import { OfflineModel } from '../../../../services/common/model/offline.ts';
-import { eventsOf, isJobEnd, jobRequest, seeded, startWithExample } from '../../support.ts';
+import { eventsOf, isJobEnd, jobRequest, startWithExample } from '../../support.ts';
 
 let runtime: LocalRuntime | undefined;
 afterEach(async () => {
@@ -42,33 +42,6 @@ describe('specialists in worker threads', () => {
     // ...by three threads other than this one.
     expect(new Set(runtime.workerThreadIds).size).toBe(3);
     expect(runtime.workerThreadIds).not.toContain(threadId);
-  });
-
-  it('delivers every event twice, in shuffled order, and still writes exactly one analysis per job', async () => {
-    const writes: string[] = [];
-    const started = await startWithExample({
-      workers: true,
-      faults: { duplicateRate: 1, shuffle: true, random: seeded(42) },
-      hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) },
-    });
-    runtime = started.runtime;
-    const requests = [jobRequest(started.portfolio.user.id), jobRequest(started.portfolio.user.id), jobRequest(started.portfolio.user.id)];
-    const ends = requests.map((r) => runtime!.waitForEvent(isJobEnd(r.jobId), 30_000));
-    for (const request of requests) {
-      runtime.sendJob(JSON.stringify(request));
-      runtime.sendJob(JSON.stringify(request));
-    }
-    await Promise.all(ends);
-    await runtime.idle();
-
-    for (const request of requests) {
-      expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
-      // Idempotency in each worker (through dynalite, shared) absorbed the duplicates.
-      const completed = eventsOf(runtime, request.jobId).filter((e) => e['detail-type'] === 'SpecialistCompleted').map((e) => (e.detail as { task: string }).task);
-      expect(completed.sort()).toEqual(['charts', 'report', 'retirement']);
-    }
-    expect(writes.sort()).toEqual(requests.map((r) => r.jobId).sort());
-    expect(runtime.deadLetters()).toEqual([]);
   });
 
   it('sends a malformed AnalysisPlanned to each specialist\'s DLQ with the reason, from the worker', async () => {
