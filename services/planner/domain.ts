@@ -25,15 +25,38 @@ export const MAX_JOB_MESSAGE_BYTES = 262_144;
  * AnalysisRequested detail a client sent with SendMessage.
  */
 export function parseJobMessage(body: string): AnalysisRequest {
+  return jobRequestOf(parseMessage(body)).request;
+}
+
+/** What reaches the planner: a job request (from its jobs queue) or the tagger's answer (its own queue). */
+export type PlannerMessage =
+  | { kind: 'request'; request: AnalysisRequest; replayName: string | null }
+  | { kind: 'classified'; jobId: string };
+
+/** Reads a planner message with one parse, the size checked first. */
+export function parsePlannerMessage(body: string): PlannerMessage {
+  const raw = parseMessage(body);
+  if (isEnvelope(raw) && raw['detail-type'] === 'InstrumentsClassified') {
+    return { kind: 'classified', jobId: parseEnvelope(raw, ['InstrumentsClassified']).detail.jobId };
+  }
+  return { kind: 'request', ...jobRequestOf(raw) };
+}
+
+function parseMessage(body: string): unknown {
   const bytes = Buffer.byteLength(body, 'utf8');
   if (bytes > MAX_JOB_MESSAGE_BYTES) {
     throw new InvalidInputError(
       `job message is ${bytes} bytes; the jobs queue accepts at most ${MAX_JOB_MESSAGE_BYTES} bytes (an AnalysisRequested needs well under 1 KB)`,
     );
   }
-  const raw = parseJson(body, 'job message');
-  if (isEnvelope(raw)) return parseEnvelope(raw, ['AnalysisRequested']).detail;
-  return InvalidInputError.parse(catalog.AnalysisRequested.detail, raw, 'job message');
+  return parseJson(body, 'job message');
+}
+
+/** The request, and the replay it came from if the bus replayed it. */
+function jobRequestOf(raw: unknown): { request: AnalysisRequest; replayName: string | null } {
+  if (!isEnvelope(raw)) return { request: InvalidInputError.parse(catalog.AnalysisRequested.detail, raw, 'job message'), replayName: null };
+  const envelope = parseEnvelope(raw, ['AnalysisRequested']);
+  return { request: envelope.detail, replayName: envelope['replay-name'] ?? null };
 }
 
 export function tasksOf(request: AnalysisRequest): Task[] {

@@ -9,7 +9,6 @@
  * (so a crash in between is retried, not lost; duplicates downstream are harmless).
  */
 import type { SQSRecord } from 'aws-lambda';
-import { parseEnvelope, parseJson, isEnvelope } from '../../events/envelope.ts';
 import type { Task } from '../../events/values.ts';
 import type { SqlDatabase } from '../../infra/storage/port.ts';
 import { SERVICES } from '../../infra/topology.ts';
@@ -22,7 +21,7 @@ import {
   buildSnapshot,
   deadlineOf,
   heldSymbols,
-  parseJobMessage,
+  parsePlannerMessage,
   tasksOf,
   unclassifiedInstruments,
   type AnalysisRequest,
@@ -153,14 +152,8 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
   return createBatchHandler(ctx, async (record: SQSRecord, context) => {
     plan.registerLambdaContext(context);
     resume.registerLambdaContext(context);
-    const raw = parseJson(record.body, 'message');
-    if (isEnvelope(raw) && raw['detail-type'] === 'InstrumentsClassified') {
-      const { detail } = parseEnvelope(raw, ['InstrumentsClassified']);
-      await resume({ jobId: detail.jobId });
-      return;
-    }
-    const replay = isEnvelope(raw) ? (raw as Record<string, unknown>)['replay-name'] : undefined;
-    const replayName = typeof replay === 'string' ? replay : null;
-    await plan({ request: parseJobMessage(record.body), replayName });
+    const message = parsePlannerMessage(record.body);
+    if (message.kind === 'classified') await resume({ jobId: message.jobId });
+    else await plan({ request: message.request, replayName: message.replayName });
   });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../../../events/catalog.ts';
 import { InvalidInputError } from '../../../../events/errors.ts';
-import { buildSnapshot, deadlineOf, parseJobMessage, tasksOf, unclassifiedInstruments } from '../../../../services/planner/domain.ts';
+import { buildSnapshot, deadlineOf, parseJobMessage, parsePlannerMessage, tasksOf, unclassifiedInstruments } from '../../../../services/planner/domain.ts';
 import type { StoredPortfolio } from '../../../../services/common/portfolio-store.ts';
 import type { Classification } from '../../../../events/values.ts';
 
@@ -25,6 +25,15 @@ describe('the planner domain', () => {
     expect(() => parseJobMessage('{')).toThrow(/job message is not valid JSON/);
     expect(() => parseJobMessage(JSON.stringify({ ...envelope, 'detail-type': 'AnalysisPlanned' }))).toThrow(InvalidInputError);
     expect(() => parseJobMessage(JSON.stringify({ ...request, userId: '' }))).toThrow(/job message\.userId/);
+  });
+
+  it('tells a request (with the replay it came from) from the tagger\'s answer, in one parse', () => {
+    const envelope = { version: '0', id: 'x', 'detail-type': 'AnalysisRequested', source: 'partner', account: '1', time: '2026-11-21T00:00:00Z', region: 'us-east-1', resources: [], detail: request };
+    expect(parsePlannerMessage(JSON.stringify(request))).toMatchObject({ kind: 'request', replayName: null, request: { jobId: request.jobId } });
+    expect(parsePlannerMessage(JSON.stringify({ ...envelope, 'replay-name': 'r1' }))).toMatchObject({ kind: 'request', replayName: 'r1' });
+    const classified = { ...envelope, 'detail-type': 'InstrumentsClassified', detail: { version: 1, jobId: request.jobId, instruments: [] } };
+    expect(parsePlannerMessage(JSON.stringify(classified))).toEqual({ kind: 'classified', jobId: request.jobId });
+    expect(() => parsePlannerMessage('x'.repeat(262_145))).toThrow(/job message is 262145 bytes/);
   });
 
   it('plans every task unless some are asked for, in a stable order, with the deadline', () => {
