@@ -2,6 +2,7 @@
  * What every command shares: argument parsing with --help, and errors that map to exit codes
  * scripts can rely on. A user's mistake is one clear line on stderr, never a stack trace.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInputError } from '../../events/errors.ts';
 
@@ -52,4 +53,14 @@ export function report(error: unknown, io: Io): number {
   if (io.env.ALEX_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
   else io.err('alex: set ALEX_DEBUG=1 to see where it happened.');
   return EXIT.internal;
+}
+
+/** Reads a JSON file a user named; a missing file or bad JSON is bad input, said plainly. */
+export function readJsonFile(path: string, what: string): unknown {
+  if (!existsSync(path)) throw new InvalidInputError(`${what} file not found: ${path}`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InvalidInputError(`${what} file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
 }

@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConsolidatedAnalysis } from '../../services/aggregator/consolidate.ts';
 import { renderReportHtml } from './render/report-html.ts';
+import { formatUsd } from './render/svg-charts.ts';
 import { renderReportMarkdown } from './render/report-markdown.ts';
 
 export interface AnalysisFiles {
@@ -34,7 +35,6 @@ function writeAtomically(path: string, text: string): void {
   renameSync(temporary, path);
 }
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 
 export function summarize(analysis: ConsolidatedAnalysis, files: AnalysisFiles) {
   const assetChart = analysis.charts.find((chart) => chart.id === 'asset-class') ?? analysis.charts[0];
@@ -42,7 +42,7 @@ export function summarize(analysis: ConsolidatedAnalysis, files: AnalysisFiles) 
     jobId: analysis.jobId,
     status: analysis.status,
     owner: analysis.portfolio.owner.name,
-    totalValue: usd.format(analysis.portfolio.totalValue),
+    totalValue: formatUsd(analysis.portfolio.totalValue),
     allocation: assetChart ? assetChart.data.map((d) => `${d.label} ${(d.percent ?? 0).toFixed(1)}%`).join(', ') : 'n/a',
     successProbability: analysis.retirement ? `${(analysis.retirement.successProbability * 100).toFixed(0)}% (${analysis.retirement.method}, ${analysis.retirement.paths} paths)` : null,
     missing: analysis.missing.map((m) => `${m.task}: ${m.reason}`),

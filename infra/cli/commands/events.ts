@@ -10,7 +10,7 @@ import { InvalidInputError } from '../../../events/errors.ts';
 import { checkBusEntry } from '../../local/bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
 import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command } from '../cli-kit.ts';
+import { EXIT, UsageError, parse, readJsonFile, type Command } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex events put <event.json> [--home DIR] [--json]
        alex events test-pattern --pattern P.json --event E.json
@@ -25,15 +25,6 @@ const PutEventsEntry = z.union([
   z.object({ Source: z.string().min(1), DetailType: z.string().min(1), Detail: z.union([z.string(), z.record(z.string(), z.unknown())]), Resources: z.array(z.string()).optional() }),
   z.object({ source: z.string().min(1), 'detail-type': z.string().min(1), detail: z.union([z.string(), z.record(z.string(), z.unknown())]), resources: z.array(z.string()).optional() }),
 ]);
-
-function readJsonFile(path: string, what: string): unknown {
-  if (!existsSync(path)) throw new InvalidInputError(`${what} file not found: ${path}`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InvalidInputError(`${what} file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
 
 export const eventsCommand: Command = {
   name: 'events',

@@ -2,7 +2,6 @@
  * `alex retirement simulate`: the retirement engine on its own, for the classic question "how
  * often does a withdrawal rate last N years?". Historical rolling periods or seeded Monte Carlo.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { MarketAssumptionOverrides } from '../../../events/values.ts';
@@ -10,7 +9,7 @@ import { defaultCapitalMarketAssumptions, withOverrides } from '../../../service
 import { loadHistoricalReturns, simulateHistorical } from '../../../services/retirement/historical.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from '../../../services/retirement/monte-carlo.ts';
 import type { SimulationResult, WithdrawalTiming } from '../../../services/retirement/engine.ts';
-import { EXIT, UsageError, parse, type Command } from '../cli-kit.ts';
+import { EXIT, UsageError, parse, readJsonFile, type Command } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex retirement simulate --years N --withdrawal-rate R --stocks FRACTION
          [--method historical|monte-carlo] [--timing middle|start] [--from YEAR] [--to YEAR]
@@ -142,14 +141,7 @@ export const retirementCommand: Command = {
 };
 
 function readMarket(path: string): MarketAssumptionOverrides {
-  if (!existsSync(path)) throw new InvalidInputError(`--market file not found: ${path}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new InvalidInputError(`--market file ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  return InvalidInputError.parse(MarketAssumptionOverrides, raw, '--market');
+  return InvalidInputError.parse(MarketAssumptionOverrides, readJsonFile(path, '--market'), '--market');
 }
 
 function invalidTiming(timing: string): never {

@@ -4,8 +4,8 @@
  */
 import type { ConsolidatedAnalysis } from '../../../services/aggregator/consolidate.ts';
 import { narrativeBy } from './report-html.ts';
+import { formatUsd } from './svg-charts.ts';
 
-const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 
 export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
   const lines: string[] = [];
@@ -27,7 +27,7 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
     for (const chart of analysis.charts) {
       lines.push(`### ${escapeMarkdown(chart.title)}`, '', `| ${chart.unit === 'USD' ? 'Item | Value | Share' : 'Item | Value'} |`, chart.unit === 'USD' ? '|---|---:|---:|' : '|---|---:|');
       for (const datum of chart.data) {
-        const value = chart.unit === 'USD' ? usd.format(datum.value) : `${datum.value}%`;
+        const value = chart.unit === 'USD' ? formatUsd(datum.value) : `${datum.value}%`;
         lines.push(chart.unit === 'USD' ? `| ${escapeMarkdown(datum.label)} | ${value} | ${(datum.percent ?? 0).toFixed(1)}% |` : `| ${escapeMarkdown(datum.label)} | ${value} |`);
       }
       lines.push('');
@@ -37,10 +37,10 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
     const r = analysis.retirement;
     lines.push('## Retirement projection (data)', '');
     lines.push(`Method: ${r.method}, ${r.paths.toLocaleString('en-US')} paths. Probability the money lasts: **${(r.successProbability * 100).toFixed(0)}%**.`, '');
-    lines.push(`In a poor case (1 path in 10) the money lasts to age ${Math.floor(r.moneyLastsToAgeP10)}.` + (r.sustainableSpending === null ? '' : ` Spending of ${usd.format(r.sustainableSpending)} a year in today's money${r.sustainableWithdrawalRate === null ? '' : ` (a ${(r.sustainableWithdrawalRate * 100).toFixed(1)}% withdrawal rate)`} has a 90% chance of lasting.`), '');
+    lines.push(`In a poor case (1 path in 10) the money lasts to age ${Math.floor(r.moneyLastsToAgeP10)}.` + (r.sustainableSpending === null ? '' : ` Spending of ${formatUsd(r.sustainableSpending)} a year in today's money${r.sustainableWithdrawalRate === null ? '' : ` (a ${(r.sustainableWithdrawalRate * 100).toFixed(1)}% withdrawal rate)`} has a 90% chance of lasting.`), '');
     lines.push('| Age | 10th pct | 25th | Median | 75th | 90th pct |', '|---:|---:|---:|---:|---:|---:|');
     for (const band of r.bands.filter((_, i) => i % 5 === 0 || i === r.bands.length - 1)) {
-      lines.push(`| ${band.age} | ${usd.format(band.p10)} | ${usd.format(band.p25)} | ${usd.format(band.p50)} | ${usd.format(band.p75)} | ${usd.format(band.p90)} |`);
+      lines.push(`| ${band.age} | ${formatUsd(band.p10)} | ${formatUsd(band.p25)} | ${formatUsd(band.p50)} | ${formatUsd(band.p75)} | ${formatUsd(band.p90)} |`);
     }
     lines.push('');
   }
