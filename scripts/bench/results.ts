@@ -82,15 +82,6 @@ export function formatTable(results: readonly BenchResult[]): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** The same results as a Markdown table, for docs/benchmarks.md. */
-export function formatMarkdown(results: readonly BenchResult[]): string {
-  const lines = ['| name | value | unit | target | met |', '|---|---:|---|---|---|'];
-  for (const r of results) {
-    lines.push(`| ${r.name} | ${formatNumber(r.value)} | ${r.unit} | ${r.target ?? ''} | ${r.met === null ? '' : r.met ? 'yes' : '**no**'} |`);
-  }
-  return lines.join('\n');
-}
-
 function formatNumber(value: number): string {
   if (value !== 0 && Math.abs(value) < 0.01) return value.toExponential(3);
   return value.toLocaleString('en-US', { maximumFractionDigits: 6 });

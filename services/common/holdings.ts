@@ -104,15 +104,6 @@ function toSlices(sums: Map<string, number>, total = [...sums.values()].reduce((
     .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
 }
 
-/** Asset-class weights as fractions 0..1 (cash and unclassified included), for simulations. */
-export function assetClassFractions(snapshot: Snapshot): Record<string, number> {
-  const total = totalValue(snapshot);
-  const fractions: Record<string, number> = {};
-  if (total <= 0) return fractions;
-  for (const slice of allocationBy(snapshot, 'assetClass')) fractions[slice.key] = slice.value / total;
-  return fractions;
-}
-
 export function currentAge(snapshot: Snapshot): number {
   return new Date(snapshot.asOf).getUTCFullYear() - snapshot.owner.birthYear;
 }

@@ -15,16 +15,6 @@ import { idempotent } from './idempotency.ts';
 import { withAudit } from './model/guard.ts';
 import type { ModelCallRecord, ModelPort } from './model/port.ts';
 
-/** A task that cannot be done from this snapshot; retrying would give the same answer. */
-export class TaskNotPossibleError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface SpecialistOptions<T extends Task> {
   service: ServiceName;
   task: T;
@@ -65,8 +55,9 @@ export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, opt
         ]);
         return { outcome: 'completed' };
       } catch (error) {
-        if (!(error instanceof TaskNotPossibleError || error instanceof InvalidInputError)) throw error;
-        const code = error instanceof TaskNotPossibleError ? error.code : 'InvalidInput';
+        // Input the task cannot be done from (InvalidInputError from the domain) fails the task;
+        // anything else fails the record, so SQS retries it.
+        if (!(error instanceof InvalidInputError)) throw error;
         await ctx.publisher.publish([
           {
             detailType: 'SpecialistFailed',
@@ -76,7 +67,7 @@ export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, opt
               jobId: planned.jobId,
               task: options.task,
               failedAt: ctx.now().toISOString(),
-              error: { code, message: error.message },
+              error: { code: 'InvalidInput', message: error.message },
               ...audit(),
             },
           },
