@@ -13,7 +13,7 @@ import {
   round,
   type Snapshot,
 } from '../../events/values.ts';
-import { cashTotal, investedTotal, totalValue } from '../common/holdings.ts';
+import { cashTotal, classificationsBySymbol, investedTotal, totalValue, valueByAccount } from '../common/holdings.ts';
 
 export const TimelineEntry = z.object({
   detailType: z.string(),
@@ -119,7 +119,8 @@ export function consolidate(
 
 function portfolioSection(snapshot: Snapshot): ConsolidatedAnalysis['portfolio'] {
   const total = totalValue(snapshot);
-  const names = new Map(snapshot.instruments.map((i) => [i.symbol, i.name]));
+  const names = classificationsBySymbol(snapshot);
+  const accountValues = new Map(valueByAccount(snapshot).map((slice) => [slice.key, slice.value]));
   return {
     asOf: snapshot.asOf,
     currency: snapshot.currency,
@@ -127,13 +128,10 @@ function portfolioSection(snapshot: Snapshot): ConsolidatedAnalysis['portfolio']
     totalValue: round(total, 2),
     investedValue: round(investedTotal(snapshot), 2),
     cashValue: round(cashTotal(snapshot), 2),
-    accounts: snapshot.accounts.map((account) => ({
-      ...account,
-      value: round(account.cash + snapshot.positions.filter((p) => p.accountId === account.id).reduce((s, p) => s + p.value, 0), 2),
-    })),
+    accounts: snapshot.accounts.map((account) => ({ ...account, value: accountValues.get(account.id) ?? 0 })),
     positions: snapshot.positions.map((position) => ({
       ...position,
-      name: names.get(position.symbol) ?? position.symbol,
+      name: names.get(position.symbol)?.name ?? position.symbol,
       percent: total > 0 ? round((position.value / total) * 100, 2) : 0,
     })),
   };
