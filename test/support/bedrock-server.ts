@@ -6,7 +6,7 @@
  * function, which sees the parsed request and how many came before.
  */
 import { createServer, type Http2ServerRequest, type Http2Session } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import { listen, type Reply } from './loopback.ts';
 
 export interface ConverseRequestSeen {
   modelId: string;
@@ -20,11 +20,7 @@ export interface ConverseRequestSeen {
   headers: Http2ServerRequest['headers'];
 }
 
-export interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body: unknown;
-}
+export type { Reply };
 
 export type BedrockScript = (request: ConverseRequestSeen, index: number) => Reply;
 
@@ -66,10 +62,8 @@ export async function startBedrockServer(script: BedrockScript): Promise<Bedrock
     sessions.add(session);
     session.on('close', () => sessions.delete(session));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listen(server),
     requests,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -11,10 +11,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { compileNamedParams } from '../../infra/storage/named-params.ts';
+import { listen, loopbackClientConfig, shutDown } from './loopback.ts';
 
 export const RESOURCE_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:alex-test';
 export const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:alex-test-AbCdEf';
@@ -115,9 +115,7 @@ export async function startDataApiServer(): Promise<DataApiServer> {
     }
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = await listen(server);
 
   return {
     endpoint,
@@ -127,18 +125,13 @@ export async function startDataApiServer(): Promise<DataApiServer> {
       for (let i = 0; i < count; i += 1) injected.push(error);
     },
     client() {
-      const client = new RDSDataClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-      });
+      const client = new RDSDataClient(loopbackClientConfig(endpoint));
       clients.push(client);
       return client;
     },
     async close() {
       for (const client of clients) client.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await shutDown(server);
       await service.abandonTransactions();
       await pg.close();
     },

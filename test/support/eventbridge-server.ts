@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { listen, loopbackClientConfig, shutDown } from './loopback.ts';
 
 /** A PutEvents request entry as it travels on the wire (Time in epoch seconds). */
 export interface WireEntry {
@@ -106,8 +106,7 @@ export async function startFakeEventBridge(): Promise<FakeEventBridge> {
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = await listen(server);
 
   return {
     endpoint,
@@ -123,18 +122,13 @@ export async function startFakeEventBridge(): Promise<FakeEventBridge> {
       rule = undefined;
     },
     client() {
-      const client = new EventBridgeClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-      });
+      const client = new EventBridgeClient(loopbackClientConfig(endpoint));
       clients.push(client);
       return client;
     },
     async close() {
       for (const client of clients) client.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+      await shutDown(server);
     },
   };
 }

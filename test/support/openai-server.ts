@@ -5,7 +5,7 @@
  * before.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, shutDown, type Reply } from './loopback.ts';
 
 export interface ChatRequestSeen {
   /** The json_schema name: the request's purpose. */
@@ -17,11 +17,7 @@ export interface ChatRequestSeen {
   headers: IncomingMessage['headers'];
 }
 
-export interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body: unknown;
-}
+export type { Reply };
 
 export type OpenAiScript = (request: ChatRequestSeen, index: number) => Reply;
 
@@ -57,17 +53,8 @@ export async function startOpenAiServer(script: OpenAiScript): Promise<OpenAiSer
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
     res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const url = await listen(server);
+  return { baseUrl: `${url}/v1`, requests, close: () => shutDown(server) };
 }
 
 /** A completion whose message content is `answer` as JSON (wrapped as `{ answer }` when the schema asks). */

@@ -11,8 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { listen, loopbackClientConfig, shutDown } from './loopback.ts';
 
 export interface PolygonReply {
   status: number;
@@ -172,12 +172,7 @@ export async function startFakeSecretsManager(secrets: Record<string, string>): 
     endpoint,
     requests,
     client() {
-      const client = new SecretsManagerClient({
-        endpoint,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
-        maxAttempts: 1,
-      });
+      const client = new SecretsManagerClient({ ...loopbackClientConfig(endpoint), maxAttempts: 1 });
       clients.push(client);
       return client;
     },
@@ -208,12 +203,4 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
 
-async function shutDown(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-}
