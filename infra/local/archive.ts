@@ -13,8 +13,9 @@ export class EventArchive {
 
   constructor(private readonly file: string | undefined) {}
 
-  append(envelope: EventEnvelope): void {
-    this.pending.push(JSON.stringify(envelope));
+  /** Archives an event given as its envelope's JSON text (the bus has it serialised already). */
+  append(envelopeJson: string): void {
+    this.pending.push(envelopeJson);
     // Batch writes within one turn of the event loop: one append per burst, not per event.
     if (this.pending.length === 1) queueMicrotask(() => this.flush());
   }

@@ -69,8 +69,8 @@ export class LocalBus {
   /** Puts an envelope as it is (a replay of an archived event, or an event from a file). */
   putEnvelope(envelope: EventEnvelope, options: PutOptions = {}): EventEnvelope {
     const delivered: EventEnvelope = options.replayName ? { ...envelope, 'replay-name': options.replayName } : envelope;
-    if (!options.replayName) this.options.archive?.append(delivered);
     const json = JSON.stringify(delivered);
+    if (!options.replayName) this.options.archive?.append(json);
     for (const rule of this.rules) {
       if (options.ruleNames && !options.ruleNames.includes(rule.name)) continue;
       if (rule.pattern.matches(delivered)) rule.deliver(json);
