@@ -3,8 +3,10 @@
  * scripts can rely on. A user's mistake is one clear line on stderr, never a stack trace.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInputError } from '../../events/errors.ts';
+import { defaultHome } from '../local/runtime.ts';
 
 export const EXIT = {
   ok: 0,
@@ -63,4 +65,9 @@ export function readJsonFile(path: string, what: string): unknown {
   } catch (error) {
     throw new InvalidInputError(`${what} file ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The state folder a command uses: --home, else ALEX_HOME, else ./.alex; relative to the working directory. */
+export function stateHome(flag: string | undefined, io: Io): string {
+  return resolve(io.cwd, flag ?? defaultHome(io.cwd, io.env));
 }

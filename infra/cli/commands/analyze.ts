@@ -12,8 +12,8 @@ import { InvalidInputError } from '../../../events/errors.ts';
 import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
 import { MAX_PORTFOLIO_FILE_BYTES, parsePortfolioFile, portfolioFileTooLarge } from '../../../services/common/portfolio-file.ts';
 import { savePortfolio } from '../../../services/common/portfolio-store.ts';
-import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command, type Io } from '../cli-kit.ts';
+import { LocalRuntime } from '../../local/runtime.ts';
+import { EXIT, UsageError, parse, type Command, type Io, stateHome } from '../cli-kit.ts';
 import { describeProgress } from '../progress.ts';
 import { summarize, writeAnalysisFiles } from '../result-files.ts';
 
@@ -56,7 +56,7 @@ export const analyzeCommand: Command = {
     if (stat.size > MAX_PORTFOLIO_FILE_BYTES) throw new InvalidInputError(portfolioFileTooLarge(positionals[0]!, stat.size));
     const portfolio = parsePortfolioFile(readFileSync(path, 'utf8'), positionals[0]!);
 
-    const home = resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env));
+    const home = stateHome(values.home, io);
     const runtime = await LocalRuntime.start({ home, logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT' });
     try {
       await savePortfolio(runtime.db, portfolio);

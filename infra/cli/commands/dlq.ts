@@ -2,11 +2,10 @@
  * `alex dlq list` and `alex dlq redrive`: what is in the dead-letter queues and why, and sending
  * it back to the source queues once the cause is fixed.
  */
-import { resolve } from 'node:path';
 import { listDeadLetters, redriveAndSettle, type DeadLetterView } from '../../local/dead-letters.ts';
 import { parseServiceName } from '../../local/replay.ts';
-import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command, type Io } from '../cli-kit.ts';
+import { LocalRuntime } from '../../local/runtime.ts';
+import { EXIT, UsageError, parse, type Command, type Io, stateHome } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex dlq list [--service NAME] [--home DIR] [--json]
        alex dlq redrive [--service NAME] [--home DIR] [--json]
@@ -35,7 +34,7 @@ export const dlqCommand: Command = {
     if (extra !== undefined) throw new UsageError(`dlq ${action} takes no further arguments (got "${extra}")\n\n${USAGE}`);
     const service = values.service === undefined ? undefined : parseServiceName(values.service);
 
-    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env)) });
+    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
     try {
       if (action === 'list') {
         const letters = listDeadLetters(runtime, service);

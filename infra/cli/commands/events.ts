@@ -9,8 +9,8 @@ import * as z from 'zod';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { checkBusEntry } from '../../local/bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
-import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, readJsonFile, type Command } from '../cli-kit.ts';
+import { LocalRuntime } from '../../local/runtime.ts';
+import { EXIT, UsageError, parse, readJsonFile, type Command, stateHome } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex events put <event.json> [--home DIR] [--json]
        alex events test-pattern --pattern P.json --event E.json
@@ -75,7 +75,7 @@ export const eventsCommand: Command = {
       checkBusEntry({ ...entry, detail: JSON.stringify(entry.detail), time: new Date() }, list.length > 1 ? `event[${index}]` : 'event'),
     );
 
-    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env)) });
+    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
     try {
       const dlqBefore = runtime.deadLetters().length;
       const followed: string[] = [];

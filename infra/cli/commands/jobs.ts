@@ -4,9 +4,8 @@ import { InvalidInputError } from '../../../events/errors.ts';
 import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
 import { getJob, listJobs, type JobRow } from '../../../services/common/job-store.ts';
 import { listModelCalls, type ModelCallRow } from '../../../services/common/model/audit-store.ts';
-import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command } from '../cli-kit.ts';
-import { resolve } from 'node:path';
+import { LocalRuntime } from '../../local/runtime.ts';
+import { EXIT, UsageError, parse, type Command, stateHome } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex jobs list [--home DIR] [--json] [--limit N]
        alex jobs show <jobId> [--home DIR] [--json]
@@ -33,7 +32,7 @@ export const jobsCommand: Command = {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
 
-    const runtime = await LocalRuntime.start({ home: resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env)) });
+    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
     try {
       if (action === 'list') {
         const jobs = await listJobs(runtime.db, limit);

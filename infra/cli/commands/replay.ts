@@ -3,12 +3,11 @@
  * settled and says what followed. Replaying finished jobs should publish nothing new, write no
  * consolidated analysis and call no model; the summary shows those numbers so anyone can check.
  */
-import { resolve } from 'node:path';
 import { guarded } from '../../../services/common/model/guard.ts';
 import { modelFromEnv } from '../../../services/common/model/from-env.ts';
 import { CountingModel, parseReplayWindow, parseServiceName, replayAndSettle, type ReplayOutcome } from '../../local/replay.ts';
-import { LocalRuntime, defaultHome } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command, type Io } from '../cli-kit.ts';
+import { LocalRuntime } from '../../local/runtime.ts';
+import { EXIT, UsageError, parse, type Command, type Io, stateHome } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex replay [--since ISO] [--until ISO] [--service NAME] [--home DIR] [--json]
 
@@ -46,7 +45,7 @@ export const replayCommand: Command = {
     const model = new CountingModel(modelFromEnv(process.env).inner);
     let consolidatedWrites = 0;
     const runtime = await LocalRuntime.start({
-      home: resolve(io.cwd, values.home ?? defaultHome(io.cwd, io.env)),
+      home: stateHome(values.home, io),
       model: guarded(model),
       hooks: { onConsolidatedWrite: () => (consolidatedWrites += 1) },
     });
