@@ -3,17 +3,7 @@
  * consumers, the generated JSON Schemas (schemas/events) and the bus rules all read from here.
  */
 import * as z from 'zod';
-import {
-  Classification,
-  IsoTime,
-  JobId,
-  Snapshot,
-  SpecialistResult,
-  Task,
-  TASKS,
-  Ticker,
-  UserId,
-} from './values.ts';
+import { Classification, IsoTime, JobId, Snapshot, SpecialistResult, TASKS, Task, Ticker, UserId } from './values.ts';
 
 export const EVENT_BUS_NAME = 'alex-bus';
 /** The detail schema version this code produces and accepts. */
@@ -45,9 +35,17 @@ const exampleSnapshot: z.input<typeof Snapshot> = {
   asOf: EXAMPLE_TIME,
   currency: 'USD',
   owner: { name: 'Sam Rivera', birthYear: 1980 },
-  goals: { retirementAge: 65, lifeExpectancy: 95, annualContribution: 20000, annualSpending: 80000, otherIncome: 24000 },
+  goals: {
+    retirementAge: 65,
+    lifeExpectancy: 95,
+    annualContribution: 20000,
+    annualSpending: 80000,
+    otherIncome: 24000,
+  },
   accounts: [{ id: 'roth', name: 'Roth IRA', type: 'roth_ira', cash: 1200 }],
-  positions: [{ accountId: 'roth', symbol: 'VTI', quantity: 100, price: 290.5, priceSource: 'portfolio', value: 29050 }],
+  positions: [
+    { accountId: 'roth', symbol: 'VTI', quantity: 100, price: 290.5, priceSource: 'portfolio', value: 29050 },
+  ],
   instruments: [
     {
       symbol: 'VTI',
@@ -98,7 +96,11 @@ export const ClassificationRequested = defineEvent({
     jobId: JobId,
     instruments: z.array(InstrumentRef).min(1).max(100),
   }),
-  example: { version: 1, jobId: EXAMPLE_JOB, instruments: [{ symbol: 'FSKAX', name: 'Fidelity Total Market Index Fund' }] },
+  example: {
+    version: 1,
+    jobId: EXAMPLE_JOB,
+    instruments: [{ symbol: 'FSKAX', name: 'Fidelity Total Market Index Fund' }],
+  },
 });
 
 export const InstrumentsClassified = defineEvent({
@@ -109,9 +111,7 @@ export const InstrumentsClassified = defineEvent({
   detail: z.object({
     version: Version,
     jobId: JobId,
-    instruments: z.array(
-      z.object({ symbol: Ticker, source: Classification.shape.source }),
-    ),
+    instruments: z.array(z.object({ symbol: Ticker, source: Classification.shape.source })),
   }),
   example: { version: 1, jobId: EXAMPLE_JOB, instruments: [{ symbol: 'FSKAX', source: 'model' }] },
 });
@@ -178,15 +178,25 @@ export const ModelCallAudit = z.object({
   }),
 });
 
-const ModelCalls = z.array(ModelCallAudit).max(20).optional().describe('Audit records of the language-model calls made for this task.');
+const ModelCalls = z
+  .array(ModelCallAudit)
+  .max(20)
+  .optional()
+  .describe('Audit records of the language-model calls made for this task.');
 
 export const SpecialistCompleted = defineEvent({
   detailType: 'SpecialistCompleted',
   sources: ['alex.reporter', 'alex.charter', 'alex.retirement'],
   version: DETAIL_VERSION,
-  description: "A specialist finished its task for a job; the result travels in the event.",
+  description: 'A specialist finished its task for a job; the result travels in the event.',
   detail: z.intersection(
-    z.object({ version: Version, jobId: JobId, completedAt: IsoTime, durationMs: z.number().min(0), modelCalls: ModelCalls }),
+    z.object({
+      version: Version,
+      jobId: JobId,
+      completedAt: IsoTime,
+      durationMs: z.number().min(0),
+      modelCalls: ModelCalls,
+    }),
     SpecialistResult,
   ),
   example: {

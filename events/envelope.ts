@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { catalog, type Detail, type DetailType } from './catalog.ts';
-import { InvalidInputError, NUL_CHARACTER_PROBLEM, formatPath, pathToNulCharacter } from './errors.ts';
+import { formatPath, InvalidInputError, NUL_CHARACTER_PROBLEM, pathToNulCharacter } from './errors.ts';
 
 export const EventEnvelope = z.object({
   version: z.string().default('0'),

@@ -18,15 +18,16 @@ export class InvalidInputError extends Error {
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     const issues = result.error.issues.map((issue) => `${what}${formatPath(issue.path)}: ${issue.message}`);
-    throw new InvalidInputError(issues.length === 1 ? issues[0]! : `${issues[0]} (and ${issues.length - 1} more: ${issues.slice(1).join('; ')})`, issues);
+    throw new InvalidInputError(
+      issues.length === 1 ? issues[0]! : `${issues[0]} (and ${issues.length - 1} more: ${issues.slice(1).join('; ')})`,
+      issues,
+    );
   }
 }
 
 /** `accounts[2].cash` style path, as a person would write it. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
-    .join('');
+  return path.map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`)).join('');
 }
 
 /**
@@ -36,7 +37,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
  */
 export function pathToNulCharacter(value: unknown): PropertyKey[] | undefined {
   // Each entry links to its parent instead of copying the path, so deep input stays linear.
-  interface Step { value: unknown; key?: PropertyKey; parent?: Step }
+  interface Step {
+    value: unknown;
+    key?: PropertyKey;
+    parent?: Step;
+  }
   const pathOf = (step: Step | undefined, last?: PropertyKey): PropertyKey[] => {
     const path: PropertyKey[] = last === undefined ? [] : [last];
     for (let at = step; at?.parent; at = at.parent) path.unshift(at.key!);

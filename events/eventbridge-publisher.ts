@@ -6,13 +6,13 @@
  * only the refused entries, with backoff.
  */
 import {
-  PutEventsCommand,
   type EventBridgeClient,
+  PutEventsCommand,
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import { InvalidInputError } from './errors.ts';
-import { toBusEntry, type EventPublisher, type OutgoingEvent } from './publisher.ts';
+import { type EventPublisher, type OutgoingEvent, toBusEntry } from './publisher.ts';
 
 /** PutEvents quota: entries per request. */
 export const MAX_ENTRIES_PER_REQUEST = 10;

@@ -41,28 +41,32 @@ export const ALLOCATION_TOLERANCE = 0.05;
 export const SYMBOL_PATTERN = /^[A-Z][A-Z0-9]{0,9}(?:[.-][A-Z0-9]{1,4})?$/;
 export const Ticker = z
   .string()
-  .regex(SYMBOL_PATTERN, 'must be an upper-case ticker such as VTI, BRK.B or 7203-T (1–10 letters or digits, starting with a letter)');
+  .regex(
+    SYMBOL_PATTERN,
+    'must be an upper-case ticker such as VTI, BRK.B or 7203-T (1–10 letters or digits, starting with a letter)',
+  );
 
 export const JobId = z.uuid('must be a UUID, for example 3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10');
 export const UserId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'must be 1–64 letters, digits, or _ . @ - (starting with a letter or digit)');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/,
+    'must be 1–64 letters, digits, or _ . @ - (starting with a letter or digit)',
+  );
 export const IsoTime = z.iso.datetime({ offset: true });
 export const Money = z.number().finite();
 export const Task = z.enum(TASKS);
 
 /** Percent weights by key; a complete allocation sums to 100 within ALLOCATION_TOLERANCE. */
 export function allocationOf<K extends readonly [string, ...string[]]>(keys: K) {
-  return z
-    .partialRecord(z.enum(keys), z.number().min(0).max(100))
-    .superRefine((weights, ctx) => {
-      const values = Object.values(weights) as number[];
-      if (values.length === 0) return;
-      const total = values.reduce((a, b) => a + b, 0);
-      if (Math.abs(total - 100) > ALLOCATION_TOLERANCE) {
-        ctx.addIssue({ code: 'custom', message: `weights must sum to 100 (they sum to ${round(total, 2)})` });
-      }
-    });
+  return z.partialRecord(z.enum(keys), z.number().min(0).max(100)).superRefine((weights, ctx) => {
+    const values = Object.values(weights) as number[];
+    if (values.length === 0) return;
+    const total = values.reduce((a, b) => a + b, 0);
+    if (Math.abs(total - 100) > ALLOCATION_TOLERANCE) {
+      ctx.addIssue({ code: 'custom', message: `weights must sum to 100 (they sum to ${round(total, 2)})` });
+    }
+  });
 }
 export const AssetClassAllocation = allocationOf(ASSET_CLASSES);
 export const RegionAllocation = allocationOf(REGIONS);
@@ -90,8 +94,12 @@ export type Classification = z.infer<typeof Classification>;
  */
 export const MarketAssumptionOverrides = z
   .object({
-    expectedReturn: z.partialRecord(z.enum(ASSET_CLASSES), z.number().min(-0.5).max(0.5, 'must be a yearly fraction (0.07 = 7%)')).optional(),
-    volatility: z.partialRecord(z.enum(ASSET_CLASSES), z.number().min(0).max(1, 'must be a yearly fraction (0.18 = 18%)')).optional(),
+    expectedReturn: z
+      .partialRecord(z.enum(ASSET_CLASSES), z.number().min(-0.5).max(0.5, 'must be a yearly fraction (0.07 = 7%)'))
+      .optional(),
+    volatility: z
+      .partialRecord(z.enum(ASSET_CLASSES), z.number().min(0).max(1, 'must be a yearly fraction (0.18 = 18%)'))
+      .optional(),
     inflation: z.number().min(-0.05).max(0.2, 'must be a yearly fraction (0.025 = 2.5%)').optional(),
   })
   .strict();

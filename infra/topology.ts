@@ -7,7 +7,14 @@ import { EVENT_BUS_NAME } from '../events/catalog.ts';
 import type { Task } from '../events/values.ts';
 
 export type ServiceName = 'planner' | 'tagger' | 'reporter' | 'charter' | 'retirement' | 'aggregator';
-export const SERVICE_NAMES: readonly ServiceName[] = ['planner', 'tagger', 'reporter', 'charter', 'retirement', 'aggregator'];
+export const SERVICE_NAMES: readonly ServiceName[] = [
+  'planner',
+  'tagger',
+  'reporter',
+  'charter',
+  'retirement',
+  'aggregator',
+];
 
 /** An EventBridge event pattern, as JSON. */
 export type EventPattern = Record<string, unknown>;
@@ -116,7 +123,7 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
     rules: [
       {
         name: 'alex-planner-instruments-classified',
-        description: 'The tagger finished classifying a job\'s instruments: resume planning',
+        description: "The tagger finished classifying a job's instruments: resume planning",
         pattern: { source: ['alex.tagger'], 'detail-type': ['InstrumentsClassified'] },
         target: 'planner',
       },

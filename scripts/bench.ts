@@ -11,7 +11,7 @@ import { bundleResults, measureBundles } from './bench/bundles.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
-import { formatTable, type BenchResult } from './bench/results.ts';
+import { type BenchResult, formatTable } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 
 const E2E_ANALYSES = 200;
@@ -50,7 +50,9 @@ async function main(argv: readonly string[]): Promise<void> {
     progress(`the same ${E2E_ANALYSES} analyses called directly`);
     const directMs = await runDirect(portfolio, E2E_ANALYSES, WARM_UP_ANALYSES);
     results.push(...e2eResults(load, directMs));
-    notes.push(`End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`);
+    notes.push(
+      `End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`,
+    );
 
     progress(`cost: ${COST_ANALYSES} instrumented analyses, one at a time`);
     // Counted on an in-process runtime: its instruments see every service's calls, which they
@@ -77,14 +79,18 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const cpu = cpus();
-  process.stdout.write(`Alex benchmarks: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\n\n`);
+  process.stdout.write(
+    `Alex benchmarks: Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}\n\n`,
+  );
   process.stdout.write(`${formatTable(results)}\n\n${notes.join('\n')}\n`);
 }
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`bench: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `bench: crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

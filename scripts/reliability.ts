@@ -7,7 +7,14 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_FAULTS, runReliability } from './reliability/run.ts';
 
-const { values } = parseArgs({ options: { jobs: { type: 'string' }, seed: { type: 'string' }, faults: { type: 'string' }, json: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string' },
+    seed: { type: 'string' },
+    faults: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+});
 const jobs = values.jobs === undefined ? 200 : Number(values.jobs);
 const seed = values.seed === undefined ? 20261121 : Number(values.seed);
 if (!Number.isInteger(jobs) || jobs < 1 || !Number.isInteger(seed)) {
@@ -26,10 +33,17 @@ if (values.faults !== undefined) {
 }
 process.stderr.write(`reliability: ${jobs} analyses with faults ${JSON.stringify(faults)}\n`);
 const report = await runReliability({ jobs, seed, faults, deadlineSeconds: 30 });
-const broken = report.lost + report.duplicateWrites + report.duplicateAnnouncements + report.replay.newWrites + report.replay.modelCalls + report.replay.newAnnouncements;
+const broken =
+  report.lost +
+  report.duplicateWrites +
+  report.duplicateAnnouncements +
+  report.replay.newWrites +
+  report.replay.modelCalls +
+  report.replay.newAnnouncements;
 if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
 else {
-  const line = (name: string, value: unknown, must?: string) => process.stdout.write(`${name.padEnd(26)} ${String(value).padStart(6)}${must ? `   (${must})` : ''}\n`);
+  const line = (name: string, value: unknown, must?: string) =>
+    process.stdout.write(`${name.padEnd(26)} ${String(value).padStart(6)}${must ? `   (${must})` : ''}\n`);
   line('submitted', report.submitted);
   line('completed', report.completed);
   line('partial', report.partial);

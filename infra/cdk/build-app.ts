@@ -27,19 +27,37 @@ export interface BuildOptions {
 export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexApp {
   const app = new App(options.appProps);
   // No account: the stacks stay account-agnostic and synth needs no credentials and no lookups.
-  const env: Environment = config.account ? { account: config.account, region: config.region } : { region: config.region };
+  const env: Environment = config.account
+    ? { account: config.account, region: config.region }
+    : { region: config.region };
   const tags = { project: 'alex' };
-  const core = new CoreStack(app, STACK_NAMES.core, { env, config, tags, description: 'Alex core: bus, archive, jobs queue, tables, Aurora' });
+  const core = new CoreStack(app, STACK_NAMES.core, {
+    env,
+    config,
+    tags,
+    description: 'Alex core: bus, archive, jobs queue, tables, Aurora',
+  });
   const services = Object.fromEntries(
     SERVICE_NAMES.map((name) => [
       name,
-      new ServiceStack(app, STACK_NAMES.service(name), { env, config, spec: SERVICES[name], tags, description: `Alex ${name}: ${SERVICES[name].description}` }),
+      new ServiceStack(app, STACK_NAMES.service(name), {
+        env,
+        config,
+        spec: SERVICES[name],
+        tags,
+        description: `Alex ${name}: ${SERVICES[name].description}`,
+      }),
     ]),
   ) as Record<ServiceName, ServiceStack>;
   // Deploy order only (service stacks read the core's SSM parameters at deploy time); this adds
   // no export or reference, so `cdk deploy AlexCharter --exclusively` still deploys one stack.
   for (const stack of Object.values(services)) stack.addStackDependency(core, 'reads the /alex/core/ SSM parameters');
-  const monitoring = new MonitoringStack(app, STACK_NAMES.monitoring, { env, config, tags, description: 'Alex dashboard' });
+  const monitoring = new MonitoringStack(app, STACK_NAMES.monitoring, {
+    env,
+    config,
+    tags,
+    description: 'Alex dashboard',
+  });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, core, services, monitoring };
 }

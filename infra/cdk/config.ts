@@ -24,7 +24,9 @@ const ScheduledReanalysis = z
   .object({
     enabled: z.boolean(),
     /** EventBridge Scheduler expression, e.g. `cron(0 6 ? * MON *)` or `rate(7 days)`. */
-    expression: z.string().regex(/^(cron|rate|at)\(.+\)$/, 'must be a Scheduler expression: cron(...), rate(...) or at(...)'),
+    expression: z
+      .string()
+      .regex(/^(cron|rate|at)\(.+\)$/, 'must be a Scheduler expression: cron(...), rate(...) or at(...)'),
     timezone: z.string().min(1),
     /** The households whose stored portfolio is re-analysed; one schedule each. */
     userIds: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'must be a user id')).max(50),
@@ -57,7 +59,10 @@ export const AlexConfigSchema = z
         databaseName: z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be a lower-case PostgreSQL identifier'),
       })
       .strict()
-      .refine((a) => a.minCapacity <= a.maxCapacity, { message: 'minCapacity must not exceed maxCapacity', path: ['minCapacity'] }),
+      .refine((a) => a.minCapacity <= a.maxCapacity, {
+        message: 'minCapacity must not exceed maxCapacity',
+        path: ['minCapacity'],
+      }),
     functions: z.partialRecord(z.enum(SERVICE_NAMES as [ServiceName, ...ServiceName[]]), FunctionOverride),
     features: z.object({ advancedCharts: z.boolean(), taxAnalysis: z.boolean(), esgScoring: z.boolean() }).strict(),
     /** Accounts allowed to PutEvents on the bus besides this one. */

@@ -6,7 +6,7 @@
  * are years out of date, so they would reject resource types and properties CDK emits today.
  */
 import { createRequire } from 'node:module';
-import type { SpecDatabase, PropertyType, TypeDefinition, Property } from '@aws-cdk/service-spec-types';
+import type { Property, PropertyType, SpecDatabase, TypeDefinition } from '@aws-cdk/service-spec-types';
 
 const require = createRequire(import.meta.url);
 
@@ -37,7 +37,9 @@ export class TemplateLinter {
   private readonly ajv: import('ajv').default;
 
   constructor() {
-    this.db = (require('@aws-cdk/aws-service-spec') as { loadAwsServiceSpecSync(): SpecDatabase }).loadAwsServiceSpecSync();
+    this.db = (
+      require('@aws-cdk/aws-service-spec') as { loadAwsServiceSpecSync(): SpecDatabase }
+    ).loadAwsServiceSpecSync();
     const Ajv = require('ajv') as typeof import('ajv').default;
     this.ajv = new Ajv({ allErrors: true, strict: false });
   }
@@ -46,13 +48,19 @@ export class TemplateLinter {
     const problems: TemplateProblem[] = [];
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       // Custom resources have free-form properties by design; CDK metadata is not deployed as a resource.
-      if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource' || resource.Type === 'AWS::CDK::Metadata') continue;
+      if (
+        resource.Type.startsWith('Custom::') ||
+        resource.Type === 'AWS::CloudFormation::CustomResource' ||
+        resource.Type === 'AWS::CDK::Metadata'
+      )
+        continue;
       const validate = this.validatorFor(resource.Type);
       if (!validate) {
         problems.push({ logicalId, type: resource.Type, message: 'unknown resource type' });
         continue;
       }
-      for (const message of validate(resource.Properties ?? {})) problems.push({ logicalId, type: resource.Type, message });
+      for (const message of validate(resource.Properties ?? {}))
+        problems.push({ logicalId, type: resource.Type, message });
     }
     return problems;
   }
@@ -73,7 +81,12 @@ export class TemplateLinter {
     if (!schema) return undefined;
     const compiled = this.ajv.compile(schema);
     const validate = (properties: unknown) =>
-      compiled(properties) ? [] : (compiled.errors ?? []).map((e) => `Properties${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''}`);
+      compiled(properties)
+        ? []
+        : (compiled.errors ?? []).map(
+            (e) =>
+              `Properties${e.instancePath.replace(/\//g, '.')} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? `: ${String(e.params.additionalProperty)}` : ''}`,
+          );
     this.validators.set(type, validate);
     return validate;
   }
@@ -81,8 +94,12 @@ export class TemplateLinter {
   private objectSchema(properties: Record<string, Property>, definitions: Record<string, JsonSchema>): JsonSchema {
     return {
       type: 'object',
-      properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, this.valueSchema(property.type, definitions)])),
-      required: Object.entries(properties).filter(([, property]) => property.required).map(([name]) => name),
+      properties: Object.fromEntries(
+        Object.entries(properties).map(([name, property]) => [name, this.valueSchema(property.type, definitions)]),
+      ),
+      required: Object.entries(properties)
+        .filter(([, property]) => property.required)
+        .map(([name]) => name),
       additionalProperties: false,
     };
   }
@@ -110,7 +127,10 @@ export class TemplateLinter {
       case 'tag':
         return {
           type: 'object',
-          properties: { Key: this.valueSchema({ type: 'string' }, definitions), Value: this.valueSchema({ type: 'string' }, definitions) },
+          properties: {
+            Key: this.valueSchema({ type: 'string' }, definitions),
+            Value: this.valueSchema({ type: 'string' }, definitions),
+          },
           required: ['Key', 'Value'],
           additionalProperties: false,
         };

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidInputError } from '../../events/errors.ts';
 import { defaultHome } from '../local/runtime.ts';
 
@@ -38,7 +38,12 @@ export interface Io {
 
 export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, command: Command) {
   try {
-    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${command.usage}`);
   }

@@ -2,15 +2,23 @@
  * `alex`: the command line of the local runtime. Each command lives in commands/ and says its
  * own usage; this file only dispatches.
  */
+
+import { type Command, EXIT, type Io, report } from './cli-kit.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { dlqCommand } from './commands/dlq.ts';
 import { eventsCommand } from './commands/events.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { replayCommand } from './commands/replay.ts';
 import { retirementCommand } from './commands/retirement.ts';
-import { EXIT, report, type Command, type Io } from './cli-kit.ts';
 
-export const COMMANDS: Command[] = [analyzeCommand, jobsCommand, eventsCommand, replayCommand, dlqCommand, retirementCommand];
+export const COMMANDS: Command[] = [
+  analyzeCommand,
+  jobsCommand,
+  eventsCommand,
+  replayCommand,
+  dlqCommand,
+  retirementCommand,
+];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
 

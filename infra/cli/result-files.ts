@@ -7,8 +7,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConsolidatedAnalysis } from '../../services/aggregator/consolidate.ts';
 import { renderReportHtml } from './render/report-html.ts';
-import { formatUsd } from './render/svg-charts.ts';
 import { renderReportMarkdown } from './render/report-markdown.ts';
+import { formatUsd } from './render/svg-charts.ts';
 
 export interface AnalysisFiles {
   result: string;
@@ -35,7 +35,6 @@ function writeAtomically(path: string, text: string): void {
   renameSync(temporary, path);
 }
 
-
 export function summarize(analysis: ConsolidatedAnalysis, files: AnalysisFiles) {
   const assetChart = analysis.charts.find((chart) => chart.id === 'asset-class') ?? analysis.charts[0];
   return {
@@ -43,8 +42,12 @@ export function summarize(analysis: ConsolidatedAnalysis, files: AnalysisFiles) 
     status: analysis.status,
     owner: analysis.portfolio.owner.name,
     totalValue: formatUsd(analysis.portfolio.totalValue),
-    allocation: assetChart ? assetChart.data.map((d) => `${d.label} ${(d.percent ?? 0).toFixed(1)}%`).join(', ') : 'n/a',
-    successProbability: analysis.retirement ? `${(analysis.retirement.successProbability * 100).toFixed(0)}% (${analysis.retirement.method}, ${analysis.retirement.paths} paths)` : null,
+    allocation: assetChart
+      ? assetChart.data.map((d) => `${d.label} ${(d.percent ?? 0).toFixed(1)}%`).join(', ')
+      : 'n/a',
+    successProbability: analysis.retirement
+      ? `${(analysis.retirement.successProbability * 100).toFixed(0)}% (${analysis.retirement.method}, ${analysis.retirement.paths} paths)`
+      : null,
     missing: analysis.missing.map((m) => `${m.task}: ${m.reason}`),
     recommendations: (analysis.report?.recommendations ?? []).map((r) => `[${r.priority}] ${r.title}`),
     files,

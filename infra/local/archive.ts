@@ -35,8 +35,6 @@ export class EventArchive {
   read(): EventEnvelope[] {
     this.flush();
     const lines = this.file ? (existsSync(this.file) ? readFileSync(this.file, 'utf8').split('\n') : []) : this.memory;
-    return lines
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as EventEnvelope);
+    return lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as EventEnvelope);
   }
 }

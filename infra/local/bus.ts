@@ -5,12 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../events/envelope.ts';
+import { InvalidInputError } from '../../events/errors.ts';
+import { entrySize, MAX_REQUEST_BYTES } from '../../events/eventbridge-publisher.ts';
 import type { BusEntry, EventPublisher, OutgoingEvent } from '../../events/publisher.ts';
 import { toBusEntry } from '../../events/publisher.ts';
-import { InvalidInputError } from '../../events/errors.ts';
-import { MAX_REQUEST_BYTES, entrySize } from '../../events/eventbridge-publisher.ts';
 import type { EventArchive } from './archive.ts';
-import { compilePattern, type CompiledPattern } from './event-pattern.ts';
+import { type CompiledPattern, compilePattern } from './event-pattern.ts';
 
 export interface LocalRule {
   name: string;
@@ -29,9 +29,7 @@ export class LocalBus {
   private readonly rules: LocalRule[] = [];
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
 
-  constructor(
-    readonly options: { name: string; account: string; region: string; archive?: EventArchive },
-  ) {}
+  constructor(readonly options: { name: string; account: string; region: string; archive?: EventArchive }) {}
 
   addRule(name: string, pattern: unknown, deliver: (eventJson: string) => void): void {
     this.rules.push({ name, pattern: compilePattern(pattern), deliver });
@@ -47,7 +45,9 @@ export class LocalBus {
    * delivers nothing; EventBridge would instead fail only those entries of the request.
    */
   put(entries: readonly BusEntry[], options: PutOptions = {}): EventEnvelope[] {
-    const details = entries.map((entry, index) => checkBusEntry(entry, entries.length > 1 ? `entry[${index}]` : 'entry'));
+    const details = entries.map((entry, index) =>
+      checkBusEntry(entry, entries.length > 1 ? `entry[${index}]` : 'entry'),
+    );
     return entries.map((entry, index) =>
       this.putEnvelope(
         {
@@ -101,12 +101,22 @@ export const MAX_DETAIL_DEPTH = 1100;
 /** The checks PutEvents makes on each entry, with what to do about a failure; returns the parsed detail. */
 export function checkBusEntry(entry: BusEntry, what = 'entry'): Record<string, unknown> {
   if (typeof entry.source !== 'string' || entry.source.trim() === '') {
-    throw new InvalidInputError(`${what}.Source: is required (EventBridge fails an entry without Source, DetailType and Detail)`);
+    throw new InvalidInputError(
+      `${what}.Source: is required (EventBridge fails an entry without Source, DetailType and Detail)`,
+    );
   }
   if (typeof entry.detailType !== 'string' || entry.detailType.trim() === '') {
-    throw new InvalidInputError(`${what}.DetailType: is required (EventBridge fails an entry without Source, DetailType and Detail)`);
+    throw new InvalidInputError(
+      `${what}.DetailType: is required (EventBridge fails an entry without Source, DetailType and Detail)`,
+    );
   }
-  const size = entrySize({ Source: entry.source, DetailType: entry.detailType, Detail: entry.detail, Resources: entry.resources, Time: entry.time });
+  const size = entrySize({
+    Source: entry.source,
+    DetailType: entry.detailType,
+    Detail: entry.detail,
+    Resources: entry.resources,
+    Time: entry.time,
+  });
   if (size > MAX_REQUEST_BYTES) {
     throw new InvalidInputError(
       `${what}: ${entry.detailType} event from ${entry.source} is ${size} bytes; EventBridge accepts at most ` +
@@ -121,10 +131,14 @@ export function checkBusEntry(entry: BusEntry, what = 'entry'): Record<string, u
   }
   if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
     const got = detail === null ? 'null' : Array.isArray(detail) ? 'an array' : `a ${typeof detail}`;
-    throw new InvalidInputError(`${what}.Detail: must be a JSON object, not ${got} (EventBridge refuses it as MalformedDetail)`);
+    throw new InvalidInputError(
+      `${what}.Detail: must be a JSON object, not ${got} (EventBridge refuses it as MalformedDetail)`,
+    );
   }
   if (depthExceeds(detail, MAX_DETAIL_DEPTH)) {
-    throw new InvalidInputError(`${what}.Detail: is nested more than ${MAX_DETAIL_DEPTH} levels deep; EventBridge processes at most ${MAX_DETAIL_DEPTH}`);
+    throw new InvalidInputError(
+      `${what}.Detail: is nested more than ${MAX_DETAIL_DEPTH} levels deep; EventBridge processes at most ${MAX_DETAIL_DEPTH}`,
+    );
   }
   return detail as Record<string, unknown>;
 }

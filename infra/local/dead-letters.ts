@@ -41,16 +41,24 @@ export function summarizeBody(body: string): BodySummary {
   } catch {
     return { summary: `not JSON: ${preview(body)}` };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { summary: `JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}: ${preview(body)}` };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { summary: `JSON ${Array.isArray(parsed) ? 'array' : typeof parsed}: ${preview(body)}` };
   const record = parsed as Record<string, unknown>;
   const isEnvelope = typeof record['detail-type'] === 'string';
   const detail = (isEnvelope ? record.detail : record) as Record<string, unknown> | undefined;
   const jobId = typeof detail?.jobId === 'string' ? detail.jobId : undefined;
   const task = typeof detail?.task === 'string' ? detail.task : undefined;
   const detailType = isEnvelope ? (record['detail-type'] as string) : undefined;
-  const what = isEnvelope ? `${detailType}${typeof record.source === 'string' ? ` from ${record.source}` : ''}` : 'job message';
+  const what = isEnvelope
+    ? `${detailType}${typeof record.source === 'string' ? ` from ${record.source}` : ''}`
+    : 'job message';
   const parts = [what, jobId ? `job ${jobId}` : 'no jobId', ...(task ? [`task ${task}`] : [])];
-  return { summary: parts.join(', '), ...(detailType ? { detailType } : {}), ...(jobId ? { jobId } : {}), ...(task ? { task } : {}) };
+  return {
+    summary: parts.join(', '),
+    ...(detailType ? { detailType } : {}),
+    ...(jobId ? { jobId } : {}),
+    ...(task ? { task } : {}),
+  };
 }
 
 export function describeDeadLetter(queue: string, message: QueueMessage): DeadLetterView {
@@ -96,7 +104,13 @@ function moveBack(runtime: QueuesOf, service?: ServiceName): Array<{ queue: stri
     for (const message of pair.dlq.takeAll()) {
       moved.push({ queue: pair.dlq.name, message });
       const { reason: _reason, sourceQueue: _source, ...attributes } = message.attributes;
-      pair.queue.enqueue({ messageId: message.messageId, body: message.body, sentAt: message.sentAt, receiveCount: 0, attributes });
+      pair.queue.enqueue({
+        messageId: message.messageId,
+        body: message.body,
+        sentAt: message.sentAt,
+        receiveCount: 0,
+        attributes,
+      });
     }
   }
   return moved;
@@ -116,14 +130,18 @@ export interface RedriveOutcome {
 type SettlingRuntime = Pick<LocalRuntime, 'queues' | 'bus' | 'idle' | 'deadLetters'>;
 
 /** Redrives, runs until settled, and sorts out which redriven messages came back to a DLQ. */
-export async function redriveAndSettle(runtime: SettlingRuntime, options: { service?: ServiceName; timeoutMs?: number } = {}): Promise<RedriveOutcome> {
+export async function redriveAndSettle(
+  runtime: SettlingRuntime,
+  options: { service?: ServiceName; timeoutMs?: number } = {},
+): Promise<RedriveOutcome> {
   const newEventsByDetailType: Record<string, number> = {};
   const jobsFinished: RedriveOutcome['jobsFinished'] = [];
   const unsubscribe = runtime.bus.subscribe((envelope) => {
     const type = envelope['detail-type'];
     newEventsByDetailType[type] = (newEventsByDetailType[type] ?? 0) + 1;
     const jobId = (envelope.detail as { jobId?: unknown } | null)?.jobId;
-    if ((type === 'AnalysisCompleted' || type === 'AnalysisFailed') && typeof jobId === 'string') jobsFinished.push({ jobId, outcome: type });
+    if ((type === 'AnalysisCompleted' || type === 'AnalysisFailed') && typeof jobId === 'string')
+      jobsFinished.push({ jobId, outcome: type });
   });
   try {
     // Letters of other queues stay where they are; anything new after settling is new.

@@ -5,8 +5,8 @@
  * without one.
  */
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { Worker } from 'node:worker_threads';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { TABLES } from '../topology.ts';
 
@@ -16,7 +16,10 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
-export async function startLocalDynamo(path?: string, { inWorker = true }: { inWorker?: boolean } = {}): Promise<LocalDynamo> {
+export async function startLocalDynamo(
+  path?: string,
+  { inWorker = true }: { inWorker?: boolean } = {},
+): Promise<LocalDynamo> {
   const { port, stop } = inWorker ? await serveInWorker(path) : await serveInProcess(path);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
@@ -81,7 +84,10 @@ export const TABLE_DEFINITIONS = [
 
 async function ensureTables(client: DynamoDBClient): Promise<void> {
   for (const table of TABLE_DEFINITIONS) {
-    const keys = [{ name: table.partitionKey, type: 'HASH' as const }, ...(table.sortKey ? [{ name: table.sortKey, type: 'RANGE' as const }] : [])];
+    const keys = [
+      { name: table.partitionKey, type: 'HASH' as const },
+      ...(table.sortKey ? [{ name: table.sortKey, type: 'RANGE' as const }] : []),
+    ];
     try {
       await client.send(
         new CreateTableCommand({

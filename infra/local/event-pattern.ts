@@ -12,8 +12,8 @@ import { InvalidInputError } from '../../events/errors.ts';
 import { compileRoot, isPlainObject, matchRoot } from './event-pattern/compile.ts';
 import { InvalidEventPatternError } from './event-pattern/errors.ts';
 
-export { InvalidEventPatternError } from './event-pattern/errors.ts';
 export { MAX_PATTERN_DEPTH } from './event-pattern/compile.ts';
+export { InvalidEventPatternError } from './event-pattern/errors.ts';
 
 export interface CompiledPattern {
   /** The pattern as given. */
@@ -37,7 +37,15 @@ export function matchesPattern(pattern: unknown, event: unknown): boolean {
 }
 
 /** The envelope fields TestEventPattern insists on. */
-export const TEST_EVENT_MANDATORY_FIELDS = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'] as const;
+export const TEST_EVENT_MANDATORY_FIELDS = [
+  'id',
+  'account',
+  'source',
+  'time',
+  'region',
+  'resources',
+  'detail-type',
+] as const;
 
 /**
  * Like `aws events test-event-pattern`: both arguments are JSON text. A bad pattern throws

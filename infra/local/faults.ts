@@ -45,7 +45,10 @@ export class ThrottlingModel implements ModelPort {
   async generate<T>(request: ModelRequest<T>): Promise<ModelResponse<T>> {
     if (this.random() < this.rate) {
       this.throttled += 1;
-      throw new ModelUnavailableError('ThrottlingException: Too many requests (injected fault)', { model: this.name, status: 429 });
+      throw new ModelUnavailableError('ThrottlingException: Too many requests (injected fault)', {
+        model: this.name,
+        status: 429,
+      });
     }
     return this.inner.generate(request);
   }

@@ -77,7 +77,11 @@ export class Poller {
       return;
     }
     try {
-      const response = await withTimeout(this.handler({ Records: records }, this.context()), this.options.timeoutMs, this.options.functionName);
+      const response = await withTimeout(
+        this.handler({ Records: records }, this.context()),
+        this.options.timeoutMs,
+        this.options.functionName,
+      );
       failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       if (faults?.crashRate && faults.random() < faults.crashRate) {
         failed = new Set(records.map((record) => record.messageId));
@@ -112,7 +116,10 @@ export class Poller {
         ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? Date.now()),
       },
       messageAttributes: Object.fromEntries(
-        Object.entries(message.attributes).map(([name, value]) => [name, { stringValue: value, dataType: 'String', stringListValues: [], binaryListValues: [] }]),
+        Object.entries(message.attributes).map(([name, value]) => [
+          name,
+          { stringValue: value, dataType: 'String', stringListValues: [], binaryListValues: [] },
+        ]),
       ),
       md5OfBody: '',
       eventSource: 'aws:sqs',

@@ -59,10 +59,13 @@ export class LocalQueue {
   private readonly delayed = new Map<QueueMessage, NodeJS.Timeout>();
 
   private delay(message: QueueMessage): void {
-    const timer = setTimeout(() => {
-      this.delayed.delete(message);
-      if (!this.closed) this.enqueue(message);
-    }, Math.max(0, (message.notBefore ?? 0) - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.delayed.delete(message);
+        if (!this.closed) this.enqueue(message);
+      },
+      Math.max(0, (message.notBefore ?? 0) - Date.now()),
+    );
     timer.unref();
     this.delayed.set(message, timer);
   }
@@ -89,7 +92,9 @@ export class LocalQueue {
           attributes: {
             ...message.attributes,
             sourceQueue: this.name,
-            reason: message.attributes.reason ?? `received ${message.receiveCount} times without success: ${message.lastError ?? 'no error recorded'}`,
+            reason:
+              message.attributes.reason ??
+              `received ${message.receiveCount} times without success: ${message.lastError ?? 'no error recorded'}`,
           },
         });
         continue;

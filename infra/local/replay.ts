@@ -7,10 +7,10 @@
 import type { EventEnvelope } from '../../events/envelope.ts';
 import { InvalidInputError } from '../../events/errors.ts';
 import type { ModelPort, ModelRequest, ModelResponse } from '../../services/common/model/port.ts';
-import { SERVICE_NAMES, SERVICES, allRules, effectivePattern, type RuleSpec, type ServiceName } from '../topology.ts';
+import { allRules, effectivePattern, type RuleSpec, SERVICE_NAMES, SERVICES, type ServiceName } from '../topology.ts';
 import type { EventArchive } from './archive.ts';
 import type { LocalBus } from './bus.ts';
-import { describeDeadLetter, type DeadLetterView } from './dead-letters.ts';
+import { type DeadLetterView, describeDeadLetter } from './dead-letters.ts';
 import { compilePattern } from './event-pattern.ts';
 import type { LocalRuntime } from './runtime.ts';
 
@@ -56,12 +56,18 @@ export function parseReplayTime(text: string, field: string): Date {
   const valid = ISO_DATE.test(text) || ISO_DATE_TIME.test(text);
   const date = new Date(ISO_DATE.test(text) ? `${text}T00:00:00Z` : text);
   if (!valid || Number.isNaN(date.getTime())) {
-    throw new InvalidInputError(`${field}: must be an ISO 8601 date or date-time with a zone, like 2026-11-20 or 2026-11-20T09:30:00Z (got "${text}")`);
+    throw new InvalidInputError(
+      `${field}: must be an ISO 8601 date or date-time with a zone, like 2026-11-20 or 2026-11-20T09:30:00Z (got "${text}")`,
+    );
   }
   return date;
 }
 
-export function parseReplayWindow(since: string | undefined, until: string | undefined, now: Date = new Date()): ReplayWindow {
+export function parseReplayWindow(
+  since: string | undefined,
+  until: string | undefined,
+  now: Date = new Date(),
+): ReplayWindow {
   const window: ReplayWindow = {
     ...(since === undefined ? {} : { since: parseReplayTime(since, '--since') }),
     ...(until === undefined ? {} : { until: parseReplayTime(until, '--until') }),
@@ -70,7 +76,9 @@ export function parseReplayWindow(since: string | undefined, until: string | und
     throw new InvalidInputError(`--since (${since}) must be before --until (${until})`);
   }
   if (window.since && window.since > now) {
-    throw new InvalidInputError(`--since (${since}) is in the future, so there is nothing to replay; give a time in the past`);
+    throw new InvalidInputError(
+      `--since (${since}) is in the future, so there is nothing to replay; give a time in the past`,
+    );
   }
   return window;
 }
@@ -97,11 +105,17 @@ export function serviceRules(service: ServiceName, rules: readonly RuleSpec[] = 
 }
 
 export function defaultReplayName(now: Date): string {
-  return `alex-replay-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
+  return `alex-replay-${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}`;
 }
 
 /** Re-publishes the window's archived events; returns what was sent where. */
-export function replayArchive(runtime: { bus: LocalBus; archive: EventArchive }, options: ReplayOptions = {}): ReplayReport {
+export function replayArchive(
+  runtime: { bus: LocalBus; archive: EventArchive },
+  options: ReplayOptions = {},
+): ReplayReport {
   const now = (options.now ?? (() => new Date()))();
   const until = options.until ?? now;
   const events = selectReplayEvents(runtime.archive.read(), { since: options.since, until });
@@ -131,7 +145,10 @@ export function replayArchive(runtime: { bus: LocalBus; archive: EventArchive },
 type SettlingRuntime = Pick<LocalRuntime, 'bus' | 'archive' | 'idle' | 'deadLetters'>;
 
 /** Replays, waits until every queue is empty and no function runs, and says what followed. */
-export async function replayAndSettle(runtime: SettlingRuntime, options: ReplayOptions & { timeoutMs?: number } = {}): Promise<ReplayOutcome> {
+export async function replayAndSettle(
+  runtime: SettlingRuntime,
+  options: ReplayOptions & { timeoutMs?: number } = {},
+): Promise<ReplayOutcome> {
   const before = new Set(runtime.deadLetters().map(({ message }) => message.messageId));
   const newEventsByDetailType: Record<string, number> = {};
   let newEvents = 0;

@@ -9,15 +9,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventEnvelope } from '../../events/envelope.ts';
-import type { OutgoingEvent } from '../../events/publisher.ts';
 import { InvalidInputError } from '../../events/errors.ts';
+import type { OutgoingEvent } from '../../events/publisher.ts';
 
-import { createAggregatorHandler, type AggregatorHooks } from '../../services/aggregator/handler.ts';
+import { type AggregatorHooks, createAggregatorHandler } from '../../services/aggregator/handler.ts';
 import { createCharterHandler } from '../../services/charter/handler.ts';
 import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
 import type { ServiceContext } from '../../services/common/context.ts';
 import type { DeadLetterPort } from '../../services/common/dead-letter.ts';
-import { deadlineEnvelope, type DeadlineScheduler } from '../../services/common/deadlines.ts';
+import { type DeadlineScheduler, deadlineEnvelope } from '../../services/common/deadlines.ts';
 import { modelFromEnv } from '../../services/common/model/from-env.ts';
 import { GuardedModel } from '../../services/common/model/guard.ts';
 import type { ModelPort } from '../../services/common/model/port.ts';
@@ -30,16 +30,26 @@ import { createTaggerHandler } from '../../services/tagger/handler.ts';
 import { migrate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import type { SqlDatabase } from '../storage/port.ts';
-import { BUS_NAME, SERVICE_NAMES, SERVICES, TABLES, allRules, effectivePattern, queueSettings, type ServiceName } from '../topology.ts';
+import {
+  allRules,
+  BUS_NAME,
+  effectivePattern,
+  queueSettings,
+  SERVICE_NAMES,
+  SERVICES,
+  type ServiceName,
+  TABLES,
+} from '../topology.ts';
 import { EventArchive } from './archive.ts';
-import { ThrottlingModel, type FaultOptions } from './faults.ts';
+import { type FaultOptions, ThrottlingModel } from './faults.ts';
 
 export type { FaultOptions } from './faults.ts';
+
 import { LocalBus, LocalBusPublisher } from './bus.ts';
-import { startLocalDynamo, type LocalDynamo } from './dynamodb.ts';
+import { type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
 import { Poller, type QueueHandler } from './poller.ts';
-import { isWorkerService, workerHandler, type WorkerHandler } from './worker-handler.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
+import { isWorkerService, type WorkerHandler, workerHandler } from './worker-handler.ts';
 
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
@@ -71,7 +81,6 @@ export interface LocalRuntimeOptions {
    */
   workers?: boolean;
 }
-
 
 export interface QueuePair {
   queue: LocalQueue;
@@ -122,7 +131,14 @@ export class LocalRuntime {
     }
     const archive = new EventArchive(home ? join(home, 'archive.jsonl') : undefined);
     const bus = new LocalBus({ name: BUS_NAME, account: LOCAL_ACCOUNT, region: LOCAL_REGION, archive });
-    const runtime = new LocalRuntime(options, bus, archive, db, dynamo, modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults));
+    const runtime = new LocalRuntime(
+      options,
+      bus,
+      archive,
+      db,
+      dynamo,
+      modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults),
+    );
     runtime.wire();
     runtime.restoreQueues();
     for (const poller of runtime.pollers) poller.start();
@@ -135,7 +151,10 @@ export class LocalRuntime {
     const random = faults.random ?? Math.random;
     for (const key of ['jobs', ...SERVICE_NAMES] as QueueKey[]) {
       const settings = queueSettings(key);
-      const dlq = new LocalQueue(`${settings.name}-dlq`, { visibilityTimeoutMs: 1000, maxReceiveCount: Number.POSITIVE_INFINITY });
+      const dlq = new LocalQueue(`${settings.name}-dlq`, {
+        visibilityTimeoutMs: 1000,
+        maxReceiveCount: Number.POSITIVE_INFINITY,
+      });
       const queue = new LocalQueue(settings.name, {
         visibilityTimeoutMs: settings.visibilityTimeoutSeconds * msPerSecond,
         maxReceiveCount: settings.maxReceiveCount,
@@ -169,7 +188,11 @@ export class LocalRuntime {
     const deadlines: DeadlineScheduler = {
       schedule: async (detail, now) => {
         const { queue } = this.queues.get('aggregator')!;
-        queue.send(deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT), {}, Math.max(0, Date.parse(detail.deadline) - Date.now()));
+        queue.send(
+          deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT),
+          {},
+          Math.max(0, Date.parse(detail.deadline) - Date.now()),
+        );
       },
     };
     for (const name of SERVICE_NAMES) {
@@ -213,7 +236,12 @@ export class LocalRuntime {
             memoryMb: spec.memoryMb,
             region: LOCAL_REGION,
             account: LOCAL_ACCOUNT,
-            faults: { crashRate: faults.crashRate, silent: faults.silentServices?.includes(name), silentRate: faults.silentRate, random },
+            faults: {
+              crashRate: faults.crashRate,
+              silent: faults.silentServices?.includes(name),
+              silentRate: faults.silentRate,
+              random,
+            },
             takeFailureReason: (messageId) => {
               const reason = this.failureReasons.get(messageId);
               this.failureReasons.delete(messageId);
@@ -243,7 +271,13 @@ export class LocalRuntime {
   /** Puts raw entries as another system would with PutEvents: only the envelope is checked here. */
   putRaw(entry: { detailType: string; source: string; detail: unknown; resources?: string[] }): EventEnvelope {
     const [envelope] = this.bus.put([
-      { detailType: entry.detailType, source: entry.source, detail: JSON.stringify(entry.detail), resources: entry.resources ?? [], time: new Date() },
+      {
+        detailType: entry.detailType,
+        source: entry.source,
+        detail: JSON.stringify(entry.detail),
+        resources: entry.resources ?? [],
+        time: new Date(),
+      },
     ]);
     return envelope!;
   }
@@ -278,7 +312,9 @@ export class LocalRuntime {
   }
 
   deadLetters(): Array<{ queue: string; message: QueueMessage }> {
-    return [...this.queues.values()].flatMap(({ dlq }) => dlq.peekAll().map((message) => ({ queue: dlq.name, message })));
+    return [...this.queues.values()].flatMap(({ dlq }) =>
+      dlq.peekAll().map((message) => ({ queue: dlq.name, message })),
+    );
   }
 
   async close(): Promise<void> {
@@ -342,4 +378,3 @@ function modelWithFaults(model: ModelPort, faults: FaultOptions | undefined): Mo
 export function defaultHome(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
   return env.ALEX_HOME?.trim() ? env.ALEX_HOME : join(cwd, '.alex');
 }
-

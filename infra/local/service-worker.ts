@@ -4,8 +4,8 @@
  * runtime's dynalite and ports that post back to the main thread, then answers invocations.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { OutgoingEvent } from '../../events/publisher.ts';
 import { createCharterHandler } from '../../services/charter/handler.ts';
@@ -16,7 +16,15 @@ import { modelFromEnv } from '../../services/common/model/from-env.ts';
 import { createReporterHandler } from '../../services/reporter/handler.ts';
 import { createRetirementHandler } from '../../services/retirement/handler.ts';
 import { TABLES } from '../topology.ts';
-import { errorFields, errorFrom, type ContextFields, type FromWorker, type ServiceWorkerData, type ToWorker, type WorkerService } from './worker-handler.ts';
+import {
+  type ContextFields,
+  errorFields,
+  errorFrom,
+  type FromWorker,
+  type ServiceWorkerData,
+  type ToWorker,
+  type WorkerService,
+} from './worker-handler.ts';
 
 const HANDLER_FACTORIES: Record<WorkerService, (ctx: ServiceContext) => SqsBatchHandler> = {
   reporter: createReporterHandler,

@@ -46,7 +46,16 @@ export interface ServiceWorkerData {
 }
 
 /** A Lambda context without its functions, which cannot cross threads. */
-export type ContextFields = Pick<Context, 'functionName' | 'functionVersion' | 'invokedFunctionArn' | 'memoryLimitInMB' | 'awsRequestId' | 'logGroupName' | 'logStreamName'>;
+export type ContextFields = Pick<
+  Context,
+  | 'functionName'
+  | 'functionVersion'
+  | 'invokedFunctionArn'
+  | 'memoryLimitInMB'
+  | 'awsRequestId'
+  | 'logGroupName'
+  | 'logStreamName'
+>;
 
 /** An error as it crosses threads; the class matters, since InvalidInputError means "do not retry". */
 export interface ErrorFields {
@@ -54,7 +63,9 @@ export interface ErrorFields {
   message: string;
 }
 
-export type ToWorker = { id: number; event: SQSEvent; deadline: number; context: ContextFields } | { callId: number; error?: ErrorFields };
+export type ToWorker =
+  | { id: number; event: SQSEvent; deadline: number; context: ContextFields }
+  | { callId: number; error?: ErrorFields };
 
 export type FromWorker =
   | { id: number; response: SQSBatchResponse }
@@ -64,7 +75,9 @@ export type FromWorker =
   | { recordFailure: { messageId: string; reason: string } };
 
 export function errorFields(error: unknown): ErrorFields {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'Error', message: String(error) };
 }
 
 export function errorFrom({ name, message }: ErrorFields): Error {
@@ -107,7 +120,8 @@ export function workerHandler(service: WorkerService, host: WorkerHost): WorkerH
     const data: ServiceWorkerData = { service, dynamoEndpoint: host.dynamoEndpoint, logLevel: host.logLevel };
     const started = new Worker(BOOTSTRAP, { workerData: data, name: `alex-${service}` });
     started.on('message', (message: FromWorker) => {
-      if ('recordFailure' in message) host.onRecordFailure(message.recordFailure.messageId, message.recordFailure.reason);
+      if ('recordFailure' in message)
+        host.onRecordFailure(message.recordFailure.messageId, message.recordFailure.reason);
       else if ('publish' in message) answer(started, message.callId, host.publisher.publish(message.publish));
       else if ('deadLetter' in message) answer(started, message.callId, host.deadLetters.send(message.deadLetter));
       else {
@@ -136,7 +150,12 @@ export function workerHandler(service: WorkerService, host: WorkerHost): WorkerH
       const id = ++nextId;
       return new Promise<SQSBatchResponse>((resolve, reject) => {
         running.set(id, { resolve, reject });
-        target.postMessage({ id, event, deadline: Date.now() + context.getRemainingTimeInMillis(), context: contextFields(context) } satisfies ToWorker);
+        target.postMessage({
+          id,
+          event,
+          deadline: Date.now() + context.getRemainingTimeInMillis(),
+          context: contextFields(context),
+        } satisfies ToWorker);
       });
     },
     close: async () => {
@@ -149,6 +168,22 @@ export function workerHandler(service: WorkerService, host: WorkerHost): WorkerH
 }
 
 function contextFields(context: Context): ContextFields {
-  const { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName } = context;
-  return { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName };
+  const {
+    functionName,
+    functionVersion,
+    invokedFunctionArn,
+    memoryLimitInMB,
+    awsRequestId,
+    logGroupName,
+    logStreamName,
+  } = context;
+  return {
+    functionName,
+    functionVersion,
+    invokedFunctionArn,
+    memoryLimitInMB,
+    awsRequestId,
+    logGroupName,
+    logStreamName,
+  };
 }

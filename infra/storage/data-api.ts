@@ -8,14 +8,14 @@
  * look like a UUID would then fail against a text column.
  */
 import {
+  type ArrayValue,
   BeginTransactionCommand,
+  type ColumnMetadata,
   CommitTransactionCommand,
   ExecuteStatementCommand,
-  RollbackTransactionCommand,
-  type ArrayValue,
-  type ColumnMetadata,
   type Field,
   type RDSDataClient,
+  RollbackTransactionCommand,
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
 import { bindNamedParams, parameterNames } from './named-params.ts';
@@ -56,7 +56,9 @@ export class DataApiDatabase implements SqlDatabase {
 
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const { client, resourceArn, secretArn, database } = this.options;
-    const begun = await this.withResumeRetry(() => client.send(new BeginTransactionCommand({ resourceArn, secretArn, database })));
+    const begun = await this.withResumeRetry(() =>
+      client.send(new BeginTransactionCommand({ resourceArn, secretArn, database })),
+    );
     const transactionId = begun.transactionId;
     if (!transactionId) throw new Error('Data API BeginTransaction returned no transactionId');
     let result: T;
@@ -64,14 +66,18 @@ export class DataApiDatabase implements SqlDatabase {
       result = await work({ query: (sql, params) => this.execute(sql, params, transactionId) });
     } catch (error) {
       try {
-        await this.withResumeRetry(() => client.send(new RollbackTransactionCommand({ resourceArn, secretArn, transactionId })));
+        await this.withResumeRetry(() =>
+          client.send(new RollbackTransactionCommand({ resourceArn, secretArn, transactionId })),
+        );
       } catch {
         // The work's error is the one worth reporting; the Data API drops an abandoned
         // transaction after its timeout anyway.
       }
       throw error;
     }
-    await this.withResumeRetry(() => client.send(new CommitTransactionCommand({ resourceArn, secretArn, transactionId })));
+    await this.withResumeRetry(() =>
+      client.send(new CommitTransactionCommand({ resourceArn, secretArn, transactionId })),
+    );
     return result;
   }
 
@@ -79,7 +85,11 @@ export class DataApiDatabase implements SqlDatabase {
     // The client belongs to the caller (Lambda reuses it across invocations); nothing to release.
   }
 
-  private async execute<T extends Row>(sql: string, params: SqlParams | undefined, transactionId: string | undefined): Promise<T[]> {
+  private async execute<T extends Row>(
+    sql: string,
+    params: SqlParams | undefined,
+    transactionId: string | undefined,
+  ): Promise<T[]> {
     const names = parameterNames(sql);
     const values = bindNamedParams(names, params);
     const { client, resourceArn, secretArn, database } = this.options;
@@ -131,10 +141,17 @@ export function toSqlParameter(name: string, value: SqlParam): SqlParameter {
   }
   if (isJsonParam(value)) return { name, value: { stringValue: JSON.stringify(value.value) }, typeHint: 'JSON' };
   // The Data API reads TIMESTAMP as 'YYYY-MM-DD HH:MM:SS[.FFF]' in the session zone, UTC on Aurora.
-  return { name, value: { stringValue: value.value.toISOString().slice(0, 23).replace('T', ' ') }, typeHint: 'TIMESTAMP' };
+  return {
+    name,
+    value: { stringValue: value.value.toISOString().slice(0, 23).replace('T', ' ') },
+    typeHint: 'TIMESTAMP',
+  };
 }
 
-export function recordsToRows<T extends Row>(records: readonly (readonly Field[])[], columns: readonly ColumnMetadata[]): T[] {
+export function recordsToRows<T extends Row>(
+  records: readonly (readonly Field[])[],
+  columns: readonly ColumnMetadata[],
+): T[] {
   return records.map((fields) => {
     const row: Row = {};
     fields.forEach((field, i) => {
@@ -181,8 +198,10 @@ function fromString(text: string, type: string): unknown {
 
 function arrayValue(value: ArrayValue, elementType: string): unknown[] {
   // Arrays are sparse: an element may be null.
-  if (value.arrayValues) return value.arrayValues.map((inner) => (inner === null ? null : arrayValue(inner, elementType)));
-  if (value.stringValues) return value.stringValues.map((text) => (text === null ? null : fromString(text, elementType)));
+  if (value.arrayValues)
+    return value.arrayValues.map((inner) => (inner === null ? null : arrayValue(inner, elementType)));
+  if (value.stringValues)
+    return value.stringValues.map((text) => (text === null ? null : fromString(text, elementType)));
   return value.longValues ?? value.doubleValues ?? value.booleanValues ?? [];
 }
 

@@ -28,7 +28,9 @@ export async function loadMigrations(directory: string = MIGRATIONS_DIR): Promis
   const names = (await readdir(directory)).filter((name) => name.endsWith('.sql')).sort();
   for (const name of names) {
     if (!MIGRATION_NAME.test(name)) {
-      throw new Error(`migration file ${name} must be named like 0002_add_prices.sql (four digits, underscore, lower-case words)`);
+      throw new Error(
+        `migration file ${name} must be named like 0002_add_prices.sql (four digits, underscore, lower-case words)`,
+      );
     }
   }
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(directory, name), 'utf8') })));
@@ -45,7 +47,10 @@ export async function migrate(db: SqlDatabase, migrations?: readonly Migration[]
      )`,
   );
   const applied = new Map(
-    (await db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).map((row) => [row.name, row.checksum]),
+    (await db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).map((row) => [
+      row.name,
+      row.checksum,
+    ]),
   );
   const done: string[] = [];
   for (const migration of pending) {
@@ -53,7 +58,9 @@ export async function migrate(db: SqlDatabase, migrations?: readonly Migration[]
     const previous = applied.get(migration.name);
     if (previous !== undefined) {
       if (previous !== checksum) {
-        throw new Error(`migration ${migration.name} changed after it was applied: add a new migration instead of editing it`);
+        throw new Error(
+          `migration ${migration.name} changed after it was applied: add a new migration instead of editing it`,
+        );
       }
       continue;
     }

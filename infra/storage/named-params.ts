@@ -66,7 +66,8 @@ function quotedEnd(sql: string, start: number, quote: string, backslashEscapes: 
   while (i < sql.length) {
     const ch = sql[i];
     if (backslashEscapes && ch === '\\') i += 2;
-    else if (ch === quote && sql[i + 1] === quote) i += 2; // doubled quote is an escaped quote
+    else if (ch === quote && sql[i + 1] === quote)
+      i += 2; // doubled quote is an escaped quote
     else if (ch === quote) return i + 1;
     else i += 1;
   }

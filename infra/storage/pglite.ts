@@ -6,9 +6,17 @@
  * double precision, JsonParam jsonb, TimestampParam timestamptz, null untyped.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { bindNamedParams, compileNamedParams } from './named-params.ts';
-import { isJsonParam, isTimestampParam, type Row, type SqlDatabase, type SqlExecutor, type SqlParam, type SqlParams } from './port.ts';
+import {
+  isJsonParam,
+  isTimestampParam,
+  type Row,
+  type SqlDatabase,
+  type SqlExecutor,
+  type SqlParam,
+  type SqlParams,
+} from './port.ts';
 
 const UNTYPED = 0;
 

@@ -2,16 +2,17 @@
  * Each service's Lambda bundle, built the way the CDK stacks ship it (esbuild, ESM, minified,
  * AWS SDK inside the bundle), then its size and the time a fresh Node process takes to load it.
  */
-import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET } from '../../infra/bundling.ts';
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET } from '../../infra/bundling.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../infra/topology.ts';
 import { ENV } from '../../services/common/environment.ts';
-import { atMost, median, result, type BenchResult } from './results.ts';
+import { atMost, type BenchResult, median, result } from './results.ts';
 
 // 1 MB read strictly: a million bytes, not 1 MiB.
 export const BUNDLE_TARGET_BYTES = 1_000_000;
@@ -30,7 +31,13 @@ export function dummyLambdaEnvironment(): Record<string, string> {
   env[ENV.databaseClusterArn] = 'arn:aws:rds:us-east-1:000000000000:cluster:alex-bench';
   env[ENV.databaseSecretArn] = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:alex-bench';
   env[ENV.model] = 'offline';
-  return { ...env, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+  return {
+    ...env,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  };
 }
 
 export async function bundleService(service: ServiceName, outDir: string): Promise<string> {
@@ -63,10 +70,16 @@ const loaded = performance.now();
 process.stdout.write(JSON.stringify({ importMs: loaded - started, sinceProcessStartMs: loaded }));
 `;
 
-async function timeLoad(loaderFile: string, bundle: string): Promise<{ importMs: number; sinceProcessStartMs: number }> {
+async function timeLoad(
+  loaderFile: string,
+  bundle: string,
+): Promise<{ importMs: number; sinceProcessStartMs: number }> {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...dummyLambdaEnvironment() };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loaderFile, pathToFileURL(bundle).href], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [loaderFile, pathToFileURL(bundle).href], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk) => (out += chunk));

@@ -4,10 +4,10 @@
  * design Alex replaces.
  */
 import type { LocalRuntime } from '../../infra/local/runtime.ts';
-import { costOfAnalysis, costOfOriginal, type AnalysisUsage, type CostBreakdown } from './cost.ts';
+import { type AnalysisUsage, type CostBreakdown, costOfAnalysis, costOfOriginal } from './cost.ts';
 import { JobWatcher } from './e2e.ts';
-import { atMost, result, type BenchResult } from './results.ts';
-import { instrument, usagePerAnalysis, type UsageCounts } from './usage.ts';
+import { atMost, type BenchResult, result } from './results.ts';
+import { instrument, type UsageCounts, usagePerAnalysis } from './usage.ts';
 
 export const COST_RATIO_TARGET = 0.1;
 
@@ -36,7 +36,13 @@ export async function measureCost(runtime: LocalRuntime, userId: string, analyse
     watcher.close();
   }
   const perAnalysis = usagePerAnalysis(usage.counts, analyses);
-  return { analyses, usage: perAnalysis, counts: usage.counts, cost: costOfAnalysis(perAnalysis), original: costOfOriginal() };
+  return {
+    analyses,
+    usage: perAnalysis,
+    counts: usage.counts,
+    cost: costOfAnalysis(perAnalysis),
+    original: costOfOriginal(),
+  };
 }
 
 export function costResults(stats: CostStats): BenchResult[] {
@@ -55,11 +61,15 @@ export function describeCost(stats: CostStats): string {
   for (const [name, fn] of Object.entries(usage.functions)) {
     const durations = counts.durationsMs[name as keyof typeof counts.durationsMs];
     const mean = durations.reduce((a, b) => a + b, 0) / Math.max(1, durations.length);
-    lines.push(`  lambda ${name.padEnd(10)} ${fmt(fn.invocations)} invocations, ${fmt(fn.billedMs)} billed ms at ${fn.memoryMb} MB (mean ${mean.toFixed(1)} ms per invocation)`);
+    lines.push(
+      `  lambda ${name.padEnd(10)} ${fmt(fn.invocations)} invocations, ${fmt(fn.billedMs)} billed ms at ${fn.memoryMb} MB (mean ${mean.toFixed(1)} ms per invocation)`,
+    );
   }
   lines.push(
     `  SQS requests ${fmt(usage.sqsRequests)}; EventBridge events ${fmt(usage.eventBridgeEvents)} (${fmt(usage.archivedBytes / 1024)} KB archived)`,
-    `  DynamoDB ${fmt(usage.dynamoReadUnits)} read units, ${fmt(usage.dynamoWriteUnits)} write units (${Object.entries(counts.dynamoCalls)
+    `  DynamoDB ${fmt(usage.dynamoReadUnits)} read units, ${fmt(usage.dynamoWriteUnits)} write units (${Object.entries(
+      counts.dynamoCalls,
+    )
       .map(([command, n]) => `${command.replace(/Command$/, '')} ${fmt(n / analyses)}`)
       .join(', ')})`,
     `  Data API requests ${fmt(usage.dataApiRequests)} (${fmt(counts.sqlStatements / analyses)} statements, ${fmt(counts.sqlTransactions / analyses)} transactions)`,

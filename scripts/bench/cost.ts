@@ -95,7 +95,8 @@ export function costOfAnalysis(usage: AnalysisUsage, prices: Prices = PRICES_US_
   }
   const sqs = usage.sqsRequests * prices.sqsPerRequest;
   const eventBridge =
-    usage.eventBridgeEvents * prices.eventBridgePerEvent + (usage.archivedBytes / 1024 ** 3) * prices.eventBridgeArchivePerGb;
+    usage.eventBridgeEvents * prices.eventBridgePerEvent +
+    (usage.archivedBytes / 1024 ** 3) * prices.eventBridgeArchivePerGb;
   const dynamo = usage.dynamoReadUnits * prices.dynamoPerReadUnit + usage.dynamoWriteUnits * prices.dynamoPerWriteUnit;
   const dataApi = usage.dataApiRequests * prices.dataApiPerRequest;
   return {
@@ -121,8 +122,18 @@ export const ORIGINAL_DESIGN = {
 
 export function costOfOriginal(prices: Prices = PRICES_US_EAST_1): CostBreakdown {
   const { planner, agents } = ORIGINAL_DESIGN;
-  const gbs = gbSeconds(planner.memoryMb, planner.seconds * 1000) + agents.count * gbSeconds(agents.memoryMb, agents.seconds * 1000);
+  const gbs =
+    gbSeconds(planner.memoryMb, planner.seconds * 1000) +
+    agents.count * gbSeconds(agents.memoryMb, agents.seconds * 1000);
   const lambdaCompute = gbs * prices.lambdaArmPerGbSecond;
   const lambdaRequests = (1 + agents.count) * prices.lambdaPerRequest;
-  return { lambdaCompute, lambdaRequests, sqs: 0, eventBridge: 0, dynamo: 0, dataApi: 0, total: lambdaCompute + lambdaRequests };
+  return {
+    lambdaCompute,
+    lambdaRequests,
+    sqs: 0,
+    eventBridge: 0,
+    dynamo: 0,
+    dataApi: 0,
+    total: lambdaCompute + lambdaRequests,
+  };
 }

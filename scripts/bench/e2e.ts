@@ -13,14 +13,14 @@ import type { Outcome } from '../../services/aggregator/consolidate.ts';
 import { consolidate } from '../../services/aggregator/consolidate.ts';
 import { buildCharts } from '../../services/charter/domain.ts';
 import { OfflineModel } from '../../services/common/model/offline.ts';
-import { parsePortfolioFile, type PortfolioFile } from '../../services/common/portfolio-file.ts';
+import { type PortfolioFile, parsePortfolioFile } from '../../services/common/portfolio-file.ts';
 import type { StoredPortfolio } from '../../services/common/portfolio-store.ts';
 import { savePortfolio } from '../../services/common/portfolio-store.ts';
 import { buildSnapshot, deadlineOf, heldSymbols, unclassifiedInstruments } from '../../services/planner/domain.ts';
 import { writeReport } from '../../services/reporter/domain.ts';
 import { projectRetirement } from '../../services/retirement/domain.ts';
 import { classifyInstruments } from '../../services/tagger/domain.ts';
-import { atLeast, atMost, percentile, result, type BenchResult } from './results.ts';
+import { atLeast, atMost, type BenchResult, percentile, result } from './results.ts';
 
 export const EXAMPLE_PORTFOLIO = new URL('../../examples/portfolio.json', import.meta.url);
 export const THROUGHPUT_TARGET_PER_SECOND = 50;
@@ -35,7 +35,11 @@ export function examplePortfolio(): PortfolioFile {
  * would. The cost run should pass false: its counters wrap the main thread's DynamoDB client
  * and handlers, so the workers' DynamoDB calls would go uncounted.
  */
-export async function startExampleRuntime({ workers = true }: { workers?: boolean } = {}): Promise<{ runtime: LocalRuntime; portfolio: PortfolioFile }> {
+export async function startExampleRuntime({
+  workers = true,
+}: {
+  workers?: boolean;
+} = {}): Promise<{ runtime: LocalRuntime; portfolio: PortfolioFile }> {
   // Retries come back after a fifth of a millisecond per configured second, as in the e2e tests.
   const runtime = await LocalRuntime.start({ msPerQueueSecond: 0.2, workers });
   const portfolio = examplePortfolio();
@@ -72,7 +76,8 @@ export class JobWatcher {
       const submitted = performance.now();
       this.waiting.set(jobId, (end) => {
         clearTimeout(timer);
-        if (end['detail-type'] !== 'AnalysisCompleted') reject(new Error(`job ${jobId} failed: ${JSON.stringify(end.detail)}`));
+        if (end['detail-type'] !== 'AnalysisCompleted')
+          reject(new Error(`job ${jobId} failed: ${JSON.stringify(end.detail)}`));
         else resolve(performance.now() - submitted);
       });
       this.runtime.sendJob(JSON.stringify({ version: 1, jobId, userId, requestedAt: new Date().toISOString() }));
@@ -95,7 +100,12 @@ export interface LoadStats {
  * has finished, so the runtime always has work queued (as under real load) without one burst
  * of everything at once.
  */
-export async function runLoad(runtime: LocalRuntime, userId: string, jobs: number, waveSize: number): Promise<LoadStats> {
+export async function runLoad(
+  runtime: LocalRuntime,
+  userId: string,
+  jobs: number,
+  waveSize: number,
+): Promise<LoadStats> {
   const watcher = new JobWatcher(runtime);
   try {
     const latencies: Promise<number>[] = [];
@@ -131,7 +141,13 @@ export function storedPortfolioOf(file: PortfolioFile): StoredPortfolio {
     user: { id: file.user.id, name: file.user.name, birthYear: file.user.birthYear },
     goals: file.goals,
     accounts: file.accounts.map((a) => ({ id: a.id, name: a.name, type: a.type, cash: a.cash })),
-    positions: file.positions.map((p) => ({ accountId: p.account, symbol: p.symbol, name: p.name ?? null, quantity: p.quantity, price: p.price ?? null })),
+    positions: file.positions.map((p) => ({
+      accountId: p.account,
+      symbol: p.symbol,
+      name: p.name ?? null,
+      quantity: p.quantity,
+      price: p.price ?? null,
+    })),
   };
 }
 
@@ -140,16 +156,25 @@ export function storedPortfolioOf(file: PortfolioFile): StoredPortfolio {
  * queues, tables, idempotency or (de)serialisation. `known` plays the instruments table: the
  * first analysis classifies the unknown instruments, later ones find them, as on the runtime.
  */
-export async function analyseDirectly(portfolio: StoredPortfolio, known: Map<string, Classification>, model: OfflineModel): Promise<void> {
+export async function analyseDirectly(
+  portfolio: StoredPortfolio,
+  known: Map<string, Classification>,
+  model: OfflineModel,
+): Promise<void> {
   const jobId = randomUUID();
   const requestedAt = new Date();
   const classifications = heldSymbols(portfolio).flatMap((symbol) => known.get(symbol) ?? []);
   const missing = unclassifiedInstruments(portfolio, classifications);
   if (missing.length > 0) {
-    for (const classification of await classifyInstruments(missing, model, { jobId })) known.set(classification.symbol, classification);
+    for (const classification of await classifyInstruments(missing, model, { jobId }))
+      known.set(classification.symbol, classification);
   }
   const plannedAt = new Date();
-  const snapshot = buildSnapshot(portfolio, heldSymbols(portfolio).flatMap((symbol) => known.get(symbol) ?? []), plannedAt);
+  const snapshot = buildSnapshot(
+    portfolio,
+    heldSymbols(portfolio).flatMap((symbol) => known.get(symbol) ?? []),
+    plannedAt,
+  );
   const tasks: Task[] = ['report', 'charts', 'retirement'];
   const planned: Detail<'AnalysisPlanned'> = {
     version: 1,
@@ -159,11 +184,21 @@ export async function analyseDirectly(portfolio: StoredPortfolio, known: Map<str
     snapshot,
     requestedAt: requestedAt.toISOString(),
     plannedAt: plannedAt.toISOString(),
-    deadline: deadlineOf({ version: 1, jobId, userId: portfolio.user.id, requestedAt: requestedAt.toISOString() }, plannedAt),
+    deadline: deadlineOf(
+      { version: 1, jobId, userId: portfolio.user.id, requestedAt: requestedAt.toISOString() },
+      plannedAt,
+    ),
   };
   const completed = (task: Task, result: unknown): Outcome => ({
     kind: 'completed',
-    detail: { version: 1, jobId, task, result, completedAt: new Date().toISOString(), durationMs: 0 } as Detail<'SpecialistCompleted'>,
+    detail: {
+      version: 1,
+      jobId,
+      task,
+      result,
+      completedAt: new Date().toISOString(),
+      durationMs: 0,
+    } as Detail<'SpecialistCompleted'>,
   });
   const outcomes = new Map<Task, Outcome>([
     ['report', completed('report', await writeReport(snapshot, model, { jobId }))],
@@ -188,7 +223,13 @@ export async function runDirect(file: PortfolioFile, count: number, warmups: num
 export function e2eResults(load: LoadStats, directMs: number): BenchResult[] {
   const { latenciesMs } = load;
   return [
-    result('e2e.analysesPerSecond', load.jobs / (load.wallMs / 1000), 'analyses/s', atLeast(THROUGHPUT_TARGET_PER_SECOND), 1),
+    result(
+      'e2e.analysesPerSecond',
+      load.jobs / (load.wallMs / 1000),
+      'analyses/s',
+      atLeast(THROUGHPUT_TARGET_PER_SECOND),
+      1,
+    ),
     result('e2e.latencyP50Ms', percentile(latenciesMs, 50), 'ms', undefined, 1),
     result('e2e.latencyP95Ms', percentile(latenciesMs, 95), 'ms', undefined, 1),
     result('e2e.latencyP99Ms', percentile(latenciesMs, 99), 'ms', undefined, 1),

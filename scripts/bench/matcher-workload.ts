@@ -15,10 +15,27 @@ type Json = Record<string, unknown>;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const int = (random: Random, low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
 
-const SOURCES = ['alex.planner', 'alex.tagger', 'alex.reporter', 'alex.charter', 'alex.retirement', 'alex.aggregator', 'partner.crm', 'partner.billing'];
+const SOURCES = [
+  'alex.planner',
+  'alex.tagger',
+  'alex.reporter',
+  'alex.charter',
+  'alex.retirement',
+  'alex.aggregator',
+  'partner.crm',
+  'partner.billing',
+];
 const DETAIL_TYPES = [
-  'AnalysisRequested', 'AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed', 'AnalysisCompleted',
-  'AnalysisFailed', 'ClassificationRequested', 'InstrumentsClassified', 'PortfolioUpdated', 'PriceRefreshed',
+  'AnalysisRequested',
+  'AnalysisPlanned',
+  'SpecialistCompleted',
+  'SpecialistFailed',
+  'AnalysisCompleted',
+  'AnalysisFailed',
+  'ClassificationRequested',
+  'InstrumentsClassified',
+  'PortfolioUpdated',
+  'PriceRefreshed',
 ] as const;
 const TASKS = ['report', 'charts', 'retirement', 'tax', 'rebalance'];
 const STATUSES = ['completed', 'partial', 'failed', 'pending', 'cancelled'];
@@ -26,14 +43,40 @@ const TIERS = ['Gold', 'gold', 'GOLD', 'Silver', 'silver', 'Platinum', 'bronze']
 const CHANNELS = ['cli', 'api', 'web', 'batch'];
 const ASSET_CLASSES = ['equity', 'fixed_income', 'real_estate', 'commodities', 'cash'];
 const ACCOUNT_TYPES = ['401k', 'roth_ira', 'traditional_ira', 'taxable', 'hsa'];
-const SYMBOLS = ['VTI', 'VOO', 'BND', 'VXUS', 'VNQ', 'GLD', 'AAPL', 'MSFT', 'NVDA', 'TIP', 'VWO', 'VEA', 'FXAIX', 'VBTLX', 'SCHD', 'QQQ'];
+const SYMBOLS = [
+  'VTI',
+  'VOO',
+  'BND',
+  'VXUS',
+  'VNQ',
+  'GLD',
+  'AAPL',
+  'MSFT',
+  'NVDA',
+  'TIP',
+  'VWO',
+  'VEA',
+  'FXAIX',
+  'VBTLX',
+  'SCHD',
+  'QQQ',
+];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const ACCOUNT = '123456789012';
-const QUEUES = ['alex-jobs', 'alex-planner', 'alex-tagger', 'alex-reporter', 'alex-charter', 'alex-retirement', 'alex-aggregator'];
+const QUEUES = [
+  'alex-jobs',
+  'alex-planner',
+  'alex-tagger',
+  'alex-reporter',
+  'alex-charter',
+  'alex-retirement',
+  'alex-aggregator',
+];
 const TABLES = ['alex-completion', 'alex-idempotency', 'alex-jobs'];
 
 function sourceFor(random: Random, detailType: string): string {
-  if (detailType === 'PortfolioUpdated' || detailType === 'PriceRefreshed') return pick(random, ['partner.crm', 'partner.billing']);
+  if (detailType === 'PortfolioUpdated' || detailType === 'PriceRefreshed')
+    return pick(random, ['partner.crm', 'partner.billing']);
   if (detailType === 'AnalysisPlanned') return 'alex.planner';
   if (detailType === 'AnalysisCompleted' || detailType === 'AnalysisFailed') return 'alex.aggregator';
   if (detailType === 'InstrumentsClassified') return 'alex.tagger';
@@ -47,7 +90,10 @@ function resourceArns(random: Random, region: string): string[] {
     const kind = int(random, 0, 2);
     if (kind === 0) arns.push(`arn:aws:sqs:${region}:${ACCOUNT}:${pick(random, QUEUES)}`);
     else if (kind === 1) arns.push(`arn:aws:dynamodb:${region}:${ACCOUNT}:table/${pick(random, TABLES)}`);
-    else arns.push(`arn:aws:lambda:${region}:${ACCOUNT}:function:alex-${pick(random, ['planner', 'reporter', 'charter'])}`);
+    else
+      arns.push(
+        `arn:aws:lambda:${region}:${ACCOUNT}:function:alex-${pick(random, ['planner', 'reporter', 'charter'])}`,
+      );
   }
   return arns;
 }
@@ -82,13 +128,21 @@ export function generateEvent(random: Random, index: number): Json {
     priority: int(random, 0, 10),
     totalValue: Math.round(random() * 5_000_000 * 100) / 100,
     currency: 'USD',
-    metadata: { channel: pick(random, CHANNELS), client: { name: pick(random, ['alex-cli', 'partner-sdk', 'web']), version: `1.${int(random, 0, 9)}.${int(random, 0, 20)}` } },
+    metadata: {
+      channel: pick(random, CHANNELS),
+      client: {
+        name: pick(random, ['alex-cli', 'partner-sdk', 'web']),
+        version: `1.${int(random, 0, 9)}.${int(random, 0, 20)}`,
+      },
+    },
     positions,
   };
   if (random() < 0.25) detail.errorCode = pick(random, ['Throttled', 'InvalidInput', 'Timeout']);
   const event: Json = {
     version: '0',
-    id: `${Math.floor(random() * 0xffffffff).toString(16).padStart(8, '0')}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`,
+    id: `${Math.floor(random() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0')}-0000-4000-8000-${index.toString(16).padStart(12, '0')}`,
     'detail-type': detailType,
     source: sourceFor(random, detailType),
     account: ACCOUNT,
@@ -128,7 +182,10 @@ const DETAIL_CONDITIONS: ConditionMaker[] = [
   (r) => [['detail', 'errorCode'], [{ exists: r() < 0.5 }]],
   (r) => [['detail', 'tier'], [{ 'equals-ignore-case': pick(r, ['gold', 'silver', 'platinum']) }]],
   (r) => [['detail', 'priority'], [{ numeric: ['>', int(r, 0, 6)] }]],
-  (r) => [['detail', 'metadata', 'channel'], [pick(r, CHANNELS), pick(r, CHANNELS)]],
+  (r) => [
+    ['detail', 'metadata', 'channel'],
+    [pick(r, CHANNELS), pick(r, CHANNELS)],
+  ],
   (r) => [['detail', 'positions', 'assetClass'], [pick(r, ASSET_CLASSES)]],
   (r) => [['detail', 'positions', 'account', 'type'], [pick(r, ACCOUNT_TYPES)]],
   (r) => [['detail', 'metadata', 'client', 'version'], [{ prefix: `1.${int(r, 0, 9)}` }]],
@@ -157,7 +214,8 @@ export function generateRule(random: Random, index: number): GeneratedRule {
   const kind = index % 10;
   // Nearly every real rule names its detail-types; a few only filter on a source prefix.
   if (kind !== 9) {
-    pattern['detail-type'] = random() < 0.8 ? [pick(random, DETAIL_TYPES)] : [pick(random, DETAIL_TYPES), pick(random, DETAIL_TYPES)];
+    pattern['detail-type'] =
+      random() < 0.8 ? [pick(random, DETAIL_TYPES)] : [pick(random, DETAIL_TYPES), pick(random, DETAIL_TYPES)];
     conditions++;
   }
   if (random() < 0.7 || kind === 9) {

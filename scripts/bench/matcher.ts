@@ -3,8 +3,8 @@
  * against every rule, as LocalBus.putEnvelope does for an event arriving as text.
  */
 import { compilePattern } from '../../infra/local/event-pattern.ts';
-import { atLeast, result, type BenchResult } from './results.ts';
 import { generateWorkload } from './matcher-workload.ts';
+import { atLeast, type BenchResult, result } from './results.ts';
 
 export const MATCHER_TARGET_EVENTS_PER_SECOND = 37_000;
 
@@ -19,8 +19,14 @@ export interface MatcherStats {
   maxEventBytes: number;
 }
 
-export function measureMatcher(options: { rules?: number; events?: number; seed?: number; minMs?: number } = {}): MatcherStats {
-  const workload = generateWorkload({ rules: options.rules ?? 100, events: options.events ?? 4000, seed: options.seed ?? 7 });
+export function measureMatcher(
+  options: { rules?: number; events?: number; seed?: number; minMs?: number } = {},
+): MatcherStats {
+  const workload = generateWorkload({
+    rules: options.rules ?? 100,
+    events: options.events ?? 4000,
+    seed: options.seed ?? 7,
+  });
   const compiled = workload.rules.map((rule) => compilePattern(rule.pattern));
   const texts = workload.eventTexts;
 

@@ -5,7 +5,7 @@
 import type { RetirementPlan } from '../../services/retirement/engine.ts';
 import { simulateHistorical } from '../../services/retirement/historical.ts';
 import { simulateMonteCarlo } from '../../services/retirement/monte-carlo.ts';
-import { atMost, median, result, type BenchResult } from './results.ts';
+import { atMost, type BenchResult, median, result } from './results.ts';
 
 export const MONTE_CARLO_TARGET_MS = 25;
 /** Not in the issue: a budget that keeps the historical method negligible beside Monte Carlo. */
@@ -37,7 +37,13 @@ export function timeMedian(work: () => unknown, runs: number, warmups: number): 
 export function measureRetirement(): BenchResult[] {
   const monteCarloMs = timeMedian(() => simulateMonteCarlo({ ...SIXTY_YEAR_PLAN, paths: 10_000, seed: 1 }), 9, 3);
   // 30 years of withdrawals fit 68 rolling periods of the 97 years of data.
-  const historicalPlan: RetirementPlan = { ...SIXTY_YEAR_PLAN, accumulationYears: 0, withdrawalYears: 30, annualWithdrawal: 40_000, initialBalance: 1_000_000 };
+  const historicalPlan: RetirementPlan = {
+    ...SIXTY_YEAR_PLAN,
+    accumulationYears: 0,
+    withdrawalYears: 30,
+    annualWithdrawal: 40_000,
+    initialBalance: 1_000_000,
+  };
   const historicalMs = timeMedian(() => simulateHistorical(historicalPlan), 21, 5);
   return [
     result('retirement.monteCarlo10kx60Ms', monteCarloMs, 'ms', atMost(MONTE_CARLO_TARGET_MS)),

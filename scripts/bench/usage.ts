@@ -4,18 +4,19 @@
  * units, Data API requests. The hooks wrap instances (the client's middleware stack, the
  * database object, queues, the bus, each poller's handler), so no runtime code changes.
  */
-import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
-import type { SqlExecutor } from '../../infra/storage/port.ts';
-import type { LocalRuntime } from '../../infra/local/runtime.ts';
+
 import type { Poller, PollerOptions } from '../../infra/local/poller.ts';
+import type { LocalRuntime } from '../../infra/local/runtime.ts';
+import type { SqlExecutor } from '../../infra/storage/port.ts';
 import { SERVICES, type ServiceName } from '../../infra/topology.ts';
+import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
 import {
+  type AnalysisUsage,
+  billedChunks,
+  billedMs,
   DATA_API_CHUNK_BYTES,
   EVENTBRIDGE_CHUNK_BYTES,
   SQS_CHUNK_BYTES,
-  billedChunks,
-  billedMs,
-  type AnalysisUsage,
 } from './cost.ts';
 
 export interface UsageCounts {
@@ -34,7 +35,14 @@ export interface UsageCounts {
   dataApiRequests: number;
 }
 
-const READ_COMMANDS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'GetCommand', 'BatchGetCommand']);
+const READ_COMMANDS = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'GetCommand',
+  'BatchGetCommand',
+]);
 
 function perService<T>(make: () => T): Record<ServiceName, T> {
   return Object.fromEntries(Object.keys(SERVICES).map((name) => [name, make()])) as Record<ServiceName, T>;
@@ -78,8 +86,12 @@ export function instrument(runtime: LocalRuntime): { counts: UsageCounts; reset(
       (args.input as Record<string, unknown>).ReturnConsumedCapacity = 'TOTAL';
       try {
         const response = await next(args);
-        const consumed = (response.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-        const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+        const consumed = (response.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] })
+          .ConsumedCapacity;
+        const units = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []).reduce(
+          (sum, c) => sum + (c.CapacityUnits ?? 0),
+          0,
+        );
         if (isRead) counts.dynamoReadUnits += units;
         else counts.dynamoWriteUnits += units;
         return response;

@@ -6,15 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '../../events/envelope.ts';
-import { LocalRuntime, type FaultOptions } from '../../infra/local/runtime.ts';
 import { ThrottlingModel } from '../../infra/local/faults.ts';
+import { seededRandom } from '../../infra/local/random.ts';
 import { replayArchive } from '../../infra/local/replay.ts';
-import { OfflineModel } from '../../services/common/model/offline.ts';
+import { type FaultOptions, LocalRuntime } from '../../infra/local/runtime.ts';
 import { GuardedModel } from '../../services/common/model/guard.ts';
+import { OfflineModel } from '../../services/common/model/offline.ts';
 import { savePortfolio } from '../../services/common/portfolio-store.ts';
 import { referenceClassification } from '../../services/tagger/reference.ts';
 import { examplePortfolio } from '../bench/e2e.ts';
-import { seededRandom } from '../../infra/local/random.ts';
 
 export interface ReliabilityOptions {
   jobs: number;
@@ -80,7 +80,15 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
 
     const jobIds = Array.from({ length: options.jobs }, () => randomUUID());
     const send = (jobId: string) =>
-      runtime.sendJob(JSON.stringify({ version: 1, jobId, userId: portfolio.user.id, requestedAt: new Date().toISOString(), deadlineSeconds: options.deadlineSeconds }));
+      runtime.sendJob(
+        JSON.stringify({
+          version: 1,
+          jobId,
+          userId: portfolio.user.id,
+          requestedAt: new Date().toISOString(),
+          deadlineSeconds: options.deadlineSeconds,
+        }),
+      );
     // The first job goes alone and classifies the portfolio's unknown instruments; the rest come
     // in one burst. (Jobs racing to classify the same new instrument would each, rightly, ask.)
     send(jobIds[0]!);
@@ -103,16 +111,23 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     // Expected model calls: one report per job whose report was written, and one per instrument
     // the tagger classified with the model (it keeps what it stored, so each is asked once).
     const archive = runtime.archive.read();
-    const reportsWritten = new Set(archive.filter((e) => e['detail-type'] === 'SpecialistCompleted' && (e.detail as { task: string }).task === 'report').map((e) => (e.detail as { jobId: string }).jobId));
+    const reportsWritten = new Set(
+      archive
+        .filter((e) => e['detail-type'] === 'SpecialistCompleted' && (e.detail as { task: string }).task === 'report')
+        .map((e) => (e.detail as { jobId: string }).jobId),
+    );
     const askedTheModel = new Set<string>();
     for (const event of archive) {
       if (event['detail-type'] !== 'InstrumentsClassified') continue;
       const detail = event.detail as { instruments: Array<{ symbol: string }> };
-      for (const instrument of detail.instruments) if (!referenceClassification(instrument.symbol)) askedTheModel.add(instrument.symbol);
+      for (const instrument of detail.instruments)
+        if (!referenceClassification(instrument.symbol)) askedTheModel.add(instrument.symbol);
     }
     const expectedModelCalls = reportsWritten.size + askedTheModel.size;
     const modelCalls = model.calls;
-    const dlq = runtime.deadLetters().map((entry) => ({ queue: entry.queue, reason: entry.message.attributes.reason ?? 'no reason recorded' }));
+    const dlq = runtime
+      .deadLetters()
+      .map((entry) => ({ queue: entry.queue, reason: entry.message.attributes.reason ?? 'no reason recorded' }));
 
     // Replay the whole archive, as `alex replay` would, and measure what it changes.
     const writesBefore = sum(writes);
@@ -131,9 +146,17 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       duplicateAnnouncements: announcementsBefore - ends.size,
       modelCalls,
       expectedModelCalls,
-      throttledModelCalls: runtime.model instanceof GuardedModel && runtime.model.inner instanceof ThrottlingModel ? runtime.model.inner.throttled : 0,
+      throttledModelCalls:
+        runtime.model instanceof GuardedModel && runtime.model.inner instanceof ThrottlingModel
+          ? runtime.model.inner.throttled
+          : 0,
       dlq,
-      replay: { replayed: replay.replayed, newWrites: sum(writes) - writesBefore, modelCalls: model.calls - modelCalls, newAnnouncements: announcements() - announcementsBefore },
+      replay: {
+        replayed: replay.replayed,
+        newWrites: sum(writes) - writesBefore,
+        modelCalls: model.calls - modelCalls,
+        newAnnouncements: announcements() - announcementsBefore,
+      },
       faults: { ...options.faults, seed: options.seed, deadlineSeconds: options.deadlineSeconds },
       seconds: Math.round((performance.now() - started) / 100) / 10,
     };

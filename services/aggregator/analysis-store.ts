@@ -3,7 +3,7 @@
  * job's final status. `ON CONFLICT DO NOTHING` makes a repeated write a no-op, so even a retry
  * after a crash cannot store a second analysis.
  */
-import { json, timestamp, type SqlDatabase, type SqlExecutor } from '../../infra/storage/port.ts';
+import { json, type SqlDatabase, type SqlExecutor, timestamp } from '../../infra/storage/port.ts';
 import { insertModelCalls } from '../common/model/audit-store.ts';
 import type { ModelCallRecord } from '../common/model/port.ts';
 import type { ConsolidatedAnalysis } from './consolidate.ts';
@@ -13,7 +13,11 @@ import type { ConsolidatedAnalysis } from './consolidate.ts';
  * specialists' model-call records (carried in their events) are stored in the same transaction,
  * and only with the analysis row, so a repeated consolidation cannot store them twice.
  */
-export async function storeAnalysis(db: SqlDatabase, analysis: ConsolidatedAnalysis, modelCalls: readonly ModelCallRecord[] = []): Promise<boolean> {
+export async function storeAnalysis(
+  db: SqlDatabase,
+  analysis: ConsolidatedAnalysis,
+  modelCalls: readonly ModelCallRecord[] = [],
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     // The job row exists when Alex's planner planned the job; another system may have planned it.
     await tx.query(
@@ -51,17 +55,24 @@ export async function storeAnalysis(db: SqlDatabase, analysis: ConsolidatedAnaly
 }
 
 export async function getAnalysis(db: SqlExecutor, jobId: string): Promise<ConsolidatedAnalysis | null> {
-  const [row] = await db.query<{ result: ConsolidatedAnalysis }>('SELECT result FROM analyses WHERE job_id = :jobId::uuid', { jobId });
+  const [row] = await db.query<{ result: ConsolidatedAnalysis }>(
+    'SELECT result FROM analyses WHERE job_id = :jobId::uuid',
+    { jobId },
+  );
   return row?.result ?? null;
 }
 
 export async function countAnalyses(db: SqlExecutor, jobId: string): Promise<number> {
-  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM analyses WHERE job_id = :jobId::uuid', { jobId });
+  const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM analyses WHERE job_id = :jobId::uuid', {
+    jobId,
+  });
   return row?.n ?? 0;
 }
 
 function completedTasks(analysis: ConsolidatedAnalysis): string[] {
-  return [analysis.report && 'report', analysis.charts.length > 0 && 'charts', analysis.retirement && 'retirement'].filter(
-    (task): task is string => typeof task === 'string',
-  );
+  return [
+    analysis.report && 'report',
+    analysis.charts.length > 0 && 'charts',
+    analysis.retirement && 'retirement',
+  ].filter((task): task is string => typeof task === 'string');
 }

@@ -97,8 +97,13 @@ export class CompletionTracker {
           TableName: this.tableName,
           Key: { pk: jobId, sk: 'plan' },
           UpdateExpression: 'SET finalizedBy = :claimant, finalStatus = :status, finalizedAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(finalizedBy) OR finalizedBy = :claimant)',
-          ExpressionAttributeValues: { ':claimant': claimant, ':status': finalStatus, ':now': this.now().toISOString() },
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(finalizedBy) OR finalizedBy = :claimant)',
+          ExpressionAttributeValues: {
+            ':claimant': claimant,
+            ':status': finalStatus,
+            ':now': this.now().toISOString(),
+          },
         }),
       );
       return true;

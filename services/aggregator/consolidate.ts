@@ -9,9 +9,9 @@ import {
   Classification,
   ReportResult,
   RetirementResult,
-  Task,
   round,
   type Snapshot,
+  Task,
 } from '../../events/values.ts';
 import { cashTotal, classificationsBySymbol, investedTotal, totalValue, valueByAccount } from '../common/holdings.ts';
 
@@ -37,7 +37,9 @@ export const ConsolidatedAnalysis = z.object({
     totalValue: z.number(),
     investedValue: z.number(),
     cashValue: z.number(),
-    accounts: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), cash: z.number(), value: z.number() })),
+    accounts: z.array(
+      z.object({ id: z.string(), name: z.string(), type: z.string(), cash: z.number(), value: z.number() }),
+    ),
     positions: z.array(
       z.object({
         accountId: z.string(),
@@ -63,7 +65,10 @@ export type Outcome =
   | { kind: 'completed'; detail: Detail<'SpecialistCompleted'> }
   | { kind: 'failed'; detail: Detail<'SpecialistFailed'> };
 
-export function finalStatusOf(tasks: readonly Task[], outcomes: ReadonlyMap<Task, Outcome>): ConsolidatedAnalysis['status'] {
+export function finalStatusOf(
+  tasks: readonly Task[],
+  outcomes: ReadonlyMap<Task, Outcome>,
+): ConsolidatedAnalysis['status'] {
   const completed = tasks.filter((task) => outcomes.get(task)?.kind === 'completed').length;
   if (completed === tasks.length) return 'completed';
   return completed === 0 ? 'failed' : 'partial';
@@ -84,7 +89,8 @@ export function consolidate(
   const missing = planned.tasks.flatMap((task) => {
     const outcome = outcomes.get(task);
     if (outcome?.kind === 'completed') return [];
-    const reason = outcome?.kind === 'failed' ? `${outcome.detail.error.code}: ${outcome.detail.error.message}` : noResultReason;
+    const reason =
+      outcome?.kind === 'failed' ? `${outcome.detail.error.code}: ${outcome.detail.error.message}` : noResultReason;
     return [{ task, reason }];
   });
 
@@ -93,12 +99,25 @@ export function consolidate(
     { detailType: 'AnalysisPlanned', time: planned.plannedAt, note: `tasks: ${planned.tasks.join(', ')}` },
     ...[...outcomes.values()].map((outcome) =>
       outcome.kind === 'completed'
-        ? { detailType: 'SpecialistCompleted', time: outcome.detail.completedAt, task: outcome.detail.task, note: `${outcome.detail.durationMs} ms` }
-        : { detailType: 'SpecialistFailed', time: outcome.detail.failedAt, task: outcome.detail.task, note: outcome.detail.error.code },
+        ? {
+            detailType: 'SpecialistCompleted',
+            time: outcome.detail.completedAt,
+            task: outcome.detail.task,
+            note: `${outcome.detail.durationMs} ms`,
+          }
+        : {
+            detailType: 'SpecialistFailed',
+            time: outcome.detail.failedAt,
+            task: outcome.detail.task,
+            note: outcome.detail.error.code,
+          },
     ),
   ].sort((a, b) => a.time.localeCompare(b.time));
   const status = finalStatusOf(planned.tasks, outcomes);
-  timeline.push({ detailType: status === 'failed' ? 'AnalysisFailed' : 'AnalysisCompleted', time: completedAt.toISOString() });
+  timeline.push({
+    detailType: status === 'failed' ? 'AnalysisFailed' : 'AnalysisCompleted',
+    time: completedAt.toISOString(),
+  });
 
   return {
     jobId: planned.jobId,

@@ -55,7 +55,11 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     }
   }
 
-  async function finish(state: JobState & { plan: NonNullable<JobState['plan']> }, claimant: string, atDeadline = false): Promise<string> {
+  async function finish(
+    state: JobState & { plan: NonNullable<JobState['plan']> },
+    claimant: string,
+    atDeadline = false,
+  ): Promise<string> {
     const planned = catalog.AnalysisPlanned.detail.parse(JSON.parse(state.plan.planned));
     const outcomes = new Map<Task, Outcome>();
     for (const [task, outcome] of state.outcomes) {
@@ -77,7 +81,12 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
       await tracker.markPublished(planned.jobId);
       return 'already-failed-before-planning';
     }
-    const analysis = consolidate(planned, outcomes, ctx.now(), atDeadline ? `no result by the deadline ${planned.deadline}` : undefined);
+    const analysis = consolidate(
+      planned,
+      outcomes,
+      ctx.now(),
+      atDeadline ? `no result by the deadline ${planned.deadline}` : undefined,
+    );
     const modelCalls = [...outcomes.values()].flatMap((outcome) => outcome.detail.modelCalls ?? []);
     const inserted = await storeAnalysis(db, analysis, modelCalls);
     hooks.onConsolidatedWrite?.(planned.jobId, inserted);
@@ -132,18 +141,31 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     }
     const state = await tracker.load(detail.jobId);
     if (state.plan?.published) return 'already-finished';
-    if (state.plan) return finish(state as JobState & { plan: NonNullable<JobState['plan']> }, 'AnalysisDeadlineReached#deadline', true);
+    if (state.plan)
+      return finish(
+        state as JobState & { plan: NonNullable<JobState['plan']> },
+        'AnalysisDeadlineReached#deadline',
+        true,
+      );
 
     // Never planned. The jobs row decides, with a conditional update, who announces the failure.
     const db = await ctx.db();
     const job = await getJob(db, detail.jobId);
     const reason = `Not planned by its deadline ${detail.deadline}${job ? ` (the job was still ${job.status})` : ''}; nothing was analysed.`;
-    if (!(await advanceJob(db, detail.jobId, 'failed', { error: reason, finishedAt: now.toISOString() }))) return 'already-finished';
+    if (!(await advanceJob(db, detail.jobId, 'failed', { error: reason, finishedAt: now.toISOString() })))
+      return 'already-finished';
     await ctx.publisher.publish([
       {
         detailType: 'AnalysisFailed',
         source: SOURCE,
-        detail: { version: 1, jobId: detail.jobId, userId: detail.userId, reason, failedTasks: [], failedAt: now.toISOString() },
+        detail: {
+          version: 1,
+          jobId: detail.jobId,
+          userId: detail.userId,
+          reason,
+          failedTasks: [],
+          failedAt: now.toISOString(),
+        },
       },
     ]);
     return 'failed-before-planning';
@@ -158,14 +180,24 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
       if (state.plan.published) return { outcome: 'already-finished' };
       return { outcome: await finish(state, `${progress.kind}#${progress.task}`) };
     },
-    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-aggregator', keyPath: '[jobId, kind, task]' },
+    {
+      dynamo: ctx.dynamo,
+      tableName: ctx.tables.idempotency,
+      keyPrefix: 'alex-aggregator',
+      keyPath: '[jobId, kind, task]',
+    },
   );
 
   return createBatchHandler(ctx, async (record, context) => {
-      track.registerLambdaContext(context);
-      const envelope = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed', 'AnalysisDeadlineReached']);
-      const progress = toProgress(envelope['detail-type'], envelope.detail);
-      await track(progress);
+    track.registerLambdaContext(context);
+    const envelope = parseEnvelope(parseJson(record.body, 'message'), [
+      'AnalysisPlanned',
+      'SpecialistCompleted',
+      'SpecialistFailed',
+      'AnalysisDeadlineReached',
+    ]);
+    const progress = toProgress(envelope['detail-type'], envelope.detail);
+    await track(progress);
   });
 }
 

@@ -5,15 +5,15 @@
  */
 import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
-import { ALLOCATION_TOLERANCE, Chart, round } from '../../events/values.ts';
 import type { ChartsResult, Snapshot } from '../../events/values.ts';
+import { ALLOCATION_TOLERANCE, Chart, round } from '../../events/values.ts';
 import {
   allocationBy,
   classificationsBySymbol,
-  valueByAccount,
-  valueBySymbol,
   type Dimension,
   type Slice,
+  valueByAccount,
+  valueBySymbol,
 } from '../common/holdings.ts';
 import { accountTypeLabel, allocationLabel } from './labels.ts';
 
@@ -102,7 +102,9 @@ export function assertPercentsSumTo100(chart: Chart): void {
 type ChartHeader = Pick<Chart, 'id' | 'type' | 'title' | 'description'>;
 
 function allocationChart(snapshot: Snapshot, dimension: Dimension, header: ChartHeader): Chart {
-  const data = nonZero(allocationBy(snapshot, dimension)).map((slice) => datum(allocationLabel(dimension, slice.key), slice));
+  const data = nonZero(allocationBy(snapshot, dimension)).map((slice) =>
+    datum(allocationLabel(dimension, slice.key), slice),
+  );
   return { ...header, unit: 'USD', data };
 }
 

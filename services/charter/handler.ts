@@ -4,5 +4,9 @@ import { createSpecialistHandler } from '../common/specialist-handler.ts';
 import { buildCharts } from './domain.ts';
 
 export function createCharterHandler(ctx: ServiceContext) {
-  return createSpecialistHandler(ctx, { service: 'charter', task: 'charts', run: async (snapshot) => buildCharts(snapshot) });
+  return createSpecialistHandler(ctx, {
+    service: 'charter',
+    task: 'charts',
+    run: async (snapshot) => buildCharts(snapshot),
+  });
 }

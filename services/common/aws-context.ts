@@ -4,10 +4,11 @@
  * PostgreSQL is passed in by the functions that use it, so the others do not bundle the
  * Data API client.
  */
+
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgePublisher } from '../../events/eventbridge-publisher.ts';
 import type { SqlDatabase } from '../../infra/storage/port.ts';
 import type { ServiceName } from '../../infra/topology.ts';
@@ -22,11 +23,15 @@ export function awsServiceContext(service: ServiceName, openDatabase?: () => Sql
   let deadlines: SqsDeadlineScheduler | undefined;
   const sqs = new SQSClient({});
   return {
-    publisher: new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: requireEnv(ENV.eventBusName) }),
+    publisher: new EventBridgePublisher({
+      client: new EventBridgeClient({}),
+      eventBusName: requireEnv(ENV.eventBusName),
+    }),
     deadLetters: new SqsDeadLetters(sqs, JSON.parse(requireEnv(ENV.deadLetterQueueUrls)) as Record<string, string>),
     // Only the planner and the aggregator schedule deadlines; the others never read the variable.
     deadlines: {
-      schedule: (detail, now) => (deadlines ??= new SqsDeadlineScheduler(sqs, requireEnv(ENV.deadlineQueueUrl))).schedule(detail, now),
+      schedule: (detail, now) =>
+        (deadlines ??= new SqsDeadlineScheduler(sqs, requireEnv(ENV.deadlineQueueUrl))).schedule(detail, now),
     },
     logger: new Logger({ serviceName: `alex-${service}` }),
     dynamo: new DynamoDBClient({}),

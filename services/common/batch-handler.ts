@@ -9,7 +9,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvalidInputError } from '../../events/errors.ts';
-import { deadLetterOf, type DeadLetterPort } from './dead-letter.ts';
+import { type DeadLetterPort, deadLetterOf } from './dead-letter.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -34,7 +34,10 @@ export function createBatchHandler(
       logger.setCorrelationId(jobIdIn(record.body) ?? record.messageId);
       try {
         await processRecord(record, context);
-        logger.info('Record handled', { messageId: record.messageId, receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1') });
+        logger.info('Record handled', {
+          messageId: record.messageId,
+          receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
+        });
       } catch (error) {
         if (!(error instanceof InvalidInputError)) {
           logger.error('Record failed; SQS will redeliver it', { messageId: record.messageId, error: error as Error });
@@ -46,7 +49,11 @@ export function createBatchHandler(
       }
     };
     // One record at a time: the logger's correlation id belongs to the record being handled.
-    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false, processInParallel: false });
+    return processPartialResponse(event, handleRecord, processor, {
+      context,
+      throwOnFullBatchFailure: false,
+      processInParallel: false,
+    });
   };
 }
 

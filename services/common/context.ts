@@ -3,14 +3,15 @@
  * builds it from AWS clients (services/common/aws-context.ts); the local runtime builds it from
  * the local bus, dynalite and PGlite. The handler code is the same in both.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventPublisher } from '../../events/publisher.ts';
 import type { SqlDatabase } from '../../infra/storage/port.ts';
+import type { PricePort } from '../planner/prices/port.ts';
 import type { DeadLetterPort } from './dead-letter.ts';
 import type { DeadlineScheduler } from './deadlines.ts';
 import type { ModelPort } from './model/port.ts';
-import type { PricePort } from '../planner/prices/port.ts';
 
 export interface ServiceContext {
   publisher: EventPublisher;

@@ -3,9 +3,10 @@
  * from what the producer put in the event detail (jobId, task), never the envelope id or the SQS
  * messageId, which change on retry and replay. One persistence layer per idempotent function.
  */
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 
 /** Long enough to cover a bus archive replay of recent history (see the README on replays). */
@@ -26,7 +27,10 @@ export interface IdempotentFunction<A, R> {
   registerLambdaContext(context: Context): void;
 }
 
-export function idempotent<A extends object, R>(fn: (input: A) => Promise<R>, options: IdempotentOptions): IdempotentFunction<A, R> {
+export function idempotent<A extends object, R>(
+  fn: (input: A) => Promise<R>,
+  options: IdempotentOptions,
+): IdempotentFunction<A, R> {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableName,
     awsSdkV3Client: options.dynamo,
@@ -36,7 +40,9 @@ export function idempotent<A extends object, R>(fn: (input: A) => Promise<R>, op
     expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
     throwOnNoIdempotencyKey: true,
   });
-  const wrapped = makeIdempotent(fn, { persistenceStore, config, keyPrefix: options.keyPrefix }) as (input: A) => Promise<R>;
+  const wrapped = makeIdempotent(fn, { persistenceStore, config, keyPrefix: options.keyPrefix }) as (
+    input: A,
+  ) => Promise<R>;
   return Object.assign((input: A) => wrapped(input), {
     registerLambdaContext: (context: Context) => config.registerLambdaContext(context),
   });

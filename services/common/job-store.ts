@@ -3,7 +3,7 @@
  * Status moves forward only, so a duplicate or replayed message cannot move a job back.
  */
 import type { Task } from '../../events/values.ts';
-import { json, timestamp, type SqlExecutor } from '../../infra/storage/port.ts';
+import { json, type SqlExecutor, timestamp } from '../../infra/storage/port.ts';
 
 export type JobStatus = 'requested' | 'planning' | 'classifying' | 'planned' | 'completed' | 'partial' | 'failed';
 
@@ -31,7 +31,13 @@ export async function createJob(
     `INSERT INTO jobs (id, user_id, status, tasks, requested_at, deadline)
      VALUES (:id::uuid, :userId, 'planning', :tasks, :requestedAt, :deadline)
      ON CONFLICT (id) DO NOTHING RETURNING *`,
-    { id: job.id, userId: job.userId, tasks: json(job.tasks), requestedAt: timestamp(job.requestedAt), deadline: timestamp(job.deadline) },
+    {
+      id: job.id,
+      userId: job.userId,
+      tasks: json(job.tasks),
+      requestedAt: timestamp(job.requestedAt),
+      deadline: timestamp(job.deadline),
+    },
   );
   if (inserted[0]) return { row: inserted[0], created: true };
   const existing = await getJob(db, job.id);

@@ -3,7 +3,7 @@
  * positions. Checked field by field so a mistake is reported with its path and what to do.
  */
 import * as z from 'zod';
-import { InvalidInputError, NUL_CHARACTER_PROBLEM, formatPath, pathToNulCharacter } from '../../events/errors.ts';
+import { formatPath, InvalidInputError, NUL_CHARACTER_PROBLEM, pathToNulCharacter } from '../../events/errors.ts';
 import { ACCOUNT_TYPES, AssetClassAllocation, Classification, Goals, Ticker, UserId } from '../../events/values.ts';
 
 const AccountId = z
@@ -24,7 +24,12 @@ export const PortfolioFile = z
           id: AccountId,
           name: z.string().min(1).max(120),
           type: z.enum(ACCOUNT_TYPES, { error: `must be one of ${ACCOUNT_TYPES.join(', ')}` }),
-          cash: z.number().finite().min(0, 'must not be negative').max(1e13, 'must be at most $10,000,000,000,000').default(0),
+          cash: z
+            .number()
+            .finite()
+            .min(0, 'must not be negative')
+            .max(1e13, 'must be at most $10,000,000,000,000')
+            .default(0),
         }),
       )
       .min(1, 'list at least one account')
@@ -41,18 +46,30 @@ export const PortfolioFile = z
             .positive('must be greater than 0 (remove the position if it was sold)')
             .max(1e12, 'must be at most 1,000,000,000,000 units'),
           /** Price per unit in USD; when absent the planner looks for a market price. */
-          price: z.number().finite().positive('must be greater than 0').max(1e9, 'must be at most $1,000,000,000 a unit').optional(),
+          price: z
+            .number()
+            .finite()
+            .positive('must be greater than 0')
+            .max(1e9, 'must be at most $1,000,000,000 a unit')
+            .optional(),
         }),
       )
       .max(2000),
     /** Classifications the user supplies for instruments the reference data lacks. */
-    instruments: z.array(Classification.omit({ source: true })).max(500).default([]),
+    instruments: z
+      .array(Classification.omit({ source: true }))
+      .max(500)
+      .default([]),
   })
   .superRefine((file, ctx) => {
     const accountIds = new Set<string>();
     file.accounts.forEach((account, index) => {
       if (accountIds.has(account.id)) {
-        ctx.addIssue({ code: 'custom', path: ['accounts', index, 'id'], message: `duplicate account id "${account.id}"; each account needs its own id` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['accounts', index, 'id'],
+          message: `duplicate account id "${account.id}"; each account needs its own id`,
+        });
       }
       accountIds.add(account.id);
     });
@@ -83,7 +100,11 @@ export const PortfolioFile = z
       seen.add(key);
     });
     if (file.goals.lifeExpectancy <= file.goals.retirementAge) {
-      ctx.addIssue({ code: 'custom', path: ['goals', 'lifeExpectancy'], message: 'must be greater than goals.retirementAge' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['goals', 'lifeExpectancy'],
+        message: 'must be greater than goals.retirementAge',
+      });
     }
   });
 
@@ -114,7 +135,9 @@ export function parsePortfolioFile(text: string, fileName = 'portfolio'): Portfo
   if (nul) throw new InvalidInputError(`${fileName}: ${formatPath(nul).replace(/^\./, '')}: ${NUL_CHARACTER_PROBLEM}`);
   const result = PortfolioFile.safeParse(raw);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${formatPath(issue.path).replace(/^\./, '') || '(file)'}: ${issue.message}`);
+  const issues = result.error.issues.map(
+    (issue) => `${formatPath(issue.path).replace(/^\./, '') || '(file)'}: ${issue.message}`,
+  );
   const head = `${fileName}: ${issues[0]}`;
   throw new InvalidInputError(issues.length === 1 ? head : `${head} (and ${issues.length - 1} more)`, issues);
 }

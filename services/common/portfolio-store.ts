@@ -61,7 +61,13 @@ export async function loadPortfolio(db: SqlExecutor, userId: string): Promise<St
     'SELECT id, name, type, cash FROM accounts WHERE user_id = :userId ORDER BY id',
     { userId },
   );
-  const positions = await db.query<{ account_id: string; symbol: string; name: string | null; quantity: number; price: number | null }>(
+  const positions = await db.query<{
+    account_id: string;
+    symbol: string;
+    name: string | null;
+    quantity: number;
+    price: number | null;
+  }>(
     'SELECT account_id, symbol, name, quantity, price FROM positions WHERE user_id = :userId ORDER BY account_id, symbol',
     { userId },
   );
@@ -69,7 +75,13 @@ export async function loadPortfolio(db: SqlExecutor, userId: string): Promise<St
     user: { id: user.id, name: user.name, birthYear: user.birth_year },
     goals: user.goals,
     accounts,
-    positions: positions.map((p) => ({ accountId: p.account_id, symbol: p.symbol, name: p.name, quantity: p.quantity, price: p.price })),
+    positions: positions.map((p) => ({
+      accountId: p.account_id,
+      symbol: p.symbol,
+      name: p.name,
+      quantity: p.quantity,
+      price: p.price,
+    })),
   };
 }
 

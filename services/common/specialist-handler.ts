@@ -22,7 +22,10 @@ export interface SpecialistOptions<T extends Task> {
   run: (snapshot: Snapshot, job: { jobId: string; model: ModelPort }) => Promise<ResultOf<T>>;
 }
 
-export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, options: SpecialistOptions<T>): SqsBatchHandler {
+export function createSpecialistHandler<T extends Task>(
+  ctx: ServiceContext,
+  options: SpecialistOptions<T>,
+): SqsBatchHandler {
   const source = SERVICES[options.service].source;
 
   const perform = idempotent(
@@ -79,17 +82,21 @@ export function createSpecialistHandler<T extends Task>(ctx: ServiceContext, opt
   );
 
   return createBatchHandler(ctx, async (record, context) => {
-      perform.registerLambdaContext(context);
-      const { detail } = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned']);
-      if (!detail.tasks.includes(options.task)) {
-        throw new InvalidInputError(`AnalysisPlanned for job ${detail.jobId} does not ask for the ${options.task} task`);
-      }
-      if (Date.parse(detail.deadline) <= ctx.now().getTime()) {
-        // Past its deadline the job is finished without this part (or is about to be), so the
-        // work would be wasted: a late delivery or a replay of old history does nothing.
-        ctx.logger.info('Skipped: the job is past its deadline', { jobId: detail.jobId, deadline: detail.deadline, task: options.task });
-        return;
-      }
-      await perform({ jobId: detail.jobId, snapshot: detail.snapshot });
+    perform.registerLambdaContext(context);
+    const { detail } = parseEnvelope(parseJson(record.body, 'message'), ['AnalysisPlanned']);
+    if (!detail.tasks.includes(options.task)) {
+      throw new InvalidInputError(`AnalysisPlanned for job ${detail.jobId} does not ask for the ${options.task} task`);
+    }
+    if (Date.parse(detail.deadline) <= ctx.now().getTime()) {
+      // Past its deadline the job is finished without this part (or is about to be), so the
+      // work would be wasted: a late delivery or a replay of old history does nothing.
+      ctx.logger.info('Skipped: the job is past its deadline', {
+        jobId: detail.jobId,
+        deadline: detail.deadline,
+        task: options.task,
+      });
+      return;
+    }
+    await perform({ jobId: detail.jobId, snapshot: detail.snapshot });
   });
 }

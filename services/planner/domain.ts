@@ -5,9 +5,9 @@
 import { catalog, type Detail } from '../../events/catalog.ts';
 import { isEnvelope, parseEnvelope, parseJson } from '../../events/envelope.ts';
 import { InvalidInputError } from '../../events/errors.ts';
-import { TASKS, round, type Classification, type Snapshot, type Task } from '../../events/values.ts';
+import { type Classification, round, type Snapshot, TASKS, type Task } from '../../events/values.ts';
 import type { StoredPortfolio } from '../common/portfolio-store.ts';
-import { FILE_PRICES_ONLY, priceOfPosition, type PriceBook } from './prices/refresh.ts';
+import { FILE_PRICES_ONLY, type PriceBook, priceOfPosition } from './prices/refresh.ts';
 
 export const DEFAULT_DEADLINE_SECONDS = 300;
 
@@ -54,7 +54,8 @@ function parseMessage(body: string): unknown {
 
 /** The request, and the replay it came from if the bus replayed it. */
 function jobRequestOf(raw: unknown): { request: AnalysisRequest; replayName: string | null } {
-  if (!isEnvelope(raw)) return { request: InvalidInputError.parse(catalog.AnalysisRequested.detail, raw, 'job message'), replayName: null };
+  if (!isEnvelope(raw))
+    return { request: InvalidInputError.parse(catalog.AnalysisRequested.detail, raw, 'job message'), replayName: null };
   const envelope = parseEnvelope(raw, ['AnalysisRequested']);
   return { request: envelope.detail, replayName: envelope['replay-name'] ?? null };
 }
@@ -119,7 +120,11 @@ export function buildSnapshot(
     const known = bySymbol.get(symbol);
     if (known) return known;
     const name = portfolio.positions.find((p) => p.symbol === symbol)?.name;
-    return unclassifiedMarker(symbol, name, 'No classification was stored for this instrument when the job was planned.');
+    return unclassifiedMarker(
+      symbol,
+      name,
+      'No classification was stored for this instrument when the job was planned.',
+    );
   });
   return {
     userId: portfolio.user.id,
@@ -127,11 +132,23 @@ export function buildSnapshot(
     currency: 'USD',
     owner: { name: portfolio.user.name, birthYear: portfolio.user.birthYear },
     goals: portfolio.goals,
-    accounts: portfolio.accounts.map((a) => ({ id: a.id, name: a.name, type: a.type as Snapshot['accounts'][number]['type'], cash: a.cash })),
+    accounts: portfolio.accounts.map((a) => ({
+      id: a.id,
+      name: a.name,
+      type: a.type as Snapshot['accounts'][number]['type'],
+      cash: a.cash,
+    })),
     positions: portfolio.positions.map((p) => {
       const { price, priceSource } = priceOfPosition(p, prices);
       // A missing price is reported as missing and contributes no value; it is never invented.
-      return { accountId: p.accountId, symbol: p.symbol, quantity: p.quantity, price, priceSource, value: price === null ? 0 : round(p.quantity * price, 2) };
+      return {
+        accountId: p.accountId,
+        symbol: p.symbol,
+        quantity: p.quantity,
+        price,
+        priceSource,
+        value: price === null ? 0 : round(p.quantity * price, 2),
+      };
     }),
     instruments,
   };

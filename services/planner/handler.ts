@@ -18,13 +18,13 @@ import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, createJob, getJob, reopenJob } from '../common/job-store.ts';
 import { loadClassifications, loadPortfolio, type StoredPortfolio } from '../common/portfolio-store.ts';
 import {
+  type AnalysisRequest,
   buildSnapshot,
   deadlineOf,
   heldSymbols,
   parsePlannerMessage,
   tasksOf,
   unclassifiedInstruments,
-  type AnalysisRequest,
 } from './domain.ts';
 import { refreshPrices } from './prices/refresh.ts';
 
@@ -46,7 +46,11 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
     const plannedAt = ctx.now();
     const prices = await refreshPrices(portfolio, ctx.prices, plannedAt);
     if (prices.missing.length > 0) {
-      logger.warn('Some positions have no price; they are valued at 0 and marked missing', { jobId: job.jobId, source: ctx.prices?.name ?? 'local', missing: prices.missing });
+      logger.warn('Some positions have no price; they are valued at 0 and marked missing', {
+        jobId: job.jobId,
+        source: ctx.prices?.name ?? 'local',
+        missing: prices.missing,
+      });
     }
     const snapshot = buildSnapshot(portfolio, classifications, plannedAt, prices.book);
     await publisher.publish([
@@ -87,11 +91,20 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       const tasks = tasksOf(request);
       const now = ctx.now();
       const deadline = deadlineOf(request, now);
-      let { row, created } = await createJob(db, { id: request.jobId, userId: request.userId, tasks, requestedAt: request.requestedAt, deadline });
+      let { row, created } = await createJob(db, {
+        id: request.jobId,
+        userId: request.userId,
+        tasks,
+        requestedAt: request.requestedAt,
+        deadline,
+      });
       if (!created && row.status === 'failed' && replayName && row.user_id === request.userId) {
         const reopened = await reopenJob(db, request.jobId, deadline);
         if (reopened) {
-          logger.info('Replayed request reopens a job that failed before planning', { jobId: request.jobId, replayName });
+          logger.info('Replayed request reopens a job that failed before planning', {
+            jobId: request.jobId,
+            replayName,
+          });
           row = reopened;
         }
       }
@@ -100,16 +113,32 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
         return { outcome: 'already-planned' as const };
       }
       if (row.user_id !== request.userId) {
-        await fail(db, request.jobId, request.userId, `jobId ${request.jobId} is already used by another user's job; send a new jobId.`);
+        await fail(
+          db,
+          request.jobId,
+          request.userId,
+          `jobId ${request.jobId} is already used by another user's job; send a new jobId.`,
+        );
         return { outcome: 'failed' as const };
       }
-      const job: PlannedJob = { jobId: row.id, userId: row.user_id, requestedAt: row.requested_at, deadline: row.deadline ?? deadline, tasks: row.tasks };
+      const job: PlannedJob = {
+        jobId: row.id,
+        userId: row.user_id,
+        requestedAt: row.requested_at,
+        deadline: row.deadline ?? deadline,
+        tasks: row.tasks,
+      };
       // Scheduled on every pass that gets here, so a crash right after creating the job cannot
       // leave it without a deadline; the aggregator treats repeated deadlines as one.
       await ctx.deadlines.schedule({ version: 1, jobId: job.jobId, userId: job.userId, deadline: job.deadline }, now);
       const portfolio = await loadPortfolio(db, request.userId);
       if (!portfolio) {
-        await fail(db, request.jobId, request.userId, `No portfolio is stored for user "${request.userId}"; load one (alex analyze <portfolio.json>) before requesting an analysis.`);
+        await fail(
+          db,
+          request.jobId,
+          request.userId,
+          `No portfolio is stored for user "${request.userId}"; load one (alex analyze <portfolio.json>) before requesting an analysis.`,
+        );
         return { outcome: 'failed' as const };
       }
       const classifications = await loadClassifications(db, heldSymbols(portfolio));
@@ -128,7 +157,12 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       await publishPlanned(db, job, portfolio);
       return { outcome: 'planned' as const };
     },
-    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-planner-plan', keyPath: '[request.jobId, replayName]' },
+    {
+      dynamo: ctx.dynamo,
+      tableName: ctx.tables.idempotency,
+      keyPrefix: 'alex-planner-plan',
+      keyPath: '[request.jobId, replayName]',
+    },
   );
 
   const resume = idempotent(
@@ -139,11 +173,22 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       if (!row || row.status !== 'classifying') return { outcome: 'ignored' as const };
       const portfolio = await loadPortfolio(db, row.user_id);
       if (!portfolio) {
-        await fail(db, row.id, row.user_id, `The portfolio of user "${row.user_id}" was removed while the job was being classified.`);
+        await fail(
+          db,
+          row.id,
+          row.user_id,
+          `The portfolio of user "${row.user_id}" was removed while the job was being classified.`,
+        );
         return { outcome: 'failed' as const };
       }
-      const deadline = row.deadline ?? deadlineOf({ version: 1, jobId: row.id, userId: row.user_id, requestedAt: row.requested_at }, ctx.now());
-      await publishPlanned(db, { jobId: row.id, userId: row.user_id, requestedAt: row.requested_at, deadline, tasks: row.tasks }, portfolio);
+      const deadline =
+        row.deadline ??
+        deadlineOf({ version: 1, jobId: row.id, userId: row.user_id, requestedAt: row.requested_at }, ctx.now());
+      await publishPlanned(
+        db,
+        { jobId: row.id, userId: row.user_id, requestedAt: row.requested_at, deadline, tasks: row.tasks },
+        portfolio,
+      );
       return { outcome: 'planned' as const };
     },
     { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-planner-resume', keyPath: 'jobId' },

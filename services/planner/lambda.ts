@@ -4,4 +4,7 @@ import { openAuroraDatabase } from '../common/aws-database.ts';
 import { createPlannerHandler } from './handler.ts';
 import { pricesFromEnvironment } from './prices/config.ts';
 
-export const handler = createPlannerHandler({ ...awsServiceContext('planner', openAuroraDatabase), prices: pricesFromEnvironment() });
+export const handler = createPlannerHandler({
+  ...awsServiceContext('planner', openAuroraDatabase),
+  prices: pricesFromEnvironment(),
+});

@@ -9,7 +9,11 @@ import { computeFacts, factRecord } from './facts.ts';
 import { recommend } from './recommendations.ts';
 import { renderMarkdown, writeNarrative } from './writer.ts';
 
-export async function writeReport(snapshot: Snapshot, model: ModelPort, context: { jobId?: string }): Promise<ReportResult> {
+export async function writeReport(
+  snapshot: Snapshot,
+  model: ModelPort,
+  context: { jobId?: string },
+): Promise<ReportResult> {
   const parsed = InvalidInputError.parse(Snapshot, snapshot, 'snapshot');
   const facts = computeFacts(parsed);
   const recommendations = recommend(facts);

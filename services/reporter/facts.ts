@@ -8,14 +8,14 @@ import { InvalidInputError } from '../../events/errors.ts';
 import type { Snapshot } from '../../events/values.ts';
 import { ASSET_CLASSES, round } from '../../events/values.ts';
 import {
-  CASH,
-  UNCLASSIFIED,
   allocationBy,
+  CASH,
   cashTotal,
   classificationsBySymbol,
   currentAge,
   investedTotal,
   totalValue,
+  UNCLASSIFIED,
   valueBySymbol,
 } from '../common/holdings.ts';
 
@@ -158,11 +158,17 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
       row.drift = percent - row.target;
       book.percent(`target.${assetClass}`, `Target share in ${assetClass}`, row.target);
       book.pp(`drift.${assetClass}`, `Share minus target for ${assetClass}`, row.drift);
-      book.usd(`driftValue.${assetClass}`, `Dollars above (+) or below (−) target in ${assetClass}`, (row.drift * total) / 100);
+      book.usd(
+        `driftValue.${assetClass}`,
+        `Dollars above (+) or below (−) target in ${assetClass}`,
+        (row.drift * total) / 100,
+      );
     }
     rows.push(row);
   }
-  rows.sort((a, b) => b.value - a.value || (b.target ?? 0) - (a.target ?? 0) || a.assetClass.localeCompare(b.assetClass));
+  rows.sort(
+    (a, b) => b.value - a.value || (b.target ?? 0) - (a.target ?? 0) || a.assetClass.localeCompare(b.assetClass),
+  );
   const drifts = rows.filter((row) => row.drift !== undefined);
   const maxDrift = drifts.reduce<AssetClassRow | undefined>(
     (max, row) => (max === undefined || Math.abs(row.drift!) > Math.abs(max.drift!) ? row : max),
@@ -184,9 +190,18 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   const positions = valueBySymbol(snapshot).filter((slice) => slice.value > 0);
   const largest = positions[0];
   book.text('largestHolding.symbol', 'Largest holding', largest?.key ?? null);
-  book.text('largestHolding.name', 'Name of the largest holding', largest ? displayName(bySymbol.get(largest.key)?.name ?? largest.key) : null, true);
+  book.text(
+    'largestHolding.name',
+    'Name of the largest holding',
+    largest ? displayName(bySymbol.get(largest.key)?.name ?? largest.key) : null,
+    true,
+  );
   book.usd('largestHolding.value', 'Value of the largest holding', largest?.value ?? null);
-  book.percent('largestHolding.percent', 'Largest holding as a share of the portfolio', largest ? pct(largest.value, total) : null);
+  book.percent(
+    'largestHolding.percent',
+    'Largest holding as a share of the portfolio',
+    largest ? pct(largest.value, total) : null,
+  );
   const topFive = positions.slice(0, 5).map((slice) => ({
     symbol: slice.key,
     percent: pct(slice.value, total),
@@ -194,20 +209,38 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   }));
   for (const holding of positions.slice(0, 5)) {
     book.usd(`holding.${holding.key}.value`, `Value of ${holding.key}`, holding.value);
-    book.percent(`holding.${holding.key}.percent`, `${holding.key} as a share of the portfolio`, pct(holding.value, total));
+    book.percent(
+      `holding.${holding.key}.percent`,
+      `${holding.key} as a share of the portfolio`,
+      pct(holding.value, total),
+    );
   }
   book.count('topFive.count', 'Holdings counted in the top five', topFive.length);
   book.text('topFive.symbols', 'The five largest holdings', topFive.map((h) => h.symbol).join(', ') || null);
-  book.percent('topFive.percent', 'Five largest holdings as a share of the portfolio', sum(positions.slice(0, 5).map((s) => pct(s.value, total))));
+  book.percent(
+    'topFive.percent',
+    'Five largest holdings as a share of the portfolio',
+    sum(positions.slice(0, 5).map((s) => pct(s.value, total))),
+  );
   const hhi = invested > 0 ? sum(positions.map((slice) => (slice.value / invested) ** 2)) : null;
   book.ratio('hhi', 'Herfindahl–Hirschman index over invested holdings (sum of squared weights, 0..1)', hhi);
   book.number('effectiveHoldings', 'Effective number of holdings (1 / HHI)', hhi ? 1 / hhi : null);
-  const fundValue = sum(positions.filter((slice) => FUND_TYPES.has(instrumentType(slice.key) ?? '')).map((s) => s.value));
-  book.percent('funds.percent', 'Share of invested money in diversified funds (ETFs, mutual funds)', invested > 0 ? pct(fundValue, invested) : null);
+  const fundValue = sum(
+    positions.filter((slice) => FUND_TYPES.has(instrumentType(slice.key) ?? '')).map((s) => s.value),
+  );
+  book.percent(
+    'funds.percent',
+    'Share of invested money in diversified funds (ETFs, mutual funds)',
+    invested > 0 ? pct(fundValue, invested) : null,
+  );
   const largestStock = positions.find((slice) => instrumentType(slice.key) === 'stock');
   book.text('largestStock.symbol', 'Largest individual stock', largestStock?.key ?? null);
   book.usd('largestStock.value', 'Value of the largest individual stock', largestStock?.value ?? null);
-  book.percent('largestStock.percent', 'Largest individual stock as a share of the portfolio', largestStock ? pct(largestStock.value, total) : null);
+  book.percent(
+    'largestStock.percent',
+    'Largest individual stock as a share of the portfolio',
+    largestStock ? pct(largestStock.value, total) : null,
+  );
   book.usd(
     'largestStock.excessValue',
     `Value of the largest stock above ${RULES.singleStockLimit}% of the portfolio`,
@@ -227,8 +260,16 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   }
   const usShare = equityKnown > 0 ? pct(equityNorthAmerica, equityKnown) : null;
   book.percent('homeBias.usEquityPercent', 'North American share of equities (regions known)', usShare);
-  book.percent('homeBias.internationalPercent', 'Non-North-American share of equities (regions known)', usShare === null ? null : 100 - usShare);
-  book.pp('homeBias.excess', 'US share of equities minus the global reference', usShare === null ? null : usShare - ASSUMPTIONS.globalUsEquityShare);
+  book.percent(
+    'homeBias.internationalPercent',
+    'Non-North-American share of equities (regions known)',
+    usShare === null ? null : 100 - usShare,
+  );
+  book.pp(
+    'homeBias.excess',
+    'US share of equities minus the global reference',
+    usShare === null ? null : usShare - ASSUMPTIONS.globalUsEquityShare,
+  );
 
   // Cash beyond an emergency reserve, and what it forgoes.
   const accessibleCash = sum(snapshot.accounts.filter((a) => EMERGENCY_ACCOUNT_TYPES.has(a.type)).map((a) => a.cash));
@@ -245,7 +286,11 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   book.usd('cash.idleValue', 'Cash beyond the emergency reserve', idle);
   book.percent('cash.idlePercent', 'Cash beyond the emergency reserve, share of the portfolio', pct(idle, total));
   book.percent('cashDrag.investedReturn', "Expected return of the portfolio's stock/bond mix", investedReturn);
-  book.usd('cashDrag.annual', 'Annual return forgone on idle cash', (idle * (investedReturn - ASSUMPTIONS.cashReturn)) / 100);
+  book.usd(
+    'cashDrag.annual',
+    'Annual return forgone on idle cash',
+    (idle * (investedReturn - ASSUMPTIONS.cashReturn)) / 100,
+  );
 
   // Retirement: age, glide path, and the 4% guideline.
   const age = currentAge(snapshot);
@@ -269,14 +314,34 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   book.usd('goals.otherIncome', 'Guaranteed income in retirement (today’s money)', otherIncome);
   book.usd('goals.annualContribution', 'Planned annual contribution', annualContribution);
   book.usd('retirement.spendingFromPortfolio', 'Spending the portfolio must provide each year', need);
-  book.usd('retirement.sustainableWithdrawal', 'Annual withdrawal today’s value supports at the 4% guideline', sustainable);
-  book.percent('retirement.coveragePercent', 'Sustainable withdrawal as a share of the need', need > 0 ? pct(sustainable, need) : null);
-  book.usd('retirement.portfolioNeeded', 'Portfolio the need implies at the 4% guideline', (need * 100) / ASSUMPTIONS.withdrawalRate);
-  book.count('retirement.multiple', 'Multiple of annual need implied by the 4% guideline', 100 / ASSUMPTIONS.withdrawalRate);
+  book.usd(
+    'retirement.sustainableWithdrawal',
+    'Annual withdrawal today’s value supports at the 4% guideline',
+    sustainable,
+  );
+  book.percent(
+    'retirement.coveragePercent',
+    'Sustainable withdrawal as a share of the need',
+    need > 0 ? pct(sustainable, need) : null,
+  );
+  book.usd(
+    'retirement.portfolioNeeded',
+    'Portfolio the need implies at the 4% guideline',
+    (need * 100) / ASSUMPTIONS.withdrawalRate,
+  );
+  book.count(
+    'retirement.multiple',
+    'Multiple of annual need implied by the 4% guideline',
+    100 / ASSUMPTIONS.withdrawalRate,
+  );
 
   // Counts and data quality.
-  const unclassified = [...new Set(snapshot.positions.map((p) => p.symbol))].filter((symbol) => instrumentType(symbol) === undefined);
-  const unpriced = [...new Set(snapshot.positions.filter((p) => p.price === null || p.priceSource === 'missing').map((p) => p.symbol))];
+  const unclassified = [...new Set(snapshot.positions.map((p) => p.symbol))].filter(
+    (symbol) => instrumentType(symbol) === undefined,
+  );
+  const unpriced = [
+    ...new Set(snapshot.positions.filter((p) => p.price === null || p.priceSource === 'missing').map((p) => p.symbol)),
+  ];
   book.count('positions.count', 'Positions (one instrument in one account)', snapshot.positions.length);
   book.count('holdings.count', 'Distinct instruments held', new Set(snapshot.positions.map((p) => p.symbol)).size);
   book.count('accounts.count', 'Accounts', snapshot.accounts.length);
@@ -290,9 +355,23 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   book.percent('assumption.equityReturn', 'Expected annual return of equities', ASSUMPTIONS.equityReturn, 0);
   book.percent('assumption.bondReturn', 'Expected annual return of bonds', ASSUMPTIONS.bondReturn, 0);
   book.percent('assumption.cashReturn', 'Expected annual return of cash', ASSUMPTIONS.cashReturn, 0);
-  book.percent('assumption.globalUsEquityShare', 'US share of a global equity index (approximate)', ASSUMPTIONS.globalUsEquityShare, 0);
-  book.percent('assumption.withdrawalRate', 'Sustainable withdrawal rate (4% guideline)', ASSUMPTIONS.withdrawalRate, 0);
-  book.count('assumption.emergencyMonths', 'Months of spending kept as an emergency reserve', ASSUMPTIONS.emergencyMonths);
+  book.percent(
+    'assumption.globalUsEquityShare',
+    'US share of a global equity index (approximate)',
+    ASSUMPTIONS.globalUsEquityShare,
+    0,
+  );
+  book.percent(
+    'assumption.withdrawalRate',
+    'Sustainable withdrawal rate (4% guideline)',
+    ASSUMPTIONS.withdrawalRate,
+    0,
+  );
+  book.count(
+    'assumption.emergencyMonths',
+    'Months of spending kept as an emergency reserve',
+    ASSUMPTIONS.emergencyMonths,
+  );
   book.pp('rule.driftThreshold', 'Rebalance above this drift', RULES.driftThreshold, 0);
   book.percent('rule.singleStockLimit', 'Single-stock limit', RULES.singleStockLimit, 0);
   book.percent('rule.topFiveLimit', 'Top-five limit', RULES.topFiveLimit, 0);
@@ -464,10 +543,26 @@ class FactBook {
     this.numeric(key, label, 'year', value, 0, (v) => fixed(v, 0));
   }
   text(key: string, label: string, value: string | null, userSupplied = false) {
-    this.add({ key, label, unit: 'text', value, shown: value, decimals: 0, text: value ?? 'n/a', ...(userSupplied ? { userSupplied } : {}) });
+    this.add({
+      key,
+      label,
+      unit: 'text',
+      value,
+      shown: value,
+      decimals: 0,
+      text: value ?? 'n/a',
+      ...(userSupplied ? { userSupplied } : {}),
+    });
   }
 
-  private numeric(key: string, label: string, unit: FactUnit, value: number | null, decimals: number, format: (v: number) => string) {
+  private numeric(
+    key: string,
+    label: string,
+    unit: FactUnit,
+    value: number | null,
+    decimals: number,
+    format: (v: number) => string,
+  ) {
     const usable = value !== null && Number.isFinite(value) ? value : null;
     const shown = usable === null ? null : normaliseZero(round(usable, decimals));
     this.add({ key, label, unit, value: usable, shown, decimals, text: usable === null ? 'n/a' : format(usable) });

@@ -15,7 +15,20 @@ interface Candidate {
   unit: string;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 const SCALES: Record<string, number> = { k: 1e3, thousand: 1e3, m: 1e6, million: 1e6, b: 1e9, bn: 1e9, billion: 1e9 };
 
@@ -64,8 +77,14 @@ export function findUnsupportedNumbers(text: string, facts: FactValues): string[
     const money = groups.money !== undefined || currencyWord;
     const scaleWord = groups.scale?.toLowerCase();
     // A bare k/M/B scales only money ("$1.2M"); "5 m" is not a figure of millions.
-    const scale = scaleWord && (money || scaleWord.length > 2) ? SCALES[scaleWord] ?? 1 : 1;
-    const kind: Kind = money ? 'money' : unitWord === undefined ? 'plain' : unitWord === '%' || unitWord.startsWith('per') && !unitWord.includes('point') ? 'percent' : 'points';
+    const scale = scaleWord && (money || scaleWord.length > 2) ? (SCALES[scaleWord] ?? 1) : 1;
+    const kind: Kind = money
+      ? 'money'
+      : unitWord === undefined
+        ? 'plain'
+        : unitWord === '%' || (unitWord.startsWith('per') && !unitWord.includes('point'))
+          ? 'percent'
+          : 'points';
     const stated = Number(digits.replace(/,/g, ''));
     const decimals = digits.includes('.') ? digits.split('.')[1]!.length : 0;
     // Small whole numbers ("3 accounts", "in 5 years") are counting words, not stated figures;
@@ -75,8 +94,11 @@ export function findUnsupportedNumbers(text: string, facts: FactValues): string[
     const tolerance = 0.5 * 10 ** -decimals * scale + 1e-9;
     const supported =
       (kind === 'plain' && asOfYear !== undefined && value === asOfYear) ||
-      candidates.some((candidate) => compatible(kind, candidate.unit) && Math.abs(candidate.value - value) <= tolerance) ||
-      (kind === 'percent' && candidates.some((c) => c.unit === 'ratio' && Math.abs(c.value * 100 - value) <= tolerance));
+      candidates.some(
+        (candidate) => compatible(kind, candidate.unit) && Math.abs(candidate.value - value) <= tolerance,
+      ) ||
+      (kind === 'percent' &&
+        candidates.some((c) => c.unit === 'ratio' && Math.abs(c.value * 100 - value) <= tolerance));
     if (!supported) unsupported.add(match[0].trim());
   }
   return [...unsupported];
@@ -130,7 +152,10 @@ function datePattern(facts: FactValues, asOfYear: number): RegExp {
   if (!match) return /$^/g;
   const month = MONTHS[Number(match[1]) - 1]!;
   const day = Number(match[2]);
-  return new RegExp(`\\b(?:${asOf}|${month}\\s+${day}(?:st|nd|rd|th)?,?\\s+${asOfYear}|${day}(?:st|nd|rd|th)?\\s+${month},?\\s+${asOfYear})\\b`, 'g');
+  return new RegExp(
+    `\\b(?:${asOf}|${month}\\s+${day}(?:st|nd|rd|th)?,?\\s+${asOfYear}|${day}(?:st|nd|rd|th)?\\s+${month},?\\s+${asOfYear})\\b`,
+    'g',
+  );
 }
 
 function escapeRegExp(text: string): string {

@@ -6,7 +6,7 @@
  */
 import type { Recommendation } from '../../events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
-import { RULES, countWord, counted, fact, num, points, txt } from './facts.ts';
+import { counted, countWord, fact, num, points, RULES, txt } from './facts.ts';
 
 type Priority = Recommendation['priority'];
 const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
@@ -33,21 +33,33 @@ export function className(assetClass: string): string {
 type Rule = (facts: PortfolioFacts) => Recommendation | undefined;
 
 /** The rules in the order they are listed within one priority. */
-const RULE_LIST: readonly Rule[] = [rebalance, reduceConcentration, raiseBonds, deployIdleCash, addInternational, completeData];
+const RULE_LIST: readonly Rule[] = [
+  rebalance,
+  reduceConcentration,
+  raiseBonds,
+  deployIdleCash,
+  addInternational,
+  completeData,
+];
 
 /** Recommendations that apply to these facts, highest priority first; deterministic. */
 export function recommend(facts: PortfolioFacts): Recommendation[] {
   return RULE_LIST.map((rule) => rule(facts))
     .filter((recommendation): recommendation is Recommendation => recommendation !== undefined)
     .map((recommendation, index) => ({ recommendation, index }))
-    .sort((a, b) => PRIORITY_ORDER[a.recommendation.priority] - PRIORITY_ORDER[b.recommendation.priority] || a.index - b.index)
+    .sort(
+      (a, b) =>
+        PRIORITY_ORDER[a.recommendation.priority] - PRIORITY_ORDER[b.recommendation.priority] || a.index - b.index,
+    )
     .map(({ recommendation }) => recommendation);
 }
 
 function rebalance(facts: PortfolioFacts): Recommendation | undefined {
   const maxDrift = num(facts, 'drift.max');
   if (!facts.hasTarget || maxDrift === null || maxDrift <= RULES.driftThreshold) return undefined;
-  const off = facts.assetClasses.filter((row) => row.drift !== undefined && Math.abs(num(facts, `drift.${row.assetClass}`)!) > RULES.driftThreshold);
+  const off = facts.assetClasses.filter(
+    (row) => row.drift !== undefined && Math.abs(num(facts, `drift.${row.assetClass}`)!) > RULES.driftThreshold,
+  );
   const describe = (assetClass: string) =>
     `${className(assetClass)} ${isAre(assetClass)} ${txt(facts, `allocation.${assetClass}.percent`)} against a target of ${txt(facts, `target.${assetClass}`)}`;
   const over = off.filter((row) => row.drift! > 0).map((row) => row.assetClass);
@@ -62,7 +74,8 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
     reasoning:
       `${capitalise(joinAnd(off.map((row) => describe(row.assetClass))))}. ` +
       `The largest gap, ${points(facts, 'drift.max')} in ${className(txt(facts, 'drift.maxClass'))}, is more than the ${points(facts, 'rule.driftThreshold')} this review allows before acting.`,
-    impact: 'Brings the portfolio’s risk back to the level you chose, and sells what has grown rather than what has fallen.',
+    impact:
+      'Brings the portfolio’s risk back to the level you chose, and sells what has grown rather than what has fallen.',
     priority: maxDrift > 2 * RULES.driftThreshold ? 'high' : 'medium',
   };
 }
@@ -73,12 +86,15 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
   const stockTooLarge = stockShare !== null && stockShare > RULES.singleStockLimit;
   // Five broad index funds are not a concentration risk; five stocks, or a stock among them, are.
   // Unclassified holdings are left to the data-quality note rather than guessed at here.
-  const topFiveTooLarge = topFiveShare > RULES.topFiveLimit && facts.topFive.some((holding) => holding.kind === 'security');
+  const topFiveTooLarge =
+    topFiveShare > RULES.topFiveLimit && facts.topFive.some((holding) => holding.kind === 'security');
   if (!stockTooLarge && !topFiveTooLarge) return undefined;
   const stock = txt(facts, 'largestStock.symbol');
   const reasons: string[] = [];
   if (stockTooLarge) {
-    reasons.push(`${stock} alone is ${txt(facts, 'largestStock.percent')} of the portfolio, above the ${txt(facts, 'rule.singleStockLimit')} limit for a single company`);
+    reasons.push(
+      `${stock} alone is ${txt(facts, 'largestStock.percent')} of the portfolio, above the ${txt(facts, 'rule.singleStockLimit')} limit for a single company`,
+    );
   }
   if (topFiveTooLarge) {
     reasons.push(
@@ -92,7 +108,8 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
       ? `Trim ${stock} by about ${txt(facts, 'largestStock.excessValue')} to bring it to ${txt(facts, 'rule.singleStockLimit')} of the portfolio, and reinvest the proceeds in a broad index fund. In a taxable account, spread the sales over several years or use shares with the smallest gains first.`
       : 'Direct new money, and gradually the largest individual positions, into broad index funds until no small group of securities dominates the portfolio.',
     reasoning: `${capitalise(reasons.join('; '))}. The effective number of holdings is ${txt(facts, 'effectiveHoldings')}, so a setback in one company would move the whole portfolio.`,
-    impact: 'Lowers the chance that one company’s trouble derails your plan, without giving up the market’s expected return.',
+    impact:
+      'Lowers the chance that one company’s trouble derails your plan, without giving up the market’s expected return.',
     priority: (stockShare ?? 0) > 2 * RULES.singleStockLimit ? 'high' : 'medium',
   };
 }
@@ -103,17 +120,21 @@ function raiseBonds(facts: PortfolioFacts): Recommendation | undefined {
   if (gap === null || gap <= RULES.glideGap) return undefined;
   const targetBonds = facts.assetClasses.find((row) => row.assetClass === 'fixed_income')?.target ?? null;
   const ownTargetLow = targetBonds !== null && targetBonds < (num(facts, 'glidePath.bondTarget') ?? 0) - RULES.glideGap;
-  const horizon = years > 0 ? `With ${counted(facts, 'yearsToRetirement', 'year')} to retirement` : 'At or past retirement';
+  const horizon =
+    years > 0 ? `With ${counted(facts, 'yearsToRetirement', 'year')} to retirement` : 'At or past retirement';
   return {
     title: 'Raise the bond share as retirement nears',
     recommendation:
       `Move toward about ${txt(facts, 'glidePath.bondTarget')} in high-quality bonds over the coming year, mostly by directing contributions and rebalancing within retirement accounts` +
-      (ownTargetLow ? `, and revisit your target of ${txt(facts, 'target.fixed_income')} in bonds, which is also below the glide path.` : '.'),
+      (ownTargetLow
+        ? `, and revisit your target of ${txt(facts, 'target.fixed_income')} in bonds, which is also below the glide path.`
+        : '.'),
     reasoning:
       `Bonds are ${txt(facts, 'bonds.percent')} of the portfolio. ${horizon}, the glide path this review uses suggests ${txt(facts, 'glidePath.bondTarget')}: ` +
       `${txt(facts, 'rule.glideStartBonds')} in bonds ${txt(facts, 'rule.glideYears')} or more years out, rising ${points(facts, 'rule.glideStep')} a year to ${txt(facts, 'rule.glideEndBonds')} at retirement. ` +
       `The shortfall is ${points(facts, 'glidePath.gap')}.`,
-    impact: 'Reduces the risk that a market fall just before or after retirement forces you to sell stocks at a low point.',
+    impact:
+      'Reduces the risk that a market fall just before or after retirement forces you to sell stocks at a low point.',
     priority: years <= 10 ? 'high' : 'medium',
   };
 }
@@ -144,7 +165,8 @@ function addInternational(facts: PortfolioFacts): Recommendation | undefined {
     recommendation:
       'Direct part of the equity allocation to a broad international index fund (developed and emerging markets), moving the US share of your stocks toward the global market weight over time.',
     reasoning: `North American companies are ${txt(facts, 'homeBias.usEquityPercent')} of your equities, against about ${txt(facts, 'assumption.globalUsEquityShare')} of a global index; that is above the ${txt(facts, 'rule.homeBiasLimit')} level at which this review suggests diversifying abroad.`,
-    impact: 'Spreads your stock risk across more economies and currencies, so that one country’s slump weighs less on your plan.',
+    impact:
+      'Spreads your stock risk across more economies and currencies, so that one country’s slump weighs less on your plan.',
     priority: 'low',
   };
 }
@@ -154,7 +176,10 @@ function completeData(facts: PortfolioFacts): Recommendation | undefined {
   const unpriced = num(facts, 'unpriced.count') ?? 0;
   if (unclassified === 0 && unpriced === 0) return undefined;
   const problems: string[] = [];
-  if (unpriced > 0) problems.push(`${txt(facts, 'unpriced.symbols')} had no price, so ${unpriced === 1 ? 'it is' : 'they are'} left out of every total`);
+  if (unpriced > 0)
+    problems.push(
+      `${txt(facts, 'unpriced.symbols')} had no price, so ${unpriced === 1 ? 'it is' : 'they are'} left out of every total`,
+    );
   if (unclassified > 0) {
     problems.push(
       `${txt(facts, 'unclassified.symbols')} could not be classified, so ${txt(facts, 'unclassified.percent')} of the portfolio is missing from the asset-class, region and sector figures`,
@@ -162,7 +187,8 @@ function completeData(facts: PortfolioFacts): Recommendation | undefined {
   }
   return {
     title: 'Complete the instrument data',
-    recommendation: 'Add prices and descriptions for these instruments, or correct their symbols, and run the analysis again.',
+    recommendation:
+      'Add prices and descriptions for these instruments, or correct their symbols, and run the analysis again.',
     reasoning: `${capitalise(joinAnd(problems))}.`,
     impact: 'Makes the totals, allocation and drift figures in this report complete rather than approximate.',
     // An unclassified slice wider than the drift band could hide a rebalancing need.

@@ -10,7 +10,7 @@ import type { Recommendation } from '../../events/values.ts';
 import { guarded } from '../common/model/guard.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import type { PortfolioFacts } from './facts.ts';
-import { GLIDE_PATH_RULE, RULES, countWord, counted, num, plural, points, txt } from './facts.ts';
+import { counted, countWord, GLIDE_PATH_RULE, num, plural, points, RULES, txt } from './facts.ts';
 import { findUnsupportedNumbers } from './number-check.ts';
 import { capitalise, className, isAre, joinAnd } from './recommendations.ts';
 
@@ -25,11 +25,15 @@ const Paragraphs = (what: string) =>
 /** What the model writes: narrative per section, never a computed number of its own. */
 export const Narrative = z.object({
   executiveSummary: Paragraphs('The overall picture and the most important finding, in two short paragraphs'),
-  portfolioComposition: Paragraphs('What the portfolio holds by asset class, against the target allocation if there is one'),
+  portfolioComposition: Paragraphs(
+    'What the portfolio holds by asset class, against the target allocation if there is one',
+  ),
   diversification: Paragraphs('Concentration in single holdings, the effective number of holdings, and home bias'),
   riskProfile: Paragraphs('How much risk the mix carries, the bond share against the stated glide path, and cash drag'),
   retirementReadiness: Paragraphs('Years to retirement, spending need against the 4% guideline, and the bond share'),
-  recommendationsIntro: Paragraphs('One or two sentences introducing the given recommendations, without restating them'),
+  recommendationsIntro: Paragraphs(
+    'One or two sentences introducing the given recommendations, without restating them',
+  ),
   conclusion: Paragraphs('A short closing paragraph with the next steps'),
 });
 export type Narrative = z.infer<typeof Narrative>;
@@ -130,7 +134,11 @@ export async function writeNarrative(
   if (response.fallback) {
     return { narrative: response.output, writer: { model: response.model, offline: false, fallback: true }, refused };
   }
-  return { narrative: sanitise(response.output), writer: { model: response.model, offline: false, fallback: false }, refused };
+  return {
+    narrative: sanitise(response.output),
+    writer: { model: response.model, offline: false, fallback: false },
+    refused,
+  };
 }
 
 /** The names users typed, by where they came from, for the guard's injection screen. */
@@ -138,12 +146,19 @@ function userSuppliedText(facts: PortfolioFacts): Array<{ field: string; text: s
   return [
     { field: 'owner.name', text: facts.names.owner },
     ...facts.names.accounts.map((account, i) => ({ field: `accounts[${i}].name`, text: account.name })),
-    ...facts.names.instruments.map((instrument) => ({ field: `instruments[${instrument.symbol}].name`, text: instrument.name })),
+    ...facts.names.instruments.map((instrument) => ({
+      field: `instruments[${instrument.symbol}].name`,
+      text: instrument.name,
+    })),
   ].filter((entry) => entry.text.trim().length > 0);
 }
 
 /** The whole report in markdown: narrative, tables from the facts, recommendations, assumptions. */
-export function renderMarkdown(facts: PortfolioFacts, recommendations: readonly Recommendation[], narrative: Narrative): string {
+export function renderMarkdown(
+  facts: PortfolioFacts,
+  recommendations: readonly Recommendation[],
+  narrative: Narrative,
+): string {
   const [summary, composition, diversification, risk, retirement, recs, conclusion] = SECTION_TITLES;
   const lines: string[] = [
     '# Portfolio Review',
@@ -241,9 +256,14 @@ function portfolioComposition(facts: PortfolioFacts): string {
   const [first, ...rest] = held;
   const parts: string[] = [];
   if (first && rest.length === 0) {
-    parts.push(`The portfolio is entirely in ${className(first.assetClass)} (${txt(facts, `allocation.${first.assetClass}.value`)}).`);
+    parts.push(
+      `The portfolio is entirely in ${className(first.assetClass)} (${txt(facts, `allocation.${first.assetClass}.value`)}).`,
+    );
   } else if (first) {
-    const others = rest.map((row) => `${className(row.assetClass)} ${txt(facts, `allocation.${row.assetClass}.percent`)} (${txt(facts, `allocation.${row.assetClass}.value`)})`);
+    const others = rest.map(
+      (row) =>
+        `${className(row.assetClass)} ${txt(facts, `allocation.${row.assetClass}.percent`)} (${txt(facts, `allocation.${row.assetClass}.value`)})`,
+    );
     parts.push(
       `${capitalise(className(first.assetClass))} ${isAre(first.assetClass)} the largest part of the portfolio at ` +
         `${txt(facts, `allocation.${first.assetClass}.percent`)} (${txt(facts, `allocation.${first.assetClass}.value`)})` +
@@ -251,11 +271,17 @@ function portfolioComposition(facts: PortfolioFacts): string {
     );
   }
   if (!facts.hasTarget) {
-    parts.push('No target allocation is on file, so drift cannot be measured. Choosing one, and writing it down, gives every future review a yardstick and makes rebalancing a routine rather than a judgement call.');
+    parts.push(
+      'No target allocation is on file, so drift cannot be measured. Choosing one, and writing it down, gives every future review a yardstick and makes rebalancing a routine rather than a judgement call.',
+    );
   } else if ((num(facts, 'drift.max') ?? 0) <= RULES.driftThreshold) {
-    parts.push(`Every asset class is within ${points(facts, 'rule.driftThreshold')} of your target allocation, so the mix is where you meant it to be.`);
+    parts.push(
+      `Every asset class is within ${points(facts, 'rule.driftThreshold')} of your target allocation, so the mix is where you meant it to be.`,
+    );
   } else {
-    const off = facts.assetClasses.filter((row) => row.drift !== undefined && Math.abs(num(facts, `drift.${row.assetClass}`)!) > RULES.driftThreshold);
+    const off = facts.assetClasses.filter(
+      (row) => row.drift !== undefined && Math.abs(num(facts, `drift.${row.assetClass}`)!) > RULES.driftThreshold,
+    );
     const gaps = off.map(
       (row) =>
         `${className(row.assetClass)} ${isAre(row.assetClass)} ${points(facts, `drift.${row.assetClass}`)} ${row.drift! > 0 ? 'above' : 'below'} ` +
@@ -412,7 +438,8 @@ function recommendationsIntro(facts: PortfolioFacts, recommendations: readonly R
 
 function conclusionText(facts: PortfolioFacts, recommendations: readonly Recommendation[]): string {
   const concentrated = (num(facts, 'largestStock.percent') ?? 0) > RULES.singleStockLimit;
-  const diversified = !concentrated && ((num(facts, 'funds.percent') ?? 0) >= 50 || (num(facts, 'effectiveHoldings') ?? 0) >= 10);
+  const diversified =
+    !concentrated && ((num(facts, 'funds.percent') ?? 0) >= 50 || (num(facts, 'effectiveHoldings') ?? 0) >= 10);
   const overall = `Overall, your portfolio is ${riskLabel(facts)}${diversified ? ' and broadly diversified' : ''}.`;
   const high = recommendations.filter((r) => r.priority === 'high').map((r) => lowerFirst(r.title));
   const next =
@@ -449,7 +476,10 @@ function allocationTable(facts: PortfolioFacts): string[] {
       txt(facts, `allocation.${row.assetClass}.percent`),
     ];
     if (facts.hasTarget) {
-      cells.push(row.target === undefined ? '—' : txt(facts, `target.${row.assetClass}`), row.drift === undefined ? '—' : txt(facts, `drift.${row.assetClass}`));
+      cells.push(
+        row.target === undefined ? '—' : txt(facts, `target.${row.assetClass}`),
+        row.drift === undefined ? '—' : txt(facts, `drift.${row.assetClass}`),
+      );
     }
     return `| ${cells.join(' | ')} |`;
   });
@@ -462,7 +492,8 @@ function holdingsTable(facts: PortfolioFacts): string[] {
     '| Largest holdings | Value | Share | Kind |',
     '| --- | ---: | ---: | --- |',
     ...facts.topFive.map(
-      (h) => `| ${h.symbol} | ${txt(facts, `holding.${h.symbol}.value`)} | ${txt(facts, `holding.${h.symbol}.percent`)} | ${HOLDING_KINDS[h.kind]} |`,
+      (h) =>
+        `| ${h.symbol} | ${txt(facts, `holding.${h.symbol}.value`)} | ${txt(facts, `holding.${h.symbol}.percent`)} | ${HOLDING_KINDS[h.kind]} |`,
     ),
   ];
 }
@@ -476,7 +507,11 @@ function mixSentence(facts: PortfolioFacts): string {
 
 /** Model text is data for a markdown page: no headings of its own, no raw HTML. */
 function sanitise(narrative: Narrative): Narrative {
-  const clean = (text: string) => text.replace(/^\s{0,3}#{1,6}\s*/gm, '').replace(/</g, '&lt;').trim();
+  const clean = (text: string) =>
+    text
+      .replace(/^\s{0,3}#{1,6}\s*/gm, '')
+      .replace(/</g, '&lt;')
+      .trim();
   return Object.fromEntries(Object.entries(narrative).map(([key, text]) => [key, clean(text)])) as Narrative;
 }
 
@@ -485,7 +520,20 @@ function dataJson(value: unknown): string {
   return JSON.stringify(value, null, 1).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 export function longDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
   return `${MONTHS[month - 1]} ${day}, ${year}`;

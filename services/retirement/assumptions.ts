@@ -9,11 +9,12 @@
  * distributed annual returns: compounding then gives back roughly the geometric mean
  * (11.8% − 19.5%²/2 ≈ 9.9% for the S&P 500), as history did.
  */
-import type { MarketAssumptionOverrides } from '../../events/values.ts';
+
 import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
+import type { MarketAssumptionOverrides } from '../../events/values.ts';
 import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
-import { ASSET_SERIES, loadHistoricalReturns, type HistoricalReturns } from './historical.ts';
+import { ASSET_SERIES, type HistoricalReturns, loadHistoricalReturns } from './historical.ts';
 
 export interface AssetReturn {
   /** Arithmetic mean nominal annual return (0.10 = 10%). */
@@ -35,7 +36,10 @@ export interface CapitalMarketAssumptions {
 export const DEFAULT_ASSUMPTIONS_SOURCE =
   'computed from Damodaran US annual returns 1928–2024: arithmetic mean and sample standard deviation of the S&P 500 (equity; real-estate proxy), 10-year T-bond (fixed income) and 3-month T-bill (cash; commodity proxy), their correlations, and geometric-mean CPI inflation';
 
-export function deriveCapitalMarketAssumptions(data: HistoricalReturns, source = DEFAULT_ASSUMPTIONS_SOURCE): CapitalMarketAssumptions {
+export function deriveCapitalMarketAssumptions(
+  data: HistoricalReturns,
+  source = DEFAULT_ASSUMPTIONS_SOURCE,
+): CapitalMarketAssumptions {
   const assets = Object.fromEntries(
     ASSET_CLASSES.map((assetClass) => {
       const series = data[ASSET_SERIES[assetClass]];
@@ -46,7 +50,10 @@ export function deriveCapitalMarketAssumptions(data: HistoricalReturns, source =
     ASSET_CLASSES.map((a) => [
       a,
       Object.fromEntries(
-        ASSET_CLASSES.map((b) => [b, ASSET_SERIES[a] === ASSET_SERIES[b] ? 1 : pearson(data[ASSET_SERIES[a]], data[ASSET_SERIES[b]])]),
+        ASSET_CLASSES.map((b) => [
+          b,
+          ASSET_SERIES[a] === ASSET_SERIES[b] ? 1 : pearson(data[ASSET_SERIES[a]], data[ASSET_SERIES[b]]),
+        ]),
       ),
     ]),
   ) as Record<AssetClass, Record<AssetClass, number>>;
@@ -61,22 +68,37 @@ export function defaultCapitalMarketAssumptions(): CapitalMarketAssumptions {
 }
 
 const AssetReturnSchema = z.object({ expectedReturn: z.number().gt(-1).max(1), volatility: z.number().min(0).max(2) });
-const CorrelationRow = z.object(Object.fromEntries(ASSET_CLASSES.map((c) => [c, z.number().min(-1).max(1)])) as Record<AssetClass, z.ZodNumber>);
+const CorrelationRow = z.object(
+  Object.fromEntries(ASSET_CLASSES.map((c) => [c, z.number().min(-1).max(1)])) as Record<AssetClass, z.ZodNumber>,
+);
 const AssumptionsSchema = z.object({
-  assets: z.object(Object.fromEntries(ASSET_CLASSES.map((c) => [c, AssetReturnSchema])) as Record<AssetClass, typeof AssetReturnSchema>),
-  correlation: z.object(Object.fromEntries(ASSET_CLASSES.map((c) => [c, CorrelationRow])) as Record<AssetClass, typeof CorrelationRow>),
+  assets: z.object(
+    Object.fromEntries(ASSET_CLASSES.map((c) => [c, AssetReturnSchema])) as Record<
+      AssetClass,
+      typeof AssetReturnSchema
+    >,
+  ),
+  correlation: z.object(
+    Object.fromEntries(ASSET_CLASSES.map((c) => [c, CorrelationRow])) as Record<AssetClass, typeof CorrelationRow>,
+  ),
   inflation: z.number().gt(-1).max(1),
   source: z.string(),
 });
 
 /** Checks a caller-supplied set: complete, symmetric, unit diagonal, positive semi-definite. */
-export function validateCapitalMarketAssumptions(market: CapitalMarketAssumptions, what = 'options.market'): CapitalMarketAssumptions {
+export function validateCapitalMarketAssumptions(
+  market: CapitalMarketAssumptions,
+  what = 'options.market',
+): CapitalMarketAssumptions {
   const parsed = InvalidInputError.parse(AssumptionsSchema, market, what);
   for (const a of ASSET_CLASSES) {
-    if (parsed.correlation[a][a] !== 1) throw new InvalidInputError(`${what}.correlation.${a}.${a}: must be 1, got ${parsed.correlation[a][a]}`);
+    if (parsed.correlation[a][a] !== 1)
+      throw new InvalidInputError(`${what}.correlation.${a}.${a}: must be 1, got ${parsed.correlation[a][a]}`);
     for (const b of ASSET_CLASSES) {
       if (Math.abs(parsed.correlation[a][b] - parsed.correlation[b][a]) > 1e-12) {
-        throw new InvalidInputError(`${what}.correlation.${a}.${b}: must equal ${what}.correlation.${b}.${a} (the matrix is symmetric)`);
+        throw new InvalidInputError(
+          `${what}.correlation.${a}.${b}: must equal ${what}.correlation.${b}.${a} (the matrix is symmetric)`,
+        );
       }
     }
   }
@@ -98,7 +120,8 @@ export function portfolioMoments(weights: ArrayLike<number>, market: CapitalMark
     const wa = weights[i] ?? 0;
     expectedReturn += wa * market.assets[a].expectedReturn;
     ASSET_CLASSES.forEach((b, j) => {
-      variance += wa * (weights[j] ?? 0) * market.assets[a].volatility * market.assets[b].volatility * market.correlation[a][b];
+      variance +=
+        wa * (weights[j] ?? 0) * market.assets[a].volatility * market.assets[b].volatility * market.correlation[a][b];
     });
   });
   return { expectedReturn, volatility: Math.sqrt(Math.max(0, variance)) };
@@ -160,14 +183,20 @@ function isPositiveSemiDefinite(matrix: number[][]): boolean {
 }
 
 /** The defaults with a user's stated returns, volatilities and inflation in their place. */
-export function withOverrides(market: CapitalMarketAssumptions, overrides: MarketAssumptionOverrides | undefined): CapitalMarketAssumptions {
+export function withOverrides(
+  market: CapitalMarketAssumptions,
+  overrides: MarketAssumptionOverrides | undefined,
+): CapitalMarketAssumptions {
   if (!overrides) return market;
   const assets = { ...market.assets };
   for (const assetClass of ASSET_CLASSES) {
     const expectedReturn = overrides.expectedReturn?.[assetClass];
     const volatility = overrides.volatility?.[assetClass];
     if (expectedReturn !== undefined || volatility !== undefined) {
-      assets[assetClass] = { expectedReturn: expectedReturn ?? assets[assetClass].expectedReturn, volatility: volatility ?? assets[assetClass].volatility };
+      assets[assetClass] = {
+        expectedReturn: expectedReturn ?? assets[assetClass].expectedReturn,
+        volatility: volatility ?? assets[assetClass].volatility,
+      };
     }
   }
   const changed = [
@@ -176,7 +205,12 @@ export function withOverrides(market: CapitalMarketAssumptions, overrides: Marke
     ...(overrides.inflation === undefined ? [] : ['inflation']),
   ];
   return validateCapitalMarketAssumptions(
-    { ...market, assets, inflation: overrides.inflation ?? market.inflation, source: `${market.source}; stated by the user: ${changed.join(', ')}` },
+    {
+      ...market,
+      assets,
+      inflation: overrides.inflation ?? market.inflation,
+      source: `${market.source}; stated by the user: ${changed.join(', ')}`,
+    },
     'marketAssumptions',
   );
 }

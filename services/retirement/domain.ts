@@ -4,13 +4,14 @@
  * withdrawals until life expectancy), runs it with the Monte Carlo or historical method, and
  * records every input it used. All money is real — today's dollars.
  */
-import { allocationBy, holdings, UNCLASSIFIED } from '../common/holdings.ts';
+
 import { InvalidInputError } from '../../events/errors.ts';
-import { ASSET_CLASSES, RetirementResult, round, type AssetClass, type Snapshot } from '../../events/values.ts';
+import { type AssetClass, RetirementResult, round, type Snapshot } from '../../events/values.ts';
+import { allocationBy, holdings, UNCLASSIFIED } from '../common/holdings.ts';
+import { defaultCapitalMarketAssumptions, withOverrides } from './assumptions.ts';
 import type { AssetFractions, RetirementPlan, SimulationResult } from './engine.ts';
 import { simulateHistorical } from './historical.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from './monte-carlo.ts';
-import { defaultCapitalMarketAssumptions, withOverrides } from './assumptions.ts';
 
 export interface ProjectionOptions {
   method?: 'monte-carlo' | 'historical';
@@ -44,7 +45,8 @@ export function portfolioAllocation(snapshot: Snapshot): PortfolioAllocation {
     fractions[assetClass] = (fractions[assetClass] ?? 0) + slice.value;
     startingBalance += slice.value;
   }
-  if (startingBalance > 0) for (const key of Object.keys(fractions) as AssetClass[]) fractions[key] = fractions[key]! / startingBalance;
+  if (startingBalance > 0)
+    for (const key of Object.keys(fractions) as AssetClass[]) fractions[key] = fractions[key]! / startingBalance;
   const unclassified = holdings(snapshot).filter((h) => h.value > 0 && !hasWeights(h.classification?.assetClass));
   return {
     startingBalance,
@@ -125,7 +127,12 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
     annualSpending: goals.annualSpending,
     otherIncome: goals.otherIncome,
     firstYearWithdrawal: round(simulation.firstYearWithdrawal, 2),
-    ...Object.fromEntries(Object.entries(fractions).map(([assetClass, fraction]) => [`allocationPercent.${assetClass}`, round(fraction * 100, 2)])),
+    ...Object.fromEntries(
+      Object.entries(fractions).map(([assetClass, fraction]) => [
+        `allocationPercent.${assetClass}`,
+        round(fraction * 100, 2),
+      ]),
+    ),
     ...simulation.assumptions,
     targetSuccess: simulation.targetSuccess,
     fundedYearsP10: round(simulation.fundedYearsP10, 1),
@@ -137,12 +144,16 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
   const medianAtRetirement = simulation.bands[accumulationYears]?.p50 ?? 0;
   const rateBase = accumulationYears === 0 ? allocation.startingBalance : medianAtRetirement;
   assumptions.sustainableWithdrawalRateBasis =
-    accumulationYears === 0 ? 'first-year withdrawal ÷ today’s balance' : 'first-year withdrawal ÷ median projected balance at retirement';
+    accumulationYears === 0
+      ? 'first-year withdrawal ÷ today’s balance'
+      : 'first-year withdrawal ÷ median projected balance at retirement';
   if (allocation.unclassifiedAsEquity.length > 0) {
     assumptions.unclassifiedAsEquity = `${allocation.unclassifiedAsEquity.join(', ')}: no asset-class classification, counted as equity`;
   }
-  if (allocation.unpriced.length > 0) assumptions.unpricedPositions = `${allocation.unpriced.join(', ')}: no price, valued at 0`;
-  if (allocation.startingBalance <= 0) assumptions.allocationNote = 'no current holdings: contributions assumed invested 100% in equity';
+  if (allocation.unpriced.length > 0)
+    assumptions.unpricedPositions = `${allocation.unpriced.join(', ')}: no price, valued at 0`;
+  if (allocation.startingBalance <= 0)
+    assumptions.allocationNote = 'no current holdings: contributions assumed invested 100% in equity';
   if (goals.targetAllocation) assumptions.targetAllocationUsed = false;
 
   return RetirementResult.parse({
@@ -161,9 +172,14 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
     medianEndingValue: round(simulation.medianEndingValue, 0),
     p10EndingValue: round(simulation.p10EndingValue, 0),
     moneyLastsToAgeP10: round(retirementStartAge + simulation.fundedYearsP10, 1),
-    sustainableWithdrawal: simulation.sustainableWithdrawal === null ? null : round(simulation.sustainableWithdrawal, 0),
-    sustainableSpending: simulation.sustainableWithdrawal === null ? null : round(simulation.sustainableWithdrawal + goals.otherIncome, 0),
-    sustainableWithdrawalRate: simulation.sustainableWithdrawal === null || rateBase <= 0 ? null : round(simulation.sustainableWithdrawal / rateBase, 4),
+    sustainableWithdrawal:
+      simulation.sustainableWithdrawal === null ? null : round(simulation.sustainableWithdrawal, 0),
+    sustainableSpending:
+      simulation.sustainableWithdrawal === null ? null : round(simulation.sustainableWithdrawal + goals.otherIncome, 0),
+    sustainableWithdrawalRate:
+      simulation.sustainableWithdrawal === null || rateBase <= 0
+        ? null
+        : round(simulation.sustainableWithdrawal / rateBase, 4),
     assumptions,
   });
 }

@@ -131,10 +131,18 @@ const PlanSchema = z
       ctx.addIssue({ code: 'custom', path: ['withdrawalYears'], message: 'the plan must cover at least one year' });
     }
     if (plan.annualWithdrawal !== undefined && plan.withdrawalRate !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['withdrawalRate'], message: 'give either annualWithdrawal or withdrawalRate, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['withdrawalRate'],
+        message: 'give either annualWithdrawal or withdrawalRate, not both',
+      });
     }
     if (plan.withdrawalYears > 0 && plan.annualWithdrawal === undefined && plan.withdrawalRate === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['annualWithdrawal'], message: 'required (or withdrawalRate) when there are withdrawal years' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['annualWithdrawal'],
+        message: 'required (or withdrawalRate) when there are withdrawal years',
+      });
     }
   });
 
@@ -149,7 +157,9 @@ export function resolvePlan(plan: RetirementPlan, what = 'options'): ResolvedPla
   });
   for (let index = 0; index < weights.length; index++) weights[index] = weights[index]! / total;
   const firstYearWithdrawal =
-    parsed.withdrawalYears === 0 ? 0 : (parsed.annualWithdrawal ?? (parsed.withdrawalRate ?? 0) * parsed.initialBalance);
+    parsed.withdrawalYears === 0
+      ? 0
+      : (parsed.annualWithdrawal ?? (parsed.withdrawalRate ?? 0) * parsed.initialBalance);
   return {
     initialBalance: parsed.initialBalance,
     weights,
@@ -165,7 +175,10 @@ export function resolvePlan(plan: RetirementPlan, what = 'options'): ResolvedPla
 
 /** Asset-class weights of a resolved plan, for the assumptions record. */
 export function weightsByAssetClass(weights: Float64Array): Record<AssetClass, number> {
-  return Object.fromEntries(ASSET_CLASSES.map((assetClass, index) => [assetClass, weights[index]!])) as Record<AssetClass, number>;
+  return Object.fromEntries(ASSET_CLASSES.map((assetClass, index) => [assetClass, weights[index]!])) as Record<
+    AssetClass,
+    number
+  >;
 }
 
 // One buffer reused across calls: a simulation needs six columns of `paths` doubles and nothing
@@ -188,7 +201,8 @@ const BAND_PROBABILITIES = [0.1, 0.25, 0.5, 0.75, 0.9] as const;
  * to, computed exactly and for free.
  */
 export function runPaths(plan: ResolvedPlan, paths: number, source: GrowthSource): PathStatistics {
-  if (!Number.isInteger(paths) || paths < 1) throw new InvalidInputError(`paths: must be a positive integer, got ${paths}`);
+  if (!Number.isInteger(paths) || paths < 1)
+    throw new InvalidInputError(`paths: must be a positive integer, got ${paths}`);
   const { years, accumulationYears, withdrawalYears, annualContribution, initialBalance } = plan;
   const withdrawal = plan.firstYearWithdrawal;
   const [balance, withoutWithdrawals, unitWithdrawals, funded, growth, column] = scratchColumns(paths, 6) as [
@@ -295,7 +309,12 @@ function band(yearIndex: number, p10: number, p25: number, p50: number, p75: num
  * Quantiles of values[0..n) by linear interpolation between order statistics (Hyndman–Fan type 7,
  * the default of numpy and R). May reorder values[0..n). probabilities must be ascending.
  */
-export function quantilesInPlace(values: Float64Array, n: number, probabilities: readonly number[], out: Float64Array): Float64Array {
+export function quantilesInPlace(
+  values: Float64Array,
+  n: number,
+  probabilities: readonly number[],
+  out: Float64Array,
+): Float64Array {
   if (n < 1) throw new RangeError('quantiles of an empty set');
   const ranks: number[] = [];
   for (const p of probabilities) {
@@ -303,7 +322,9 @@ export function quantilesInPlace(values: Float64Array, n: number, probabilities:
     ranks.push(lower, Math.min(lower + 1, n - 1));
   }
   const wanted = [...new Set(ranks)].sort((a, b) => a - b);
-  const found = (n >= HISTOGRAM_MIN_N && orderStatisticsByHistogram(values, n, wanted)) || orderStatisticsBySelection(values, n, wanted);
+  const found =
+    (n >= HISTOGRAM_MIN_N && orderStatisticsByHistogram(values, n, wanted)) ||
+    orderStatisticsBySelection(values, n, wanted);
   probabilities.forEach((p, j) => {
     const h = (n - 1) * p;
     const lower = Math.floor(h);
@@ -403,7 +424,14 @@ export function quantileInPlace(values: Float64Array, n: number, probability: nu
 }
 
 /** Puts every requested order statistic in place by recursive selection on shrinking ranges. */
-function multiSelect(values: Float64Array, indices: number[], from: number, to: number, left: number, right: number): void {
+function multiSelect(
+  values: Float64Array,
+  indices: number[],
+  from: number,
+  to: number,
+  left: number,
+  right: number,
+): void {
   if (from > to || left > right) return;
   const middle = (from + to) >>> 1;
   const k = indices[middle]!;

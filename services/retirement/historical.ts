@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
-import { resolvePlan, runPaths, weightsByAssetClass, type RetirementPlan, type SimulationResult } from './engine.ts';
+import { type RetirementPlan, resolvePlan, runPaths, type SimulationResult, weightsByAssetClass } from './engine.ts';
 
 export const SERIES = ['sp500', 'tbill', 'tbond', 'cpi'] as const;
 export type Series = (typeof SERIES)[number];
@@ -50,7 +50,10 @@ export function parseHistoricalReturns(csv: string, file = 'historical-returns.c
   }
   const rows = lines.slice(1);
   if (rows.length === 0) throw new InvalidInputError(`${file}: no data rows`);
-  const columns = Object.fromEntries(SERIES.map((series) => [series, new Float64Array(rows.length)])) as Record<Series, Float64Array>;
+  const columns = Object.fromEntries(SERIES.map((series) => [series, new Float64Array(rows.length)])) as Record<
+    Series,
+    Float64Array
+  >;
   let firstYear = 0;
   rows.forEach((row, index) => {
     const line = index + 2;
@@ -59,16 +62,21 @@ export function parseHistoricalReturns(csv: string, file = 'historical-returns.c
       throw new InvalidInputError(`${file} line ${line}: expected ${expected.length} values, got ${cells.length}`);
     }
     const year = Number(cells[0]);
-    if (!Number.isInteger(year)) throw new InvalidInputError(`${file} line ${line}, column year: "${cells[0]}" is not a year`);
+    if (!Number.isInteger(year))
+      throw new InvalidInputError(`${file} line ${line}, column year: "${cells[0]}" is not a year`);
     if (index === 0) firstYear = year;
     else if (year !== firstYear + index) {
-      throw new InvalidInputError(`${file} line ${line}, column year: expected ${firstYear + index} (years must be consecutive), got ${year}`);
+      throw new InvalidInputError(
+        `${file} line ${line}, column year: expected ${firstYear + index} (years must be consecutive), got ${year}`,
+      );
     }
     SERIES.forEach((series, column) => {
       const cell = cells[column + 1]!;
       const value = cell === '' ? Number.NaN : Number(cell);
-      if (!Number.isFinite(value)) throw new InvalidInputError(`${file} line ${line}, column ${series}: "${cell}" is not a number`);
-      if (value <= -1) throw new InvalidInputError(`${file} line ${line}, column ${series}: ${value} is a loss of 100% or more`);
+      if (!Number.isFinite(value))
+        throw new InvalidInputError(`${file} line ${line}, column ${series}: "${cell}" is not a number`);
+      if (value <= -1)
+        throw new InvalidInputError(`${file} line ${line}, column ${series}: ${value} is a loss of 100% or more`);
       columns[series][index] = value;
     });
   });
@@ -150,7 +158,9 @@ function resolveWindow(window: HistoricalWindow, data: HistoricalReturns): { fro
   const from = parsed.from ?? data.firstYear;
   const to = parsed.to ?? data.lastYear;
   if (from < data.firstYear || from > data.lastYear) {
-    throw new InvalidInputError(`options.from: must be within the data, ${data.firstYear}–${data.lastYear}, got ${from}`);
+    throw new InvalidInputError(
+      `options.from: must be within the data, ${data.firstYear}–${data.lastYear}, got ${from}`,
+    );
   }
   if (to < from || to > data.lastYear) {
     throw new InvalidInputError(`options.to: must be between options.from (${from}) and ${data.lastYear}, got ${to}`);

@@ -9,12 +9,12 @@ import * as z from 'zod';
 import { InvalidInputError } from '../../events/errors.ts';
 import { ASSET_CLASSES } from '../../events/values.ts';
 import {
+  type CapitalMarketAssumptions,
   defaultCapitalMarketAssumptions,
   portfolioMoments,
   validateCapitalMarketAssumptions,
-  type CapitalMarketAssumptions,
 } from './assumptions.ts';
-import { resolvePlan, runPaths, weightsByAssetClass, type RetirementPlan, type SimulationResult } from './engine.ts';
+import { type RetirementPlan, resolvePlan, runPaths, type SimulationResult, weightsByAssetClass } from './engine.ts';
 
 export const DEFAULT_PATHS = 10_000;
 export const DEFAULT_SEED = 20_250_101;

@@ -30,7 +30,10 @@ const MODEL_CONCURRENCY = 4;
 const RATIONALE_MAX = 2000;
 
 function nonEmpty<S extends z.ZodType<Record<string, number | undefined>>>(allocation: S) {
-  return allocation.refine((weights) => Object.keys(weights).length > 0, 'must list at least one weight (percent weights summing to 100)');
+  return allocation.refine(
+    (weights) => Object.keys(weights).length > 0,
+    'must list at least one weight (percent weights summing to 100)',
+  );
 }
 
 /** The answer the model must give: a classification in our vocabularies, or an honest refusal. */
@@ -85,7 +88,11 @@ export async function classifyInstruments(
   );
 }
 
-async function classifyInstrument(instrument: InstrumentToClassify, model: ModelPort, context: { jobId?: string }): Promise<Classification> {
+async function classifyInstrument(
+  instrument: InstrumentToClassify,
+  model: ModelPort,
+  context: { jobId?: string },
+): Promise<Classification> {
   const reference = referenceClassification(instrument.symbol);
   if (reference) return Classification.parse({ ...reference, symbol: instrument.symbol });
 
@@ -155,7 +162,8 @@ function offlineAnswer(instrument: InstrumentToClassify): ModelAnswer {
   if (!guess) {
     return {
       outcome: 'cannot_classify',
-      reason: 'offline heuristic: nothing in the symbol or name indicates the asset class and region, so it is not guessed',
+      reason:
+        'offline heuristic: nothing in the symbol or name indicates the asset class and region, so it is not guessed',
     };
   }
   return { outcome: 'classified', ...guess };
@@ -187,7 +195,11 @@ function list(values: readonly string[]): string {
   return values.join(', ');
 }
 
-async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

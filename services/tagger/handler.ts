@@ -4,6 +4,7 @@
  * durable per instrument, so a retry repeats no call that already succeeded.
  */
 import { parseEnvelope, parseJson } from '../../events/envelope.ts';
+import type { Classification } from '../../events/values.ts';
 import { SERVICES } from '../../infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
@@ -13,7 +14,6 @@ import { insertModelCalls } from '../common/model/audit-store.ts';
 import { withAudit } from '../common/model/guard.ts';
 import type { ModelCallRecord } from '../common/model/port.ts';
 import { loadClassifications, upsertClassification } from '../common/portfolio-store.ts';
-import type { Classification } from '../../events/values.ts';
 import { classifyInstruments } from './domain.ts';
 
 export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
@@ -28,7 +28,12 @@ export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
       // Progress is kept instrument by instrument: a retry after a throttle (or another job that
       // asked for the same instrument) finds what is already stored and asks no model again.
       const stored = new Map(
-        (await loadClassifications(db, request.instruments.map((i) => i.symbol)))
+        (
+          await loadClassifications(
+            db,
+            request.instruments.map((i) => i.symbol),
+          )
+        )
           .filter((c) => c.source !== 'unclassified')
           .map((c) => [c.symbol, c]),
       );
@@ -46,7 +51,9 @@ export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
         const model = withAudit(ctx.model, (record) => modelCalls.push(record));
         let classification: Classification;
         try {
-          [classification] = (await classifyInstruments([instrument], model, { jobId: request.jobId })) as [Classification];
+          [classification] = (await classifyInstruments([instrument], model, { jobId: request.jobId })) as [
+            Classification,
+          ];
         } catch (error) {
           // The calls made before a throttle or outage are part of the trail too; the retry adds its own.
           if (modelCalls.length > 0) await insertModelCalls(db, modelCalls);

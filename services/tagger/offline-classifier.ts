@@ -10,7 +10,10 @@ import type { Allocation, AssetClass, Classification, Region, Sector } from '../
 import { referenceClassification } from './reference.ts';
 
 /** What a classifier says about an instrument; the caller adds symbol, name and source. */
-export type InstrumentGuess = Pick<Classification, 'instrumentType' | 'assetClass' | 'regions' | 'sectors' | 'rationale'>;
+export type InstrumentGuess = Pick<
+  Classification,
+  'instrumentType' | 'assetClass' | 'regions' | 'sectors' | 'rationale'
+>;
 
 interface Rule<T> {
   value: T;
@@ -19,7 +22,10 @@ interface Rule<T> {
 
 const ASSET_CLASS_RULES: ReadonlyArray<Rule<AssetClass>> = [
   { value: 'cash', pattern: /\bmoney[- ]market\b|\bcash reserves?\b|\bmoney fund\b/ },
-  { value: 'commodities', pattern: /\bgold\b|\bsilver\b|\bplatinum\b|\bpalladium\b|\bprecious metals?\b|\bbullion\b|\bcommodit(?:y|ies)\b/ },
+  {
+    value: 'commodities',
+    pattern: /\bgold\b|\bsilver\b|\bplatinum\b|\bpalladium\b|\bprecious metals?\b|\bbullion\b|\bcommodit(?:y|ies)\b/,
+  },
   { value: 'real_estate', pattern: /\breits?\b|\breal estate\b/ },
   {
     value: 'fixed_income',
@@ -48,17 +54,31 @@ const INDEX_ONLY = /\bindex\b/;
 type RegionWord = 'emerging' | 'europe' | 'pacific' | 'total_international' | 'developed' | 'global' | 'us';
 
 const REGION_RULES: ReadonlyArray<Rule<RegionWord>> = [
-  { value: 'total_international', pattern: /\btotal international\b|\ball[- ]world ex\b|\bglobal ex\b|\bacwi ex\b|\bworld ex\b/ },
+  {
+    value: 'total_international',
+    pattern: /\btotal international\b|\ball[- ]world ex\b|\bglobal ex\b|\bacwi ex\b|\bworld ex\b/,
+  },
   { value: 'emerging', pattern: /\bemerging\b|\bchina\b|\bindia\b|\bbrazil\b|\blatin america\b|\bfrontier\b/ },
   { value: 'europe', pattern: /\beurope(?:an)?\b|\beurozone\b|\bunited kingdom\b|\bgermany\b/ },
   { value: 'pacific', pattern: /\bpacific\b|\basia\b|\bjapan\b|\baustralia\b/ },
-  { value: 'developed', pattern: /\binternational\b|\bdeveloped\b|\bex[- ]?u\.?s\.?a?\b|\bforeign\b|\beafe\b|\boverseas\b/ },
+  {
+    value: 'developed',
+    pattern: /\binternational\b|\bdeveloped\b|\bex[- ]?u\.?s\.?a?\b|\bforeign\b|\beafe\b|\boverseas\b/,
+  },
   { value: 'global', pattern: /\bglobal\b|\bworld\b|\ball[- ]country\b/ },
-  { value: 'us', pattern: /\bu\.s\.|\bus\b|\bamerica\b|\bs&p\b|\bnasdaq\b|\brussell\b|\btotal (?:stock )?market\b|\btreasur(?:y|ies)\b|\bmunicipal\b|\bmunis?\b/ },
+  {
+    value: 'us',
+    pattern:
+      /\bu\.s\.|\bus\b|\bamerica\b|\bs&p\b|\bnasdaq\b|\brussell\b|\btotal (?:stock )?market\b|\btreasur(?:y|ies)\b|\bmunicipal\b|\bmunis?\b/,
+  },
 ];
 
 const BOND_SECTOR_RULES: ReadonlyArray<Rule<Sector>> = [
-  { value: 'government', pattern: /\btreasur(?:y|ies)\b|\bgovernment\b|\btips\b|\binflation[- ]protected\b|\bmunicipal\b|\bmunis?\b|\bt[- ]bills?\b/ },
+  {
+    value: 'government',
+    pattern:
+      /\btreasur(?:y|ies)\b|\bgovernment\b|\btips\b|\binflation[- ]protected\b|\bmunicipal\b|\bmunis?\b|\bt[- ]bills?\b/,
+  },
   { value: 'corporate', pattern: /\bcorporate\b|\bcredit\b|\bhigh[- ]yield\b/ },
   { value: 'securitized', pattern: /\bmortgage\b|\bmbs\b|\bsecuritized\b/ },
 ];
@@ -142,7 +162,12 @@ function assetClassOf(text: string, evidence: string[]): AssetClassFinding | und
   return undefined;
 }
 
-function single(kind: AssetClass, hits: Map<AssetClass, string[]>, evidence: string[], what: string): AssetClassFinding {
+function single(
+  kind: AssetClass,
+  hits: Map<AssetClass, string[]>,
+  evidence: string[],
+  what: string,
+): AssetClassFinding {
   evidence.push(`${quote(hits.get(kind)!)} → 100% ${what}`);
   return { kind, weights: { [kind]: 100 } };
 }

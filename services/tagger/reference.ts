@@ -4,8 +4,8 @@
  * with SOURCES.md beside it). The tagger answers from here before it asks any model.
  */
 import * as z from 'zod';
-import { Classification } from '../../events/values.ts';
 import { formatPath } from '../../events/errors.ts';
+import { Classification } from '../../events/values.ts';
 // A JSON import rather than fs + import.meta.url, so a Lambda bundle carries the data inline.
 import referenceFile from './data/reference-instruments.json' with { type: 'json' };
 
@@ -25,12 +25,15 @@ function load(): ReadonlyMap<string, ReferenceRecord> {
   const parsed = ReferenceFile.safeParse(referenceFile);
   if (!parsed.success) {
     // A broken data file is a release defect, not bad input: fail loudly and say where.
-    const issues = parsed.error.issues.map((issue) => `reference-instruments.json${formatPath(issue.path)}: ${issue.message}`);
+    const issues = parsed.error.issues.map(
+      (issue) => `reference-instruments.json${formatPath(issue.path)}: ${issue.message}`,
+    );
     throw new Error(`services/tagger/data/reference-instruments.json is invalid: ${issues.join('; ')}`);
   }
   const map = new Map<string, ReferenceRecord>();
   for (const record of parsed.data.instruments) {
-    if (map.has(record.symbol)) throw new Error(`services/tagger/data/reference-instruments.json lists ${record.symbol} twice`);
+    if (map.has(record.symbol))
+      throw new Error(`services/tagger/data/reference-instruments.json lists ${record.symbol} twice`);
     map.set(record.symbol, record);
   }
   bySymbol = map;

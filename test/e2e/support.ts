@@ -4,9 +4,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Detail } from '../../events/catalog.ts';
 import type { EventEnvelope } from '../../events/envelope.ts';
-import { parsePortfolioFile, type PortfolioFile } from '../../services/common/portfolio-file.ts';
-import { savePortfolio } from '../../services/common/portfolio-store.ts';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime.ts';
+import { type PortfolioFile, parsePortfolioFile } from '../../services/common/portfolio-file.ts';
+import { savePortfolio } from '../../services/common/portfolio-store.ts';
 
 export const EXAMPLE_PATH = fileURLToPath(new URL('../../examples/portfolio.json', import.meta.url));
 
@@ -27,7 +27,8 @@ export function jobRequest(userId: string, jobId = randomUUID()): Detail<'Analys
 
 export function isJobEnd(jobId: string) {
   return (e: EventEnvelope) =>
-    (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') && (e.detail as { jobId?: string }).jobId === jobId;
+    (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') &&
+    (e.detail as { jobId?: string }).jobId === jobId;
 }
 
 /** Every event about one job that went over the bus, in order. */

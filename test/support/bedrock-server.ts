@@ -47,7 +47,8 @@ export async function startBedrockServer(script: BedrockScript): Promise<Bedrock
     const seen: ConverseRequestSeen = {
       modelId: decodeURIComponent(match[1]!),
       tool: toolSpec.name ?? '',
-      wrapped: Boolean(toolSpec.inputSchema?.json?.properties?.answer) && toolSpec.inputSchema.json.required?.[0] === 'answer',
+      wrapped:
+        Boolean(toolSpec.inputSchema?.json?.properties?.answer) && toolSpec.inputSchema.json.required?.[0] === 'answer',
       system: (body.system ?? []).map((block: { text?: string }) => block.text ?? '').join('\n'),
       prompt: (body.messages?.[0]?.content ?? []).map((block: { text?: string }) => block.text ?? '').join('\n'),
       body,
@@ -86,11 +87,23 @@ export function toolAnswer(
       output: {
         message: {
           role: 'assistant',
-          content: [{ toolUse: { toolUseId: `tooluse_${Math.random().toString(36).slice(2, 10)}`, name: request.tool, input: wrap ? { answer: input } : input } }],
+          content: [
+            {
+              toolUse: {
+                toolUseId: `tooluse_${Math.random().toString(36).slice(2, 10)}`,
+                name: request.tool,
+                input: wrap ? { answer: input } : input,
+              },
+            },
+          ],
         },
       },
       stopReason: options.stopReason ?? 'tool_use',
-      usage: { inputTokens: options.inputTokens ?? 120, outputTokens: options.outputTokens ?? 40, totalTokens: (options.inputTokens ?? 120) + (options.outputTokens ?? 40) },
+      usage: {
+        inputTokens: options.inputTokens ?? 120,
+        outputTokens: options.outputTokens ?? 40,
+        totalTokens: (options.inputTokens ?? 120) + (options.outputTokens ?? 40),
+      },
       metrics: { latencyMs: 3 },
     },
   };
@@ -111,7 +124,11 @@ export function textAnswer(text: string, stopReason = 'end_turn'): Reply {
 
 /** What Bedrock sends when the account's quota is exhausted. */
 export function throttled(): Reply {
-  return { status: 429, headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' }, body: { message: 'Too many requests, please wait before trying again.' } };
+  return {
+    status: 429,
+    headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' },
+    body: { message: 'Too many requests, please wait before trying again.' },
+  };
 }
 
 export function validationError(message: string): Reply {

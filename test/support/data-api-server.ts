@@ -11,8 +11,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { compileNamedParams } from '../../infra/storage/named-params.ts';
 import { listen, loopbackClientConfig, shutDown } from './loopback.ts';
 
@@ -89,13 +89,18 @@ export async function startDataApiServer(): Promise<DataApiServer> {
   const clients: RDSDataClient[] = [];
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => reply(res, 500, { message: String(error) }, 'InternalServerErrorException'));
+    void handle(req, res).catch((error: unknown) =>
+      reply(res, 500, { message: String(error) }, 'InternalServerErrorException'),
+    );
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const operation = (req.url ?? '').replace(/^\//, '').split('?')[0] as Operation;
     const body = JSON.parse((await readBody(req)) || '{}') as WireRequest;
-    if (!['Execute', 'BeginTransaction', 'CommitTransaction', 'RollbackTransaction'].includes(operation) || req.method !== 'POST') {
+    if (
+      !['Execute', 'BeginTransaction', 'CommitTransaction', 'RollbackTransaction'].includes(operation) ||
+      req.method !== 'POST'
+    ) {
       requests.push({ operation, body, error: 'UnknownOperationException' });
       return reply(res, 404, { message: `no such operation ${req.method} ${req.url}` }, 'UnknownOperationException');
     }
@@ -151,7 +156,10 @@ class WireError extends Error {
 function databaseError(error: unknown): WireError {
   const e = error as { message?: string; code?: string };
   // The service's wording: the PostgreSQL message, then its SQLState.
-  return new WireError('DatabaseErrorException', `ERROR: ${e.message ?? String(error)}; SQLState: ${e.code ?? 'XX000'}`);
+  return new WireError(
+    'DatabaseErrorException',
+    `ERROR: ${e.message ?? String(error)}; SQLState: ${e.code ?? 'XX000'}`,
+  );
 }
 
 interface OpenTransaction {
@@ -164,7 +172,9 @@ const ROLLBACK = Symbol('rollback');
 
 class FakeDataApi {
   private readonly transactions = new Map<string, OpenTransaction>();
-  private readonly typeNames = new Map<number, string>(Object.entries(KNOWN_TYPE_NAMES).map(([oid, name]) => [Number(oid), name]));
+  private readonly typeNames = new Map<number, string>(
+    Object.entries(KNOWN_TYPE_NAMES).map(([oid, name]) => [Number(oid), name]),
+  );
 
   constructor(private readonly pg: PGlite) {}
 
@@ -179,13 +189,19 @@ class FakeDataApi {
       if (!parameter) throw new WireError('BadRequestException', `No value specified for parameter: ${name}`);
       return bindParameter(parameter);
     });
-    const result = await target.query<unknown[]>(compiled.text, bound.map((p) => p.text), {
-      rowMode: 'array',
-      paramTypes: bound.map((p) => p.oid),
-      serializers: Object.fromEntries(bound.map((p) => [p.oid, (x: string) => x])),
-      parsers: RAW_TEXT_PARSERS,
-    });
-    const columns = await Promise.all(result.fields.map(async (field) => ({ field, typeName: await this.typeName(field.dataTypeID, target) })));
+    const result = await target.query<unknown[]>(
+      compiled.text,
+      bound.map((p) => p.text),
+      {
+        rowMode: 'array',
+        paramTypes: bound.map((p) => p.oid),
+        serializers: Object.fromEntries(bound.map((p) => [p.oid, (x: string) => x])),
+        parsers: RAW_TEXT_PARSERS,
+      },
+    );
+    const columns = await Promise.all(
+      result.fields.map(async (field) => ({ field, typeName: await this.typeName(field.dataTypeID, target) })),
+    );
     const output: Record<string, unknown> = { numberOfRecordsUpdated: result.affectedRows ?? 0 };
     if (result.fields.length > 0) {
       output.records = result.rows.map((row) => row.map((value, i) => toWireField(value, columns[i]!.typeName)));
@@ -271,8 +287,10 @@ class FakeDataApi {
 }
 
 function requireArns(request: WireRequest): void {
-  if (request.resourceArn !== RESOURCE_ARN) throw new WireError('BadRequestException', `unknown resourceArn ${request.resourceArn}`);
-  if (request.secretArn !== SECRET_ARN) throw new WireError('BadRequestException', `unknown secretArn ${request.secretArn}`);
+  if (request.resourceArn !== RESOURCE_ARN)
+    throw new WireError('BadRequestException', `unknown resourceArn ${request.resourceArn}`);
+  if (request.secretArn !== SECRET_ARN)
+    throw new WireError('BadRequestException', `unknown secretArn ${request.secretArn}`);
 }
 
 const HINT_TYPES: Record<string, number> = {
@@ -288,21 +306,38 @@ function bindParameter(parameter: WireParameter): { text: string | null; oid: nu
   const { value, typeHint } = parameter;
   if (value.isNull) return { text: null, oid: 0 };
   if (value.stringValue !== undefined) {
-    if (typeHint && !(typeHint in HINT_TYPES)) throw new WireError('BadRequestException', `invalid typeHint ${typeHint}`);
+    if (typeHint && !(typeHint in HINT_TYPES))
+      throw new WireError('BadRequestException', `invalid typeHint ${typeHint}`);
     return { text: value.stringValue, oid: typeHint ? HINT_TYPES[typeHint]! : types.VARCHAR };
   }
   if (value.longValue !== undefined) return { text: String(value.longValue), oid: types.INT8 };
   if (value.doubleValue !== undefined) return { text: String(value.doubleValue), oid: types.FLOAT8 };
   if (value.booleanValue !== undefined) return { text: value.booleanValue ? 't' : 'f', oid: types.BOOL };
-  if (value.blobValue !== undefined) return { text: `\\x${Buffer.from(value.blobValue, 'base64').toString('hex')}`, oid: types.BYTEA };
-  throw new WireError('BadRequestException', `parameter ${parameter.name} has no supported value (array parameters are not supported)`);
+  if (value.blobValue !== undefined)
+    return { text: `\\x${Buffer.from(value.blobValue, 'base64').toString('hex')}`, oid: types.BYTEA };
+  throw new WireError(
+    'BadRequestException',
+    `parameter ${parameter.name} has no supported value (array parameters are not supported)`,
+  );
 }
 
 /** PostgreSQL's own text output for scalar types; the field is built from it as the service does. */
 const RAW_TEXT_PARSERS = Object.fromEntries(
-  [types.BOOL, types.INT2, types.INT4, types.INT8, types.FLOAT4, types.FLOAT8, types.NUMERIC, types.JSON, types.JSONB, types.DATE, types.TIMESTAMP, types.TIMESTAMPTZ, types.BYTEA].map(
-    (oid) => [oid, (text: string) => text],
-  ),
+  [
+    types.BOOL,
+    types.INT2,
+    types.INT4,
+    types.INT8,
+    types.FLOAT4,
+    types.FLOAT8,
+    types.NUMERIC,
+    types.JSON,
+    types.JSONB,
+    types.DATE,
+    types.TIMESTAMP,
+    types.TIMESTAMPTZ,
+    types.BYTEA,
+  ].map((oid) => [oid, (text: string) => text]),
 );
 
 function toWireField(value: unknown, typeName: string): WireField {

@@ -70,7 +70,12 @@ export async function startFakeEventBridge(): Promise<FakeEventBridge> {
     req.on('end', () => {
       const target = req.headers['x-amz-target'];
       if (req.method !== 'POST' || req.url !== '/' || target !== 'AWSEvents.PutEvents') {
-        return sendError(res, 400, 'UnknownOperationException', `unsupported ${req.method} ${req.url} target ${target}`);
+        return sendError(
+          res,
+          400,
+          'UnknownOperationException',
+          `unsupported ${req.method} ${req.url} target ${target}`,
+        );
       }
       if (req.headers['content-type'] !== JSON_1_1) {
         return sendError(res, 400, 'SerializationException', `expected Content-Type ${JSON_1_1}`);
@@ -90,7 +95,12 @@ export async function startFakeEventBridge(): Promise<FakeEventBridge> {
         return sendError(res, 400, 'ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} entries`);
       }
       if (entries.reduce((total, entry) => total + wireSize(entry), 0) > MAX_TOTAL_BYTES) {
-        return sendError(res, 400, 'ValidationException', 'Total size of the entries in the request is over the limit.');
+        return sendError(
+          res,
+          400,
+          'ValidationException',
+          'Total size of the entries in the request is over the limit.',
+        );
       }
       const results = entries.map((entry) => {
         const key = JSON.stringify([entry.Source, entry.DetailType, entry.Detail]);
@@ -137,7 +147,10 @@ export async function startFakeEventBridge(): Promise<FakeEventBridge> {
 function validate(entry: WireEntry): EntryRefusal | undefined {
   for (const field of ['Source', 'DetailType', 'Detail'] as const) {
     if (typeof entry[field] !== 'string' || entry[field] === '') {
-      return { code: 'InvalidArgument', message: `Parameter ${field} is not valid. Reason: ${field} is a required argument.` };
+      return {
+        code: 'InvalidArgument',
+        message: `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+      };
     }
   }
   try {

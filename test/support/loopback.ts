@@ -24,5 +24,9 @@ export async function shutDown(server: Server): Promise<void> {
 
 /** Settings for a real AWS SDK client that talks to a loopback server, with fake credentials. */
 export function loopbackClientConfig(endpoint: string) {
-  return { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' } };
+  return {
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret' },
+  };
 }

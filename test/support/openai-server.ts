@@ -5,7 +5,7 @@
  * before.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { listen, shutDown, type Reply } from './loopback.ts';
+import { listen, type Reply, shutDown } from './loopback.ts';
 
 export interface ChatRequestSeen {
   /** The json_schema name: the request's purpose. */
@@ -67,7 +67,10 @@ export function jsonAnswer(
   return contentAnswer(JSON.stringify(wrap ? { answer } : answer), options);
 }
 
-export function contentAnswer(content: string, options: { finishReason?: string; promptTokens?: number; completionTokens?: number } = {}): Reply {
+export function contentAnswer(
+  content: string,
+  options: { finishReason?: string; promptTokens?: number; completionTokens?: number } = {},
+): Reply {
   return {
     status: 200,
     body: {
@@ -76,11 +79,19 @@ export function contentAnswer(content: string, options: { finishReason?: string;
       created: 1_763_700_000,
       model: 'loopback',
       choices: [{ index: 0, finish_reason: options.finishReason ?? 'stop', message: { role: 'assistant', content } }],
-      usage: { prompt_tokens: options.promptTokens ?? 150, completion_tokens: options.completionTokens ?? 50, total_tokens: (options.promptTokens ?? 150) + (options.completionTokens ?? 50) },
+      usage: {
+        prompt_tokens: options.promptTokens ?? 150,
+        completion_tokens: options.completionTokens ?? 50,
+        total_tokens: (options.promptTokens ?? 150) + (options.completionTokens ?? 50),
+      },
     },
   };
 }
 
 export function rateLimited(retryAfterSeconds = 0): Reply {
-  return { status: 429, headers: { 'retry-after': String(retryAfterSeconds) }, body: { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } } };
+  return {
+    status: 429,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: { error: { message: 'Rate limit reached', type: 'rate_limit_exceeded' } },
+  };
 }

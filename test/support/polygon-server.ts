@@ -10,7 +10,7 @@
  *   Content-Type: application/x-amz-json-1.1, SigV4 signed), to deliver the API key.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { listen, loopbackClientConfig, shutDown } from './loopback.ts';
 
@@ -57,7 +57,9 @@ export function rateLimited(retryAfterSeconds?: number): PolygonReply {
   };
 }
 
-export async function startFakePolygon(options: { apiKey?: string; closes?: Record<string, number> } = {}): Promise<FakePolygon> {
+export async function startFakePolygon(
+  options: { apiKey?: string; closes?: Record<string, number> } = {},
+): Promise<FakePolygon> {
   const apiKey = options.apiKey ?? POLYGON_TEST_KEY;
   const closes = new Map<string, { close: number; t: number }>();
   const arrivals = new Map<string, number>();
@@ -87,14 +89,33 @@ export async function startFakePolygon(options: { apiKey?: string; closes?: Reco
     if (scripted) return sendJson(res, scripted.status, scripted.body ?? {}, scripted.headers);
     const bar = closes.get(symbol);
     if (!bar) {
-      return sendJson(res, 200, { ticker: symbol, queryCount: 0, resultsCount: 0, adjusted: true, status: 'OK', request_id: requestId() });
+      return sendJson(res, 200, {
+        ticker: symbol,
+        queryCount: 0,
+        resultsCount: 0,
+        adjusted: true,
+        status: 'OK',
+        request_id: requestId(),
+      });
     }
     sendJson(res, 200, {
       ticker: symbol,
       queryCount: 1,
       resultsCount: 1,
       adjusted: true,
-      results: [{ T: symbol, v: 1_234_567, vw: bar.close, o: bar.close, c: bar.close, h: bar.close, l: bar.close, t: bar.t, n: 4321 }],
+      results: [
+        {
+          T: symbol,
+          v: 1_234_567,
+          vw: bar.close,
+          o: bar.close,
+          c: bar.close,
+          h: bar.close,
+          l: bar.close,
+          t: bar.t,
+          n: 4321,
+        },
+      ],
       status: 'OK',
       request_id: requestId(),
       count: 1,
@@ -138,7 +159,8 @@ export async function startFakeSecretsManager(secrets: Record<string, string>): 
     if (req.method !== 'POST' || req.url !== '/' || req.headers['x-amz-target'] !== 'secretsmanager.GetSecretValue') {
       return fail('UnknownOperationException', `unsupported ${req.method} ${req.url} ${req.headers['x-amz-target']}`);
     }
-    if (req.headers['content-type'] !== JSON_1_1) return fail('SerializationException', `expected Content-Type ${JSON_1_1}`);
+    if (req.headers['content-type'] !== JSON_1_1)
+      return fail('SerializationException', `expected Content-Type ${JSON_1_1}`);
     if (!String(req.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256 ')) {
       return fail('MissingAuthenticationTokenException', 'request is not SigV4 signed');
     }
@@ -150,7 +172,8 @@ export async function startFakeSecretsManager(secrets: Record<string, string>): 
     }
     requests.push(String(secretId));
     const name = Object.keys(secrets).find((candidate) => candidate === secretId || arnOf(candidate) === secretId);
-    if (name === undefined) return fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+    if (name === undefined)
+      return fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
     sendJson(
       res,
       200,
@@ -189,7 +212,13 @@ function requestId(): string {
   return randomUUID().replaceAll('-', '');
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, contentType = 'application/json'): void {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  contentType = 'application/json',
+): void {
   res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': randomUUID(), ...headers });
   res.end(JSON.stringify(body));
 }
@@ -202,5 +231,3 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
-
-

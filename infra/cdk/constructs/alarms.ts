@@ -52,7 +52,13 @@ export function queueAlarms(scope: Construct, id: string, props: QueueAlarmsProp
   return group;
 }
 
-export function functionAlarms(scope: Construct, id: string, fn: lambda.IFunction, name: string, topic: sns.ITopic): Construct {
+export function functionAlarms(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  name: string,
+  topic: sns.ITopic,
+): Construct {
   const group = new Construct(scope, id);
   const action = new cwActions.SnsAction(topic);
   new cloudwatch.Alarm(group, 'Errors', {

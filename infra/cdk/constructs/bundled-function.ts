@@ -3,7 +3,7 @@
  * the AWS SDK bundled in rather than taken from the runtime, so the versions we test are the
  * versions that run.
  */
-import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS } from '../../bundling.ts';
+
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
@@ -12,6 +12,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS } from '../../bundling.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -19,7 +20,8 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
 // ESM bundles have no `require`; some CommonJS dependencies inside still call it.
-const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface BundledFunctionProps {
   /** Entry file, relative to the repository root. */

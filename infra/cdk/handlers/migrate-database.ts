@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { openAuroraDatabase } from '../../../services/common/aws-database.ts';
-import type { ServiceName } from '../../topology.ts';
 import { loadMigrations, migrate } from '../../storage/migrate.ts';
+import type { ServiceName } from '../../topology.ts';
 import { databaseLogin } from '../names.ts';
 import { syncServiceLogin } from './service-logins.ts';
 
@@ -30,7 +30,8 @@ export async function handler(): Promise<{ applied: string[]; logins: Record<str
     const login = databaseLogin(service as ServiceName);
     const output = await secrets.send(new GetSecretValueCommand({ SecretId: secretArn }));
     const { username, password } = parseCredentials(output.SecretString, service);
-    if (username !== login.user) throw new Error(`secret of ${service}: username is "${username}", expected "${login.user}"`);
+    if (username !== login.user)
+      throw new Error(`secret of ${service}: username is "${username}", expected "${login.user}"`);
     logins[login.user] = await syncServiceLogin(db, login, password);
   }
   // Never the passwords: only which logins were created or updated.

@@ -19,7 +19,11 @@ const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /** Creates the login, or sets its password and membership when it exists. Safe to run again. */
-export async function syncServiceLogin(db: SqlDatabase, login: DatabaseLogin, password: string): Promise<'created' | 'updated'> {
+export async function syncServiceLogin(
+  db: SqlDatabase,
+  login: DatabaseLogin,
+  password: string,
+): Promise<'created' | 'updated'> {
   const user = roleIdentifier(login.user, 'user');
   const groupRole = roleIdentifier(login.groupRole, 'groupRole');
   const verifier = sqlStringLiteral(scramSha256Verifier(password));
@@ -39,9 +43,15 @@ export async function syncServiceLogin(db: SqlDatabase, login: DatabaseLogin, pa
  * The SCRAM-SHA-256 verifier PostgreSQL would store for `password` (RFC 5802/7677):
  * `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>`, base64 throughout.
  */
-export function scramSha256Verifier(password: string, salt: Buffer = randomBytes(16), iterations: number = SCRAM_ITERATIONS): string {
+export function scramSha256Verifier(
+  password: string,
+  salt: Buffer = randomBytes(16),
+  iterations: number = SCRAM_ITERATIONS,
+): string {
   if (!PRINTABLE_ASCII.test(password)) {
-    throw new Error('password must be non-empty printable ASCII (the generated database secrets are); refusing to derive a SCRAM verifier');
+    throw new Error(
+      'password must be non-empty printable ASCII (the generated database secrets are); refusing to derive a SCRAM verifier',
+    );
   }
   const saltedPassword = pbkdf2Sync(password, salt, iterations, 32, 'sha256');
   const clientKey = createHmac('sha256', saltedPassword).update('Client Key').digest();
@@ -60,6 +70,7 @@ export function sqlStringLiteral(text: string): string {
 }
 
 function roleIdentifier(name: string, field: string): string {
-  if (!ROLE_NAME.test(name)) throw new Error(`${field} "${name}" must be a lower-case PostgreSQL role name (letters, digits, underscores)`);
+  if (!ROLE_NAME.test(name))
+    throw new Error(`${field} "${name}" must be a lower-case PostgreSQL role name (letters, digits, underscores)`);
   return `"${name}"`;
 }

@@ -21,25 +21,28 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { ENV } from '../../../services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
-import { BUS_NAME, JOBS_QUEUE, JOBS_RULE, effectivePattern, type ServiceName } from '../../topology.ts';
+import { BUS_NAME, effectivePattern, JOBS_QUEUE, JOBS_RULE, type ServiceName } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
+import { queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
-import { queueAlarms } from '../constructs/alarms.ts';
 import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV } from '../handlers/migrate-database.ts';
 import {
   ALARM_TOPIC_NAME,
   ARCHIVE_NAME,
   DATABASE_SERVICES,
+  DB_CLUSTER_IDENTIFIER,
   databaseLogin,
   databaseLoginSecretParameter,
-  DB_CLUSTER_IDENTIFIER,
   SSM,
 } from '../names.ts';
 import { logRetention } from './service-stack.ts';
 
 /** TTL attribute per table: the completion tracker writes `expiresAt`, Powertools idempotency `expiration`. */
-export const TTL_ATTRIBUTES: Record<string, string> = { 'alex-completion': 'expiresAt', 'alex-idempotency': 'expiration' };
+export const TTL_ATTRIBUTES: Record<string, string> = {
+  'alex-completion': 'expiresAt',
+  'alex-idempotency': 'expiration',
+};
 
 /** The only detail-types other accounts may publish (DESIGN.md: any system may ask for these). */
 export const PUBLIC_DETAIL_TYPES = ['AnalysisRequested', 'ClassificationRequested'];
@@ -61,7 +64,10 @@ export class CoreStack extends Stack {
 
     const alarmTopic = this.alarmTopic(config);
 
-    this.bus = new events.EventBus(this, 'Bus', { eventBusName: BUS_NAME, description: 'Alex: analysis requests, plans and results' });
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: BUS_NAME,
+      description: 'Alex: analysis requests, plans and results',
+    });
     // The low-level archive, because it may omit the pattern and so keep every event for replay.
     new events.CfnArchive(this, 'Archive', {
       archiveName: ARCHIVE_NAME,
@@ -97,7 +103,12 @@ export class CoreStack extends Stack {
         conditions: { ArnEquals: { 'aws:SourceArn': jobsRule.attrArn } },
       }),
     );
-    queueAlarms(this, 'JobsAlarms', { queue: this.jobs.queue, deadLetterQueue: this.jobs.deadLetterQueue, settings: JOBS_QUEUE, topic: alarmTopic });
+    queueAlarms(this, 'JobsAlarms', {
+      queue: this.jobs.queue,
+      deadLetterQueue: this.jobs.deadLetterQueue,
+      settings: JOBS_QUEUE,
+      topic: alarmTopic,
+    });
 
     const tables = TABLE_DEFINITIONS.map(
       (definition) =>
@@ -140,7 +151,10 @@ export class CoreStack extends Stack {
       alarmTopicArn: alarmTopic.topicArn,
     };
     for (const [key, value] of Object.entries(parameters)) {
-      new ssm.StringParameter(this, `Parameter-${key}`, { parameterName: SSM[key as keyof typeof SSM], stringValue: value });
+      new ssm.StringParameter(this, `Parameter-${key}`, {
+        parameterName: SSM[key as keyof typeof SSM],
+        stringValue: value,
+      });
     }
     for (const [service, secret] of this.databaseLoginSecrets) {
       new ssm.StringParameter(this, `Parameter-databaseLoginSecretArn-${service}`, {
@@ -152,7 +166,11 @@ export class CoreStack extends Stack {
 
   private alarmTopic(config: AlexConfig): sns.Topic {
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key, so the topic has its own key.
-    const key = new kms.Key(this, 'AlarmTopicKey', { enableKeyRotation: true, description: 'Alex alarm topic', removalPolicy: RemovalPolicy.DESTROY });
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      enableKeyRotation: true,
+      description: 'Alex alarm topic',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     key.addToResourcePolicy(
       new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -184,7 +202,10 @@ export class CoreStack extends Stack {
       flowLogs: {
         rejected: {
           destination: ec2.FlowLogDestination.toCloudWatchLogs(
-            new logs.LogGroup(this, 'VpcFlowLogs', { retention: logRetention(config), removalPolicy: RemovalPolicy.DESTROY }),
+            new logs.LogGroup(this, 'VpcFlowLogs', {
+              retention: logRetention(config),
+              removalPolicy: RemovalPolicy.DESTROY,
+            }),
           ),
           trafficType: ec2.FlowLogTrafficType.REJECT,
         },
@@ -216,9 +237,11 @@ export class CoreStack extends Stack {
     });
     Validations.of(cluster).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Rotation needs a rotation function with a route to Secrets Manager (NAT or endpoint, ~$15/month) in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
+      reason:
+        'Rotation needs a rotation function with a route to Secrets Manager (NAT or endpoint, ~$15/month) in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
     });
-    for (const service of DATABASE_SERVICES) this.databaseLoginSecrets.set(service, this.databaseLoginSecret(cluster, service));
+    for (const service of DATABASE_SERVICES)
+      this.databaseLoginSecrets.set(service, this.databaseLoginSecret(cluster, service));
     this.migrateOnDeploy(cluster, config);
     return cluster;
   }
@@ -237,7 +260,8 @@ export class CoreStack extends Stack {
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Same as the master secret: rotation needs a rotation function with a route to Secrets Manager in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
+      reason:
+        'Same as the master secret: rotation needs a rotation function with a route to Secrets Manager in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
     });
     // The attachment adds host, port and cluster identifier, as the master secret has them.
     return secret.attach(cluster);
@@ -248,7 +272,12 @@ export class CoreStack extends Stack {
     const role = new iam.Role(this, 'MigrationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['rds-data:ExecuteStatement', 'rds-data:BeginTransaction', 'rds-data:CommitTransaction', 'rds-data:RollbackTransaction'],
+        actions: [
+          'rds-data:ExecuteStatement',
+          'rds-data:BeginTransaction',
+          'rds-data:CommitTransaction',
+          'rds-data:RollbackTransaction',
+        ],
         resources: [cluster.clusterArn],
       }),
     );
@@ -286,7 +315,9 @@ export class CoreStack extends Stack {
 
   /** Optional: one EventBridge Scheduler schedule per household, sending a job to the jobs queue. */
   private reanalysisSchedules(config: AlexConfig): void {
-    const role = new iam.Role(this, 'SchedulerRole', { assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com') });
+    const role = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+    });
     this.jobs.queue.grantSendMessages(role);
     for (const userId of config.scheduledReanalysis.userIds) {
       new scheduler.CfnSchedule(this, `Reanalysis-${userId}`, {

@@ -12,11 +12,24 @@ import { DASHBOARD_NAME, deadLetterQueueName, functionName } from '../names.ts';
 const PERIOD = Duration.minutes(5);
 
 function lambdaMetric(metricName: string, fn: string, statistic: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName, dimensionsMap: { FunctionName: fn }, statistic, period: PERIOD });
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Lambda',
+    metricName,
+    dimensionsMap: { FunctionName: fn },
+    statistic,
+    period: PERIOD,
+  });
 }
 
 function queueMetric(metricName: string, queueName: string, label: string): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: 'AWS/SQS', metricName, dimensionsMap: { QueueName: queueName }, statistic: 'Maximum', period: PERIOD, label });
+  return new cloudwatch.Metric({
+    namespace: 'AWS/SQS',
+    metricName,
+    dimensionsMap: { QueueName: queueName },
+    statistic: 'Maximum',
+    period: PERIOD,
+    label,
+  });
 }
 
 export interface MonitoringStackProps extends StackProps {
@@ -28,9 +41,17 @@ export class MonitoringStack extends Stack {
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: DASHBOARD_NAME, defaultInterval: Duration.hours(3) });
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: DASHBOARD_NAME,
+      defaultInterval: Duration.hours(3),
+    });
     this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({ markdown: '# Alex\nPer service: invocations, errors, duration; its queue depth, oldest message age and DLQ depth.', width: 24, height: 2 }),
+      new cloudwatch.TextWidget({
+        markdown:
+          '# Alex\nPer service: invocations, errors, duration; its queue depth, oldest message age and DLQ depth.',
+        width: 24,
+        height: 2,
+      }),
       this.queueRow('jobs', JOBS_QUEUE.name),
     );
     for (const service of SERVICE_NAMES) {
@@ -39,10 +60,18 @@ export class MonitoringStack extends Stack {
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: `${service}: invocations and errors`,
-          left: [lambdaMetric('Invocations', fn, 'Sum'), lambdaMetric('Errors', fn, 'Sum'), lambdaMetric('Throttles', fn, 'Sum')],
+          left: [
+            lambdaMetric('Invocations', fn, 'Sum'),
+            lambdaMetric('Errors', fn, 'Sum'),
+            lambdaMetric('Throttles', fn, 'Sum'),
+          ],
           width: 8,
         }),
-        new cloudwatch.GraphWidget({ title: `${service}: duration`, left: [lambdaMetric('Duration', fn, 'p50'), lambdaMetric('Duration', fn, 'p99')], width: 8 }),
+        new cloudwatch.GraphWidget({
+          title: `${service}: duration`,
+          left: [lambdaMetric('Duration', fn, 'p50'), lambdaMetric('Duration', fn, 'p99')],
+          width: 8,
+        }),
         this.queueRow(service, queueName),
       );
     }
@@ -50,13 +79,28 @@ export class MonitoringStack extends Stack {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
         title: 'model latency',
-        left: [new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName: 'InvocationLatency', dimensionsMap: model, statistic: 'p90', period: PERIOD })],
+        left: [
+          new cloudwatch.Metric({
+            namespace: 'AWS/Bedrock',
+            metricName: 'InvocationLatency',
+            dimensionsMap: model,
+            statistic: 'p90',
+            period: PERIOD,
+          }),
+        ],
         width: 12,
       }),
       new cloudwatch.GraphWidget({
         title: 'model tokens',
         left: ['InputTokenCount', 'OutputTokenCount'].map(
-          (metricName) => new cloudwatch.Metric({ namespace: 'AWS/Bedrock', metricName, dimensionsMap: model, statistic: 'Sum', period: PERIOD }),
+          (metricName) =>
+            new cloudwatch.Metric({
+              namespace: 'AWS/Bedrock',
+              metricName,
+              dimensionsMap: model,
+              statistic: 'Sum',
+              period: PERIOD,
+            }),
         ),
         width: 12,
       }),

@@ -14,10 +14,19 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ENV } from '../../../services/common/environment.ts';
-import { PRICE_ENV } from '../../../services/planner/prices/config.ts';
 import { MODEL_ENV } from '../../../services/common/model/from-env.ts';
-import { BUS_NAME, JOBS_QUEUE, SERVICES, TABLES, effectivePattern, type QueueSettings, type ServiceName, type ServiceSpec } from '../../topology.ts';
-import { functionSettings, type AlexConfig } from '../config.ts';
+import { PRICE_ENV } from '../../../services/planner/prices/config.ts';
+import {
+  BUS_NAME,
+  effectivePattern,
+  JOBS_QUEUE,
+  type QueueSettings,
+  SERVICES,
+  type ServiceName,
+  type ServiceSpec,
+  TABLES,
+} from '../../topology.ts';
+import { type AlexConfig, functionSettings } from '../config.ts';
 import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
@@ -37,7 +46,12 @@ const SCHEDULES_DEADLINES: readonly ServiceName[] = ['planner', 'aggregator'];
 /** Not in services/common/environment.ts ENV yet: the feature flags as JSON, for the services to read. */
 export const FEATURES_ENV = 'ALEX_FEATURES';
 
-export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+export const IDEMPOTENCY_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
 export const COMPLETION_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
 export const DATA_API_ACTIONS = [
   'rds-data:ExecuteStatement',
@@ -60,10 +74,14 @@ export function logRetention(config: AlexConfig): logs.RetentionDays {
 
 /** Foundation-model ARN, or an inference-profile ARN for cross-region ids such as `eu.amazon.nova-lite-v1:0`. */
 export function modelArns(stack: Stack, config: AlexConfig): string[] {
-  const foundation = (region: string) => `arn:${stack.partition}:bedrock:${region}::foundation-model/${config.modelId.replace(/^(us|eu|apac|global)\./, '')}`;
+  const foundation = (region: string) =>
+    `arn:${stack.partition}:bedrock:${region}::foundation-model/${config.modelId.replace(/^(us|eu|apac|global)\./, '')}`;
   if (!/^(us|eu|apac|global)\./.test(config.modelId)) return [foundation(config.modelRegion)];
   // A profile routes to the model in several regions; the caller needs the profile and the model.
-  return [`arn:${stack.partition}:bedrock:${config.modelRegion}:${stack.account}:inference-profile/${config.modelId}`, foundation('*')];
+  return [
+    `arn:${stack.partition}:bedrock:${config.modelRegion}:${stack.account}:inference-profile/${config.modelId}`,
+    foundation('*'),
+  ];
 }
 
 export interface ServiceStackProps extends StackProps {
@@ -104,7 +122,10 @@ export class ServiceStack extends Stack {
 
     // The planner also consumes the core stack's jobs queue, found by name.
     const jobsQueue = spec.consumes.includes('jobs')
-      ? sqs.Queue.fromQueueAttributes(this, 'JobsQueue', { queueArn: this.queueArn(JOBS_QUEUE.name), queueUrl: this.queueUrl(JOBS_QUEUE.name) })
+      ? sqs.Queue.fromQueueAttributes(this, 'JobsQueue', {
+          queueArn: this.queueArn(JOBS_QUEUE.name),
+          queueUrl: this.queueUrl(JOBS_QUEUE.name),
+        })
       : undefined;
     const deadLetterUrls: Record<string, string> = { [spec.queue.name]: this.queue.deadLetterQueue.queueUrl };
     const deadLetterArns = [this.queue.deadLetterQueue.queueArn];
@@ -140,7 +161,9 @@ export class ServiceStack extends Stack {
         [ENV.deadLetterQueueUrls]: Stack.of(this).toJsonString(deadLetterUrls),
         // The planner schedules each job's deadline on the aggregator's queue; the aggregator sends
         // on a deadline that SQS's 15-minute delay limit delivered early.
-        ...(SCHEDULES_DEADLINES.includes(spec.name) ? { [ENV.deadlineQueueUrl]: this.queueUrl(SERVICES.aggregator.queue.name) } : {}),
+        ...(SCHEDULES_DEADLINES.includes(spec.name)
+          ? { [ENV.deadlineQueueUrl]: this.queueUrl(SERVICES.aggregator.queue.name) }
+          : {}),
         // Only the services that may call a model get Bedrock; the others stay on the offline model.
         ...(spec.usesModel && config.model === 'bedrock'
           ? { [MODEL_ENV.model]: 'bedrock', [MODEL_ENV.bedrockModelId]: config.modelId }
@@ -149,7 +172,10 @@ export class ServiceStack extends Stack {
           ? {
               [ENV.databaseClusterArn]: ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn),
               // Its own login, never the master: the database itself limits what the service may do.
-              [ENV.databaseSecretArn]: ssm.StringParameter.valueForStringParameter(this, databaseLoginSecretParameter(spec.name)),
+              [ENV.databaseSecretArn]: ssm.StringParameter.valueForStringParameter(
+                this,
+                databaseLoginSecretParameter(spec.name),
+              ),
               [ENV.databaseName]: config.aurora.databaseName,
             }
           : {}),
@@ -168,8 +194,17 @@ export class ServiceStack extends Stack {
     this.addEventSource(this.queue.queue, spec.queue, spec);
     if (jobsQueue) this.addEventSource(jobsQueue, JOBS_QUEUE, spec);
 
-    const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', this.formatArn({ service: 'sns', resource: ALARM_TOPIC_NAME }));
-    queueAlarms(this, 'QueueAlarms', { queue: this.queue.queue, deadLetterQueue: this.queue.deadLetterQueue, settings: spec.queue, topic });
+    const topic = sns.Topic.fromTopicArn(
+      this,
+      'AlarmTopic',
+      this.formatArn({ service: 'sns', resource: ALARM_TOPIC_NAME }),
+    );
+    queueAlarms(this, 'QueueAlarms', {
+      queue: this.queue.queue,
+      deadLetterQueue: this.queue.deadLetterQueue,
+      settings: spec.queue,
+      topic,
+    });
     functionAlarms(this, 'FunctionAlarms', this.function.function, name, topic);
   }
 
@@ -177,31 +212,48 @@ export class ServiceStack extends Stack {
     this.function.function.addEventSource(
       new lambdaEvents.SqsEventSource(queue, {
         batchSize: settings.batchSize,
-        ...(settings.batchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(settings.batchingWindowSeconds) } : {}),
+        ...(settings.batchingWindowSeconds > 0
+          ? { maxBatchingWindow: Duration.seconds(settings.batchingWindowSeconds) }
+          : {}),
         reportBatchItemFailures: true,
         maxConcurrency: spec.maxConcurrency,
       }),
     );
   }
 
-  private grantLeastPrivilege(spec: ServiceSpec, config: AlexConfig, bus: events.IEventBus, deadLetterArns: string[]): void {
+  private grantLeastPrivilege(
+    spec: ServiceSpec,
+    config: AlexConfig,
+    bus: events.IEventBus,
+    deadLetterArns: string[],
+  ): void {
     const allow = (sid: string, actions: string[], resources: string[]) =>
       this.role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
     allow('PublishOnTheBus', ['events:PutEvents'], [bus.eventBusArn]);
     allow('SendBadInputToDeadLetterQueues', ['sqs:SendMessage'], deadLetterArns);
     allow('Idempotency', IDEMPOTENCY_ACTIONS, [this.tableArn(TABLES.idempotency)]);
-    if (COMPLETION_SERVICES.includes(spec.name)) allow('CompletionTracking', COMPLETION_ACTIONS, [this.tableArn(TABLES.completion)]);
+    if (COMPLETION_SERVICES.includes(spec.name))
+      allow('CompletionTracking', COMPLETION_ACTIONS, [this.tableArn(TABLES.completion)]);
     if (DATABASE_SERVICES.includes(spec.name)) {
       allow('DataApi', DATA_API_ACTIONS, [ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn)]);
-      allow('DatabaseCredentials', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, databaseLoginSecretParameter(spec.name))]);
+      allow(
+        'DatabaseCredentials',
+        ['secretsmanager:GetSecretValue'],
+        [ssm.StringParameter.valueForStringParameter(this, databaseLoginSecretParameter(spec.name))],
+      );
     }
     if (SCHEDULES_DEADLINES.includes(spec.name)) {
       allow('ScheduleDeadlines', ['sqs:SendMessage'], [this.queueArn(SERVICES.aggregator.queue.name)]);
     }
     if (spec.name === 'planner' && config.prices === 'polygon') {
-      allow('PolygonApiKey', ['secretsmanager:GetSecretValue'], [ssm.StringParameter.valueForStringParameter(this, SSM.polygonApiKeySecretArn)]);
+      allow(
+        'PolygonApiKey',
+        ['secretsmanager:GetSecretValue'],
+        [ssm.StringParameter.valueForStringParameter(this, SSM.polygonApiKeySecretArn)],
+      );
     }
-    if (spec.usesModel && config.model === 'bedrock') allow('InvokeConfiguredModel', ['bedrock:InvokeModel'], modelArns(this, config));
+    if (spec.usesModel && config.model === 'bedrock')
+      allow('InvokeConfiguredModel', ['bedrock:InvokeModel'], modelArns(this, config));
   }
 
   private queueArn(queueName: string): string {

@@ -10,10 +10,14 @@ import type { Detail } from '../../../events/catalog.ts';
 import type { EventEnvelope } from '../../../events/envelope.ts';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
-import { MAX_PORTFOLIO_FILE_BYTES, parsePortfolioFile, portfolioFileTooLarge } from '../../../services/common/portfolio-file.ts';
+import {
+  MAX_PORTFOLIO_FILE_BYTES,
+  parsePortfolioFile,
+  portfolioFileTooLarge,
+} from '../../../services/common/portfolio-file.ts';
 import { savePortfolio } from '../../../services/common/portfolio-store.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command, type Io, stateHome } from '../cli-kit.ts';
+import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
 import { describeProgress } from '../progress.ts';
 import { summarize, writeAnalysisFiles } from '../result-files.ts';
 
@@ -45,19 +49,27 @@ export const analyzeCommand: Command = {
     }
     if (positionals.length !== 1) throw new UsageError(`give exactly one portfolio file\n\n${USAGE}`);
     const timeoutSeconds = values.timeout === undefined ? 120 : Number(values.timeout);
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError('--timeout must be a positive number of seconds');
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
+      throw new UsageError('--timeout must be a positive number of seconds');
 
     // Everything about the input is checked before any state is touched: nothing half-written.
     const path = resolve(io.cwd, positionals[0]!);
     if (!existsSync(path)) throw new InvalidInputError(`portfolio file not found: ${path}`);
     const stat = statSync(path);
-    if (!stat.isFile()) throw new InvalidInputError(`portfolio file ${path} is not a regular file (a folder?); give the path of a portfolio JSON file`);
+    if (!stat.isFile())
+      throw new InvalidInputError(
+        `portfolio file ${path} is not a regular file (a folder?); give the path of a portfolio JSON file`,
+      );
     // Checked before reading, so a huge file is refused without being loaded into memory.
-    if (stat.size > MAX_PORTFOLIO_FILE_BYTES) throw new InvalidInputError(portfolioFileTooLarge(positionals[0]!, stat.size));
+    if (stat.size > MAX_PORTFOLIO_FILE_BYTES)
+      throw new InvalidInputError(portfolioFileTooLarge(positionals[0]!, stat.size));
     const portfolio = parsePortfolioFile(readFileSync(path, 'utf8'), positionals[0]!);
 
     const home = stateHome(values.home, io);
-    const runtime = await LocalRuntime.start({ home, logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT' });
+    const runtime = await LocalRuntime.start({
+      home,
+      logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
+    });
     try {
       await savePortfolio(runtime.db, portfolio);
       const jobId = randomUUID();
@@ -69,15 +81,25 @@ export const analyzeCommand: Command = {
         }
       };
       const unsubscribe = runtime.bus.subscribe(progress);
-      io.err(`alex: analysing ${portfolio.user.name} (${portfolio.positions.length} positions in ${portfolio.accounts.length} accounts), job ${jobId}`);
+      io.err(
+        `alex: analysing ${portfolio.user.name} (${portfolio.positions.length} positions in ${portfolio.accounts.length} accounts), job ${jobId}`,
+      );
       const finished = runtime.waitForEvent(
-        (e) => (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') && (e.detail as { jobId?: string }).jobId === jobId,
+        (e) =>
+          (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') &&
+          (e.detail as { jobId?: string }).jobId === jobId,
         timeoutSeconds * 1000,
       );
       // The job's deadline falls inside the wait, so a job whose specialists go quiet still ends
       // (partial or failed) while we watch.
       const deadlineSeconds = Math.max(10, Math.min(300, Math.floor(timeoutSeconds) - 10));
-      const request: Detail<'AnalysisRequested'> = { version: 1, jobId, userId: portfolio.user.id, requestedAt: new Date().toISOString(), deadlineSeconds };
+      const request: Detail<'AnalysisRequested'> = {
+        version: 1,
+        jobId,
+        userId: portfolio.user.id,
+        requestedAt: new Date().toISOString(),
+        deadlineSeconds,
+      };
       runtime.sendJob(JSON.stringify(request));
 
       // A message about this job in a dead-letter queue is said at once. Before planning (jobs,
@@ -112,9 +134,20 @@ export const analyzeCommand: Command = {
         unsubscribe();
       }
       if (!outcome) {
-        io.err(`alex: job ${jobId} cannot be planned: a message about it went to ${unplannable!.queue} (${unplannable!.reason}).`);
-        io.err(`alex: it will be marked failed at its deadline; fix the cause, then run \`alex dlq redrive\` to finish it.`);
-        if (values.json) io.out(JSON.stringify({ jobId, status: 'failed', reason: unplannable!.reason, deadLetterQueue: unplannable!.queue }, null, 2));
+        io.err(
+          `alex: job ${jobId} cannot be planned: a message about it went to ${unplannable!.queue} (${unplannable!.reason}).`,
+        );
+        io.err(
+          `alex: it will be marked failed at its deadline; fix the cause, then run \`alex dlq redrive\` to finish it.`,
+        );
+        if (values.json)
+          io.out(
+            JSON.stringify(
+              { jobId, status: 'failed', reason: unplannable!.reason, deadLetterQueue: unplannable!.queue },
+              null,
+              2,
+            ),
+          );
         return EXIT.failed;
       }
       await runtime.idle(10_000).catch(() => undefined);

@@ -2,10 +2,10 @@
  * `alex dlq list` and `alex dlq redrive`: what is in the dead-letter queues and why, and sending
  * it back to the source queues once the cause is fixed.
  */
-import { listDeadLetters, redriveAndSettle, type DeadLetterView } from '../../local/dead-letters.ts';
+import { type DeadLetterView, listDeadLetters, redriveAndSettle } from '../../local/dead-letters.ts';
 import { parseServiceName } from '../../local/replay.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command, type Io, stateHome } from '../cli-kit.ts';
+import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex dlq list [--service NAME] [--home DIR] [--json]
        alex dlq redrive [--service NAME] [--home DIR] [--json]
@@ -24,14 +24,19 @@ export const dlqCommand: Command = {
   summary: 'list dead letters with their reasons, or redrive them to their source queues',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { service: { type: 'string' }, home: { type: 'string' }, json: { type: 'boolean' } }, this);
+    const { values, positionals } = parse(
+      argv,
+      { service: { type: 'string' }, home: { type: 'string' }, json: { type: 'boolean' } },
+      this,
+    );
     const [action, extra] = positionals;
     if (values.help || !action) {
       io.out(USAGE);
       return values.help ? EXIT.ok : EXIT.badInput;
     }
     if (action !== 'list' && action !== 'redrive') throw new UsageError(`unknown dlq action "${action}"\n\n${USAGE}`);
-    if (extra !== undefined) throw new UsageError(`dlq ${action} takes no further arguments (got "${extra}")\n\n${USAGE}`);
+    if (extra !== undefined)
+      throw new UsageError(`dlq ${action} takes no further arguments (got "${extra}")\n\n${USAGE}`);
     const service = values.service === undefined ? undefined : parseServiceName(values.service);
 
     const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
@@ -49,7 +54,9 @@ export const dlqCommand: Command = {
         return EXIT.ok;
       }
       const processed = outcome.redriven.length - outcome.returned.length;
-      io.out(`Redrove ${outcome.redriven.length} dead letter(s): ${processed} processed, ${outcome.returned.length} back in a DLQ`);
+      io.out(
+        `Redrove ${outcome.redriven.length} dead letter(s): ${processed} processed, ${outcome.returned.length} back in a DLQ`,
+      );
       for (const job of outcome.jobsFinished) io.out(`  job ${job.jobId}: ${job.outcome}`);
       if (outcome.returned.length > 0) {
         io.out('Back in a DLQ');

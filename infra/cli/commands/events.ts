@@ -10,7 +10,7 @@ import { InvalidInputError } from '../../../events/errors.ts';
 import { checkBusEntry } from '../../local/bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, readJsonFile, type Command, stateHome } from '../cli-kit.ts';
+import { type Command, EXIT, parse, readJsonFile, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex events put <event.json> [--home DIR] [--json]
        alex events test-pattern --pattern P.json --event E.json
@@ -22,8 +22,18 @@ put: publishes events onto the local bus as another system would with PutEvents,
 test-pattern: prints true or false. An invalid pattern exits 2 and says why.`;
 
 const PutEventsEntry = z.union([
-  z.object({ Source: z.string().min(1), DetailType: z.string().min(1), Detail: z.union([z.string(), z.record(z.string(), z.unknown())]), Resources: z.array(z.string()).optional() }),
-  z.object({ source: z.string().min(1), 'detail-type': z.string().min(1), detail: z.union([z.string(), z.record(z.string(), z.unknown())]), resources: z.array(z.string()).optional() }),
+  z.object({
+    Source: z.string().min(1),
+    DetailType: z.string().min(1),
+    Detail: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    Resources: z.array(z.string()).optional(),
+  }),
+  z.object({
+    source: z.string().min(1),
+    'detail-type': z.string().min(1),
+    detail: z.union([z.string(), z.record(z.string(), z.unknown())]),
+    resources: z.array(z.string()).optional(),
+  }),
 ]);
 
 export const eventsCommand: Command = {
@@ -42,10 +52,14 @@ export const eventsCommand: Command = {
       return values.help ? EXIT.ok : EXIT.badInput;
     }
     if (action === 'test-pattern') {
-      if (!values.pattern || !values.event) throw new UsageError(`test-pattern needs --pattern and --event\n\n${USAGE}`);
+      if (!values.pattern || !values.event)
+        throw new UsageError(`test-pattern needs --pattern and --event\n\n${USAGE}`);
       const pattern = resolve(io.cwd, values.pattern);
       const event = resolve(io.cwd, values.event);
-      for (const [path, what] of [[pattern, 'pattern'], [event, 'event']] as const) {
+      for (const [path, what] of [
+        [pattern, 'pattern'],
+        [event, 'event'],
+      ] as const) {
         if (!existsSync(path)) throw new InvalidInputError(`${what} file not found: ${path}`);
       }
       try {
@@ -60,19 +74,24 @@ export const eventsCommand: Command = {
     if (!file) throw new UsageError(`events put needs a file\n\n${USAGE}`);
     const raw = readJsonFile(resolve(io.cwd, file), 'event');
     const list = Array.isArray(raw) ? raw : [raw];
-    if (list.length === 0 || list.length > 10) throw new InvalidInputError('event file: give 1 to 10 entries, as one PutEvents call allows');
+    if (list.length === 0 || list.length > 10)
+      throw new InvalidInputError('event file: give 1 to 10 entries, as one PutEvents call allows');
     const entries = list.map((entry, index) => {
       const parsed = InvalidInputError.parse(PutEventsEntry, entry, list.length > 1 ? `event[${index}]` : 'event');
       const detailType = 'DetailType' in parsed ? parsed.DetailType : parsed['detail-type'];
       const source = 'Source' in parsed ? parsed.Source : parsed.source;
       const detailRaw = 'Detail' in parsed ? parsed.Detail : parsed.detail;
       const detail = typeof detailRaw === 'string' ? readDetailString(detailRaw, index) : detailRaw;
-      const resources = ('Resources' in parsed ? parsed.Resources : 'resources' in parsed ? parsed.resources : undefined) ?? [];
+      const resources =
+        ('Resources' in parsed ? parsed.Resources : 'resources' in parsed ? parsed.resources : undefined) ?? [];
       return { detailType, source, detail, resources };
     });
     // Refused here, as PutEvents would refuse them, before the runtime (and its home) is touched.
     entries.forEach((entry, index) =>
-      checkBusEntry({ ...entry, detail: JSON.stringify(entry.detail), time: new Date() }, list.length > 1 ? `event[${index}]` : 'event'),
+      checkBusEntry(
+        { ...entry, detail: JSON.stringify(entry.detail), time: new Date() },
+        list.length > 1 ? `event[${index}]` : 'event',
+      ),
     );
 
     const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
@@ -83,7 +102,8 @@ export const eventsCommand: Command = {
       const jobIds = new Set(entries.map((e) => (e.detail as { jobId?: string }).jobId).filter(Boolean));
       const unsubscribe = runtime.bus.subscribe((envelope) => {
         const jobId = (envelope.detail as { jobId?: string })?.jobId;
-        if (!ids.has(envelope.id) && jobId && jobIds.has(jobId)) followed.push(`${envelope['detail-type']} from ${envelope.source}`);
+        if (!ids.has(envelope.id) && jobId && jobIds.has(jobId))
+          followed.push(`${envelope['detail-type']} from ${envelope.source}`);
       });
       const put = entries.map((entry) => runtime.putRaw(entry));
       for (const envelope of put) ids.add(envelope.id);

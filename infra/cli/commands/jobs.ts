@@ -1,11 +1,12 @@
 /** `alex jobs list` and `alex jobs show <jobId>`: status, timings, and the job's events in order. */
-import { JobId } from '../../../events/values.ts';
+
 import { InvalidInputError } from '../../../events/errors.ts';
+import { JobId } from '../../../events/values.ts';
 import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
-import { getJob, listJobs, type JobRow } from '../../../services/common/job-store.ts';
+import { getJob, type JobRow, listJobs } from '../../../services/common/job-store.ts';
 import { listModelCalls, type ModelCallRow } from '../../../services/common/model/audit-store.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command, stateHome } from '../cli-kit.ts';
+import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex jobs list [--home DIR] [--json] [--limit N]
        alex jobs show <jobId> [--home DIR] [--json]
@@ -18,7 +19,11 @@ export const jobsCommand: Command = {
   summary: 'list jobs, or show one job with its events in order',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parse(argv, { home: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } }, this);
+    const { values, positionals } = parse(
+      argv,
+      { home: { type: 'string' }, json: { type: 'boolean' }, limit: { type: 'string' } },
+      this,
+    );
     const [action, jobId] = positionals;
     if (values.help || !action) {
       io.out(USAGE);
@@ -42,7 +47,9 @@ export const jobsCommand: Command = {
           io.out(`${'JOB'.padEnd(36)}  ${'STATUS'.padEnd(11)}  ${'USER'.padEnd(20)}  ${'REQUESTED'.padEnd(24)}  TOOK`);
           for (const job of jobs) {
             const view = jobView(job);
-            io.out(`${view.jobId}  ${view.status.padEnd(11)}  ${view.userId.padEnd(20)}  ${view.requestedAt.padEnd(24)}  ${view.tookMs === null ? '-' : `${view.tookMs} ms`}`);
+            io.out(
+              `${view.jobId}  ${view.status.padEnd(11)}  ${view.userId.padEnd(20)}  ${view.requestedAt.padEnd(24)}  ${view.tookMs === null ? '-' : `${view.tookMs} ms`}`,
+            );
           }
         }
         return EXIT.ok;
@@ -63,7 +70,13 @@ export const jobsCommand: Command = {
         id: event.id,
       }));
       if (values.json) {
-        io.out(JSON.stringify({ job: job && jobView(job), analysisStored: analysis !== null, events: timeline, modelCalls }, null, 2));
+        io.out(
+          JSON.stringify(
+            { job: job && jobView(job), analysisStored: analysis !== null, events: timeline, modelCalls },
+            null,
+            2,
+          ),
+        );
         return EXIT.ok;
       }
       if (job) {
@@ -78,7 +91,10 @@ export const jobsCommand: Command = {
         io.out(`  analysis   ${analysis ? 'stored' : 'not stored'}`);
       }
       io.out(`Events (${timeline.length})`);
-      for (const event of timeline) io.out(`  ${event.time}  ${event.detailType.padEnd(24)} ${event.source}${event.task ? `  [${event.task}]` : ''}`);
+      for (const event of timeline)
+        io.out(
+          `  ${event.time}  ${event.detailType.padEnd(24)} ${event.source}${event.task ? `  [${event.task}]` : ''}`,
+        );
       io.out(`Model calls (${modelCalls.length})`);
       for (const call of modelCalls) {
         const tokens = call.inputTokens === null ? 'tokens -' : `tokens ${call.inputTokens}/${call.outputTokens}`;

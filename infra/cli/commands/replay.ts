@@ -3,11 +3,18 @@
  * settled and says what followed. Replaying finished jobs should publish nothing new, write no
  * consolidated analysis and call no model; the summary shows those numbers so anyone can check.
  */
-import { guarded } from '../../../services/common/model/guard.ts';
+
 import { modelFromEnv } from '../../../services/common/model/from-env.ts';
-import { CountingModel, parseReplayWindow, parseServiceName, replayAndSettle, type ReplayOutcome } from '../../local/replay.ts';
+import { guarded } from '../../../services/common/model/guard.ts';
+import {
+  CountingModel,
+  parseReplayWindow,
+  parseServiceName,
+  type ReplayOutcome,
+  replayAndSettle,
+} from '../../local/replay.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { EXIT, UsageError, parse, type Command, type Io, stateHome } from '../cli-kit.ts';
+import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex replay [--since ISO] [--until ISO] [--service NAME] [--home DIR] [--json]
 
@@ -30,14 +37,21 @@ export const replayCommand: Command = {
   async run(argv, io) {
     const { values, positionals } = parse(
       argv,
-      { since: { type: 'string' }, until: { type: 'string' }, service: { type: 'string' }, home: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        since: { type: 'string' },
+        until: { type: 'string' },
+        service: { type: 'string' },
+        home: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       this,
     );
     if (values.help) {
       io.out(USAGE);
       return EXIT.ok;
     }
-    if (positionals.length > 0) throw new UsageError(`replay takes no positional arguments (got "${positionals[0]}")\n\n${USAGE}`);
+    if (positionals.length > 0)
+      throw new UsageError(`replay takes no positional arguments (got "${positionals[0]}")\n\n${USAGE}`);
     const window = parseReplayWindow(values.since, values.until);
     const service = values.service === undefined ? undefined : parseServiceName(values.service);
 
@@ -50,7 +64,11 @@ export const replayCommand: Command = {
       hooks: { onConsolidatedWrite: () => (consolidatedWrites += 1) },
     });
     try {
-      const outcome = await replayAndSettle(runtime, { ...window, ...(service ? { service } : {}), timeoutMs: 300_000 });
+      const outcome = await replayAndSettle(runtime, {
+        ...window,
+        ...(service ? { service } : {}),
+        timeoutMs: 300_000,
+      });
       const summary = { ...outcome, consolidatedWrites, modelCalls: model.calls };
       if (values.json) io.out(JSON.stringify(summary, null, 2));
       else print(summary, io);
@@ -63,7 +81,9 @@ export const replayCommand: Command = {
 
 function print(summary: ReplayOutcome & { consolidatedWrites: number; modelCalls: number }, io: Io): void {
   const window = `${summary.window.since ?? 'the start'} to ${summary.window.until}`;
-  io.out(`Replay ${summary.replayName}: ${summary.replayed} archived events from ${window}, to ${summary.rules ? summary.rules.join(', ') : 'every rule'}`);
+  io.out(
+    `Replay ${summary.replayName}: ${summary.replayed} archived events from ${window}, to ${summary.rules ? summary.rules.join(', ') : 'every rule'}`,
+  );
   for (const [type, count] of Object.entries(summary.byDetailType)) io.out(`  ${String(count).padStart(5)}  ${type}`);
   io.out('Deliveries');
   for (const [rule, count] of Object.entries(summary.deliveries)) io.out(`  ${String(count).padStart(5)}  ${rule}`);

@@ -6,10 +6,10 @@ import { resolve } from 'node:path';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { MarketAssumptionOverrides } from '../../../events/values.ts';
 import { defaultCapitalMarketAssumptions, withOverrides } from '../../../services/retirement/assumptions.ts';
+import type { SimulationResult, WithdrawalTiming } from '../../../services/retirement/engine.ts';
 import { loadHistoricalReturns, simulateHistorical } from '../../../services/retirement/historical.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from '../../../services/retirement/monte-carlo.ts';
-import type { SimulationResult, WithdrawalTiming } from '../../../services/retirement/engine.ts';
-import { EXIT, UsageError, parse, readJsonFile, type Command } from '../cli-kit.ts';
+import { type Command, EXIT, parse, readJsonFile, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex retirement simulate --years N --withdrawal-rate R --stocks FRACTION
          [--method historical|monte-carlo] [--timing middle|start] [--from YEAR] [--to YEAR]
@@ -30,7 +30,11 @@ left after N years.
   --from/--to YEAR      limit the historical data window (e.g. --to 1995 for the 1998 Trinity study)
   --json                print {"successRate", "periods" | "paths", ...} on stdout`;
 
-function numberFlag(value: string | undefined, flag: string, rule: (n: number) => string | undefined): number | undefined {
+function numberFlag(
+  value: string | undefined,
+  flag: string,
+  rule: (n: number) => string | undefined,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   const problem = value.trim() === '' || !Number.isFinite(n) ? 'must be a number' : rule(n);
@@ -67,19 +71,28 @@ export const retirementCommand: Command = {
       io.out(USAGE);
       return EXIT.ok;
     }
-    if (positionals[0] !== 'simulate' || positionals.length !== 1) throw new UsageError(`expected: alex retirement simulate …\n\n${USAGE}`);
+    if (positionals[0] !== 'simulate' || positionals.length !== 1)
+      throw new UsageError(`expected: alex retirement simulate …\n\n${USAGE}`);
     for (const required of ['years', 'withdrawal-rate', 'stocks'] as const) {
       if (values[required] === undefined) throw new UsageError(`--${required} is required\n\n${USAGE}`);
     }
     const method = values.method ?? 'historical';
-    if (method !== 'historical' && method !== 'monte-carlo') throw new InvalidInputError(`--method ${method}: must be historical or monte-carlo`);
-    const timing: WithdrawalTiming = values.timing === undefined ? 'middle' : values.timing === 'start' || values.timing === 'middle' ? values.timing : invalidTiming(values.timing);
+    if (method !== 'historical' && method !== 'monte-carlo')
+      throw new InvalidInputError(`--method ${method}: must be historical or monte-carlo`);
+    const timing: WithdrawalTiming =
+      values.timing === undefined
+        ? 'middle'
+        : values.timing === 'start' || values.timing === 'middle'
+          ? values.timing
+          : invalidTiming(values.timing);
     const data = loadHistoricalReturns();
     const years = numberFlag(values.years, 'years', wholeBetween(1, 100))!;
     const withdrawalRate = numberFlag(values['withdrawal-rate'], 'withdrawal-rate', (n) =>
       n > 0 && n <= 1 ? undefined : 'must be a fraction above 0 and at most 1 (0.04 = 4%)',
     )!;
-    const stocks = numberFlag(values.stocks, 'stocks', (n) => (n >= 0 && n <= 1 ? undefined : 'must be a fraction from 0 to 1 (0.75 = 75% stocks)'))!;
+    const stocks = numberFlag(values.stocks, 'stocks', (n) =>
+      n >= 0 && n <= 1 ? undefined : 'must be a fraction from 0 to 1 (0.75 = 75% stocks)',
+    )!;
     const from = numberFlag(values.from, 'from', wholeBetween(data.firstYear, data.lastYear));
     const to = numberFlag(values.to, 'to', wholeBetween(data.firstYear, data.lastYear));
     const paths = numberFlag(values.paths, 'paths', wholeBetween(1, 1_000_000));
@@ -87,27 +100,45 @@ export const retirementCommand: Command = {
     if (method === 'historical' && (paths !== undefined || seed !== undefined)) {
       throw new UsageError('--paths and --seed apply to --method monte-carlo only');
     }
-    if (method === 'historical' && values.market !== undefined) throw new UsageError('--market applies to --method monte-carlo only');
+    if (method === 'historical' && values.market !== undefined)
+      throw new UsageError('--market applies to --method monte-carlo only');
     const market = values.market === undefined ? undefined : readMarket(resolve(io.cwd, values.market));
     if (method === 'monte-carlo' && (from !== undefined || to !== undefined)) {
       throw new UsageError('--from and --to apply to --method historical only');
     }
     const window = { from: from ?? data.firstYear, to: to ?? data.lastYear };
-    if (window.to < window.from) throw new InvalidInputError(`--from ${window.from} and --to ${window.to}: --from must not be after --to`);
+    if (window.to < window.from)
+      throw new InvalidInputError(`--from ${window.from} and --to ${window.to}: --from must not be after --to`);
     if (method === 'historical' && window.to - window.from + 1 < years) {
-      throw new InvalidInputError(`--years ${years}: the window ${window.from}–${window.to} holds only ${window.to - window.from + 1} years; widen --from/--to or shorten --years`);
+      throw new InvalidInputError(
+        `--years ${years}: the window ${window.from}–${window.to} holds only ${window.to - window.from + 1} years; widen --from/--to or shorten --years`,
+      );
     }
 
-    const plan = { initialBalance: 1, allocation: { equity: stocks, fixed_income: 1 - stocks }, withdrawalYears: years, withdrawalRate, withdrawalTiming: timing };
+    const plan = {
+      initialBalance: 1,
+      allocation: { equity: stocks, fixed_income: 1 - stocks },
+      withdrawalYears: years,
+      withdrawalRate,
+      withdrawalTiming: timing,
+    };
     let result: SimulationResult;
     try {
       result =
         method === 'historical'
           ? simulateHistorical({ ...plan, ...window, data })
-          : simulateMonteCarlo({ ...plan, paths, seed, market: withOverrides(defaultCapitalMarketAssumptions(), market) });
+          : simulateMonteCarlo({
+              ...plan,
+              paths,
+              seed,
+              market: withOverrides(defaultCapitalMarketAssumptions(), market),
+            });
     } catch (error) {
       // The engine names its options; a CLI user knows them as flags.
-      if (error instanceof InvalidInputError) throw new InvalidInputError(error.message.replace(/\boptions\.(\w+)/g, (_, name: string) => `--${kebab(name)}`));
+      if (error instanceof InvalidInputError)
+        throw new InvalidInputError(
+          error.message.replace(/\boptions\.(\w+)/g, (_, name: string) => `--${kebab(name)}`),
+        );
       throw error;
     }
 
@@ -118,7 +149,9 @@ export const retirementCommand: Command = {
       withdrawalRate,
       stocks,
       successRate: result.successProbability,
-      ...(method === 'historical' ? { periods: result.paths, from: window.from, to: window.to } : { paths: result.paths, seed: seed ?? DEFAULT_SEED }),
+      ...(method === 'historical'
+        ? { periods: result.paths, from: window.from, to: window.to }
+        : { paths: result.paths, seed: seed ?? DEFAULT_SEED }),
       medianEndingValue: result.medianEndingValue,
       p10EndingValue: result.p10EndingValue,
       fundedYearsP10: result.fundedYearsP10,
@@ -129,8 +162,13 @@ export const retirementCommand: Command = {
       return EXIT.ok;
     }
     const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-    const basis = method === 'historical' ? `${result.paths} rolling ${years}-year periods, ${window.from}–${window.to}` : `${result.paths.toLocaleString('en-US')} Monte Carlo paths, seed ${seed ?? DEFAULT_SEED}`;
-    io.out(`Withdrawing ${pct(withdrawalRate)} a year (raised with inflation, ${timing === 'middle' ? 'mid-year' : 'at the start of each year'}) for ${years} years, ${pct(stocks)} stocks / ${pct(1 - stocks)} bonds:`);
+    const basis =
+      method === 'historical'
+        ? `${result.paths} rolling ${years}-year periods, ${window.from}–${window.to}`
+        : `${result.paths.toLocaleString('en-US')} Monte Carlo paths, seed ${seed ?? DEFAULT_SEED}`;
+    io.out(
+      `Withdrawing ${pct(withdrawalRate)} a year (raised with inflation, ${timing === 'middle' ? 'mid-year' : 'at the start of each year'}) for ${years} years, ${pct(stocks)} stocks / ${pct(1 - stocks)} bonds:`,
+    );
     io.out(`  success rate           ${pct(result.successProbability)} of ${basis}`);
     io.out(`  ending value (median)  ${result.medianEndingValue.toFixed(2)} × the starting balance, in today's money`);
     io.out(`  ending value (10th)    ${result.p10EndingValue.toFixed(2)} ×`);

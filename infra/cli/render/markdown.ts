@@ -20,7 +20,9 @@ function safeMarked(headingOffset: number): Marked {
         const text = this.parser.parseInline(tokens);
         if (href.startsWith('#') && /^#[A-Za-z0-9_-]*$/.test(href)) return `<a href="${escapeXml(href)}">${text}</a>`;
         const plain = tokens.map((token) => token.raw).join('');
-        return plain === href ? `<span class="link">${text}</span>` : `<span class="link">${text}</span> (${escapeXml(href)})`;
+        return plain === href
+          ? `<span class="link">${text}</span>`
+          : `<span class="link">${text}</span> (${escapeXml(href)})`;
       },
       image({ text }: Tokens.Image): string {
         return text ? `<span class="image-alt">[${escapeXml(text)}]</span>` : '';

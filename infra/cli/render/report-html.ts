@@ -9,7 +9,14 @@ import type { JobStatus } from '../../../events/catalog.ts';
 import type { Classification, ReportResult, RetirementResult, Task } from '../../../events/values.ts';
 import { instrumentTypeLabel } from '../../../services/charter/labels.ts';
 import { renderMarkdown } from './markdown.ts';
-import { escapeXml as escapeHtml, fanChart, formatPercent, formatUsd, renderChart, type ChartInput } from './svg-charts.ts';
+import {
+  type ChartInput,
+  escapeXml as escapeHtml,
+  fanChart,
+  formatPercent,
+  formatUsd,
+  renderChart,
+} from './svg-charts.ts';
 
 export interface ConsolidatedPosition {
   symbol: string;
@@ -104,7 +111,9 @@ function header(analysis: ConsolidatedAnalysis): string {
 function statusBanner(analysis: ConsolidatedAnalysis): string {
   if (analysis.status === 'completed') return '';
   const missing = analysis.missing ?? [];
-  const items = missing.map((part) => `<li>${escapeHtml(capitalise(TASK_NAMES[part.task] ?? part.task))}: ${escapeHtml(part.reason)}</li>`);
+  const items = missing.map(
+    (part) => `<li>${escapeHtml(capitalise(TASK_NAMES[part.task] ?? part.task))}: ${escapeHtml(part.reason)}</li>`,
+  );
   const list = items.length > 0 ? `<ul>${items.join('')}</ul>` : '';
   if (analysis.status === 'partial') {
     const lead =
@@ -117,7 +126,9 @@ function statusBanner(analysis: ConsolidatedAnalysis): string {
 }
 
 function reportSection(report: ReportResult | null | undefined): string {
-  const body = report ? `<div class="markdown">${renderMarkdown(report.markdown, { headingOffset: 2 })}</div>` : unavailable('The written report is not available.');
+  const body = report
+    ? `<div class="markdown">${renderMarkdown(report.markdown, { headingOffset: 2 })}</div>`
+    : unavailable('The written report is not available.');
   return `<section id="report" aria-labelledby="report-heading">\n<h2 id="report-heading">Report</h2>\n${body}\n</section>`;
 }
 
@@ -126,7 +137,10 @@ function chartsSection(charts: readonly ChartInput[]): string {
     (chart) =>
       `<figure class="chart-card" id="chart-${escapeHtml(chart.id)}">\n${renderChart(chart)}\n<figcaption>${escapeHtml(chart.description)}</figcaption>\n</figure>`,
   );
-  const body = figures.length > 0 ? `<div class="chart-grid">\n${figures.join('\n')}\n</div>` : unavailable('No charts are available.');
+  const body =
+    figures.length > 0
+      ? `<div class="chart-grid">\n${figures.join('\n')}\n</div>`
+      : unavailable('No charts are available.');
   return `<section id="charts" aria-labelledby="charts-heading">\n<h2 id="charts-heading">Allocation</h2>\n${body}\n</section>`;
 }
 
@@ -143,11 +157,20 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
     ['In a poor case (1 in 10) the money lasts to age', String(Math.floor(retirement.moneyLastsToAgeP10))],
     ...(retirement.sustainableSpending === null
       ? []
-      : ([['Yearly spending with a 90% chance of success', `${formatUsd(retirement.sustainableSpending)}${retirement.sustainableWithdrawalRate === null ? '' : ` (${formatPercent(retirement.sustainableWithdrawalRate * 100)} withdrawal rate)`}`]] as [string, string][])),
-    ['Method', `${retirement.method === 'monte-carlo' ? 'Monte Carlo' : 'Historical'} simulation, ${retirement.paths.toLocaleString('en-US')} paths`],
+      : ([
+          [
+            'Yearly spending with a 90% chance of success',
+            `${formatUsd(retirement.sustainableSpending)}${retirement.sustainableWithdrawalRate === null ? '' : ` (${formatPercent(retirement.sustainableWithdrawalRate * 100)} withdrawal rate)`}`,
+          ],
+        ] as [string, string][])),
+    [
+      'Method',
+      `${retirement.method === 'monte-carlo' ? 'Monte Carlo' : 'Historical'} simulation, ${retirement.paths.toLocaleString('en-US')} paths`,
+    ],
   ];
   const assumptions = Object.entries(retirement.assumptions).map(
-    ([key, value]) => `<tr><th scope="row">${escapeHtml(humanizeKey(key))}</th><td>${escapeHtml(String(value))}</td></tr>`,
+    ([key, value]) =>
+      `<tr><th scope="row">${escapeHtml(humanizeKey(key))}</th><td>${escapeHtml(String(value))}</td></tr>`,
   );
   return [
     '<section id="retirement" aria-labelledby="retirement-heading">',
@@ -203,9 +226,7 @@ function holdingsSection(analysis: ConsolidatedAnalysis): string {
 
 function footer(analysis: ConsolidatedAnalysis, generatedAt: string): string {
   const writer = analysis.report?.writer;
-  const narrative = writer
-    ? ` ${narrativeBy(writer)}; every figure is computed.`
-    : '';
+  const narrative = writer ? ` ${narrativeBy(writer)}; every figure is computed.` : '';
   return `<footer><p>Job <code>${escapeHtml(analysis.jobId)}</code> · status ${escapeHtml(analysis.status)} · generated ${escapeHtml(readableTime(generatedAt))} by Alex.${narrative}</p><p>This report is informational and is not financial advice.</p></footer>`;
 }
 
@@ -222,7 +243,12 @@ function readableTime(iso: string): string {
 
 /** `annualSpending` or `annual_spending` -> `Annual spending`. */
 function humanizeKey(key: string): string {
-  return capitalise(key.replace(/_/g, ' ').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase());
+  return capitalise(
+    key
+      .replace(/_/g, ' ')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .toLowerCase(),
+  );
 }
 
 function capitalise(text: string): string {
@@ -272,7 +298,8 @@ footer { color: var(--muted); font-size: 13px; padding-top: 24px; padding-bottom
 
 /** Who wrote the narrative, in words a reader understands. */
 export function narrativeBy(writer: { model: string; offline: boolean; fallback: boolean }): string {
-  if (writer.fallback) return `Narrative written offline from the computed facts, because the answer of ${escapeHtml(writer.model)} was refused by the checks`;
+  if (writer.fallback)
+    return `Narrative written offline from the computed facts, because the answer of ${escapeHtml(writer.model)} was refused by the checks`;
   if (writer.offline) return 'Narrative written offline from the computed facts (no language model was used)';
   return `Narrative written by ${escapeHtml(writer.model)} from the computed facts`;
 }

@@ -6,11 +6,13 @@ import type { ConsolidatedAnalysis } from '../../../services/aggregator/consolid
 import { narrativeBy } from './report-html.ts';
 import { formatUsd } from './svg-charts.ts';
 
-
 export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
   const lines: string[] = [];
   lines.push(`# Portfolio analysis for ${escapeMarkdown(analysis.portfolio.owner.name)}`, '');
-  lines.push(`Job \`${analysis.jobId}\` · status **${analysis.status}** · as of ${analysis.portfolio.asOf.slice(0, 10)}`, '');
+  lines.push(
+    `Job \`${analysis.jobId}\` · status **${analysis.status}** · as of ${analysis.portfolio.asOf.slice(0, 10)}`,
+    '',
+  );
   if (analysis.missing.length > 0) {
     lines.push('> **Partial analysis.** Missing parts:');
     for (const missing of analysis.missing) lines.push(`> - ${missing.task}: ${escapeMarkdown(missing.reason)}`);
@@ -19,16 +21,24 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
   if (analysis.report) {
     lines.push(`_${narrativeBy(analysis.report.writer)}._`, '');
     lines.push(analysis.report.markdown.trim(), '');
-  }
-  else lines.push('_The written report is missing from this analysis._', '');
+  } else lines.push('_The written report is missing from this analysis._', '');
 
   if (analysis.charts.length > 0) {
     lines.push('## Charts (data)', '');
     for (const chart of analysis.charts) {
-      lines.push(`### ${escapeMarkdown(chart.title)}`, '', `| ${chart.unit === 'USD' ? 'Item | Value | Share' : 'Item | Value'} |`, chart.unit === 'USD' ? '|---|---:|---:|' : '|---|---:|');
+      lines.push(
+        `### ${escapeMarkdown(chart.title)}`,
+        '',
+        `| ${chart.unit === 'USD' ? 'Item | Value | Share' : 'Item | Value'} |`,
+        chart.unit === 'USD' ? '|---|---:|---:|' : '|---|---:|',
+      );
       for (const datum of chart.data) {
         const value = chart.unit === 'USD' ? formatUsd(datum.value) : `${datum.value}%`;
-        lines.push(chart.unit === 'USD' ? `| ${escapeMarkdown(datum.label)} | ${value} | ${(datum.percent ?? 0).toFixed(1)}% |` : `| ${escapeMarkdown(datum.label)} | ${value} |`);
+        lines.push(
+          chart.unit === 'USD'
+            ? `| ${escapeMarkdown(datum.label)} | ${value} | ${(datum.percent ?? 0).toFixed(1)}% |`
+            : `| ${escapeMarkdown(datum.label)} | ${value} |`,
+        );
       }
       lines.push('');
     }
@@ -36,16 +46,30 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
   if (analysis.retirement) {
     const r = analysis.retirement;
     lines.push('## Retirement projection (data)', '');
-    lines.push(`Method: ${r.method}, ${r.paths.toLocaleString('en-US')} paths. Probability the money lasts: **${(r.successProbability * 100).toFixed(0)}%**.`, '');
-    lines.push(`In a poor case (1 path in 10) the money lasts to age ${Math.floor(r.moneyLastsToAgeP10)}.` + (r.sustainableSpending === null ? '' : ` Spending of ${formatUsd(r.sustainableSpending)} a year in today's money${r.sustainableWithdrawalRate === null ? '' : ` (a ${(r.sustainableWithdrawalRate * 100).toFixed(1)}% withdrawal rate)`} has a 90% chance of lasting.`), '');
+    lines.push(
+      `Method: ${r.method}, ${r.paths.toLocaleString('en-US')} paths. Probability the money lasts: **${(r.successProbability * 100).toFixed(0)}%**.`,
+      '',
+    );
+    lines.push(
+      `In a poor case (1 path in 10) the money lasts to age ${Math.floor(r.moneyLastsToAgeP10)}.` +
+        (r.sustainableSpending === null
+          ? ''
+          : ` Spending of ${formatUsd(r.sustainableSpending)} a year in today's money${r.sustainableWithdrawalRate === null ? '' : ` (a ${(r.sustainableWithdrawalRate * 100).toFixed(1)}% withdrawal rate)`} has a 90% chance of lasting.`),
+      '',
+    );
     lines.push('| Age | 10th pct | 25th | Median | 75th | 90th pct |', '|---:|---:|---:|---:|---:|---:|');
     for (const band of r.bands.filter((_, i) => i % 5 === 0 || i === r.bands.length - 1)) {
-      lines.push(`| ${band.age} | ${formatUsd(band.p10)} | ${formatUsd(band.p25)} | ${formatUsd(band.p50)} | ${formatUsd(band.p75)} | ${formatUsd(band.p90)} |`);
+      lines.push(
+        `| ${band.age} | ${formatUsd(band.p10)} | ${formatUsd(band.p25)} | ${formatUsd(band.p50)} | ${formatUsd(band.p75)} | ${formatUsd(band.p90)} |`,
+      );
     }
     lines.push('');
   }
   lines.push('## Timeline', '');
-  for (const entry of analysis.timeline) lines.push(`- ${entry.time} ${entry.detailType}${entry.task ? ` (${entry.task})` : ''}${entry.note ? ` — ${entry.note}` : ''}`);
+  for (const entry of analysis.timeline)
+    lines.push(
+      `- ${entry.time} ${entry.detailType}${entry.task ? ` (${entry.task})` : ''}${entry.note ? ` — ${entry.note}` : ''}`,
+    );
   lines.push('');
   return lines.join('\n');
 }

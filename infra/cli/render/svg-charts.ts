@@ -32,7 +32,16 @@ export interface FanChartOptions extends ChartSize {
 }
 
 /** Okabe & Ito (2008), black left out because it is reserved for text and axes. */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'] as const;
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#999999',
+] as const;
 
 const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const TEXT = '#1f2933';
@@ -116,7 +125,8 @@ export function niceTicks(min: number, max: number, target = 5): number[] {
   const power = 10 ** Math.floor(Math.log10(rough));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? 10 * power;
   const ticks: number[] = [];
-  for (let t = Math.floor(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Math.round(t / step) * step);
+  for (let t = Math.floor(min / step) * step; t <= max + step * 1e-9; t += step)
+    ticks.push(Math.round(t / step) * step);
   if (ticks.at(-1)! < max) ticks.push(ticks.at(-1)! + step);
   return ticks;
 }
@@ -294,7 +304,11 @@ export function barChart(chart: ChartInput, size: ChartSize = {}): string {
   if (chart.data.length === 0) return emptyChart('bar', chart, width);
   const height = size.height ?? 320;
   const plot: Plot = { left: 64, right: width - 16, top: TITLE_HEIGHT + 24, bottom: height - 40 };
-  const y = linearScale(chart.data.map((d) => d.value), plot.bottom, plot.top);
+  const y = linearScale(
+    chart.data.map((d) => d.value),
+    plot.bottom,
+    plot.top,
+  );
   const band = (plot.right - plot.left) / chart.data.length;
   const barWidth = Math.min(72, band * 0.62);
   const labelChars = Math.max(4, Math.floor(band / 7));
@@ -334,7 +348,11 @@ export function horizontalBarChart(chart: ChartInput, size: ChartSize = {}): str
   const valueWidth = 140;
   const left = 16 + labelWidth;
   const right = width - valueWidth;
-  const x = linearScale(chart.data.map((d) => d.value), left, right);
+  const x = linearScale(
+    chart.data.map((d) => d.value),
+    left,
+    right,
+  );
   const labelChars = Math.floor(labelWidth / 7);
 
   const rows = chart.data.map((datum, index) => {
@@ -395,7 +413,11 @@ function series(chart: ChartInput, size: ChartSize, filled: boolean): string {
   if (chart.data.length === 0) return emptyChart(kind, chart, width);
   const height = size.height ?? 300;
   const plot: Plot = { left: 64, right: width - 24, top: TITLE_HEIGHT + 16, bottom: height - 40 };
-  const y = linearScale(chart.data.map((d) => d.value), plot.bottom, plot.top);
+  const y = linearScale(
+    chart.data.map((d) => d.value),
+    plot.bottom,
+    plot.top,
+  );
   const step = chart.data.length > 1 ? (plot.right - plot.left) / (chart.data.length - 1) : 0;
   const xAt = (index: number) => (chart.data.length > 1 ? plot.left + index * step : (plot.left + plot.right) / 2);
   const points = chart.data.map((datum, index) => `${n(xAt(index))},${n(y.at(datum.value))}`);
@@ -408,18 +430,30 @@ function series(chart: ChartInput, size: ChartSize, filled: boolean): string {
       `<polygon class="area" points="${n(xAt(0))},${zero} ${points.join(' ')} ${n(xAt(chart.data.length - 1))},${zero}" fill="${color(0)}" fill-opacity="0.25"/>`,
     );
   }
-  body.push(`<polyline class="line" points="${points.join(' ')}" fill="none" stroke="${color(0)}" stroke-width="2.5" stroke-linejoin="round"/>`);
+  body.push(
+    `<polyline class="line" points="${points.join(' ')}" fill="none" stroke="${color(0)}" stroke-width="2.5" stroke-linejoin="round"/>`,
+  );
   chart.data.forEach((datum, index) => {
     body.push(
       `<circle class="point" cx="${n(xAt(index))}" cy="${n(y.at(datum.value))}" r="3.5" fill="${color(0)}"><title>${escapeXml(`${datum.label}: ${valueAndShare(datum, chart.unit)}`)}</title></circle>`,
     );
     // Counted back from the last point, so the final category is always labelled and never crowded.
     if ((chart.data.length - 1 - index) % every === 0) {
-      body.push(`<text x="${n(xAt(index))}" y="${n(plot.bottom + 18)}" text-anchor="middle" fill="${MUTED}">${escapeXml(truncate(datum.label, 10))}</text>`);
+      body.push(
+        `<text x="${n(xAt(index))}" y="${n(plot.bottom + 18)}" text-anchor="middle" fill="${MUTED}">${escapeXml(truncate(datum.label, 10))}</text>`,
+      );
     }
   });
   body.push(baseline(plot, y.at(0)));
-  return svgDocument({ kind, width, height, title: chart.title, description: chart.description, ariaLabel: dataSummary(chart), body });
+  return svgDocument({
+    kind,
+    width,
+    height,
+    title: chart.title,
+    description: chart.description,
+    ariaLabel: dataSummary(chart),
+    body,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -445,9 +479,16 @@ export function fanChart(bands: readonly FanBand[], options: FanChartOptions = {
   const last = sorted.at(-1)!;
   const ageSpan = last.age - first.age || 1;
   const xAt = (age: number) =>
-    sorted.length === 1 ? (plot.left + plot.right) / 2 : plot.left + ((age - first.age) / ageSpan) * (plot.right - plot.left);
-  const y = linearScale(sorted.flatMap((b) => [b.p10, b.p90]), plot.bottom, plot.top);
-  const line = (pick: (b: FanBand) => number, rows: readonly FanBand[]) => rows.map((b) => `${n(xAt(b.age))},${n(y.at(pick(b)))}`).join(' ');
+    sorted.length === 1
+      ? (plot.left + plot.right) / 2
+      : plot.left + ((age - first.age) / ageSpan) * (plot.right - plot.left);
+  const y = linearScale(
+    sorted.flatMap((b) => [b.p10, b.p90]),
+    plot.bottom,
+    plot.top,
+  );
+  const line = (pick: (b: FanBand) => number, rows: readonly FanBand[]) =>
+    rows.map((b) => `${n(xAt(b.age))},${n(y.at(pick(b)))}`).join(' ');
   const reversed = [...sorted].reverse();
   const blue = PALETTE[0];
 
@@ -457,7 +498,10 @@ export function fanChart(bands: readonly FanBand[], options: FanChartOptions = {
   for (let age = Math.ceil(first.age / ageStep) * ageStep; age <= last.age; age += ageStep) {
     body.push(`<text x="${n(xAt(age))}" y="${n(plot.bottom + 18)}" text-anchor="middle" fill="${MUTED}">${age}</text>`);
   }
-  body.push(`<text x="${n(plot.right)}" y="${n(plot.bottom + 34)}" text-anchor="end" fill="${MUTED}">Age</text>`, `</g>`);
+  body.push(
+    `<text x="${n(plot.right)}" y="${n(plot.bottom + 34)}" text-anchor="end" fill="${MUTED}">Age</text>`,
+    `</g>`,
+  );
   body.push(
     `<polygon class="band band-outer" points="${line((b) => b.p90, sorted)} ${line((b) => b.p10, reversed)}" fill="${blue}" fill-opacity="0.18"><title>10th to 90th percentile</title></polygon>`,
     `<polygon class="band band-inner" points="${line((b) => b.p75, sorted)} ${line((b) => b.p25, reversed)}" fill="${blue}" fill-opacity="0.38"><title>25th to 75th percentile</title></polygon>`,

@@ -12,9 +12,9 @@
  *   fields to be absent from every element (no element may hold such a leaf).
  */
 import { invalid, type PatternPath } from './errors.ts';
-import { compileOperator, RESERVED_IN_OR } from './operators.ts';
 import { parseIpAddress } from './ip.ts';
-import { anyOf, exactStrings, numberEquals, sameIpAddress, type Scalar, type ScalarTest } from './scalar.ts';
+import { compileOperator, RESERVED_IN_OR } from './operators.ts';
+import { anyOf, exactStrings, numberEquals, type Scalar, type ScalarTest, sameIpAddress } from './scalar.ts';
 
 type JsonObject = Record<string, unknown>;
 

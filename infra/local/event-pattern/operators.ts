@@ -5,8 +5,6 @@
 import { invalid, type PatternPath } from './errors.ts';
 import { parseCidr } from './ip.ts';
 import {
-  MAX_DECIMALS,
-  NUMERIC_LIMIT,
   decimalsOf,
   equalsIgnoringCase,
   exactStrings,
@@ -16,11 +14,13 @@ import {
   hasSuffixIgnoringCase,
   inCidr,
   inNumericRange,
+  MAX_DECIMALS,
+  NUMERIC_LIMIT,
   numberEquals,
   parseWildcard,
   type Scalar,
-  wildcard,
   type ScalarTest,
+  wildcard,
 } from './scalar.ts';
 
 /** A compiled operator: a test on leaf values, or a presence requirement. */
@@ -33,9 +33,30 @@ export type Operator =
  * ambiguous with an operator.
  */
 export const RESERVED_IN_OR = new Set([
-  'exactly', 'equals-ignore-case', 'prefix', 'suffix', 'anything-but', 'exists', 'wildcard', 'numeric', 'cidr',
-  'html', '=', '<', '<=', '>', '>=', 'regex', 'not-wildcard', 'not-equals-ignore-case', 'date-after',
-  'date-on-or-after', 'date-before', 'date-on-or-before', 'in-date-range', 'ip-address-in-range',
+  'exactly',
+  'equals-ignore-case',
+  'prefix',
+  'suffix',
+  'anything-but',
+  'exists',
+  'wildcard',
+  'numeric',
+  'cidr',
+  'html',
+  '=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'regex',
+  'not-wildcard',
+  'not-equals-ignore-case',
+  'date-after',
+  'date-on-or-after',
+  'date-before',
+  'date-on-or-before',
+  'in-date-range',
+  'ip-address-in-range',
   'ip-address-not-in-range',
 ]);
 
@@ -48,7 +69,8 @@ function isObject(value: unknown): value is JsonObject {
 function onlyKey(expression: JsonObject, path: PatternPath, emptyReason: string): [string, unknown] {
   const keys = Object.keys(expression);
   if (keys.length === 0) invalid(path, emptyReason);
-  if (keys.length > 1) invalid(path, `Only one key allowed in match expression, found ${keys.map((k) => `"${k}"`).join(', ')}`);
+  if (keys.length > 1)
+    invalid(path, `Only one key allowed in match expression, found ${keys.map((k) => `"${k}"`).join(', ')}`);
   return [keys[0]!, expression[keys[0]!]];
 }
 
@@ -122,7 +144,7 @@ function compileAnythingBut(argument: unknown, path: PatternPath): ScalarTest {
         invalid([...path, index], 'Inside anything but list, start|null|boolean is not supported.');
       }
     });
-    if ((strings.length > 0) === (numbers.length > 0)) {
+    if (strings.length > 0 === numbers.length > 0) {
       invalid(path, 'Inside anything but list, either all values are number or string, mixed type is not supported');
     }
     if (strings.length > 0) return not(exactStrings(strings));
@@ -146,11 +168,7 @@ function compileAnythingButOperator(argument: JsonObject, path: PatternPath): Sc
     case 'suffix':
       return not(anyString(texts.map(hasSuffix)));
     case 'wildcard':
-      return not(
-        anyString(
-          texts.map((text, index) => wildcardTest(text, Array.isArray(value) ? [...at, index] : at)),
-        ),
-      );
+      return not(anyString(texts.map((text, index) => wildcardTest(text, Array.isArray(value) ? [...at, index] : at))));
     default:
       return invalid(path, `Unsupported anything-but pattern: ${name}`);
   }
@@ -214,7 +232,8 @@ function compileNumericRange(argument: unknown, path: PatternPath) {
   const terms: unknown[] = argument;
   const operatorAt = (index: number): string => {
     const operator = terms[index];
-    if (typeof operator !== 'string') invalid([...path, index], `Invalid member in numeric match: ${JSON.stringify(operator)}`);
+    if (typeof operator !== 'string')
+      invalid([...path, index], `Invalid member in numeric match: ${JSON.stringify(operator)}`);
     return operator;
   };
   const numberAt = (index: number, operator: string): number => {

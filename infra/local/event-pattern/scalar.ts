@@ -3,7 +3,7 @@
  * pattern. Each is a closure over precomputed data, so matching allocates nothing except where
  * case folding needs a lowered copy of the value.
  */
-import { ipInRange, parseIpAddress, type IpRange } from './ip.ts';
+import { type IpRange, ipInRange, parseIpAddress } from './ip.ts';
 
 export type Scalar = string | number | boolean | null;
 export type ScalarTest = (value: Scalar) => boolean;

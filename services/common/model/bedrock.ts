@@ -86,14 +86,28 @@ export class BedrockModel implements ModelPort {
     const details = { model: this.name, latencyMs, usage, raw, ...(stopReason ? { stopReason } : {}) };
 
     if (stopReason === 'max_tokens') {
-      throw new ModelOutputError(`the answer was cut off at the token limit (stopReason max_tokens); answer more briefly`, details);
+      throw new ModelOutputError(
+        `the answer was cut off at the token limit (stopReason max_tokens); answer more briefly`,
+        details,
+      );
     }
     if (!toolUse) {
-      throw new ModelOutputError(`the answer did not use the ${structured.name} tool (stopReason ${stopReason ?? 'none'}); answer only by calling it`, details);
+      throw new ModelOutputError(
+        `the answer did not use the ${structured.name} tool (stopReason ${stopReason ?? 'none'}); answer only by calling it`,
+        details,
+      );
     }
     // Not validated here: GuardedModel, which every call goes through, first cuts over-long
     // strings (with a note) and then validates with the request's schema and check.
-    return { output: unwrapAnswer(toolUse.input, structured) as T, model: this.name, offline: false, usage, latencyMs, raw, ...(stopReason ? { stopReason } : {}) };
+    return {
+      output: unwrapAnswer(toolUse.input, structured) as T,
+      model: this.name,
+      offline: false,
+      usage,
+      latencyMs,
+      raw,
+      ...(stopReason ? { stopReason } : {}),
+    };
   }
 
   private classify(error: unknown, latencyMs: number): Error {
@@ -103,7 +117,9 @@ export class BedrockModel implements ModelPort {
     const details = { model: this.name, latencyMs, ...(status ? { status } : {}) };
     // No status at all means no HTTP answer: the network, which a later attempt may cure.
     if (RETRYABLE.has(name) || status === 429 || (status !== undefined && status >= 500) || status === undefined) {
-      return new ModelUnavailableError(`${message} (after the SDK's retries); the record will be retried`, details, { cause: error });
+      return new ModelUnavailableError(`${message} (after the SDK's retries); the record will be retried`, details, {
+        cause: error,
+      });
     }
     return new ModelRequestError(message, details, { cause: error });
   }

@@ -25,20 +25,30 @@ export function modelFromEnv(env: NodeJS.ProcessEnv = process.env): GuardedModel
     case 'offline':
       return guarded(new OfflineModel());
     case 'bedrock': {
-      const modelId = need(env, MODEL_ENV.bedrockModelId, 'bedrock', 'e.g. anthropic.claude-3-5-haiku-20241022-v1:0 or an inference profile id');
+      const modelId = need(
+        env,
+        MODEL_ENV.bedrockModelId,
+        'bedrock',
+        'e.g. anthropic.claude-3-5-haiku-20241022-v1:0 or an inference profile id',
+      );
       // Region and endpoint (AWS_ENDPOINT_URL_BEDROCK_RUNTIME) are read by the SDK itself.
       const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
       return guarded(new BedrockModel({ modelId, ...(region ? { region } : {}) }));
     }
     case 'openai': {
       const baseUrl = need(env, MODEL_ENV.openAiBaseUrl, 'openai', 'e.g. http://127.0.0.1:11434/v1');
-      if (!/^https?:$/.test(URL.parse(baseUrl)?.protocol ?? '')) throw new InvalidInputError(`${MODEL_ENV.openAiBaseUrl}: "${baseUrl}" is not an http(s) URL (e.g. http://127.0.0.1:11434/v1)`);
+      if (!/^https?:$/.test(URL.parse(baseUrl)?.protocol ?? ''))
+        throw new InvalidInputError(
+          `${MODEL_ENV.openAiBaseUrl}: "${baseUrl}" is not an http(s) URL (e.g. http://127.0.0.1:11434/v1)`,
+        );
       const model = need(env, MODEL_ENV.openAiModel, 'openai', 'e.g. llama3.1 or gpt-4o-mini');
       const apiKey = env[MODEL_ENV.openAiApiKey]?.trim();
       return guarded(new OpenAiModel({ baseUrl, model, ...(apiKey ? { apiKey } : {}) }));
     }
     default:
-      throw new InvalidInputError(`${MODEL_ENV.model}: "${env[MODEL_ENV.model]}" is not a model; use one of ${MODEL_KINDS.join(', ')}`);
+      throw new InvalidInputError(
+        `${MODEL_ENV.model}: "${env[MODEL_ENV.model]}" is not a model; use one of ${MODEL_KINDS.join(', ')}`,
+      );
   }
 }
 

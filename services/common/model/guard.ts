@@ -72,7 +72,8 @@ export class GuardedModel implements ModelPort {
       } catch (error) {
         const elapsed = Math.round(performance.now() - started);
         latencyMs += elapsed;
-        const details = error instanceof ModelOutputError || error instanceof ModelRequestError ? error.details : undefined;
+        const details =
+          error instanceof ModelOutputError || error instanceof ModelRequestError ? error.details : undefined;
         if (details?.usage) add(usage, details.usage);
         if (details?.model) modelName = details.model;
         const record = this.record(request, modelName, {
@@ -91,7 +92,14 @@ export class GuardedModel implements ModelPort {
         });
         audit.push(record);
         if (error instanceof ModelRequestError) {
-          return this.fallback(request, audit, { modelName, usage, latencyMs, attempts: attempt, injection, reason: `the model refused the request: ${error.message}` });
+          return this.fallback(request, audit, {
+            modelName,
+            usage,
+            latencyMs,
+            attempts: attempt,
+            injection,
+            reason: `the model refused the request: ${error.message}`,
+          });
         }
         if (!(error instanceof ModelOutputError || isZodError(error))) {
           this.emit(record);
@@ -107,7 +115,11 @@ export class GuardedModel implements ModelPort {
       latencyMs += elapsed;
       add(usage, response.usage);
       modelName = response.model;
-      const { value, cut } = cutLongStrings(response.output, jsonSchemaOf(request.schema), this.options.maxStringChars ?? DEFAULT_MAX_STRING);
+      const { value, cut } = cutLongStrings(
+        response.output,
+        jsonSchemaOf(request.schema),
+        this.options.maxStringChars ?? DEFAULT_MAX_STRING,
+      );
       const parsed = request.schema.safeParse(value);
       const refusal = !parsed.success
         ? describeIssues(parsed.error)
@@ -144,7 +156,9 @@ export class GuardedModel implements ModelPort {
       if (response.offline) {
         // The offline answer is the last resort: if it fails its own schema, that is a bug to see.
         this.emit(record);
-        throw Object.assign(new Error(`the offline answer for ${request.purpose} fails its schema: ${refusal}`), { audit });
+        throw Object.assign(new Error(`the offline answer for ${request.purpose} fails its schema: ${refusal}`), {
+          audit,
+        });
       }
       if (attempt < MAX_ATTEMPTS) this.emit(record);
       problem = refusal ?? 'the answer was refused';
@@ -163,7 +177,14 @@ export class GuardedModel implements ModelPort {
   private fallback<T>(
     request: ModelRequest<T>,
     audit: ModelCallRecord[],
-    outcome: { modelName: string; usage: ModelUsage; latencyMs: number; attempts: number; injection: InjectionVerdict[]; reason: string },
+    outcome: {
+      modelName: string;
+      usage: ModelUsage;
+      latencyMs: number;
+      attempts: number;
+      injection: InjectionVerdict[];
+      reason: string;
+    },
   ): ModelResponse<T> {
     const last = audit.at(-1)!;
     last.verdicts.fallback = clip(outcome.reason, 1000);
@@ -235,7 +256,11 @@ type JsonSchema = Record<string, unknown>;
  * Cuts strings longer than their schema's maxLength (or `fallbackMax`), leaving room for a
  * note that says so. The note has no digits, so the reporter's number check cannot trip on it.
  */
-export function cutLongStrings(value: unknown, schema: JsonSchema | undefined, fallbackMax: number): { value: unknown; cut: string[] } {
+export function cutLongStrings(
+  value: unknown,
+  schema: JsonSchema | undefined,
+  fallbackMax: number,
+): { value: unknown; cut: string[] } {
   const cut: string[] = [];
   const walk = (node: unknown, nodeSchema: JsonSchema | undefined, path: string): unknown => {
     if (typeof node === 'string') {
@@ -247,7 +272,10 @@ export function cutLongStrings(value: unknown, schema: JsonSchema | undefined, f
     if (Array.isArray(node)) return node.map((item, i) => walk(item, asSchema(nodeSchema?.items), `${path}[${i}]`));
     if (typeof node === 'object' && node !== null) {
       return Object.fromEntries(
-        Object.entries(node).map(([key, child]) => [key, walk(child, propertySchema(nodeSchema, key), path ? `${path}.${key}` : key)]),
+        Object.entries(node).map(([key, child]) => [
+          key,
+          walk(child, propertySchema(nodeSchema, key), path ? `${path}.${key}` : key),
+        ]),
       );
     }
     return node;

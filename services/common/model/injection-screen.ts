@@ -10,12 +10,14 @@ const SIGNALS: ReadonlyArray<{ signal: string; pattern: RegExp }> = [
   {
     // "ignore previous instructions", "disregard all rules above", "forget your prompt"
     signal: 'instruction-override',
-    pattern: /\b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(instructions?|prompts?|rules?|directions?|guidelines?|context)\b/i,
+    pattern:
+      /\b(ignore|disregard|forget|override|bypass)\b[^.\n]{0,40}\b(instructions?|prompts?|rules?|directions?|guidelines?|context)\b/i,
   },
   {
     // Chat-template role markers: "SYSTEM:", "assistant:", <|im_start|>, [INST], <<SYS>>, "### system"
     signal: 'role-tag',
-    pattern: /(^|[\s>\]|])(system|assistant|developer)\s*:|<\|[a-z_]+\|>|\[\/?INST\]|<<\/?SYS>>|^#{1,6}\s*(system|instructions?)\b/im,
+    pattern:
+      /(^|[\s>\]|])(system|assistant|developer)\s*:|<\|[a-z_]+\|>|\[\/?INST\]|<<\/?SYS>>|^#{1,6}\s*(system|instructions?)\b/im,
   },
   {
     // Markup that could open or close a delimiter around data, or a code fence.
@@ -24,12 +26,14 @@ const SIGNALS: ReadonlyArray<{ signal: string; pattern: RegExp }> = [
   },
   {
     signal: 'persona-change',
-    pattern: /\byou are (now|no longer)\b|\b(act|behave) as\b|\bpretend (to be|you)\b|\bjailbreak\b|\bdeveloper mode\b/i,
+    pattern:
+      /\byou are (now|no longer)\b|\b(act|behave) as\b|\bpretend (to be|you)\b|\bjailbreak\b|\bdeveloper mode\b/i,
   },
   {
     // Telling the model what to answer: "respond with", "output only", "say that", "classify this as"
     signal: 'output-steering',
-    pattern: /\b(respond|reply|answer|output)\s+(only\s+)?(with|in)\b|\bsay (that|the)\b|\bclassify (this|it) as\b|\bnew instructions?\b/i,
+    pattern:
+      /\b(respond|reply|answer|output)\s+(only\s+)?(with|in)\b|\bsay (that|the)\b|\bclassify (this|it) as\b|\bnew instructions?\b/i,
   },
 ];
 

@@ -55,7 +55,10 @@ export class OpenAiModel implements ModelPort {
       ],
       temperature: 0,
       max_tokens: request.maxTokens ?? this.options.maxTokens ?? 4096,
-      response_format: { type: 'json_schema', json_schema: { name: structured.name, schema: structured.providerSchema, strict: true } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: structured.name, schema: structured.providerSchema, strict: true },
+      },
     });
     const started = performance.now();
     const maxRetries = this.options.maxRetries ?? 3;
@@ -78,12 +81,21 @@ export class OpenAiModel implements ModelPort {
           await sleep(this.backoff(retry));
           continue;
         }
-        throw new ModelUnavailableError(`${this.url} could not be reached: ${(error as Error).message}; the record will be retried`, { model: this.name, latencyMs: this.since(started) }, { cause: error });
+        throw new ModelUnavailableError(
+          `${this.url} could not be reached: ${(error as Error).message}; the record will be retried`,
+          { model: this.name, latencyMs: this.since(started) },
+          { cause: error },
+        );
       }
       if (res.status === 429 || res.status >= 500) {
         const text = await res.text().catch(() => '');
         if (retry < maxRetries) {
-          await sleep(Math.min(retryAfterMs(res.headers.get('retry-after')) ?? this.backoff(retry), this.options.maxRetryDelayMs ?? 20_000));
+          await sleep(
+            Math.min(
+              retryAfterMs(res.headers.get('retry-after')) ?? this.backoff(retry),
+              this.options.maxRetryDelayMs ?? 20_000,
+            ),
+          );
           continue;
         }
         throw new ModelUnavailableError(
@@ -93,27 +105,43 @@ export class OpenAiModel implements ModelPort {
       }
       const text = await res.text();
       if (!res.ok) {
-        throw new ModelRequestError(`${this.url} refused the request: HTTP ${res.status} ${text.slice(0, 300)}`, { model: this.name, latencyMs: this.since(started), status: res.status });
+        throw new ModelRequestError(`${this.url} refused the request: HTTP ${res.status} ${text.slice(0, 300)}`, {
+          model: this.name,
+          latencyMs: this.since(started),
+          status: res.status,
+        });
       }
       return this.read(request, structured, text, this.since(started));
     }
   }
 
-  private read<T>(request: ModelRequest<T>, structured: ReturnType<typeof structuredSchema>, text: string, latencyMs: number): ModelResponse<T> {
+  private read<T>(
+    request: ModelRequest<T>,
+    structured: ReturnType<typeof structuredSchema>,
+    text: string,
+    latencyMs: number,
+  ): ModelResponse<T> {
     let completion: ChatCompletion;
     try {
       completion = JSON.parse(text) as ChatCompletion;
     } catch {
       throw new ModelOutputError('the response body is not JSON', { model: this.name, latencyMs, raw: text });
     }
-    const usage = { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 };
+    const usage = {
+      inputTokens: completion.usage?.prompt_tokens ?? 0,
+      outputTokens: completion.usage?.completion_tokens ?? 0,
+    };
     const choice = completion.choices?.[0];
     const stopReason = choice?.finish_reason ?? undefined;
     const raw = choice?.message?.content ?? '';
     const details = { model: this.name, latencyMs, usage, raw, ...(stopReason ? { stopReason } : {}) };
     if (!choice) throw new ModelOutputError('the response has no choices', details);
     if (choice.message?.refusal) throw new ModelOutputError(`the model refused: ${choice.message.refusal}`, details);
-    if (stopReason === 'length') throw new ModelOutputError('the answer was cut off at the token limit (finish_reason length); answer more briefly', details);
+    if (stopReason === 'length')
+      throw new ModelOutputError(
+        'the answer was cut off at the token limit (finish_reason length); answer more briefly',
+        details,
+      );
     let answer: unknown;
     try {
       // Some local servers wrap JSON in a code fence despite the response format.
@@ -123,7 +151,15 @@ export class OpenAiModel implements ModelPort {
     }
     // Not validated here: GuardedModel, which every call goes through, first cuts over-long
     // strings (with a note) and then validates with the request's schema and check.
-    return { output: unwrapAnswer(answer, structured) as T, model: this.name, offline: false, usage, latencyMs, raw, ...(stopReason ? { stopReason } : {}) };
+    return {
+      output: unwrapAnswer(answer, structured) as T,
+      model: this.name,
+      offline: false,
+      usage,
+      latencyMs,
+      raw,
+      ...(stopReason ? { stopReason } : {}),
+    };
   }
 
   private backoff(retry: number): number {

@@ -24,7 +24,10 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   let generated = cache.get(schema);
   if (!generated) {
     // Output shapes, and no $schema keyword: some providers reject keywords they do not know.
-    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonSchema;
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+      io: 'output',
+      unrepresentable: 'any',
+    }) as JsonSchema;
     generated = rest;
     cache.set(schema, generated);
   }
@@ -46,16 +49,23 @@ export function structuredSchema(schema: z.ZodType, purpose: string): Structured
 
 export function unwrapAnswer(value: unknown, structured: StructuredSchema): unknown {
   if (!structured.wrapped) return value;
-  return typeof value === 'object' && value !== null && 'answer' in value ? (value as { answer: unknown }).answer : value;
+  return typeof value === 'object' && value !== null && 'answer' in value
+    ? (value as { answer: unknown }).answer
+    : value;
 }
 
 /** By shape as well as class: an adapter bundled with its own copy of zod throws a foreign ZodError. */
 export function isZodError(error: unknown): error is z.ZodError {
-  return error instanceof z.ZodError || (error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues));
+  return (
+    error instanceof z.ZodError ||
+    (error instanceof Error && error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues))
+  );
 }
 
 /** `path.to.field: message; ...`, the form a model can act on in its second attempt. */
-export function describeIssues(error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> }): string {
+export function describeIssues(error: {
+  issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>;
+}): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : 'answer'}: ${issue.message}`)
     .join('; ');

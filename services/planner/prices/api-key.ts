@@ -67,18 +67,24 @@ export function polygonApiKey(options: ApiKeyOptions = {}): ApiKeySource {
 export function apiKeyFromSecretString(secretString: string | undefined, secretId: string): string {
   const text = secretString?.trim();
   if (!text) {
-    throw new PriceConfigurationError(`Secret "${secretId}" has no SecretString; store the Polygon.io API key as text or as {"apiKey": "..."}.`);
+    throw new PriceConfigurationError(
+      `Secret "${secretId}" has no SecretString; store the Polygon.io API key as text or as {"apiKey": "..."}.`,
+    );
   }
   if (!text.startsWith('{')) return text;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new PriceConfigurationError(`Secret "${secretId}" starts with "{" but is not valid JSON; store {"apiKey": "..."} or the bare key.`);
+    throw new PriceConfigurationError(
+      `Secret "${secretId}" starts with "{" but is not valid JSON; store {"apiKey": "..."} or the bare key.`,
+    );
   }
   const apiKey = (parsed as { apiKey?: unknown }).apiKey;
   if (typeof apiKey !== 'string' || apiKey.trim() === '') {
-    throw new PriceConfigurationError(`Secret "${secretId}".apiKey: must be a non-empty string holding the Polygon.io API key.`);
+    throw new PriceConfigurationError(
+      `Secret "${secretId}".apiKey: must be a non-empty string holding the Polygon.io API key.`,
+    );
   }
   return apiKey.trim();
 }

@@ -14,7 +14,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { POLYGON_KEY_ENV, polygonApiKey } from './api-key.ts';
 import { PolygonPrices } from './polygon.ts';
-import { PriceConfigurationError, REFRESH_POLICIES, type PricePort, type RefreshPolicy } from './port.ts';
+import { PriceConfigurationError, type PricePort, REFRESH_POLICIES, type RefreshPolicy } from './port.ts';
 
 export const PRICE_ENV = {
   source: 'ALEX_PRICES',
@@ -34,7 +34,10 @@ export interface PriceEnvironmentOptions {
  * The market-data port to put in the planner's ServiceContext, or undefined for the local
  * source (the planner then prices from the portfolio file alone; see local.ts).
  */
-export function pricesFromEnvironment(env: NodeJS.ProcessEnv = process.env, options: PriceEnvironmentOptions = {}): PricePort | undefined {
+export function pricesFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  options: PriceEnvironmentOptions = {},
+): PricePort | undefined {
   const hasKey = Boolean(env[PRICE_ENV.apiKey]?.trim() || env[PRICE_ENV.secretId]?.trim());
   const source = oneOf(env, PRICE_ENV.source, SOURCES) ?? (hasKey ? 'polygon' : 'local');
   const refresh: RefreshPolicy = oneOf(env, PRICE_ENV.refresh, REFRESH_POLICIES) ?? 'missing';

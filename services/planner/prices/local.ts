@@ -29,7 +29,8 @@ export class LocalPrices implements PricePort {
   static fromPortfolio(portfolio: Pick<StoredPortfolio, 'positions'>): LocalPrices {
     const known = new Map<string, number>();
     for (const position of portfolio.positions) {
-      if (position.price !== null && position.price > 0 && !known.has(position.symbol)) known.set(position.symbol, position.price);
+      if (position.price !== null && position.price > 0 && !known.has(position.symbol))
+        known.set(position.symbol, position.price);
     }
     return new LocalPrices(known);
   }

@@ -128,10 +128,17 @@ export class PolygonPrices implements PricePort {
   }
 
   /** One symbol, retried within the attempt limit and the shared waiting budget. */
-  private async lookUp(symbol: string, apiKey: string, budget: { remainingMs: number; stopAt: number }): Promise<{ lookup: PriceLookup; cacheable: boolean }> {
+  private async lookUp(
+    symbol: string,
+    apiKey: string,
+    budget: { remainingMs: number; stopAt: number },
+  ): Promise<{ lookup: PriceLookup; cacheable: boolean }> {
     for (let attempt = 1; ; attempt++) {
       if (this.now() >= budget.stopAt) {
-        return transientMiss(symbol, `Polygon.io was not asked: the ${seconds(this.maxDurationMs)} this job may spend on prices ran out`);
+        return transientMiss(
+          symbol,
+          `Polygon.io was not asked: the ${seconds(this.maxDurationMs)} this job may spend on prices ran out`,
+        );
       }
       const outcome = await this.request(symbol, apiKey);
       if (outcome.kind === 'answer') return outcome;
@@ -162,7 +169,10 @@ export class PolygonPrices implements PricePort {
       });
       text = await response.text();
     } catch (error) {
-      return { kind: 'retry', reason: `Polygon.io could not be reached (${error instanceof Error ? error.message : String(error)})` };
+      return {
+        kind: 'retry',
+        reason: `Polygon.io could not be reached (${error instanceof Error ? error.message : String(error)})`,
+      };
     }
     const body = parseJson(text);
     const said = errorText(body);
@@ -173,27 +183,49 @@ export class PolygonPrices implements PricePort {
       );
     }
     if (response.status === 429) {
-      return { kind: 'retry', reason: `Polygon.io rate limit (HTTP 429${said})`, ...retryAfter(response.headers.get('retry-after'), this.now()) };
+      return {
+        kind: 'retry',
+        reason: `Polygon.io rate limit (HTTP 429${said})`,
+        ...retryAfter(response.headers.get('retry-after'), this.now()),
+      };
     }
     if (response.status >= 500) {
-      return { kind: 'retry', reason: `Polygon.io failed (HTTP ${response.status}${said})`, ...retryAfter(response.headers.get('retry-after'), this.now()) };
+      return {
+        kind: 'retry',
+        reason: `Polygon.io failed (HTTP ${response.status}${said})`,
+        ...retryAfter(response.headers.get('retry-after'), this.now()),
+      };
     }
     if (response.status === 404) return answer(unknownTicker(symbol), true);
     if (response.status === 403) {
       return answer(missing(symbol, `Polygon.io does not serve ${symbol} on this plan (HTTP 403${said})`), false);
     }
-    if (!response.ok) return answer(missing(symbol, `Polygon.io refused the request for ${symbol} (HTTP ${response.status}${said})`), false);
+    if (!response.ok)
+      return answer(
+        missing(symbol, `Polygon.io refused the request for ${symbol} (HTTP ${response.status}${said})`),
+        false,
+      );
 
     const parsed = PreviousClose.safeParse(body);
-    if (!parsed.success) return { kind: 'retry', reason: `Polygon.io sent an answer for ${symbol} that is not a Previous Close response` };
+    if (!parsed.success)
+      return { kind: 'retry', reason: `Polygon.io sent an answer for ${symbol} that is not a Previous Close response` };
     const { status, resultsCount, results } = parsed.data;
     const bar = results?.[0];
     if (status === 'NOT_FOUND' || resultsCount === 0 || !bar) return answer(unknownTicker(symbol), true);
     if (!Number.isFinite(bar.c) || bar.c <= 0) {
-      return answer(missing(symbol, `Polygon.io's previous close for ${symbol} is ${bar.c}, not a usable price`), false);
+      return answer(
+        missing(symbol, `Polygon.io's previous close for ${symbol} is ${bar.c}, not a usable price`),
+        false,
+      );
     }
     return answer(
-      { symbol, status: 'found', price: bar.c, source: 'market', ...(bar.t !== undefined ? { tradingDay: marketDay(new Date(bar.t)) } : {}) },
+      {
+        symbol,
+        status: 'found',
+        price: bar.c,
+        source: 'market',
+        ...(bar.t !== undefined ? { tradingDay: marketDay(new Date(bar.t)) } : {}),
+      },
       true,
     );
   }
@@ -213,7 +245,10 @@ function transientMiss(symbol: string, reason: string): { lookup: PriceLookup; c
 }
 
 function unknownTicker(symbol: string): PriceLookup {
-  return missing(symbol, `Polygon.io has no previous close for ${symbol} (unknown ticker, or not a US-listed stock or ETF)`);
+  return missing(
+    symbol,
+    `Polygon.io has no previous close for ${symbol} (unknown ticker, or not a US-listed stock or ETF)`,
+  );
 }
 
 /** Retry-After as delay-seconds or an HTTP date (RFC 9110 §10.2.3); absent or unreadable: none. */
@@ -244,6 +279,9 @@ function seconds(ms: number): string {
 }
 
 function positiveInteger(value: number, field: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new PriceConfigurationError(`Polygon.io adapter ${field}: must be a whole number of at least 1 (got ${value}).`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new PriceConfigurationError(
+      `Polygon.io adapter ${field}: must be a whole number of at least 1 (got ${value}).`,
+    );
   return value;
 }

@@ -7,14 +7,14 @@
  * All queue and bus cases run through one runtime: sent together, settled once, then each DLQ
  * entry is traced back to its case by its body. Portfolio files run through the CLI in-process.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../events/errors.ts';
 import { main } from '../../../infra/cli/main.ts';
-import type { LocalRuntime } from '../../../infra/local/runtime.ts';
 import type { QueueMessage } from '../../../infra/local/queue.ts';
+import type { LocalRuntime } from '../../../infra/local/runtime.ts';
 import type { SqlDatabase } from '../../../infra/storage/port.ts';
 import { isJobEnd, jobRequest, startWithExample } from '../support.ts';
 import { eventCases } from './corpus/events.ts';
@@ -40,7 +40,9 @@ function expectClear(reason: string | undefined, expected: RegExp): void {
   expect(reason).not.toMatch(/received \d+ times without success/);
 }
 
-const countedCases: Array<Case<unknown>> = [...jobMessageCases, ...eventCases, ...portfolioCases].filter((c) => c.expect.kind !== 'ignored');
+const countedCases: Array<Case<unknown>> = [...jobMessageCases, ...eventCases, ...portfolioCases].filter(
+  (c) => c.expect.kind !== 'ignored',
+);
 
 describe('the bad-input corpus', () => {
   it('holds at least 60 cases, covering every category for the kinds of input that have it', () => {
@@ -174,7 +176,12 @@ describe('portfolio files given to alex analyze', () => {
       else writeFileSync(join(cwd, 'portfolio.json'), c.input);
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(['analyze', 'portfolio.json', '--out', 'out'], { out: (t) => out.push(t), err: (t) => err.push(t), cwd, env: {} });
+      const code = await main(['analyze', 'portfolio.json', '--out', 'out'], {
+        out: (t) => out.push(t),
+        err: (t) => err.push(t),
+        cwd,
+        env: {},
+      });
 
       expect(code).toBe(2);
       const message = err.join('\n');

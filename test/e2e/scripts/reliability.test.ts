@@ -8,7 +8,12 @@ import { DEFAULT_FAULTS, runReliability } from '../../../scripts/reliability/run
 
 describe('npm run reliability', () => {
   it('loses nothing and does nothing twice under duplicates, disorder, crashes, silence and throttling', async () => {
-    const report = await runReliability({ jobs: 24, seed: 7, faults: { ...DEFAULT_FAULTS, silentRate: 0.1 }, deadlineSeconds: 3 });
+    const report = await runReliability({
+      jobs: 24,
+      seed: 7,
+      faults: { ...DEFAULT_FAULTS, silentRate: 0.1 },
+      deadlineSeconds: 3,
+    });
     expect(report.submitted).toBe(24);
     expect(report.completed + report.partial + report.failed).toBe(24);
     expect(report.lost).toBe(0);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { catalog, DETAIL_TYPES, DETAIL_VERSION, isDetailType, type DetailType } from '../../../events/catalog.ts';
+import { catalog, DETAIL_TYPES, DETAIL_VERSION, type DetailType, isDetailType } from '../../../events/catalog.ts';
 import { InvalidInputError } from '../../../events/errors.ts';
 
 const schemaDir = new URL('../../../schemas/events/', import.meta.url);
@@ -66,7 +66,9 @@ describe('event catalog', () => {
       const schema = schemaOf(detailType);
       const { jobId: _jobId, ...withoutJobId } = example as Record<string, unknown>;
       expect(validate(schema, envelopeAround(detailType, withoutJobId))).toContain('/detail required:jobId');
-      expect(validate(schema, envelopeAround(detailType, { ...example, version: 2 }))).toContain('/detail/version const:1');
+      expect(validate(schema, envelopeAround(detailType, { ...example, version: 2 }))).toContain(
+        '/detail/version const:1',
+      );
       const other = detailType === 'AnalysisFailed' ? 'AnalysisCompleted' : 'AnalysisFailed';
       expect(validate(schema, { ...envelopeAround(detailType, example), 'detail-type': other })).toContain(
         `/detail-type const:"${detailType}"`,
@@ -123,7 +125,12 @@ function validate(schema: JsonSchema, value: unknown): string[] {
   if (check(value)) return [];
   return (check.errors ?? []).map((error) => {
     const params = error.params as Record<string, unknown>;
-    const detail = error.keyword === 'required' ? `:${String(params.missingProperty)}` : error.keyword === 'const' ? `:${JSON.stringify(params.allowedValue)}` : '';
+    const detail =
+      error.keyword === 'required'
+        ? `:${String(params.missingProperty)}`
+        : error.keyword === 'const'
+          ? `:${JSON.stringify(params.allowedValue)}`
+          : '';
     return `${error.instancePath || '/'} ${error.keyword}${detail}`;
   });
 }

@@ -6,7 +6,13 @@ import { InvalidInputError } from '../../../events/errors.ts';
 /** An SpecialistCompleted envelope as a rule delivers it, with a chart that omits its unit. */
 function completedEnvelope(): Record<string, unknown> {
   const example = catalog.SpecialistCompleted.example;
-  const chart = { id: 'cash', type: 'bar', title: 'Cash', description: 'Cash by account.', data: [{ label: 'Roth IRA', value: 1200 }] };
+  const chart = {
+    id: 'cash',
+    type: 'bar',
+    title: 'Cash',
+    description: 'Cash by account.',
+    data: [{ label: 'Roth IRA', value: 1200 }],
+  };
   return {
     version: '0',
     id: '9c1e3a0b-5d4f-4e2a-8b7c-0a1b2c3d4e5f',
@@ -36,7 +42,9 @@ describe('parseJson', () => {
   });
 
   it('says what was not JSON', () => {
-    expect(messageOf(() => parseJson('{"jobId":', 'SQS message 7 body'))).toMatch(/^SQS message 7 body is not valid JSON: /);
+    expect(messageOf(() => parseJson('{"jobId":', 'SQS message 7 body'))).toMatch(
+      /^SQS message 7 body is not valid JSON: /,
+    );
   });
 });
 
@@ -60,7 +68,9 @@ describe('parseEnvelope', () => {
   });
 
   it('keeps replay-name, so a consumer can tell a replay', () => {
-    const envelope = parseEnvelope({ ...completedEnvelope(), 'replay-name': 'replay-2026-11-21' }, ['SpecialistCompleted']);
+    const envelope = parseEnvelope({ ...completedEnvelope(), 'replay-name': 'replay-2026-11-21' }, [
+      'SpecialistCompleted',
+    ]);
     expect(envelope['replay-name']).toBe('replay-2026-11-21');
   });
 
@@ -78,13 +88,15 @@ describe('parseEnvelope', () => {
   it('names the detail field that is wrong', () => {
     const raw = completedEnvelope();
     raw.detail = { ...(raw.detail as object), durationMs: -1 };
-    expect(messageOf(() => parseEnvelope(raw, ['SpecialistCompleted']))).toMatch(/^SpecialistCompleted detail\.durationMs: /);
+    expect(messageOf(() => parseEnvelope(raw, ['SpecialistCompleted']))).toMatch(
+      /^SpecialistCompleted detail\.durationMs: /,
+    );
   });
 
   it('refuses a time without a date-time shape', () => {
-    expect(messageOf(() => parseEnvelope({ ...completedEnvelope(), time: 'yesterday' }, ['SpecialistCompleted']))).toMatch(
-      /^event\.time: /,
-    );
+    expect(
+      messageOf(() => parseEnvelope({ ...completedEnvelope(), time: 'yesterday' }, ['SpecialistCompleted'])),
+    ).toMatch(/^event\.time: /);
   });
 
   it('refuses something that is not an object at all', () => {

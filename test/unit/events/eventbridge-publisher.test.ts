@@ -3,12 +3,12 @@ import { catalog } from '../../../events/catalog.ts';
 import { InvalidInputError } from '../../../events/errors.ts';
 import {
   EventBridgePublisher,
-  PublishFailedError,
-  entrySize,
   type EventBridgePublisherOptions,
+  entrySize,
+  PublishFailedError,
 } from '../../../events/eventbridge-publisher.ts';
 import type { OutgoingEvent } from '../../../events/publisher.ts';
-import { startFakeEventBridge, type FakeEventBridge, type WireEntry } from '../../support/eventbridge-server.ts';
+import { type FakeEventBridge, startFakeEventBridge, type WireEntry } from '../../support/eventbridge-server.ts';
 
 const BUS = 'alex-bus';
 const TIME = new Date('2026-11-21T09:30:00.000Z');
@@ -126,7 +126,12 @@ describe('EventBridgePublisher with the real SDK client', () => {
     );
     await publishing.catch((error: PublishFailedError) =>
       expect(error.failures).toEqual([
-        { detailType: 'AnalysisRequested', source: 'alex.cli', errorCode: 'InternalFailure', errorMessage: 'Internal service error.' },
+        {
+          detailType: 'AnalysisRequested',
+          source: 'alex.cli',
+          errorCode: 'InternalFailure',
+          errorMessage: 'Internal service error.',
+        },
       ]),
     );
     expect(bus.requests.map((request) => jobIdsOf(request.body.Entries))).toEqual([
@@ -139,7 +144,9 @@ describe('EventBridgePublisher with the real SDK client', () => {
   it('tries a refused entry 4 times by default', async () => {
     bus.refuse(() => ({ code: 'ThrottlingException', message: 'Rate exceeded' }));
 
-    await expect(publisher().publish([requested(0)])).rejects.toThrow(/after 4 attempts: .*ThrottlingException \(Rate exceeded\)/);
+    await expect(publisher().publish([requested(0)])).rejects.toThrow(
+      /after 4 attempts: .*ThrottlingException \(Rate exceeded\)/,
+    );
     expect(bus.requests).toHaveLength(4);
   });
 

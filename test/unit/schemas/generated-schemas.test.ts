@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DETAIL_TYPES } from '../../../events/catalog.ts';
-import {
-  SCHEMA_DIR,
-  generateEventSchemas,
-  staleSchemaFiles,
-  writeEventSchemas,
-} from '../../../schemas/generate.ts';
+import { generateEventSchemas, SCHEMA_DIR, staleSchemaFiles, writeEventSchemas } from '../../../schemas/generate.ts';
 
 const RUN_IT = 'schemas/events is out of date with events/catalog.ts: run `npm run schemas`';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EVENTBRIDGE_CHUNK_BYTES,
-  PRICES_US_EAST_1,
+  type AnalysisUsage,
   billedChunks,
   billedMs,
   costOfAnalysis,
   costOfOriginal,
+  EVENTBRIDGE_CHUNK_BYTES,
   gbSeconds,
-  type AnalysisUsage,
+  PRICES_US_EAST_1,
 } from '../../../scripts/bench/cost.ts';
 
 describe('billing units', () => {
@@ -71,7 +71,15 @@ describe('costOfAnalysis', () => {
 
   it('follows the price table it is given', () => {
     const doubled = { ...PRICES_US_EAST_1, dynamoPerWriteUnit: 2 * PRICES_US_EAST_1.dynamoPerWriteUnit };
-    const onlyWrites: AnalysisUsage = { ...usage, functions: {}, sqsRequests: 0, eventBridgeEvents: 0, archivedBytes: 0, dynamoReadUnits: 0, dataApiRequests: 0 };
+    const onlyWrites: AnalysisUsage = {
+      ...usage,
+      functions: {},
+      sqsRequests: 0,
+      eventBridgeEvents: 0,
+      archivedBytes: 0,
+      dynamoReadUnits: 0,
+      dataApiRequests: 0,
+    };
     expect(costOfAnalysis(onlyWrites, doubled).total).toBeCloseTo(2 * costOfAnalysis(onlyWrites).total, 15);
   });
 });

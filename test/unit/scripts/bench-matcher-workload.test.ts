@@ -24,14 +24,27 @@ describe('the matcher workload', () => {
       const event = JSON.parse(text) as { detail: { positions: unknown[] }; 'detail-type': string; source: string };
       expect(event.detail.positions.length).toBeLessThanOrEqual(16);
     }
-    const counts = workload.eventTexts.map((text) => (JSON.parse(text) as { detail: { positions: unknown[] } }).detail.positions.length);
+    const counts = workload.eventTexts.map(
+      (text) => (JSON.parse(text) as { detail: { positions: unknown[] } }).detail.positions.length,
+    );
     expect(Math.min(...counts)).toBe(0);
     expect(Math.max(...counts)).toBeGreaterThanOrEqual(8);
   });
 
   it('uses every operator the issue names, in valid patterns of at most 7 conditions', () => {
     const text = JSON.stringify(workload.rules.map((rule) => rule.pattern));
-    for (const operator of ['"prefix"', '"suffix"', '"wildcard"', '"anything-but"', '"exists"', '"equals-ignore-case"', '"numeric"', '"$or"', '"tasks"', '"positions"']) {
+    for (const operator of [
+      '"prefix"',
+      '"suffix"',
+      '"wildcard"',
+      '"anything-but"',
+      '"exists"',
+      '"equals-ignore-case"',
+      '"numeric"',
+      '"$or"',
+      '"tasks"',
+      '"positions"',
+    ]) {
       expect(text).toContain(operator);
     }
     for (const rule of workload.rules) {

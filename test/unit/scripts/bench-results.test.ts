@@ -41,7 +41,13 @@ describe('result', () => {
   it('meets an at-least target at the bound and leaves informative figures without one', () => {
     expect(result('e2e.analysesPerSecond', 50, 'analyses/s', atLeast(50)).met).toBe(true);
     expect(result('e2e.analysesPerSecond', 49.9, 'analyses/s', atLeast(50)).met).toBe(false);
-    expect(result('e2e.latencyP50Ms', 12, 'ms')).toEqual({ name: 'e2e.latencyP50Ms', value: 12, unit: 'ms', target: null, met: null });
+    expect(result('e2e.latencyP50Ms', 12, 'ms')).toEqual({
+      name: 'e2e.latencyP50Ms',
+      value: 12,
+      unit: 'ms',
+      target: null,
+      met: null,
+    });
   });
 
   it('refuses a value that is not a finite number', () => {

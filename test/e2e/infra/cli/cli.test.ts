@@ -38,10 +38,14 @@ function writePortfolio(name: string, mutate: (portfolio: any) => void): string 
 describe('alex analyze', () => {
   it('runs from the installed bin as a new user would, and writes the three files', async () => {
     const cwd = mkdtempSync(join(dir, 'user-'));
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/alex.mjs'), 'analyze', EXAMPLE_PATH, '--out', 'out'], {
-      cwd,
-      env: { ...process.env, ALEX_HOME: '' },
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'bin/alex.mjs'), 'analyze', EXAMPLE_PATH, '--out', 'out'],
+      {
+        cwd,
+        env: { ...process.env, ALEX_HOME: '' },
+      },
+    );
     expect(stderr).toMatch(/planned/);
     expect(stderr).toMatch(/aggregated\s+completed/);
     expect(stdout).toMatch(/Analysis completed for Sam and Jordan Rivera/);
@@ -80,11 +84,47 @@ describe('alex analyze', () => {
 
   const badInputs: Array<[string, () => string, RegExp]> = [
     ['a missing file', () => join(dir, 'nope.json'), /portfolio file not found/],
-    ['a file that is not JSON', () => { const p = join(dir, 'broken.json'); writeFileSync(p, '{"user": '); return p; }, /is not valid JSON/],
-    ['a negative quantity', () => writePortfolio('neg.json', (p) => { p.positions[2].quantity = -5; }), /positions\[2\]\.quantity: must be greater than 0/],
-    ['an unknown account', () => writePortfolio('acct.json', (p) => { p.positions[0].account = 'brokerage'; }), /positions\[0\]\.account: unknown account "brokerage"; accounts in this file are 401k, roth, taxable/],
-    ['a bad symbol', () => writePortfolio('sym.json', (p) => { p.positions[1].symbol = 'vt i!'; }), /positions\[1\]\.symbol: must be an upper-case ticker/],
-    ['a target allocation not summing to 100', () => writePortfolio('alloc.json', (p) => { p.goals.targetAllocation.equity = 50; }), /goals\.targetAllocation: weights must sum to 100 \(they sum to 80\)/],
+    [
+      'a file that is not JSON',
+      () => {
+        const p = join(dir, 'broken.json');
+        writeFileSync(p, '{"user": ');
+        return p;
+      },
+      /is not valid JSON/,
+    ],
+    [
+      'a negative quantity',
+      () =>
+        writePortfolio('neg.json', (p) => {
+          p.positions[2].quantity = -5;
+        }),
+      /positions\[2\]\.quantity: must be greater than 0/,
+    ],
+    [
+      'an unknown account',
+      () =>
+        writePortfolio('acct.json', (p) => {
+          p.positions[0].account = 'brokerage';
+        }),
+      /positions\[0\]\.account: unknown account "brokerage"; accounts in this file are 401k, roth, taxable/,
+    ],
+    [
+      'a bad symbol',
+      () =>
+        writePortfolio('sym.json', (p) => {
+          p.positions[1].symbol = 'vt i!';
+        }),
+      /positions\[1\]\.symbol: must be an upper-case ticker/,
+    ],
+    [
+      'a target allocation not summing to 100',
+      () =>
+        writePortfolio('alloc.json', (p) => {
+          p.goals.targetAllocation.equity = 50;
+        }),
+      /goals\.targetAllocation: weights must sum to 100 \(they sum to 80\)/,
+    ],
   ];
   for (const [what, makeFile, message] of badInputs) {
     it(`refuses ${what} with exit 2, one clear message, and writes nothing`, async () => {
@@ -103,7 +143,11 @@ describe('alex analyze', () => {
   it('stops at once with the reason when its job cannot be planned (the model is unreachable), exit 4', async () => {
     const cwd = mkdtempSync(join(dir, 'unreachable-'));
     const saved = { ...process.env };
-    Object.assign(process.env, { ALEX_MODEL: 'openai', ALEX_OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', ALEX_OPENAI_MODEL: 'nobody' });
+    Object.assign(process.env, {
+      ALEX_MODEL: 'openai',
+      ALEX_OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+      ALEX_OPENAI_MODEL: 'nobody',
+    });
     try {
       const started = Date.now();
       const { code, err } = await run(['analyze', EXAMPLE_PATH, '--timeout', '90'], cwd);
@@ -113,7 +157,8 @@ describe('alex analyze', () => {
       // It does not sit out the 90 s timeout.
       expect(Date.now() - started).toBeLessThan(60_000);
     } finally {
-      for (const key of ['ALEX_MODEL', 'ALEX_OPENAI_BASE_URL', 'ALEX_OPENAI_MODEL']) if (saved[key] === undefined) delete process.env[key];
+      for (const key of ['ALEX_MODEL', 'ALEX_OPENAI_BASE_URL', 'ALEX_OPENAI_MODEL'])
+        if (saved[key] === undefined) delete process.env[key];
     }
   });
 
@@ -123,7 +168,8 @@ describe('alex analyze', () => {
     expect(err).toMatch(/give exactly one portfolio file/);
     expect((await run(['analyze', '--help'], dir)).out).toMatch(/Usage: alex analyze/);
     expect((await run(['frobnicate'], dir)).code).toBe(2);
-    for (const command of ['jobs', 'events']) expect((await run([command, '--help'], dir)).out).toMatch(new RegExp(`Usage: alex ${command}`));
+    for (const command of ['jobs', 'events'])
+      expect((await run([command, '--help'], dir)).out).toMatch(new RegExp(`Usage: alex ${command}`));
   });
 });
 
@@ -137,13 +183,24 @@ describe('alex events', () => {
     const eventFile = join(cwd, 'request.json');
     writeFileSync(
       eventFile,
-      JSON.stringify({ Source: 'partner.crm', DetailType: 'AnalysisRequested', Detail: JSON.stringify({ version: 1, jobId, userId: 'rivera-household', requestedAt: new Date().toISOString() }) }),
+      JSON.stringify({
+        Source: 'partner.crm',
+        DetailType: 'AnalysisRequested',
+        Detail: JSON.stringify({
+          version: 1,
+          jobId,
+          userId: 'rivera-household',
+          requestedAt: new Date().toISOString(),
+        }),
+      }),
     );
     const put = await run(['events', 'put', eventFile, '--home', home, '--json'], cwd);
     expect(put.code).toBe(0);
     const summary = JSON.parse(put.out);
     expect(summary.published[0].source).toBe('partner.crm');
-    expect(summary.followedBy).toEqual(expect.arrayContaining(['AnalysisPlanned from alex.planner', 'AnalysisCompleted from alex.aggregator']));
+    expect(summary.followedBy).toEqual(
+      expect.arrayContaining(['AnalysisPlanned from alex.planner', 'AnalysisCompleted from alex.aggregator']),
+    );
     expect(summary.deadLetters).toEqual([]);
     const show = JSON.parse((await run(['jobs', 'show', jobId, '--json', '--home', home], cwd)).out);
     expect(show.job.status).toBe('completed');
@@ -153,7 +210,14 @@ describe('alex events', () => {
   it('sends a malformed event from another system to the DLQ with its reason', async () => {
     const cwd = mkdtempSync(join(dir, 'events-bad-'));
     const eventFile = join(cwd, 'bad.json');
-    writeFileSync(eventFile, JSON.stringify({ source: 'partner.crm', 'detail-type': 'AnalysisRequested', detail: { version: 1, userId: 'x' } }));
+    writeFileSync(
+      eventFile,
+      JSON.stringify({
+        source: 'partner.crm',
+        'detail-type': 'AnalysisRequested',
+        detail: { version: 1, userId: 'x' },
+      }),
+    );
     const put = await run(['events', 'put', eventFile, '--home', join(cwd, 'state'), '--json'], cwd);
     expect(put.code).toBe(0);
     const { deadLetters } = JSON.parse(put.out);
@@ -166,10 +230,28 @@ describe('alex events', () => {
     const pattern = join(dir, 'pattern.json');
     const event = join(dir, 'event.json');
     writeFileSync(pattern, JSON.stringify({ 'detail-type': ['AnalysisPlanned'], detail: { tasks: ['charts'] } }));
-    writeFileSync(event, JSON.stringify({ id: '1', source: 'alex.planner', 'detail-type': 'AnalysisPlanned', account: '1', time: '2026-11-21T00:00:00Z', region: 'us-east-1', resources: [], detail: { tasks: ['report', 'charts'] } }));
-    expect(await run(['events', 'test-pattern', '--pattern', pattern, '--event', event], dir)).toMatchObject({ code: 0, out: 'true' });
+    writeFileSync(
+      event,
+      JSON.stringify({
+        id: '1',
+        source: 'alex.planner',
+        'detail-type': 'AnalysisPlanned',
+        account: '1',
+        time: '2026-11-21T00:00:00Z',
+        region: 'us-east-1',
+        resources: [],
+        detail: { tasks: ['report', 'charts'] },
+      }),
+    );
+    expect(await run(['events', 'test-pattern', '--pattern', pattern, '--event', event], dir)).toMatchObject({
+      code: 0,
+      out: 'true',
+    });
     writeFileSync(pattern, JSON.stringify({ detail: { tasks: ['retirement'] } }));
-    expect(await run(['events', 'test-pattern', '--pattern', pattern, '--event', event], dir)).toMatchObject({ code: 0, out: 'false' });
+    expect(await run(['events', 'test-pattern', '--pattern', pattern, '--event', event], dir)).toMatchObject({
+      code: 0,
+      out: 'false',
+    });
     writeFileSync(pattern, JSON.stringify({ detail: { tasks: 'charts' } }));
     const invalid = await run(['events', 'test-pattern', '--pattern', pattern, '--event', event], dir);
     expect(invalid.code).toBe(2);

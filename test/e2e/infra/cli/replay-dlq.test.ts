@@ -35,7 +35,9 @@ async function withRuntime<T>(home: string, work: (runtime: LocalRuntime) => Pro
 /** What a replay must not change: the stored rows, exactly as PostgreSQL holds them. */
 async function storedState(home: string) {
   return withRuntime(home, async (runtime) => ({
-    analyses: await runtime.db.query<{ job_id: string; result: string; created_at: string }>('SELECT job_id, result::text AS result, created_at FROM analyses ORDER BY job_id'),
+    analyses: await runtime.db.query<{ job_id: string; result: string; created_at: string }>(
+      'SELECT job_id, result::text AS result, created_at FROM analyses ORDER BY job_id',
+    ),
     jobs: await runtime.db.query('SELECT id, status, finished_at FROM jobs ORDER BY id'),
     modelCalls: (await runtime.db.query<{ n: number }>('SELECT count(*)::int AS n FROM model_calls'))[0]!.n,
     archived: runtime.archive.read().length,
@@ -67,9 +69,20 @@ describe('alex replay', () => {
     expect(summary.replayName).toMatch(/^alex-replay-\d{8}T\d{6}Z$/);
     expect(summary.rules).toBeNull();
     expect(summary.replayed).toBe(before.archived);
-    expect(summary.byDetailType).toMatchObject({ ClassificationRequested: 1, InstrumentsClassified: 1, AnalysisPlanned: 1, SpecialistCompleted: 3, AnalysisCompleted: 1 });
+    expect(summary.byDetailType).toMatchObject({
+      ClassificationRequested: 1,
+      InstrumentsClassified: 1,
+      AnalysisPlanned: 1,
+      SpecialistCompleted: 3,
+      AnalysisCompleted: 1,
+    });
     // Every specialist and the aggregator saw the history again...
-    expect(summary.deliveries).toMatchObject({ 'alex-reporter-analysis-planned': 1, 'alex-charter-analysis-planned': 1, 'alex-retirement-analysis-planned': 1, 'alex-aggregator-progress': 4 });
+    expect(summary.deliveries).toMatchObject({
+      'alex-reporter-analysis-planned': 1,
+      'alex-charter-analysis-planned': 1,
+      'alex-retirement-analysis-planned': 1,
+      'alex-aggregator-progress': 4,
+    });
     // ...and did nothing with it.
     expect(summary).toMatchObject({ newEvents: 0, consolidatedWrites: 0, modelCalls: 0, newDeadLetters: [] });
 
@@ -77,14 +90,25 @@ describe('alex replay', () => {
     expect(after).toEqual(before);
   });
 
-  it('aims a replay at one service\'s rules, and the window selects by event time', async () => {
+  it("aims a replay at one service's rules, and the window selects by event time", async () => {
     const charter = await run(['replay', '--service', 'charter', '--home', home], dir);
     expect(charter.code).toBe(0);
-    expect(charter.out).toMatch(/^Replay alex-replay-\S+: \d+ archived events from the start to \S+, to alex-charter-analysis-planned\n/);
-    expect(charter.out).toMatch(/Deliveries\n\s+1  alex-charter-analysis-planned\nThen\n\s+new events\s+0\n\s+consolidated writes\s+0\n\s+model calls\s+0\n\s+new dead letters\s+0$/);
+    expect(charter.out).toMatch(
+      /^Replay alex-replay-\S+: \d+ archived events from the start to \S+, to alex-charter-analysis-planned\n/,
+    );
+    expect(charter.out).toMatch(
+      /Deliveries\n\s+1  alex-charter-analysis-planned\nThen\n\s+new events\s+0\n\s+consolidated writes\s+0\n\s+model calls\s+0\n\s+new dead letters\s+0$/,
+    );
 
-    const empty = JSON.parse((await run(['replay', '--since', '2000-01-01', '--until', '2000-01-02T00:00:00Z', '--home', home, '--json'], dir)).out);
-    expect(empty).toMatchObject({ replayed: 0, byDetailType: {}, window: { since: '2000-01-01T00:00:00.000Z', until: '2000-01-02T00:00:00.000Z' } });
+    const empty = JSON.parse(
+      (await run(['replay', '--since', '2000-01-01', '--until', '2000-01-02T00:00:00Z', '--home', home, '--json'], dir))
+        .out,
+    );
+    expect(empty).toMatchObject({
+      replayed: 0,
+      byDetailType: {},
+      window: { since: '2000-01-01T00:00:00.000Z', until: '2000-01-02T00:00:00.000Z' },
+    });
   });
 
   it('refuses a bad window, service or action with exit 2 and says what is wrong', async () => {
@@ -109,7 +133,11 @@ describe('alex dlq', () => {
     const request = jobRequest('rivera-household');
     await withRuntime(home, async (runtime) => {
       // Another system's malformed event: refused on first read, with the reason.
-      runtime.putRaw({ detailType: 'AnalysisRequested', source: 'partner.crm', detail: { version: 1, userId: 'rivera-household' } });
+      runtime.putRaw({
+        detailType: 'AnalysisRequested',
+        source: 'partner.crm',
+        detail: { version: 1, userId: 'rivera-household' },
+      });
       // A good job that meets a fault: the portfolio table is gone while it is retried.
       await runtime.db.query('ALTER TABLE positions RENAME TO positions_away');
       runtime.sendJob(JSON.stringify(request));
@@ -122,10 +150,18 @@ describe('alex dlq', () => {
     const letters = JSON.parse(list.out);
     expect(letters).toHaveLength(2);
     const malformed = letters.find((l: { detailType?: string }) => l.detailType === 'AnalysisRequested');
-    expect(malformed).toMatchObject({ queue: 'alex-jobs-dlq', sourceQueue: 'alex-jobs', summary: 'AnalysisRequested from partner.crm, no jobId' });
+    expect(malformed).toMatchObject({
+      queue: 'alex-jobs-dlq',
+      sourceQueue: 'alex-jobs',
+      summary: 'AnalysisRequested from partner.crm, no jobId',
+    });
     expect(malformed.reason).toMatch(/AnalysisRequested detail\.jobId/);
     const faulted = letters.find((l: { jobId?: string }) => l.jobId === request.jobId);
-    expect(faulted).toMatchObject({ queue: 'alex-jobs-dlq', summary: `job message, job ${request.jobId}`, receiveCount: 3 });
+    expect(faulted).toMatchObject({
+      queue: 'alex-jobs-dlq',
+      summary: `job message, job ${request.jobId}`,
+      receiveCount: 3,
+    });
     expect(faulted.reason).toMatch(/positions/);
 
     const redrive = await run(['dlq', 'redrive', '--service', 'planner', '--home', home, '--json'], dir);
@@ -134,7 +170,10 @@ describe('alex dlq', () => {
     expect(outcome.redriven).toHaveLength(2);
     expect(outcome.jobsFinished).toEqual([{ jobId: request.jobId, outcome: 'AnalysisCompleted' }]);
     expect(outcome.returned).toHaveLength(1);
-    expect(outcome.returned[0]).toMatchObject({ queue: 'alex-jobs-dlq', summary: 'AnalysisRequested from partner.crm, no jobId' });
+    expect(outcome.returned[0]).toMatchObject({
+      queue: 'alex-jobs-dlq',
+      summary: 'AnalysisRequested from partner.crm, no jobId',
+    });
     expect(outcome.returned[0].reason).toMatch(/AnalysisRequested detail\.jobId/);
     expect(outcome.otherNewDeadLetters).toEqual([]);
 

@@ -3,10 +3,10 @@
  * planner → specialists → aggregator → PostgreSQL, with the real handlers, dynalite and PGlite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConsolidatedAnalysis } from '../../../../services/aggregator/consolidate.ts';
-import { countAnalyses, getAnalysis } from '../../../../services/aggregator/analysis-store.ts';
-import { getJob } from '../../../../services/common/job-store.ts';
 import type { LocalRuntime } from '../../../../infra/local/runtime.ts';
+import { countAnalyses, getAnalysis } from '../../../../services/aggregator/analysis-store.ts';
+import { ConsolidatedAnalysis } from '../../../../services/aggregator/consolidate.ts';
+import { getJob } from '../../../../services/common/job-store.ts';
 import { eventsOf, isJobEnd, jobRequest, seeded, startWithExample } from '../../support.ts';
 
 let runtime: LocalRuntime | undefined;
@@ -33,7 +33,8 @@ describe('the local choreography', () => {
     // The portfolio section is computed from the file: quantities × prices + cash.
     const file = started.portfolio;
     const expectedTotal =
-      file.positions.reduce((sum, p) => sum + Math.round(p.quantity * p.price! * 100) / 100, 0) + file.accounts.reduce((s, a) => s + a.cash, 0);
+      file.positions.reduce((sum, p) => sum + Math.round(p.quantity * p.price! * 100) / 100, 0) +
+      file.accounts.reduce((s, a) => s + a.cash, 0);
     expect(analysis.portfolio.totalValue).toBeCloseTo(expectedTotal, 1);
     expect(analysis.portfolio.positions).toHaveLength(file.positions.length);
 
@@ -47,13 +48,23 @@ describe('the local choreography', () => {
     expect(bySymbol.get('FZROX')?.assetClass).toEqual({ equity: 100 });
 
     // Every part is there and real.
-    expect(analysis.charts.map((c) => c.id)).toEqual(expect.arrayContaining(['asset-class', 'region', 'sector', 'account', 'top-holdings']));
+    expect(analysis.charts.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['asset-class', 'region', 'sector', 'account', 'top-holdings']),
+    );
     const assetClass = analysis.charts.find((c) => c.id === 'asset-class')!;
     expect(assetClass.data.reduce((s, d) => s + d.value, 0)).toBeCloseTo(expectedTotal, 0);
     expect(analysis.retirement!.successProbability).toBeGreaterThan(0);
     expect(analysis.retirement!.successProbability).toBeLessThanOrEqual(1);
     expect(analysis.retirement!.bands.length).toBeGreaterThan(30);
-    for (const heading of ['Executive Summary', 'Portfolio Composition', 'Diversification', 'Risk Profile', 'Retirement Readiness', 'Recommendations', 'Conclusion']) {
+    for (const heading of [
+      'Executive Summary',
+      'Portfolio Composition',
+      'Diversification',
+      'Risk Profile',
+      'Retirement Readiness',
+      'Recommendations',
+      'Conclusion',
+    ]) {
       expect(analysis.report!.markdown).toContain(heading);
     }
     expect(analysis.timeline.map((t) => t.detailType)).toEqual(
@@ -65,36 +76,45 @@ describe('the local choreography', () => {
   });
 
   // In process, and with the specialists in worker threads (each with its own DynamoDB client).
-  it.each([false, true])('delivers every event twice, in shuffled order, and still writes exactly one consolidated analysis (workers: %s)', async (workers) => {
-    const writes: string[] = [];
-    const started = await startWithExample({
-      workers,
-      faults: { duplicateRate: 1, shuffle: true, random: seeded(42) },
-      hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) },
-    });
-    runtime = started.runtime;
-    const requests = [jobRequest(started.portfolio.user.id), jobRequest(started.portfolio.user.id), jobRequest(started.portfolio.user.id)];
-    const ends = requests.map((r) => runtime!.waitForEvent(isJobEnd(r.jobId), 60_000));
-    for (const request of requests) {
-      // The client also sends its job twice, as an at-least-once client would.
-      runtime.sendJob(JSON.stringify(request));
-      runtime.sendJob(JSON.stringify(request));
-    }
-    await Promise.all(ends);
-    await runtime.idle();
+  it.each([false, true])(
+    'delivers every event twice, in shuffled order, and still writes exactly one consolidated analysis (workers: %s)',
+    async (workers) => {
+      const writes: string[] = [];
+      const started = await startWithExample({
+        workers,
+        faults: { duplicateRate: 1, shuffle: true, random: seeded(42) },
+        hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) },
+      });
+      runtime = started.runtime;
+      const requests = [
+        jobRequest(started.portfolio.user.id),
+        jobRequest(started.portfolio.user.id),
+        jobRequest(started.portfolio.user.id),
+      ];
+      const ends = requests.map((r) => runtime!.waitForEvent(isJobEnd(r.jobId), 60_000));
+      for (const request of requests) {
+        // The client also sends its job twice, as an at-least-once client would.
+        runtime.sendJob(JSON.stringify(request));
+        runtime.sendJob(JSON.stringify(request));
+      }
+      await Promise.all(ends);
+      await runtime.idle();
 
-    for (const request of requests) {
-      expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
-      const events = eventsOf(runtime, request.jobId);
-      // Each specialist did its work once: duplicates were absorbed by idempotency.
-      const completed = events.filter((e) => e['detail-type'] === 'SpecialistCompleted').map((e) => (e.detail as { task: string }).task);
-      expect(completed.sort()).toEqual(['charts', 'report', 'retirement']);
-    }
-    expect(writes.sort()).toEqual(requests.map((r) => r.jobId).sort());
-    expect(runtime.deadLetters()).toEqual([]);
-  });
+      for (const request of requests) {
+        expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
+        const events = eventsOf(runtime, request.jobId);
+        // Each specialist did its work once: duplicates were absorbed by idempotency.
+        const completed = events
+          .filter((e) => e['detail-type'] === 'SpecialistCompleted')
+          .map((e) => (e.detail as { task: string }).task);
+        expect(completed.sort()).toEqual(['charts', 'report', 'retirement']);
+      }
+      expect(writes.sort()).toEqual(requests.map((r) => r.jobId).sort());
+      expect(runtime.deadLetters()).toEqual([]);
+    },
+  );
 
-  it('re-delivering a finished job\'s archived events changes nothing', async () => {
+  it("re-delivering a finished job's archived events changes nothing", async () => {
     const writes: string[] = [];
     const started = await startWithExample({ hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) } });
     runtime = started.runtime;
@@ -118,7 +138,9 @@ describe('the local choreography', () => {
     const started = await startWithExample();
     runtime = started.runtime;
     runtime.sendJob('this is not json');
-    runtime.sendJob(JSON.stringify({ version: 1, userId: started.portfolio.user.id, requestedAt: new Date().toISOString() }));
+    runtime.sendJob(
+      JSON.stringify({ version: 1, userId: started.portfolio.user.id, requestedAt: new Date().toISOString() }),
+    );
     runtime.sendJob(JSON.stringify({ ...jobRequest(started.portfolio.user.id), version: 2 }));
     const request = jobRequest(started.portfolio.user.id);
     const done = runtime.waitForEvent(isJobEnd(request.jobId), 60_000);

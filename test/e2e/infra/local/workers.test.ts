@@ -4,9 +4,9 @@
  */
 import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LocalRuntime } from '../../../../infra/local/runtime.ts';
 import { countAnalyses, getAnalysis } from '../../../../services/aggregator/analysis-store.ts';
 import { ConsolidatedAnalysis } from '../../../../services/aggregator/consolidate.ts';
-import { LocalRuntime } from '../../../../infra/local/runtime.ts';
 import { OfflineModel } from '../../../../services/common/model/offline.ts';
 import { eventsOf, isJobEnd, jobRequest, startWithExample } from '../../support.ts';
 
@@ -19,7 +19,10 @@ afterEach(async () => {
 describe('specialists in worker threads', () => {
   it('analyses the example portfolio end to end with one consolidated write', async () => {
     const writes: string[] = [];
-    const started = await startWithExample({ workers: true, hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) } });
+    const started = await startWithExample({
+      workers: true,
+      hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) },
+    });
     runtime = started.runtime;
     const request = jobRequest(started.portfolio.user.id);
     const done = runtime.waitForEvent(isJobEnd(request.jobId), 30_000);
@@ -31,7 +34,9 @@ describe('specialists in worker threads', () => {
     expect(analysis.status).toBe('completed');
     expect(analysis.missing).toEqual([]);
     expect(analysis.report!.markdown).toContain('Executive Summary');
-    expect(analysis.charts.map((c) => c.id)).toEqual(expect.arrayContaining(['asset-class', 'region', 'sector', 'account', 'top-holdings']));
+    expect(analysis.charts.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['asset-class', 'region', 'sector', 'account', 'top-holdings']),
+    );
     expect(analysis.retirement!.bands.length).toBeGreaterThan(30);
     expect(writes).toEqual([request.jobId]);
     expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
@@ -44,16 +49,24 @@ describe('specialists in worker threads', () => {
     expect(runtime.workerThreadIds).not.toContain(threadId);
   });
 
-  it('sends a malformed AnalysisPlanned to each specialist\'s DLQ with the reason, from the worker', async () => {
+  it("sends a malformed AnalysisPlanned to each specialist's DLQ with the reason, from the worker", async () => {
     const started = await startWithExample({ workers: true });
     runtime = started.runtime;
     // Matches the specialists' rules (source, detail-type, tasks) but carries no snapshot.
-    runtime.putRaw({ detailType: 'AnalysisPlanned', source: 'alex.planner', detail: { version: 1, jobId: crypto.randomUUID(), tasks: ['report', 'charts', 'retirement'] } });
+    runtime.putRaw({
+      detailType: 'AnalysisPlanned',
+      source: 'alex.planner',
+      detail: { version: 1, jobId: crypto.randomUUID(), tasks: ['report', 'charts', 'retirement'] },
+    });
     await runtime.idle();
 
     // The aggregator (in-process) refuses it too; the specialists' letters came from their workers.
     const letters = runtime.deadLetters().filter((l) => l.queue !== 'alex-aggregator-dlq');
-    expect(letters.map((l) => l.queue).sort()).toEqual(['alex-charter-dlq', 'alex-reporter-dlq', 'alex-retirement-dlq']);
+    expect(letters.map((l) => l.queue).sort()).toEqual([
+      'alex-charter-dlq',
+      'alex-reporter-dlq',
+      'alex-retirement-dlq',
+    ]);
     for (const { message } of letters) {
       // Sent at once as bad input, through the worker's dead-letter port call, not after retries.
       expect(message.receiveCount).toBe(1);
@@ -62,8 +75,8 @@ describe('specialists in worker threads', () => {
   });
 
   it('refuses options a worker thread cannot share, naming them', async () => {
-    await expect(LocalRuntime.start({ workers: true, model: new OfflineModel(), now: () => new Date() })).rejects.toThrow(
-      /workers: cannot be combined with model .*, now/,
-    );
+    await expect(
+      LocalRuntime.start({ workers: true, model: new OfflineModel(), now: () => new Date() }),
+    ).rejects.toThrow(/workers: cannot be combined with model .*, now/);
   });
 });

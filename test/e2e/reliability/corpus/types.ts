@@ -4,7 +4,15 @@
  */
 
 /** The kinds of bad input issue 6 asks the corpus to cover. */
-export const CATEGORIES = ['malformed', 'missing-field', 'wrong-type', 'oversized', 'invalid-symbol', 'hostile-string', 'unknown-version'] as const;
+export const CATEGORIES = [
+  'malformed',
+  'missing-field',
+  'wrong-type',
+  'oversized',
+  'invalid-symbol',
+  'hostile-string',
+  'unknown-version',
+] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export interface Expectation {

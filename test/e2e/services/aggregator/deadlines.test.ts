@@ -7,12 +7,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Detail } from '../../../../events/catalog.ts';
 import type { EventEnvelope } from '../../../../events/envelope.ts';
 import type { LocalRuntime } from '../../../../infra/local/runtime.ts';
+import { TABLES } from '../../../../infra/topology.ts';
 import { countAnalyses, getAnalysis } from '../../../../services/aggregator/analysis-store.ts';
 import { CompletionTracker } from '../../../../services/aggregator/completion-tracker.ts';
 import { getJob } from '../../../../services/common/job-store.ts';
 import { savePortfolio } from '../../../../services/common/portfolio-store.ts';
 import { projectRetirement } from '../../../../services/retirement/domain.ts';
-import { TABLES } from '../../../../infra/topology.ts';
 import { eventsOf, examplePortfolio, isJobEnd, jobRequest, startWithExample } from '../../support.ts';
 
 let runtime: LocalRuntime | undefined;
@@ -21,12 +21,16 @@ afterEach(async () => {
   runtime = undefined;
 });
 
-const ends = (events: EventEnvelope[]) => events.filter((e) => e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed');
+const ends = (events: EventEnvelope[]) =>
+  events.filter((e) => e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed');
 
 describe('job deadlines', () => {
   it('finishes a job as partial when a specialist never answers, and a late result changes nothing', async () => {
     const writes: string[] = [];
-    ({ runtime } = await startWithExample({ faults: { silentServices: ['retirement'] }, hooks: { onConsolidatedWrite: (id) => writes.push(id) } }));
+    ({ runtime } = await startWithExample({
+      faults: { silentServices: ['retirement'] },
+      hooks: { onConsolidatedWrite: (id) => writes.push(id) },
+    }));
     const request = { ...jobRequest('rivera-household'), deadlineSeconds: 2 };
     const done = runtime.waitForEvent(isJobEnd(request.jobId), 30_000);
     runtime.sendJob(JSON.stringify(request));
@@ -34,7 +38,10 @@ describe('job deadlines', () => {
     await runtime.idle();
 
     expect(end['detail-type']).toBe('AnalysisCompleted');
-    expect(end.detail).toMatchObject({ status: 'partial', missing: [{ task: 'retirement', reason: expect.stringMatching(/^no result by the deadline 20\d\d-/) }] });
+    expect(end.detail).toMatchObject({
+      status: 'partial',
+      missing: [{ task: 'retirement', reason: expect.stringMatching(/^no result by the deadline 20\d\d-/) }],
+    });
     const stored = await getAnalysis(runtime.db, request.jobId);
     expect(stored?.status).toBe('partial');
     expect(stored?.report).not.toBeNull();
@@ -42,12 +49,20 @@ describe('job deadlines', () => {
     expect((await getJob(runtime.db, request.jobId))?.status).toBe('partial');
 
     // The retirement result turns up after the deadline.
-    const planned = eventsOf(runtime, request.jobId).find((e) => e['detail-type'] === 'AnalysisPlanned')!.detail as Detail<'AnalysisPlanned'>;
+    const planned = eventsOf(runtime, request.jobId).find((e) => e['detail-type'] === 'AnalysisPlanned')!
+      .detail as Detail<'AnalysisPlanned'>;
     await runtime.publish([
       {
         detailType: 'SpecialistCompleted',
         source: 'alex.retirement',
-        detail: { version: 1, jobId: request.jobId, task: 'retirement', result: projectRetirement(planned.snapshot), completedAt: new Date().toISOString(), durationMs: 1 },
+        detail: {
+          version: 1,
+          jobId: request.jobId,
+          task: 'retirement',
+          result: projectRetirement(planned.snapshot),
+          completedAt: new Date().toISOString(),
+          durationMs: 1,
+        },
       },
     ]);
     await runtime.idle();
@@ -67,7 +82,11 @@ describe('job deadlines', () => {
     const end = await done;
     await runtime.idle();
     expect(end['detail-type']).toBe('AnalysisFailed');
-    expect((end.detail as Detail<'AnalysisFailed'>).failedTasks.map((t) => t.task).sort()).toEqual(['charts', 'report', 'retirement']);
+    expect((end.detail as Detail<'AnalysisFailed'>).failedTasks.map((t) => t.task).sort()).toEqual([
+      'charts',
+      'report',
+      'retirement',
+    ]);
     expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
     expect((await getJob(runtime.db, request.jobId))?.status).toBe('failed');
     expect(ends(eventsOf(runtime, request.jobId))).toHaveLength(1);
@@ -81,7 +100,9 @@ describe('job deadlines', () => {
     const end = await done;
     await runtime.idle();
     expect(end['detail-type']).toBe('AnalysisFailed');
-    expect((end.detail as Detail<'AnalysisFailed'>).reason).toMatch(/^Not planned by its deadline .* \(the job was still classifying\)/);
+    expect((end.detail as Detail<'AnalysisFailed'>).reason).toMatch(
+      /^Not planned by its deadline .* \(the job was still classifying\)/,
+    );
     expect(await countAnalyses(runtime.db, request.jobId)).toBe(0);
     expect((await getJob(runtime.db, request.jobId))?.status).toBe('failed');
     expect(ends(eventsOf(runtime, request.jobId))).toHaveLength(1);
@@ -99,7 +120,10 @@ describe('job deadlines', () => {
     const portfolio = examplePortfolio();
     await savePortfolio(runtime.db, { ...portfolio, user: { ...portfolio.user, id: 'late-household' } });
     const requested = eventsOf(runtime, request.jobId).find((e) => e['detail-type'] === 'AnalysisRequested')!;
-    const completed = runtime.waitForEvent((e) => e['detail-type'] === 'AnalysisCompleted' && (e.detail as { jobId: string }).jobId === request.jobId, 30_000);
+    const completed = runtime.waitForEvent(
+      (e) => e['detail-type'] === 'AnalysisCompleted' && (e.detail as { jobId: string }).jobId === request.jobId,
+      30_000,
+    );
     runtime.bus.putEnvelope(requested, { replayName: 'after-fix' });
     await completed;
     await runtime.idle();
@@ -110,6 +134,9 @@ describe('job deadlines', () => {
     runtime.bus.putEnvelope(requested, { replayName: 'again' });
     await runtime.idle();
     expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
-    expect(ends(eventsOf(runtime, request.jobId)).map((e) => e['detail-type'])).toEqual(['AnalysisFailed', 'AnalysisCompleted']);
+    expect(ends(eventsOf(runtime, request.jobId)).map((e) => e['detail-type'])).toEqual([
+      'AnalysisFailed',
+      'AnalysisCompleted',
+    ]);
   });
 });

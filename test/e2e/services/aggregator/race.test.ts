@@ -27,15 +27,34 @@ beforeAll(async () => {
 });
 afterAll(() => runtime.close());
 
-const context = { functionName: 'alex-aggregator', getRemainingTimeInMillis: () => 30_000, awsRequestId: 'race' } as unknown as Context;
+const context = {
+  functionName: 'alex-aggregator',
+  getRemainingTimeInMillis: () => 30_000,
+  awsRequestId: 'race',
+} as unknown as Context;
 
 function record(detailType: DetailType, detail: unknown): SQSRecord {
-  const body = JSON.stringify({ version: '0', id: randomUUID(), 'detail-type': detailType, source: 'alex.test', account: '000000000000', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), region: 'us-east-1', resources: [], detail });
+  const body = JSON.stringify({
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source: 'alex.test',
+    account: '000000000000',
+    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  });
   return {
     messageId: randomUUID(),
     receiptHandle: randomUUID(),
     body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: '0',
+      SenderId: 'x',
+      ApproximateFirstReceiveTimestamp: '0',
+    },
     messageAttributes: {},
     md5OfBody: '',
     eventSource: 'aws:sqs',
@@ -49,17 +68,31 @@ describe('the aggregator under a simultaneous finish', () => {
     const file = examplePortfolio();
     await savePortfolio(runtime.db, file);
     const portfolio = (await loadPortfolio(runtime.db, file.user.id))!;
-    const classifications = portfolio.positions.map((p) => referenceClassification(p.symbol)).filter((c) => c !== undefined);
+    const classifications = portfolio.positions
+      .map((p) => referenceClassification(p.symbol))
+      .filter((c) => c !== undefined);
     const snapshot = buildSnapshot(portfolio, classifications, new Date());
-    const [report, retirement] = await Promise.all([writeReport(snapshot, new OfflineModel(), {}), Promise.resolve(projectRetirement(snapshot))]);
+    const [report, retirement] = await Promise.all([
+      writeReport(snapshot, new OfflineModel(), {}),
+      Promise.resolve(projectRetirement(snapshot)),
+    ]);
     const charts = buildCharts(snapshot);
 
     const writes: string[] = [];
     const announced: string[] = [];
     const handler = createAggregatorHandler(
       {
-        publisher: { publish: async (events) => { for (const e of events) if (e.detailType === 'AnalysisCompleted') announced.push((e.detail as { jobId: string }).jobId); } },
-        deadLetters: { send: async () => { throw new Error('nothing here is bad input'); } },
+        publisher: {
+          publish: async (events) => {
+            for (const e of events)
+              if (e.detailType === 'AnalysisCompleted') announced.push((e.detail as { jobId: string }).jobId);
+          },
+        },
+        deadLetters: {
+          send: async () => {
+            throw new Error('nothing here is bad input');
+          },
+        },
         deadlines: { schedule: async () => undefined },
         logger: new Logger({ logLevel: 'SILENT' }),
         dynamo: runtime.dynamo.client,
@@ -75,8 +108,18 @@ describe('the aggregator under a simultaneous finish', () => {
     await Promise.all(
       jobs.map(async (jobId) => {
         const now = new Date().toISOString();
-        const planned: DetailInput<'AnalysisPlanned'> = { version: 1, jobId, userId: file.user.id, tasks: ['report', 'charts', 'retirement'], snapshot, requestedAt: now, plannedAt: now, deadline: new Date(Date.now() + 60_000).toISOString() };
-        const completed = (task: 'report' | 'charts' | 'retirement', result: unknown) => ({ version: 1, jobId, task, result, completedAt: now, durationMs: 1 }) as Detail<'SpecialistCompleted'>;
+        const planned: DetailInput<'AnalysisPlanned'> = {
+          version: 1,
+          jobId,
+          userId: file.user.id,
+          tasks: ['report', 'charts', 'retirement'],
+          snapshot,
+          requestedAt: now,
+          plannedAt: now,
+          deadline: new Date(Date.now() + 60_000).toISOString(),
+        };
+        const completed = (task: 'report' | 'charts' | 'retirement', result: unknown) =>
+          ({ version: 1, jobId, task, result, completedAt: now, durationMs: 1 }) as Detail<'SpecialistCompleted'>;
         const records = [
           record('AnalysisPlanned', planned),
           record('SpecialistCompleted', completed('report', report)),
@@ -84,7 +127,9 @@ describe('the aggregator under a simultaneous finish', () => {
           record('SpecialistCompleted', completed('retirement', retirement)),
         ];
         // Every record twice, each in its own invocation, all started together.
-        const responses = await Promise.all([...records, ...records].map((r) => handler({ Records: [{ ...r, messageId: randomUUID() }] }, context)));
+        const responses = await Promise.all(
+          [...records, ...records].map((r) => handler({ Records: [{ ...r, messageId: randomUUID() }] }, context)),
+        );
         // A duplicate that found its twin still in progress fails and is redelivered, as SQS would.
         const retried = [...records, ...records].filter((_, i) => responses[i]!.batchItemFailures.length > 0);
         await Promise.all(retried.map((r) => handler({ Records: [{ ...r, messageId: randomUUID() }] }, context)));

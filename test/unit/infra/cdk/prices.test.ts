@@ -2,11 +2,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../../infra/cdk/config.ts';
 import { STACK_NAMES } from '../../../../infra/cdk/names.ts';
-import { synthesize, type Synthesized } from './synth.ts';
+import { type Synthesized, synthesize } from './synth.ts';
 
 function plannerEnvironment(app: Synthesized): Record<string, unknown> {
-  const functions = Object.values(app.template(STACK_NAMES.service('planner')).Resources as Record<string, any>).filter((r) => r.Type === 'AWS::Lambda::Function');
-  return functions.find((f) => f.Properties.Environment?.Variables?.ALEX_EVENT_BUS_NAME)!.Properties.Environment.Variables;
+  const functions = Object.values(app.template(STACK_NAMES.service('planner')).Resources as Record<string, any>).filter(
+    (r) => r.Type === 'AWS::Lambda::Function',
+  );
+  return functions.find((f) => f.Properties.Environment?.Variables?.ALEX_EVENT_BUS_NAME)!.Properties.Environment
+    .Variables;
 }
 function statementIds(app: Synthesized, stack: string): string[] {
   return Object.values(app.template(stack).Resources as Record<string, any>)

@@ -2,12 +2,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../../../services/common/environment.ts';
-import { JOBS_QUEUE, JOBS_RULE, SERVICE_NAMES, SERVICES, type QueueSettings } from '../../../../infra/topology.ts';
 import { LOGIN_SECRETS_ENV } from '../../../../infra/cdk/handlers/migrate-database.ts';
 import { DATABASE_SERVICES, databaseLoginSecretParameter, SSM, STACK_NAMES } from '../../../../infra/cdk/names.ts';
 import { TemplateLinter } from '../../../../infra/cdk/template-lint.ts';
-import { synthesize, type Synthesized } from './synth.ts';
+import { JOBS_QUEUE, JOBS_RULE, type QueueSettings, SERVICE_NAMES, SERVICES } from '../../../../infra/topology.ts';
+import { ENV } from '../../../../services/common/environment.ts';
+import { type Synthesized, synthesize } from './synth.ts';
 
 let synth: Synthesized;
 const ALL_STACKS = [STACK_NAMES.core, ...SERVICE_NAMES.map(STACK_NAMES.service), STACK_NAMES.monitoring];
@@ -17,7 +17,9 @@ beforeAll(() => {
 }, 120_000);
 
 function resources(stack: string, type: string): Array<Record<string, any>> {
-  return Object.values(synth.template(stack).Resources as Record<string, any>).filter((r) => r.Type === type).map((r) => r.Properties);
+  return Object.values(synth.template(stack).Resources as Record<string, any>)
+    .filter((r) => r.Type === type)
+    .map((r) => r.Properties);
 }
 
 function queueNamed(stack: string, name: string): Record<string, any> {
@@ -35,7 +37,10 @@ function expectQueueMatches(stack: string, settings: QueueSettings): void {
     SqsManagedSseEnabled: true,
     RedrivePolicy: { maxReceiveCount: settings.maxReceiveCount },
   });
-  expect(queueNamed(stack, `${settings.name}-dlq`)).toMatchObject({ MessageRetentionPeriod: settings.dlqRetentionSeconds, SqsManagedSseEnabled: true });
+  expect(queueNamed(stack, `${settings.name}-dlq`)).toMatchObject({
+    MessageRetentionPeriod: settings.dlqRetentionSeconds,
+    SqsManagedSseEnabled: true,
+  });
   // enforceSSL: every queue policy denies requests not sent over TLS.
   const policies = resources(stack, 'AWS::SQS::QueuePolicy');
   expect(policies.length).toBeGreaterThanOrEqual(2);
@@ -50,7 +55,9 @@ function expectQueueMatches(stack: string, settings: QueueSettings): void {
 function identityActions(stack: string): string[] {
   const statements = [
     ...resources(stack, 'AWS::IAM::Policy').flatMap((p) => p.PolicyDocument.Statement),
-    ...resources(stack, 'AWS::IAM::Role').flatMap((r) => (r.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement)),
+    ...resources(stack, 'AWS::IAM::Role').flatMap((r) =>
+      (r.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement),
+    ),
   ];
   return statements.flatMap((s) => [s.Action ?? []].flat());
 }
@@ -77,9 +84,14 @@ describe('core stack', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
     });
-    expect(byName['alex-idempotency']).toMatchObject({ TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true } });
+    expect(byName['alex-idempotency']).toMatchObject({
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
     for (const table of tables) {
       expect(table.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     }
@@ -93,7 +105,11 @@ describe('core stack', () => {
       StorageEncrypted: true,
       ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 2 },
     });
-    expect(resources(STACK_NAMES.core, 'AWS::SecretsManager::Secret').map((s) => s.Name).sort()).toEqual([
+    expect(
+      resources(STACK_NAMES.core, 'AWS::SecretsManager::Secret')
+        .map((s) => s.Name)
+        .sort(),
+    ).toEqual([
       'alex/db-credentials',
       'alex/db-credentials/aggregator',
       'alex/db-credentials/planner',
@@ -104,7 +120,9 @@ describe('core stack', () => {
 
   it('applies the migrations on deploy from SQL files bundled with the migrator', () => {
     expect(resources(STACK_NAMES.core, 'Custom::Trigger')).toHaveLength(1);
-    const migrator = resources(STACK_NAMES.core, 'AWS::Lambda::Function').find((f) => f.FunctionName === 'alex-migrate-database');
+    const migrator = resources(STACK_NAMES.core, 'AWS::Lambda::Function').find(
+      (f) => f.FunctionName === 'alex-migrate-database',
+    );
     const assetDir = join(synth.assembly.directory, `asset.${migrator!.Code.S3Key.replace(/\.zip$/, '')}`);
     expect(readdirSync(join(assetDir, 'migrations'))).toContain('0001_init.sql');
   });
@@ -114,17 +132,23 @@ describe('core stack', () => {
     for (const service of DATABASE_SERVICES) {
       const secret = secrets.find((s) => s.Name === `alex/db-credentials/${service}`)!;
       // A Fn::Join: the template also records the master secret's ARN, for a later multi-user rotation.
-      expect(JSON.stringify(secret.GenerateSecretString.SecretStringTemplate)).toContain(`\\"username\\":\\"alex_${service}\\"`);
+      expect(JSON.stringify(secret.GenerateSecretString.SecretStringTemplate)).toContain(
+        `\\"username\\":\\"alex_${service}\\"`,
+      );
       // The migrator writes the password into CREATE ROLE: no quotes or backslashes in it to begin with.
       expect(secret.GenerateSecretString.ExcludeCharacters).toEqual(expect.stringContaining("'"));
       expect(secret.GenerateSecretString.ExcludeCharacters).toEqual(expect.stringContaining('\\'));
       expect(secret.KmsKeyId).toBeUndefined(); // the AWS managed key, as the master secret
     }
-    expect(resources(STACK_NAMES.core, 'AWS::SecretsManager::SecretTargetAttachment')).toHaveLength(1 + DATABASE_SERVICES.length);
+    expect(resources(STACK_NAMES.core, 'AWS::SecretsManager::SecretTargetAttachment')).toHaveLength(
+      1 + DATABASE_SERVICES.length,
+    );
     const names = resources(STACK_NAMES.core, 'AWS::SSM::Parameter').map((p) => p.Name);
     expect(names).toEqual(expect.arrayContaining(DATABASE_SERVICES.map(databaseLoginSecretParameter)));
 
-    const migrator = resources(STACK_NAMES.core, 'AWS::Lambda::Function').find((f) => f.FunctionName === 'alex-migrate-database')!;
+    const migrator = resources(STACK_NAMES.core, 'AWS::Lambda::Function').find(
+      (f) => f.FunctionName === 'alex-migrate-database',
+    )!;
     expect(JSON.stringify(migrator.Environment.Variables[LOGIN_SECRETS_ENV])).toMatch(/planner.*tagger.*aggregator/);
     const migratorSecretReads = resources(STACK_NAMES.core, 'AWS::IAM::Policy')
       .flatMap((p) => p.PolicyDocument.Statement)
@@ -135,7 +159,9 @@ describe('core stack', () => {
 
   it('publishes the shared names and ARNs in SSM under /alex/core/', () => {
     const names = resources(STACK_NAMES.core, 'AWS::SSM::Parameter').map((p) => p.Name);
-    expect(names).toEqual(expect.arrayContaining(['/alex/core/db-cluster-arn', '/alex/core/db-secret-arn', '/alex/core/jobs-queue-url']));
+    expect(names).toEqual(
+      expect.arrayContaining(['/alex/core/db-cluster-arn', '/alex/core/db-secret-arn', '/alex/core/jobs-queue-url']),
+    );
   });
 });
 
@@ -154,9 +180,19 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
 
   it('runs its function on Node.js 24, arm64, with the topology memory and timeout', () => {
     const fn = resources(stack, 'AWS::Lambda::Function').find((f) => f.FunctionName === `alex-${service}`)!;
-    expect(fn).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: spec.memoryMb, Timeout: spec.timeoutSeconds, Handler: 'index.handler' });
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: spec.memoryMb,
+      Timeout: spec.timeoutSeconds,
+      Handler: 'index.handler',
+    });
     const env = fn.Environment.Variables;
-    expect(env).toMatchObject({ [ENV.eventBusName]: 'alex-bus', [ENV.idempotencyTable]: 'alex-idempotency', POWERTOOLS_SERVICE_NAME: `alex-${service}` });
+    expect(env).toMatchObject({
+      [ENV.eventBusName]: 'alex-bus',
+      [ENV.idempotencyTable]: 'alex-idempotency',
+      POWERTOOLS_SERVICE_NAME: `alex-${service}`,
+    });
     expect(env.ALEX_MODEL).toBe(spec.usesModel ? 'bedrock' : 'offline');
     expect(env[ENV.databaseClusterArn] !== undefined).toBe(['planner', 'tagger', 'aggregator'].includes(service));
   });
@@ -165,7 +201,10 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
     const mappings = resources(stack, 'AWS::Lambda::EventSourceMapping');
     expect(mappings).toHaveLength(spec.consumes.length);
     for (const mapping of mappings) {
-      expect(mapping).toMatchObject({ FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: spec.maxConcurrency } });
+      expect(mapping).toMatchObject({
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: spec.maxConcurrency },
+      });
     }
   });
 
@@ -180,7 +219,12 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
 
   it('alarms on DLQ depth, oldest message age, errors and throttles, to the alarm topic', () => {
     const alarms = resources(stack, 'AWS::CloudWatch::Alarm');
-    expect(alarms.map((a) => a.MetricName).sort()).toEqual(['ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Throttles']);
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Throttles',
+    ]);
     for (const alarm of alarms) expect(JSON.stringify(alarm.AlarmActions)).toContain(':alex-alarms');
   });
 });
@@ -191,17 +235,26 @@ describe('the whole app', () => {
       const text = JSON.stringify(synth.template(name));
       expect(text, name).not.toContain('Fn::ImportValue');
       const outputs = Object.values((synth.template(name).Outputs ?? {}) as Record<string, { Export?: unknown }>);
-      expect(outputs.filter((output) => output.Export !== undefined), name).toEqual([]);
+      expect(
+        outputs.filter((output) => output.Export !== undefined),
+        name,
+      ).toEqual([]);
     }
   });
 
   it('has no wildcard action in any identity policy', () => {
-    for (const name of ALL_STACKS) expect(identityActions(name).filter((a) => a === '*' || a.endsWith(':*')), name).toEqual([]);
+    for (const name of ALL_STACKS)
+      expect(
+        identityActions(name).filter((a) => a === '*' || a.endsWith(':*')),
+        name,
+      ).toEqual([]);
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
     const report = new AwsSolutionsChecks(synth.app).validateScope(synth.app);
-    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(
+      report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`),
+    ).toEqual([]);
   });
 
   it('passes the CloudFormation registry schemas', () => {
@@ -221,8 +274,12 @@ describe('the whole app', () => {
       expect(bytes, asset).toBeLessThan(1_000_000);
     }
     // and the bundles really are bundles: the AWS SDK is inside, not expected from the runtime
-    const plannerAsset = resources(STACK_NAMES.service('planner'), 'AWS::Lambda::Function').find((f) => f.FunctionName === 'alex-planner')!.Code.S3Key.replace(/\.zip$/, '');
-    expect(readFileSync(join(synth.assembly.directory, `asset.${plannerAsset}`, 'index.mjs'), 'utf8')).toContain('ExecuteStatementCommand');
+    const plannerAsset = resources(STACK_NAMES.service('planner'), 'AWS::Lambda::Function')
+      .find((f) => f.FunctionName === 'alex-planner')!
+      .Code.S3Key.replace(/\.zip$/, '');
+    expect(readFileSync(join(synth.assembly.directory, `asset.${plannerAsset}`, 'index.mjs'), 'utf8')).toContain(
+      'ExecuteStatementCommand',
+    );
   });
 });
 
@@ -236,24 +293,30 @@ function ssmParameterNames(stack: string, value: unknown): string[] {
 }
 
 describe('database credentials on AWS (least privilege, issue 4)', () => {
-  it.each(SERVICE_NAMES)('%s reads only its own database login secret, never the master or another service\'s', (service) => {
-    const stack = STACK_NAMES.service(service);
-    const secretReads = resources(stack, 'AWS::IAM::Policy')
-      .flatMap((p) => p.PolicyDocument.Statement)
-      .filter((s: any) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
-    const readable = ssmParameterNames(stack, secretReads.map((s: any) => s.Resource)).filter((name) => name.startsWith('/alex/core/db-'));
-    const fn = resources(stack, 'AWS::Lambda::Function').find((f) => f.FunctionName === `alex-${service}`)!;
-    const connectsWith = ssmParameterNames(stack, fn.Environment.Variables[ENV.databaseSecretArn] ?? null);
-    if (DATABASE_SERVICES.includes(service)) {
-      expect(readable).toEqual([databaseLoginSecretParameter(service)]);
-      expect(connectsWith).toEqual([databaseLoginSecretParameter(service)]);
-    } else {
-      expect(readable).toEqual([]);
-      expect(connectsWith).toEqual([]);
-    }
-    // The master secret's ARN is nowhere in a service stack.
-    expect(ssmParameterNames(stack, synth.template(stack))).not.toContain(SSM.databaseSecretArn);
-  });
+  it.each(SERVICE_NAMES)(
+    "%s reads only its own database login secret, never the master or another service's",
+    (service) => {
+      const stack = STACK_NAMES.service(service);
+      const secretReads = resources(stack, 'AWS::IAM::Policy')
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((s: any) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+      const readable = ssmParameterNames(
+        stack,
+        secretReads.map((s: any) => s.Resource),
+      ).filter((name) => name.startsWith('/alex/core/db-'));
+      const fn = resources(stack, 'AWS::Lambda::Function').find((f) => f.FunctionName === `alex-${service}`)!;
+      const connectsWith = ssmParameterNames(stack, fn.Environment.Variables[ENV.databaseSecretArn] ?? null);
+      if (DATABASE_SERVICES.includes(service)) {
+        expect(readable).toEqual([databaseLoginSecretParameter(service)]);
+        expect(connectsWith).toEqual([databaseLoginSecretParameter(service)]);
+      } else {
+        expect(readable).toEqual([]);
+        expect(connectsWith).toEqual([]);
+      }
+      // The master secret's ARN is nowhere in a service stack.
+      expect(ssmParameterNames(stack, synth.template(stack))).not.toContain(SSM.databaseSecretArn);
+    },
+  );
 });
 
 describe('deadlines on AWS', () => {
@@ -261,10 +324,14 @@ describe('deadlines on AWS', () => {
     for (const service of SERVICE_NAMES) {
       const stack = STACK_NAMES.service(service);
       const fn = resources(stack, 'AWS::Lambda::Function').find((f) => f.Environment?.Variables?.[ENV.eventBusName])!;
-      const statements = resources(stack, 'AWS::IAM::Policy').flatMap((p) => p.PolicyDocument.Statement as Array<{ Sid?: string; Action: unknown; Resource: unknown }>);
+      const statements = resources(stack, 'AWS::IAM::Policy').flatMap(
+        (p) => p.PolicyDocument.Statement as Array<{ Sid?: string; Action: unknown; Resource: unknown }>,
+      );
       const schedules = statements.find((s) => s.Sid === 'ScheduleDeadlines');
       if (service === 'planner' || service === 'aggregator') {
-        expect(JSON.stringify(fn.Environment.Variables[ENV.deadlineQueueUrl])).toContain(`/${SERVICES.aggregator.queue.name}`);
+        expect(JSON.stringify(fn.Environment.Variables[ENV.deadlineQueueUrl])).toContain(
+          `/${SERVICES.aggregator.queue.name}`,
+        );
         expect(schedules?.Action).toBe('sqs:SendMessage');
         expect(JSON.stringify(schedules?.Resource)).toContain(`:${SERVICES.aggregator.queue.name}`);
       } else {

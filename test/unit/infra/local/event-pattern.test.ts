@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../events/errors.ts';
 import {
+  compilePattern,
   InvalidEventPatternError,
   MAX_PATTERN_DEPTH,
-  compilePattern,
   matchesPattern,
   testEventPattern,
 } from '../../../../infra/local/event-pattern.ts';
@@ -60,7 +60,11 @@ const rulerEvent = {
 
 describe('exact values, nesting and AND/OR of the documented examples', () => {
   it('selects EC2 termination events (EventBridge user guide, event patterns)', () => {
-    const pattern = { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } };
+    const pattern = {
+      source: ['aws.ec2'],
+      'detail-type': ['EC2 Instance State-change Notification'],
+      detail: { state: ['terminated'] },
+    };
     expect(matchesPattern(pattern, ec2Event)).toBe(true);
     expect(matchesPattern(pattern, { ...ec2Event, detail: { state: 'running' } })).toBe(false);
     expect(matchesPattern(pattern, { ...ec2Event, source: 'aws.ecs' })).toBe(false);
@@ -75,8 +79,16 @@ describe('exact values, nesting and AND/OR of the documented examples', () => {
   });
 
   it('matches Macie risk scores at two levels of nesting (user guide, value matching)', () => {
-    const event = { source: 'aws.macie', 'detail-type': 'Macie Alert', detail: { 'risk-score': 80, trigger: { risk: 8, 'alert-type': 'basic' } } };
-    const pattern = { source: ['aws.macie'], 'detail-type': ['Macie Alert'], detail: { 'risk-score': [80], trigger: { risk: [8] } } };
+    const event = {
+      source: 'aws.macie',
+      'detail-type': 'Macie Alert',
+      detail: { 'risk-score': 80, trigger: { risk: 8, 'alert-type': 'basic' } },
+    };
+    const pattern = {
+      source: ['aws.macie'],
+      'detail-type': ['Macie Alert'],
+      detail: { 'risk-score': [80], trigger: { risk: [8] } },
+    };
     expect(matchesPattern(pattern, event)).toBe(true);
     expect(matchesPattern(pattern, { ...event, detail: { ...event.detail, trigger: { risk: 7 } } })).toBe(false);
   });
@@ -139,7 +151,9 @@ describe('arrays in events', () => {
       ],
     };
     expect(matchesPattern(pattern, matching)).toBe(true);
-    expect(matchesPattern(pattern, { resources: ['arn:aws:ec2:us-east-1:999999999999:instance/i-b188560f'] })).toBe(false);
+    expect(matchesPattern(pattern, { resources: ['arn:aws:ec2:us-east-1:999999999999:instance/i-b188560f'] })).toBe(
+      false,
+    );
     expect(matchesPattern(pattern, { resources: [] })).toBe(false);
   });
 
@@ -149,7 +163,14 @@ describe('arrays in events', () => {
   });
 
   it('matches a field inside any element of an array of objects', () => {
-    const event = { detail: { positions: [{ symbol: 'BND', quantity: 10 }, { symbol: 'VTI', quantity: 3 }] } };
+    const event = {
+      detail: {
+        positions: [
+          { symbol: 'BND', quantity: 10 },
+          { symbol: 'VTI', quantity: 3 },
+        ],
+      },
+    };
     expect(matchesPattern({ detail: { positions: { symbol: ['VTI'] } } }, event)).toBe(true);
     expect(matchesPattern({ detail: { positions: { symbol: ['VXUS'] } } }, event)).toBe(false);
   });
@@ -164,8 +185,12 @@ describe('arrays in events', () => {
     expect(matchesPattern({ employees: { firstName: ['Anna'], lastName: ['Smith'] } }, { employees })).toBe(true);
     expect(matchesPattern({ employees: { firstName: ['Anna'], lastName: ['Jones'] } }, { employees })).toBe(false);
     const nested = [[employees[0], employees[1]], [employees[2]]];
-    expect(matchesPattern({ employees: { firstName: ['Peter'], lastName: ['Jones'] } }, { employees: nested })).toBe(true);
-    expect(matchesPattern({ employees: { firstName: ['John'], lastName: ['Jones'] } }, { employees: nested })).toBe(false);
+    expect(matchesPattern({ employees: { firstName: ['Peter'], lastName: ['Jones'] } }, { employees: nested })).toBe(
+      true,
+    );
+    expect(matchesPattern({ employees: { firstName: ['John'], lastName: ['Jones'] } }, { employees: nested })).toBe(
+      false,
+    );
   });
 
   it('does not treat an array of objects as leaf values', () => {
@@ -299,7 +324,7 @@ describe('numeric', () => {
     expect(inRange(5.000001, ['>', 0, '<=', 5])).toBe(false);
     expect(inRange(10, ['<', 10])).toBe(false);
     expect(inRange(-3, ['>=', -3, '<', 0])).toBe(true);
-    expect(inRange(301.80000, ['=', 301.8])).toBe(true);
+    expect(inRange(301.8, ['=', 301.8])).toBe(true);
   });
 
   it('only matches JSON numbers within ±5e9, compared to six decimals', () => {
@@ -389,7 +414,9 @@ describe('$or', () => {
     };
     expect(matchesPattern(pattern, { source: 'aws.cloudwatch', metricName: 'ReadLatency' })).toBe(true);
     expect(matchesPattern(pattern, { source: 'aws.cloudwatch', namespace: 'AWS/ES' })).toBe(true);
-    expect(matchesPattern(pattern, { source: 'aws.cloudwatch', metricName: 'WriteLatency', namespace: 'AWS/S3' })).toBe(false);
+    expect(matchesPattern(pattern, { source: 'aws.cloudwatch', metricName: 'WriteLatency', namespace: 'AWS/S3' })).toBe(
+      false,
+    );
     expect(matchesPattern(pattern, { source: 'aws.ec2', metricName: 'ReadLatency' })).toBe(false);
   });
 
@@ -398,14 +425,20 @@ describe('$or', () => {
       $or: [{ metricName: ['CPUUtilization'] }, { namespace: ['AWS/EC2'] }],
       detail: { $or: [{ source: ['aws.cloudwatch'] }, { 'detail-type': ['CloudWatch Alarm State Change'] }] },
     };
-    expect(matchesPattern(parallel, { namespace: 'AWS/EC2', detail: { 'detail-type': 'CloudWatch Alarm State Change' } })).toBe(true);
+    expect(
+      matchesPattern(parallel, { namespace: 'AWS/EC2', detail: { 'detail-type': 'CloudWatch Alarm State Change' } }),
+    ).toBe(true);
     expect(matchesPattern(parallel, { namespace: 'AWS/EC2', detail: { source: 'aws.ec2' } })).toBe(false);
 
     const nested = {
       source: ['aws.cloudwatch'],
       $or: [
         { metricName: ['CPUUtilization', 'ReadLatency'] },
-        { metricType: ['MetricType'], namespace: ['AWS/EC2', 'AWS/ES'], $or: [{ metricId: [1234] }, { spaceId: [1000] }] },
+        {
+          metricType: ['MetricType'],
+          namespace: ['AWS/EC2', 'AWS/ES'],
+          $or: [{ metricId: [1234] }, { spaceId: [1000] }],
+        },
         { scope: ['Service'] },
       ],
     };
@@ -416,8 +449,17 @@ describe('$or', () => {
   });
 
   it('keeps $or inside an array of objects within one element', () => {
-    const pattern = { positions: { symbol: ['VTI'], $or: [{ quantity: [{ numeric: ['>', 100] }] }, { pinned: [true] }] } };
-    expect(matchesPattern(pattern, { positions: [{ symbol: 'VTI', quantity: 5 }, { symbol: 'BND', pinned: true }] })).toBe(false);
+    const pattern = {
+      positions: { symbol: ['VTI'], $or: [{ quantity: [{ numeric: ['>', 100] }] }, { pinned: [true] }] },
+    };
+    expect(
+      matchesPattern(pattern, {
+        positions: [
+          { symbol: 'VTI', quantity: 5 },
+          { symbol: 'BND', pinned: true },
+        ],
+      }),
+    ).toBe(false);
     expect(matchesPattern(pattern, { positions: [{ symbol: 'BND' }, { symbol: 'VTI', pinned: true }] })).toBe(true);
   });
 });
@@ -426,11 +468,14 @@ describe('validation', () => {
   it('reports errors as InvalidEventPatternError, an InvalidInputError', () => {
     expect(() => compilePattern([])).toThrow(InvalidEventPatternError);
     expect(() => compilePattern([])).toThrow(InvalidInputError);
-    expect(() => compilePattern([])).toThrow(/^Event pattern is not valid\. Reason: Filter is not an object at \(root\)$/);
+    expect(() => compilePattern([])).toThrow(
+      /^Event pattern is not valid\. Reason: Filter is not an object at \(root\)$/,
+    );
   });
 
   it('refuses a pattern that is not an object', () => {
-    for (const pattern of [[], 'source', null, 42, undefined]) expectInvalid(pattern, 'Filter is not an object', '(root)');
+    for (const pattern of [[], 'source', null, 42, undefined])
+      expectInvalid(pattern, 'Filter is not an object', '(root)');
   });
 
   it('refuses empty objects and empty arrays', () => {
@@ -454,8 +499,16 @@ describe('validation', () => {
   it('refuses non-string arguments of string operators', () => {
     expectInvalid({ s: [{ prefix: 5 }] }, 'prefix match pattern must be a string', 's[0].prefix');
     expectInvalid({ s: [{ suffix: null }] }, 'suffix match pattern must be a string', 's[0].suffix');
-    expectInvalid({ s: [{ 'equals-ignore-case': ['a'] }] }, 'equals-ignore-case match pattern must be a string', 's[0].equals-ignore-case');
-    expectInvalid({ s: [{ prefix: { 'equals-ignore-case': 1 } }] }, 'equals-ignore-case match pattern must be a string', 's[0].prefix.equals-ignore-case');
+    expectInvalid(
+      { s: [{ 'equals-ignore-case': ['a'] }] },
+      'equals-ignore-case match pattern must be a string',
+      's[0].equals-ignore-case',
+    );
+    expectInvalid(
+      { s: [{ prefix: { 'equals-ignore-case': 1 } }] },
+      'equals-ignore-case match pattern must be a string',
+      's[0].prefix.equals-ignore-case',
+    );
     expectInvalid({ s: [{ prefix: { wildcard: 'a*' } }] }, 'Unsupported prefix pattern: wildcard', 's[0].prefix');
     expectInvalid({ s: [{ suffix: { x: 'a', y: 'b' } }] }, 'Only one key allowed', 's[0].suffix');
     expectInvalid({ s: [{ wildcard: 7 }] }, 'wildcard match pattern must be a string', 's[0].wildcard');
@@ -469,22 +522,54 @@ describe('validation', () => {
   });
 
   it('refuses malformed anything-but', () => {
-    expectInvalid({ s: [{ 'anything-but': null }] }, 'must be an array or single string/number value', 's[0].anything-but');
-    expectInvalid({ s: [{ 'anything-but': true }] }, 'must be an array or single string/number value', 's[0].anything-but');
+    expectInvalid(
+      { s: [{ 'anything-but': null }] },
+      'must be an array or single string/number value',
+      's[0].anything-but',
+    );
+    expectInvalid(
+      { s: [{ 'anything-but': true }] },
+      'must be an array or single string/number value',
+      's[0].anything-but',
+    );
     expectInvalid({ s: [{ 'anything-but': ['a', 1] }] }, 'mixed type is not supported', 's[0].anything-but');
     expectInvalid({ s: [{ 'anything-but': [] }] }, 'mixed type is not supported', 's[0].anything-but');
-    expectInvalid({ s: [{ 'anything-but': ['a', null] }] }, 'start|null|boolean is not supported', 's[0].anything-but[1]');
-    expectInvalid({ s: [{ 'anything-but': { prefix: '' } }] }, 'Null prefix/suffix not allowed', 's[0].anything-but.prefix');
-    expectInvalid({ s: [{ 'anything-but': { suffix: 5 } }] }, 'prefix/suffix match pattern must be a string', 's[0].anything-but.suffix');
-    expectInvalid({ s: [{ 'anything-but': { numeric: ['>', 1] } }] }, 'Unsupported anything-but pattern: numeric', 's[0].anything-but');
+    expectInvalid(
+      { s: [{ 'anything-but': ['a', null] }] },
+      'start|null|boolean is not supported',
+      's[0].anything-but[1]',
+    );
+    expectInvalid(
+      { s: [{ 'anything-but': { prefix: '' } }] },
+      'Null prefix/suffix not allowed',
+      's[0].anything-but.prefix',
+    );
+    expectInvalid(
+      { s: [{ 'anything-but': { suffix: 5 } }] },
+      'prefix/suffix match pattern must be a string',
+      's[0].anything-but.suffix',
+    );
+    expectInvalid(
+      { s: [{ 'anything-but': { numeric: ['>', 1] } }] },
+      'Unsupported anything-but pattern: numeric',
+      's[0].anything-but',
+    );
     expectInvalid({ s: [{ 'anything-but': {} }] }, 'Anything-But expression name not found', 's[0].anything-but');
     expectInvalid(
       { s: [{ 'anything-but': { 'equals-ignore-case': ['a', 1] } }] },
       'number|start|null|boolean is not supported',
       's[0].anything-but.equals-ignore-case[1]',
     );
-    expectInvalid({ s: [{ 'anything-but': { wildcard: ['ok*', 'a**'] } }] }, 'Consecutive wildcard', 's[0].anything-but.wildcard[1]');
-    expectInvalid({ s: [{ 'anything-but': 0.1234567 }] }, 'Only values upto 6 decimals are supported', 's[0].anything-but');
+    expectInvalid(
+      { s: [{ 'anything-but': { wildcard: ['ok*', 'a**'] } }] },
+      'Consecutive wildcard',
+      's[0].anything-but.wildcard[1]',
+    );
+    expectInvalid(
+      { s: [{ 'anything-but': 0.1234567 }] },
+      'Only values upto 6 decimals are supported',
+      's[0].anything-but',
+    );
   });
 
   it('refuses malformed numeric expressions', () => {
@@ -498,10 +583,22 @@ describe('validation', () => {
     expectInvalid({ n: [{ numeric: ['<', 5, '>', 0] }] }, 'Too many elements in numeric expression', 'n[0].numeric[2]');
     expectInvalid({ n: [{ numeric: ['>', 0, '>', 5] }] }, 'Bad numeric range operator: >', 'n[0].numeric[2]');
     expectInvalid({ n: [{ numeric: ['>', 0, 5] }] }, 'Bad value in numeric range: 5', 'n[0].numeric[2]');
-    expectInvalid({ n: [{ numeric: ['>', 0, '<', 5, 6] }] }, 'Too many terms in numeric range expression', 'n[0].numeric[4]');
+    expectInvalid(
+      { n: [{ numeric: ['>', 0, '<', 5, 6] }] },
+      'Too many terms in numeric range expression',
+      'n[0].numeric[4]',
+    );
     expectInvalid({ n: [{ numeric: ['>', 5, '<=', 5] }] }, 'Bottom must be less than top', 'n[0].numeric');
-    expectInvalid({ n: [{ numeric: ['>', 6e9] }] }, 'Value must be between -5000000000 and 5000000000, inclusive', 'n[0].numeric[1]');
-    expectInvalid({ n: [{ numeric: ['=', 0.1234567] }] }, 'Only values upto 6 decimals are supported', 'n[0].numeric[1]');
+    expectInvalid(
+      { n: [{ numeric: ['>', 6e9] }] },
+      'Value must be between -5000000000 and 5000000000, inclusive',
+      'n[0].numeric[1]',
+    );
+    expectInvalid(
+      { n: [{ numeric: ['=', 0.1234567] }] },
+      'Only values upto 6 decimals are supported',
+      'n[0].numeric[1]',
+    );
     expect(() => compilePattern({ n: [{ numeric: ['>=', -5e9, '<=', 0.123456] }] })).not.toThrow();
   });
 
@@ -527,14 +624,22 @@ describe('validation', () => {
     expectInvalid({ $or: [{ a: ['x'] }, 'b'] }, 'Only JSON object is allowed in array of $or relationship.', '$or[1]');
     expectInvalid({ $or: [{ a: ['x'] }, {}] }, 'Empty objects are not allowed', '$or[1]');
     expectInvalid({ $or: [{ numeric: [1] }, { b: ['y'] }] }, 'numeric is Ruler reserved fieldName', '$or[0].numeric');
-    expectInvalid({ $or: [{ a: { prefix: ['x'] } }, { b: ['y'] }] }, 'prefix is Ruler reserved fieldName', '$or[0].a.prefix');
+    expectInvalid(
+      { $or: [{ a: { prefix: ['x'] } }, { b: ['y'] }] },
+      'prefix is Ruler reserved fieldName',
+      '$or[0].a.prefix',
+    );
     expect(() => compilePattern({ prefix: ['x'] })).not.toThrow();
   });
 
   it(`refuses nesting deeper than ${MAX_PATTERN_DEPTH} levels`, () => {
     const build = (depth: number): unknown => (depth === 0 ? { leaf: ['x'] } : { a: build(depth - 1) });
     expect(() => compilePattern(build(MAX_PATTERN_DEPTH - 1))).not.toThrow();
-    expectInvalid(build(MAX_PATTERN_DEPTH + 1), `deeper than ${MAX_PATTERN_DEPTH} levels`, `${'a.'.repeat(MAX_PATTERN_DEPTH + 1).slice(0, -1)}`);
+    expectInvalid(
+      build(MAX_PATTERN_DEPTH + 1),
+      `deeper than ${MAX_PATTERN_DEPTH} levels`,
+      `${'a.'.repeat(MAX_PATTERN_DEPTH + 1).slice(0, -1)}`,
+    );
   });
 });
 
@@ -548,7 +653,9 @@ describe('testEventPattern', () => {
 
   it('refuses a bad pattern, including one that is not JSON, with InvalidEventPatternError', () => {
     expect(() => testEventPattern('{"source":"aws.ec2"}', event)).toThrow(InvalidEventPatternError);
-    expect(() => testEventPattern('{source: [', event)).toThrow(/^Event pattern is not valid\. Reason: the pattern is not valid JSON/);
+    expect(() => testEventPattern('{source: [', event)).toThrow(
+      /^Event pattern is not valid\. Reason: the pattern is not valid JSON/,
+    );
   });
 
   it('refuses an event that is not JSON, not an object, or lacks the mandatory fields', () => {
@@ -568,7 +675,12 @@ describe('the topology rules', () => {
   });
 
   it('route AnalysisPlanned to the specialists whose task it lists, and to the aggregator', () => {
-    const planned = { ...ec2Event, source: 'alex.planner', 'detail-type': 'AnalysisPlanned', detail: { jobId: 'j1', tasks: ['report', 'charts'] } };
+    const planned = {
+      ...ec2Event,
+      source: 'alex.planner',
+      'detail-type': 'AnalysisPlanned',
+      detail: { jobId: 'j1', tasks: ['report', 'charts'] },
+    };
     const targets = rules.filter((rule) => compilePattern(rule.pattern).matches(planned)).map((rule) => rule.target);
     expect(targets.sort()).toEqual(['aggregator', 'charter', 'reporter']);
   });

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { LocalQueue } from '../../../../infra/local/queue.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Poller } from '../../../../infra/local/poller.ts';
+import { LocalQueue } from '../../../../infra/local/queue.ts';
 
 const queues: LocalQueue[] = [];
 function makeQueue(visibilityTimeoutMs = 20, maxReceiveCount = 3) {
@@ -75,9 +75,21 @@ describe('Poller', () => {
       seen.push(...event.Records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
       expect(event.Records[0]!.eventSourceARN).toBe('arn:aws:sqs:us-east-1:000000000000:work');
       // "b" fails on its first delivery only.
-      return { batchItemFailures: event.Records.filter((r) => r.body === 'b' && r.attributes.ApproximateReceiveCount === '1').map((r) => ({ itemIdentifier: r.messageId })) };
+      return {
+        batchItemFailures: event.Records.filter(
+          (r) => r.body === 'b' && r.attributes.ApproximateReceiveCount === '1',
+        ).map((r) => ({ itemIdentifier: r.messageId })),
+      };
     };
-    const poller = new Poller(queue, handler, { functionName: 'fn', batchSize: 10, concurrency: 1, timeoutMs: 1000, memoryMb: 128, region: 'us-east-1', account: '000000000000' });
+    const poller = new Poller(queue, handler, {
+      functionName: 'fn',
+      batchSize: 10,
+      concurrency: 1,
+      timeoutMs: 1000,
+      memoryMb: 128,
+      region: 'us-east-1',
+      account: '000000000000',
+    });
     for (const body of ['a', 'b', 'c']) queue.send(body);
     poller.start();
     while (!queue.isEmpty || poller.busy) await sleep(2);
@@ -88,7 +100,15 @@ describe('Poller', () => {
 
   it('fails the whole batch when the function throws or times out, with the reason kept', async () => {
     const { queue, dlq } = makeQueue(1, 1);
-    const poller = new Poller(queue, () => new Promise(() => undefined), { functionName: 'slow', batchSize: 10, concurrency: 1, timeoutMs: 20, memoryMb: 128, region: 'us-east-1', account: '000000000000' });
+    const poller = new Poller(queue, () => new Promise(() => undefined), {
+      functionName: 'slow',
+      batchSize: 10,
+      concurrency: 1,
+      timeoutMs: 20,
+      memoryMb: 128,
+      region: 'us-east-1',
+      account: '000000000000',
+    });
     queue.send('x');
     poller.start();
     while (dlq.isEmpty) await sleep(5);
@@ -110,7 +130,14 @@ describe('LocalQueue delays', () => {
 
   it('restores a persisted delayed message with the delay it had left', async () => {
     const { queue } = makeQueue();
-    queue.enqueue({ messageId: 'm1', body: 'restored', sentAt: Date.now(), receiveCount: 0, attributes: {}, notBefore: Date.now() + 30 });
+    queue.enqueue({
+      messageId: 'm1',
+      body: 'restored',
+      sentAt: Date.now(),
+      receiveCount: 0,
+      attributes: {},
+      notBefore: Date.now() + 30,
+    });
     expect(queue.receive(1)).toEqual([]);
     await sleep(50);
     expect(queue.receive(1)[0]!.message.messageId).toBe('m1');

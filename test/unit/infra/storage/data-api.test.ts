@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataApiDatabase, dataApiTimestampToIso, fieldValue, isResuming } from '../../../../infra/storage/data-api.ts';
 import { json, timestamp } from '../../../../infra/storage/port.ts';
-import { DATABASE, RESOURCE_ARN, SECRET_ARN, startDataApiServer, type DataApiServer } from '../../../support/data-api-server.ts';
+import {
+  DATABASE,
+  type DataApiServer,
+  RESOURCE_ARN,
+  SECRET_ARN,
+  startDataApiServer,
+} from '../../../support/data-api-server.ts';
 import { describeSqlDatabaseContract } from './sql-database-contract.ts';
 
 // One loopback server (and one PGlite behind it) for the whole file: starting PGlite takes seconds.
@@ -9,7 +15,13 @@ let server: DataApiServer;
 const serverReady = startDataApiServer().then((started) => (server = started));
 
 function database(retry = { attempts: 3, baseDelayMs: 1 }): DataApiDatabase {
-  return new DataApiDatabase({ client: server.client(), resourceArn: RESOURCE_ARN, secretArn: SECRET_ARN, database: DATABASE, retry });
+  return new DataApiDatabase({
+    client: server.client(),
+    resourceArn: RESOURCE_ARN,
+    secretArn: SECRET_ARN,
+    database: DATABASE,
+    retry,
+  });
 }
 
 afterAll(async () => {
@@ -84,11 +96,19 @@ describe('DataApiDatabase on the wire', () => {
   it('retries while the cluster resumes and succeeds after two DatabaseResumingException answers', async () => {
     server.failNext(2);
     expect(await db.query('SELECT 7 AS n')).toEqual([{ n: 7 }]);
-    expect(server.requests.map((r) => r.error ?? 'ok')).toEqual(['DatabaseResumingException', 'DatabaseResumingException', 'ok']);
+    expect(server.requests.map((r) => r.error ?? 'ok')).toEqual([
+      'DatabaseResumingException',
+      'DatabaseResumingException',
+      'ok',
+    ]);
   });
 
   it('retries the older BadRequestException "Communications link failure" answer too', async () => {
-    server.failNext(1, { type: 'BadRequestException', message: 'Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago.', status: 400 });
+    server.failNext(1, {
+      type: 'BadRequestException',
+      message: 'Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago.',
+      status: 400,
+    });
     await db.transaction((tx) => tx.query('SELECT 1 AS one'));
     expect(server.requests.map((r) => `${r.operation}:${r.error ?? 'ok'}`)).toEqual([
       'BeginTransaction:BadRequestException',
@@ -113,7 +133,11 @@ describe('DataApiDatabase on the wire', () => {
   });
 
   it('surfaces any other BadRequestException at once', async () => {
-    server.failNext(1, { type: 'BadRequestException', message: 'Database returned more than the allowed response size limit', status: 400 });
+    server.failNext(1, {
+      type: 'BadRequestException',
+      message: 'Database returned more than the allowed response size limit',
+      status: 400,
+    });
     await expect(db.query('SELECT 1 AS one')).rejects.toMatchObject({ name: 'BadRequestException' });
     expect(server.requests).toHaveLength(1);
   });

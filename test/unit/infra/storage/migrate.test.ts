@@ -26,7 +26,9 @@ describe('loadMigrations', () => {
 
   it('refuses a file name that would not sort as intended', async () => {
     await writeFile(join(dir, '2_more.sql'), 'SELECT 1;');
-    await expect(loadMigrations(dir)).rejects.toThrow('migration file 2_more.sql must be named like 0002_add_prices.sql');
+    await expect(loadMigrations(dir)).rejects.toThrow(
+      'migration file 2_more.sql must be named like 0002_add_prices.sql',
+    );
   });
 
   it('finds the repository migrations by default', async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../events/errors.ts';
-import { bindNamedParams, compileNamedParams, splitStatements, tokenizeSql } from '../../../../infra/storage/named-params.ts';
+import {
+  bindNamedParams,
+  compileNamedParams,
+  splitStatements,
+  tokenizeSql,
+} from '../../../../infra/storage/named-params.ts';
 import { json, timestamp } from '../../../../infra/storage/port.ts';
 
 describe('compileNamedParams', () => {
@@ -42,10 +47,18 @@ describe('bindNamedParams', () => {
   });
 
   it('names the parameter when it is missing, undefined, not finite or not a valid date', () => {
-    expect(() => bindNamedParams(['a'], {})).toThrow(new InvalidInputError('SQL parameter :a is missing: the statement uses :a; given none'));
-    expect(() => bindNamedParams(['a'], { a: undefined as never })).toThrow('SQL parameter :a is undefined: pass null to store NULL');
-    expect(() => bindNamedParams(['a'], { a: Number.POSITIVE_INFINITY })).toThrow('SQL parameter :a must be a finite number (got Infinity)');
-    expect(() => bindNamedParams(['a'], { a: timestamp('not a date') })).toThrow('SQL parameter :a must be a valid date (got Invalid Date)');
+    expect(() => bindNamedParams(['a'], {})).toThrow(
+      new InvalidInputError('SQL parameter :a is missing: the statement uses :a; given none'),
+    );
+    expect(() => bindNamedParams(['a'], { a: undefined as never })).toThrow(
+      'SQL parameter :a is undefined: pass null to store NULL',
+    );
+    expect(() => bindNamedParams(['a'], { a: Number.POSITIVE_INFINITY })).toThrow(
+      'SQL parameter :a must be a finite number (got Infinity)',
+    );
+    expect(() => bindNamedParams(['a'], { a: timestamp('not a date') })).toThrow(
+      'SQL parameter :a must be a valid date (got Invalid Date)',
+    );
   });
 });
 

@@ -12,7 +12,11 @@ describe('openPglite on disk', () => {
     try {
       const first = await openPglite(dataDir);
       expect(await migrate(first)).toEqual(['0001_init.sql', '0002_service_roles.sql']);
-      await first.query(`INSERT INTO users (id, name, birth_year) VALUES (:id, :name, :year)`, { id: 'u-disk', name: 'Grace', year: 1960 });
+      await first.query(`INSERT INTO users (id, name, birth_year) VALUES (:id, :name, :year)`, {
+        id: 'u-disk',
+        name: 'Grace',
+        year: 1960,
+      });
       await first.close();
 
       const second = await openPglite(dataDir);

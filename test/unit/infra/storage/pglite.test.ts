@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { openPglite, postgresTimestampToIso } from '../../../../infra/storage/pglite.ts';
 import { describeSqlDatabaseContract } from './sql-database-contract.ts';
 
-describeSqlDatabaseContract('PGlite', () => openPglite(), (db) => {
-  it('refuses db.query inside db.transaction, which would otherwise hang on the single connection', async () => {
-    await expect(db().transaction(() => db().query('SELECT 1 AS one'))).rejects.toThrow(
-      'db.query() called inside db.transaction(): use the tx executor passed to the work function',
-    );
-    expect(await db().query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
-  });
-});
+describeSqlDatabaseContract(
+  'PGlite',
+  () => openPglite(),
+  (db) => {
+    it('refuses db.query inside db.transaction, which would otherwise hang on the single connection', async () => {
+      await expect(db().transaction(() => db().query('SELECT 1 AS one'))).rejects.toThrow(
+        'db.query() called inside db.transaction(): use the tx executor passed to the work function',
+      );
+      expect(await db().query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    });
+  },
+);
 
 describe('postgresTimestampToIso', () => {
   it('reads PostgreSQL timestamp text, with or without an offset, as UTC ISO 8601', () => {

@@ -8,20 +8,31 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../../events/catalog.ts';
 import type { Classification } from '../../../../events/values.ts';
+import {
+  scramSha256Verifier,
+  sqlStringLiteral,
+  syncServiceLogin,
+} from '../../../../infra/cdk/handlers/service-logins.ts';
 import { databaseLogin } from '../../../../infra/cdk/names.ts';
-import { scramSha256Verifier, sqlStringLiteral, syncServiceLogin } from '../../../../infra/cdk/handlers/service-logins.ts';
 import { migrate } from '../../../../infra/storage/migrate.ts';
 import { openPglite } from '../../../../infra/storage/pglite.ts';
 import type { Row, SqlDatabase, SqlExecutor, SqlParams } from '../../../../infra/storage/port.ts';
-import { consolidate } from '../../../../services/aggregator/consolidate.ts';
 import { countAnalyses, getAnalysis, storeAnalysis } from '../../../../services/aggregator/analysis-store.ts';
+import { consolidate } from '../../../../services/aggregator/consolidate.ts';
 import { advanceJob, createJob, getJob, reopenJob } from '../../../../services/common/job-store.ts';
 import { insertModelCalls } from '../../../../services/common/model/audit-store.ts';
 import type { ModelCallRecord } from '../../../../services/common/model/port.ts';
 import { parsePortfolioFile } from '../../../../services/common/portfolio-file.ts';
-import { loadClassifications, loadPortfolio, savePortfolio, upsertClassification } from '../../../../services/common/portfolio-store.ts';
+import {
+  loadClassifications,
+  loadPortfolio,
+  savePortfolio,
+  upsertClassification,
+} from '../../../../services/common/portfolio-store.ts';
 
-const PORTFOLIO = parsePortfolioFile(readFileSync(new URL('../../../../examples/portfolio.json', import.meta.url), 'utf8'));
+const PORTFOLIO = parsePortfolioFile(
+  readFileSync(new URL('../../../../examples/portfolio.json', import.meta.url), 'utf8'),
+);
 const USER = PORTFOLIO.user.id;
 const DENIED = (table: string) => new RegExp(`permission denied for table ${table}`);
 
@@ -48,7 +59,13 @@ function asRole(role: string): SqlDatabase {
 }
 
 function newJob(id = randomUUID()) {
-  return { id, userId: USER, tasks: ['report' as const], requestedAt: '2026-11-21T09:30:00.000Z', deadline: '2026-11-21T09:35:00.000Z' };
+  return {
+    id,
+    userId: USER,
+    tasks: ['report' as const],
+    requestedAt: '2026-11-21T09:30:00.000Z',
+    deadline: '2026-11-21T09:35:00.000Z',
+  };
 }
 
 const MODEL_CALL: ModelCallRecord = {
@@ -87,9 +104,14 @@ describe('alex_planner_role', () => {
     expect((await createJob(planner, job)).created).toBe(true);
     const portfolio = await loadPortfolio(planner, USER);
     expect(portfolio?.positions.length).toBe(PORTFOLIO.positions.length);
-    await loadClassifications(planner, portfolio!.positions.map((p) => p.symbol));
+    await loadClassifications(
+      planner,
+      portfolio!.positions.map((p) => p.symbol),
+    );
     expect(await advanceJob(planner, job.id, 'classifying')).toBe(true);
-    expect(await advanceJob(planner, job.id, 'failed', { error: 'no portfolio', finishedAt: '2026-11-21T09:31:00.000Z' })).toBe(true);
+    expect(
+      await advanceJob(planner, job.id, 'failed', { error: 'no portfolio', finishedAt: '2026-11-21T09:31:00.000Z' }),
+    ).toBe(true);
     // reopenJob looks for an analysis of the job: the column grant on analyses.job_id is enough.
     expect((await reopenJob(planner, job.id, '2026-11-21T10:00:00.000Z'))?.status).toBe('planning');
     expect((await getJob(planner, job.id))?.status).toBe('planning');
@@ -121,7 +143,9 @@ describe('alex_tagger_role', () => {
       await insertModelCalls(tx, [{ ...MODEL_CALL, jobId: job.id }]);
     });
     expect((await loadClassifications(db, ['ZZNEW']))[0]?.source).toBe('model');
-    expect(await db.query('SELECT service FROM model_calls WHERE job_id = :jobId::uuid', { jobId: job.id })).toEqual([{ service: 'alex-tagger' }]);
+    expect(await db.query('SELECT service FROM model_calls WHERE job_id = :jobId::uuid', { jobId: job.id })).toEqual([
+      { service: 'alex-tagger' },
+    ]);
   });
 
   it('cannot write the consolidated analysis, move a job or read portfolios', async () => {
@@ -145,18 +169,26 @@ describe('alex_aggregator_role', () => {
   it('stores the consolidated analysis once, with the job row and the model calls, and reads it back', async () => {
     // A job another system planned: storeAnalysis inserts the job row itself.
     const jobId = randomUUID();
-    expect(await storeAnalysis(aggregator, analysisOf(jobId), [{ ...MODEL_CALL, service: 'alex-reporter', jobId }])).toBe(true);
-    expect(await storeAnalysis(aggregator, analysisOf(jobId), [{ ...MODEL_CALL, service: 'alex-reporter', jobId }])).toBe(false);
+    expect(
+      await storeAnalysis(aggregator, analysisOf(jobId), [{ ...MODEL_CALL, service: 'alex-reporter', jobId }]),
+    ).toBe(true);
+    expect(
+      await storeAnalysis(aggregator, analysisOf(jobId), [{ ...MODEL_CALL, service: 'alex-reporter', jobId }]),
+    ).toBe(false);
     expect((await getAnalysis(aggregator, jobId))?.status).toBe('failed');
     expect((await getJob(aggregator, jobId))?.status).toBe('failed');
     expect(await countAnalyses(db, jobId)).toBe(1);
-    expect(await db.query('SELECT count(*)::int AS n FROM model_calls WHERE job_id = :jobId::uuid', { jobId })).toEqual([{ n: 1 }]);
+    expect(await db.query('SELECT count(*)::int AS n FROM model_calls WHERE job_id = :jobId::uuid', { jobId })).toEqual(
+      [{ n: 1 }],
+    );
   });
 
   it('fails a job never planned by its deadline', async () => {
     const job = newJob();
     await createJob(db, job);
-    expect(await advanceJob(aggregator, job.id, 'failed', { error: 'deadline', finishedAt: '2026-11-21T09:35:00.000Z' })).toBe(true);
+    expect(
+      await advanceJob(aggregator, job.id, 'failed', { error: 'deadline', finishedAt: '2026-11-21T09:35:00.000Z' }),
+    ).toBe(true);
   });
 
   it('cannot read portfolios or write classifications', async () => {
@@ -170,17 +202,25 @@ describe('service logins (the migrator)', () => {
     const login = databaseLogin('planner');
     expect(login).toEqual({ service: 'planner', user: 'alex_planner', groupRole: 'alex_planner_role' });
     expect(await syncServiceLogin(db, login, 'first-password')).toBe('created');
-    const [first] = await db.query<{ rolpassword: string }>(`SELECT rolpassword FROM pg_authid WHERE rolname = 'alex_planner'`);
+    const [first] = await db.query<{ rolpassword: string }>(
+      `SELECT rolpassword FROM pg_authid WHERE rolname = 'alex_planner'`,
+    );
     expect(await syncServiceLogin(db, login, 'second-password')).toBe('updated');
     const [role] = await db.query<{ rolcanlogin: boolean; rolpassword: string; member: boolean }>(
       `SELECT rolcanlogin, rolpassword, pg_has_role('alex_planner', 'alex_planner_role', 'MEMBER') AS member
        FROM pg_authid WHERE rolname = 'alex_planner'`,
     );
-    expect(role).toMatchObject({ rolcanlogin: true, member: true, rolpassword: expect.stringMatching(/^SCRAM-SHA-256\$4096:/) });
+    expect(role).toMatchObject({
+      rolcanlogin: true,
+      member: true,
+      rolpassword: expect.stringMatching(/^SCRAM-SHA-256\$4096:/),
+    });
     expect(role!.rolpassword).not.toBe(first!.rolpassword);
     // The login holds its group role's grants and nothing more.
     const login_ = asRole('alex_planner');
-    await expect(login_.query(INSERT_ANALYSIS, { jobId: randomUUID(), userId: USER })).rejects.toThrow(DENIED('analyses'));
+    await expect(login_.query(INSERT_ANALYSIS, { jobId: randomUUID(), userId: USER })).rejects.toThrow(
+      DENIED('analyses'),
+    );
     expect((await createJob(login_, newJob())).created).toBe(true);
   });
 
@@ -189,19 +229,25 @@ describe('service logins (the migrator)', () => {
       await tx.query(`SET LOCAL password_encryption = 'scram-sha-256'`);
       await tx.query(`CREATE ROLE scram_probe LOGIN PASSWORD 'correct horse battery staple'`);
     });
-    const [{ rolpassword }] = (await db.query<{ rolpassword: string }>(`SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_probe'`)) as [
-      { rolpassword: string },
-    ];
+    const [{ rolpassword }] = (await db.query<{ rolpassword: string }>(
+      `SELECT rolpassword FROM pg_authid WHERE rolname = 'scram_probe'`,
+    )) as [{ rolpassword: string }];
     const [, iterations, salt] = /^SCRAM-SHA-256\$(\d+):([^$]+)\$/.exec(rolpassword)!;
-    expect(scramSha256Verifier('correct horse battery staple', Buffer.from(salt!, 'base64'), Number(iterations))).toBe(rolpassword);
+    expect(scramSha256Verifier('correct horse battery staple', Buffer.from(salt!, 'base64'), Number(iterations))).toBe(
+      rolpassword,
+    );
   });
 
   it('refuses passwords a verifier cannot be derived from without SASLprep, and odd role names', async () => {
     expect(() => scramSha256Verifier('pässword')).toThrow(/printable ASCII/);
     expect(() => scramSha256Verifier('')).toThrow(/printable ASCII/);
-    await expect(syncServiceLogin(db, { service: 'planner', user: 'x"; DROP TABLE analyses; --', groupRole: 'alex_planner_role' }, 'pw')).rejects.toThrow(
-      /user "x"; DROP TABLE analyses; --" must be a lower-case PostgreSQL role name/,
-    );
+    await expect(
+      syncServiceLogin(
+        db,
+        { service: 'planner', user: 'x"; DROP TABLE analyses; --', groupRole: 'alex_planner_role' },
+        'pw',
+      ),
+    ).rejects.toThrow(/user "x"; DROP TABLE analyses; --" must be a lower-case PostgreSQL role name/);
   });
 
   it('quotes string literals so PostgreSQL reads back exactly the text, quotes and backslashes included', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../events/errors.ts';
 import { migrate } from '../../../../infra/storage/migrate.ts';
-import { json, timestamp, type SqlDatabase } from '../../../../infra/storage/port.ts';
+import { json, type SqlDatabase, timestamp } from '../../../../infra/storage/port.ts';
 
 const JOB_ID = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
 
@@ -14,7 +14,11 @@ const JOB_ID = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
  * `more` adds adapter-specific tests on the same database (a PGlite start costs seconds); the
  * migrated schema and the `probe` table exist when they run.
  */
-export function describeSqlDatabaseContract(adapter: string, open: () => Promise<SqlDatabase>, more?: (db: () => SqlDatabase) => void) {
+export function describeSqlDatabaseContract(
+  adapter: string,
+  open: () => Promise<SqlDatabase>,
+  more?: (db: () => SqlDatabase) => void,
+) {
   describe(`SqlDatabase contract: ${adapter}`, () => {
     let db: SqlDatabase;
     let firstRun: string[];
@@ -45,7 +49,15 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
           `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
         );
         expect(tables.map((t) => t.table_name)).toEqual([
-          'accounts', 'analyses', 'instruments', 'jobs', 'model_calls', 'positions', 'probe', 'schema_migrations', 'users',
+          'accounts',
+          'analyses',
+          'instruments',
+          'jobs',
+          'model_calls',
+          'positions',
+          'probe',
+          'schema_migrations',
+          'users',
         ]);
       });
 
@@ -61,21 +73,31 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
       });
 
       it('roll back a failing file entirely, naming the statement', async () => {
-        const broken = { name: '0002_broken.sql', sql: 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;' };
+        const broken = {
+          name: '0002_broken.sql',
+          sql: 'CREATE TABLE half_done (id int);\nSELECT * FROM no_such_table;',
+        };
         await expect(migrate(db, [broken])).rejects.toThrow(/0002_broken\.sql, statement 2 failed/);
         expect(await db.query(`SELECT to_regclass('half_done')::text AS t`)).toEqual([{ t: null }]);
         expect(await db.query(`SELECT name FROM schema_migrations WHERE name = '0002_broken.sql'`)).toEqual([]);
       });
 
       it('build a schema that enforces its constraints', async () => {
-        await db.query(`INSERT INTO users (id, name, birth_year, goals) VALUES ('u-constraints', 'Ada', 1970, :goals)`, {
-          goals: json({ retirementAge: 65 }),
-        });
+        await db.query(
+          `INSERT INTO users (id, name, birth_year, goals) VALUES ('u-constraints', 'Ada', 1970, :goals)`,
+          {
+            goals: json({ retirementAge: 65 }),
+          },
+        );
         await expect(
-          db.query(`INSERT INTO accounts (user_id, id, name, type, cash) VALUES ('u-constraints', 'a', 'A', 'taxable', -1)`),
+          db.query(
+            `INSERT INTO accounts (user_id, id, name, type, cash) VALUES ('u-constraints', 'a', 'A', 'taxable', -1)`,
+          ),
         ).rejects.toThrow(/accounts_cash_check/);
         await expect(
-          db.query(`INSERT INTO positions (user_id, account_id, symbol, quantity) VALUES ('u-constraints', 'nope', 'VTI', 1)`),
+          db.query(
+            `INSERT INTO positions (user_id, account_id, symbol, quantity) VALUES ('u-constraints', 'nope', 'VTI', 1)`,
+          ),
         ).rejects.toThrow(/foreign key/);
         await expect(
           db.query(`INSERT INTO jobs (id, user_id, status) VALUES (:id::uuid, 'u', 'bogus')`, { id: JOB_ID }),
@@ -87,17 +109,22 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
           `INSERT INTO jobs (id, user_id, status, tasks, requested_at) VALUES (:id::uuid, 'u-1', 'planning', :tasks, :at)`,
           { id: JOB_ID, tasks: json(['report', 'charts']), at: timestamp('2026-11-21T09:30:00.000Z') },
         );
-        await db.query(`INSERT INTO analyses (job_id, user_id, status, result) VALUES (:id::uuid, 'u-1', 'completed', :result)`, {
-          id: JOB_ID,
-          result: json({ jobId: JOB_ID, charts: [] }),
-        });
+        await db.query(
+          `INSERT INTO analyses (job_id, user_id, status, result) VALUES (:id::uuid, 'u-1', 'completed', :result)`,
+          {
+            id: JOB_ID,
+            result: json({ jobId: JOB_ID, charts: [] }),
+          },
+        );
         const [call] = await db.query(
           `INSERT INTO model_calls (job_id, service, model, purpose, prompt_sha256, latency_ms)
            VALUES (:id::uuid, 'reporter', 'offline', 'write-report', :hash, 12) RETURNING id, verdicts, created_at`,
           { id: JOB_ID, hash: 'a'.repeat(64) },
         );
         expect(call).toEqual({ id: expect.any(Number), verdicts: [], created_at: expect.stringMatching(/Z$/) });
-        const [job] = await db.query(`SELECT j.id, j.tasks, j.requested_at, a.result FROM jobs j JOIN analyses a ON a.job_id = j.id`);
+        const [job] = await db.query(
+          `SELECT j.id, j.tasks, j.requested_at, a.result FROM jobs j JOIN analyses a ON a.job_id = j.id`,
+        );
         expect(job).toEqual({
           id: JOB_ID,
           tasks: ['report', 'charts'],
@@ -109,17 +136,20 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
 
     describe('parameters and rows', () => {
       it('round-trips every parameter type to the row contract', async () => {
-        await db.query('INSERT INTO probe (id, s, i, n, f, b, j, t, u) VALUES (:id, :s, :i, :n, :f, :b, :j, :t, :u::uuid)', {
-          id: 'all-types',
-          s: "O'Brien: 100%",
-          i: 9_007_199_254_740_991,
-          n: 1234.5678,
-          f: 0.1,
-          b: true,
-          j: json({ weights: { equity: 60, cash: 40 }, tags: ['a', 'b'], none: null }),
-          t: timestamp('2026-11-21T09:30:00.123Z'),
-          u: JOB_ID,
-        });
+        await db.query(
+          'INSERT INTO probe (id, s, i, n, f, b, j, t, u) VALUES (:id, :s, :i, :n, :f, :b, :j, :t, :u::uuid)',
+          {
+            id: 'all-types',
+            s: "O'Brien: 100%",
+            i: 9_007_199_254_740_991,
+            n: 1234.5678,
+            f: 0.1,
+            b: true,
+            j: json({ weights: { equity: 60, cash: 40 }, tags: ['a', 'b'], none: null }),
+            t: timestamp('2026-11-21T09:30:00.123Z'),
+            u: JOB_ID,
+          },
+        );
         const rows = await db.query('SELECT s, i, n, f, b, j, t, u FROM probe WHERE id = :id', { id: 'all-types' });
         expect(rows).toEqual([
           {
@@ -136,23 +166,37 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
       });
 
       it('stores null parameters as NULL and returns null', async () => {
-        await db.query('INSERT INTO probe (id, s, n, j, t) VALUES (:id, :s, :n, :j, :t)', { id: 'nulls', s: null, n: null, j: null, t: null });
-        expect(await db.query('SELECT s, n, j, t FROM probe WHERE id = :id', { id: 'nulls' })).toEqual([{ s: null, n: null, j: null, t: null }]);
+        await db.query('INSERT INTO probe (id, s, n, j, t) VALUES (:id, :s, :n, :j, :t)', {
+          id: 'nulls',
+          s: null,
+          n: null,
+          j: null,
+          t: null,
+        });
+        expect(await db.query('SELECT s, n, j, t FROM probe WHERE id = :id', { id: 'nulls' })).toEqual([
+          { s: null, n: null, j: null, t: null },
+        ]);
       });
 
       it('keeps jsonb values as JSON, never double-encoded', async () => {
-        const [row] = await db.query(`SELECT :obj::jsonb -> 'a' AS a, :text::jsonb AS text, :list::jsonb AS list, :obj::jsonb ->> 'k' AS k`, {
-          obj: json({ a: { b: [1, 2] }, k: 'v' }),
-          text: json('hello'),
-          list: json([1, 'two']),
-        });
+        const [row] = await db.query(
+          `SELECT :obj::jsonb -> 'a' AS a, :text::jsonb AS text, :list::jsonb AS list, :obj::jsonb ->> 'k' AS k`,
+          {
+            obj: json({ a: { b: [1, 2] }, k: 'v' }),
+            text: json('hello'),
+            list: json([1, 'two']),
+          },
+        );
         expect(row).toEqual({ a: { b: [1, 2] }, text: 'hello', list: [1, 'two'], k: 'v' });
       });
 
       it('returns numeric, bigint and count(*) as numbers', async () => {
-        const [row] = await db.query('SELECT 0.1::numeric + 0.2::numeric AS exact, count(*) AS n, 10::int8 * 3 AS big, 2.5::float8 AS f FROM probe WHERE id = :id', {
-          id: 'all-types',
-        });
+        const [row] = await db.query(
+          'SELECT 0.1::numeric + 0.2::numeric AS exact, count(*) AS n, 10::int8 * 3 AS big, 2.5::float8 AS f FROM probe WHERE id = :id',
+          {
+            id: 'all-types',
+          },
+        );
         expect(row).toEqual({ exact: 0.3, n: 1, big: 30, f: 2.5 });
       });
 
@@ -170,8 +214,12 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
       });
 
       it('binds a plain string as varchar, as the Data API does: a uuid column needs :id::uuid', async () => {
-        await expect(db.query('SELECT u FROM probe WHERE u = :id', { id: JOB_ID })).rejects.toThrow(/operator does not exist: uuid = character varying/);
-        expect(await db.query('SELECT id FROM probe WHERE u = :id::uuid', { id: JOB_ID })).toEqual([{ id: 'all-types' }]);
+        await expect(db.query('SELECT u FROM probe WHERE u = :id', { id: JOB_ID })).rejects.toThrow(
+          /operator does not exist: uuid = character varying/,
+        );
+        expect(await db.query('SELECT id FROM probe WHERE u = :id::uuid', { id: JOB_ID })).toEqual([
+          { id: 'all-types' },
+        ]);
       });
     });
 
@@ -193,11 +241,15 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
       it('rejects a missing parameter, naming it and what was given', async () => {
         const attempt = db.query('SELECT * FROM users WHERE id = :userId AND name = :name', { name: 'Ada' });
         await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
-        await expect(attempt).rejects.toThrow('SQL parameter :userId is missing: the statement uses :userId, :name; given name');
+        await expect(attempt).rejects.toThrow(
+          'SQL parameter :userId is missing: the statement uses :userId, :name; given name',
+        );
       });
 
       it('rejects a number that is not finite', async () => {
-        await expect(db.query('SELECT :n AS n', { n: Number.NaN })).rejects.toThrow('SQL parameter :n must be a finite number (got NaN)');
+        await expect(db.query('SELECT :n AS n', { n: Number.NaN })).rejects.toThrow(
+          'SQL parameter :n must be a finite number (got NaN)',
+        );
       });
     });
 
@@ -210,7 +262,10 @@ export function describeSqlDatabaseContract(adapter: string, open: () => Promise
           return sum!.total;
         });
         expect(result).toBe(3);
-        expect(await db.query(`SELECT id FROM probe WHERE id LIKE 'tx-%' ORDER BY id`)).toEqual([{ id: 'tx-1' }, { id: 'tx-2' }]);
+        expect(await db.query(`SELECT id FROM probe WHERE id LIKE 'tx-%' ORDER BY id`)).toEqual([
+          { id: 'tx-1' },
+          { id: 'tx-2' },
+        ]);
       });
 
       it('roll back when the work throws, leaving nothing written', async () => {

@@ -1,7 +1,7 @@
 /** The completion tracker against DynamoDB (dynalite, real SDK): conditional writes and the finishing claim. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalDynamo, type LocalDynamo } from '../../../../infra/local/dynamodb.ts';
-import { TABLES, } from '../../../../infra/topology.ts';
+import { type LocalDynamo, startLocalDynamo } from '../../../../infra/local/dynamodb.ts';
+import { TABLES } from '../../../../infra/topology.ts';
 import { CompletionTracker, isComplete } from '../../../../services/aggregator/completion-tracker.ts';
 
 let dynamo: LocalDynamo;
@@ -12,8 +12,20 @@ beforeAll(async () => {
 });
 afterAll(() => dynamo.close());
 
-const plan = (jobId: string) => ({ jobId, userId: 'u1', tasks: ['report', 'charts', 'retirement'] as const, planned: '{}', deadline: '2026-11-21T10:00:00.000Z' });
-const outcome = (jobId: string, task: 'report' | 'charts' | 'retirement') => ({ jobId, task, outcome: 'completed' as const, detail: `{"task":"${task}"}`, at: '2026-11-21T09:30:00.000Z' });
+const plan = (jobId: string) => ({
+  jobId,
+  userId: 'u1',
+  tasks: ['report', 'charts', 'retirement'] as const,
+  planned: '{}',
+  deadline: '2026-11-21T10:00:00.000Z',
+});
+const outcome = (jobId: string, task: 'report' | 'charts' | 'retirement') => ({
+  jobId,
+  task,
+  outcome: 'completed' as const,
+  detail: `{"task":"${task}"}`,
+  at: '2026-11-21T09:30:00.000Z',
+});
 
 describe('CompletionTracker', () => {
   it('keeps the first plan and the first outcome of each task; duplicates change nothing', async () => {
@@ -51,7 +63,9 @@ describe('CompletionTracker', () => {
     for (let round = 0; round < 5; round += 1) {
       const jobId = `race-${round}`;
       const writers = [
-        async () => (await tracker.recordPlan({ ...plan(jobId), tasks: [...plan(jobId).tasks] }), 'AnalysisPlanned#plan'),
+        async () => (
+          await tracker.recordPlan({ ...plan(jobId), tasks: [...plan(jobId).tasks] }), 'AnalysisPlanned#plan'
+        ),
         async () => (await tracker.recordOutcome(outcome(jobId, 'report')), 'SpecialistCompleted#report'),
         async () => (await tracker.recordOutcome(outcome(jobId, 'charts')), 'SpecialistCompleted#charts'),
         async () => (await tracker.recordOutcome(outcome(jobId, 'retirement')), 'SpecialistCompleted#retirement'),

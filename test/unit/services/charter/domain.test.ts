@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../events/errors.ts';
-import { Snapshot, type Chart } from '../../../../events/values.ts';
-import { buildCharts, validateCharts, assertPercentsSumTo100 } from '../../../../services/charter/domain.ts';
+import { type Chart, Snapshot } from '../../../../events/values.ts';
+import { assertPercentsSumTo100, buildCharts, validateCharts } from '../../../../services/charter/domain.ts';
 
 /**
  * Total 14,000: VTI 6,000 (all US equity), BAL 5,000 (a 60/40 balanced fund), MYST 2,000
@@ -176,7 +176,9 @@ describe('validateCharts', () => {
 
   it('names the offending field', () => {
     expect(() => validateCharts([good, { ...good, id: 'Bad Id' }])).toThrow(/charts\[1\]\.id/);
-    expect(() => validateCharts([good, { ...good, data: [{ label: 'A', value: Number.NaN }] }])).toThrow(InvalidInputError);
+    expect(() => validateCharts([good, { ...good, data: [{ label: 'A', value: Number.NaN }] }])).toThrow(
+      InvalidInputError,
+    );
   });
 
   it('rejects duplicate ids', () => {

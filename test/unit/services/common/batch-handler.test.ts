@@ -8,28 +8,51 @@ import type { DeadLetter } from '../../../../services/common/dead-letter.ts';
 const JOB = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
 const context = { functionName: 'fn', getRemainingTimeInMillis: () => 1000, awsRequestId: 'r' } as unknown as Context;
 function record(body: string, id: string): SQSRecord {
-  return { messageId: id, receiptHandle: id, body, attributes: { ApproximateReceiveCount: '2' } as SQSRecord['attributes'], messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:1:alex-charter', awsRegion: 'us-east-1' };
+  return {
+    messageId: id,
+    receiptHandle: id,
+    body,
+    attributes: { ApproximateReceiveCount: '2' } as SQSRecord['attributes'],
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:1:alex-charter',
+    awsRegion: 'us-east-1',
+  };
 }
 afterEach(() => vi.restoreAllMocks());
 
 describe('createBatchHandler', () => {
   it('reports only the records that failed, dead-letters bad input with its reason, and logs with the jobId as correlation id', async () => {
     const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation(
+      (chunk: string | Uint8Array) => (lines.push(String(chunk)), true),
+    );
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const logger = new Logger({ serviceName: 'alex-test', logLevel: 'INFO' });
     const letters: DeadLetter[] = [];
-    const handler = createBatchHandler({ logger, deadLetters: { send: async (l) => void letters.push(l) } }, async (r) => {
-      if (r.body.includes('bad')) throw new InvalidInputError('detail.jobId: required');
-      if (r.body.includes('flaky')) throw new Error('database is resuming');
-      logger.info('handled');
-    });
+    const handler = createBatchHandler(
+      { logger, deadLetters: { send: async (l) => void letters.push(l) } },
+      async (r) => {
+        if (r.body.includes('bad')) throw new InvalidInputError('detail.jobId: required');
+        if (r.body.includes('flaky')) throw new Error('database is resuming');
+        logger.info('handled');
+      },
+    );
     const response = await handler(
-      { Records: [record(`{"detail":{"jobId":"${JOB}"}}`, 'ok'), record('{"bad":1}', 'bad'), record(`{"jobId":"${JOB}","flaky":1}`, 'flaky')] },
+      {
+        Records: [
+          record(`{"detail":{"jobId":"${JOB}"}}`, 'ok'),
+          record('{"bad":1}', 'bad'),
+          record(`{"jobId":"${JOB}","flaky":1}`, 'flaky'),
+        ],
+      },
       context,
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'flaky' }]);
-    expect(letters).toEqual([{ body: '{"bad":1}', reason: 'detail.jobId: required', sourceQueue: 'alex-charter', receiveCount: 2 }]);
+    expect(letters).toEqual([
+      { body: '{"bad":1}', reason: 'detail.jobId: required', sourceQueue: 'alex-charter', receiveCount: 2 },
+    ]);
     const handled = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'handled');
     expect(handled.correlation_id).toBe(JOB);
   });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../events/errors.ts';
 import { parsePortfolioFile } from '../../../../services/common/portfolio-file.ts';
 
@@ -28,22 +28,58 @@ describe('parsePortfolioFile', () => {
   });
 
   it.each([
-    ['a negative cash balance', (p: any) => (p.accounts[1].cash = -1), 'p.json: accounts[1].cash: must not be negative'],
-    ['a duplicate account id', (p: any) => (p.accounts[2].id = 'roth'), 'p.json: accounts[2].id: duplicate account id "roth"; each account needs its own id'],
-    ['a position held twice in one account', (p: any) => p.positions.push({ ...p.positions[0] }), 'appears twice in account "401k"; merge the two positions into one'],
-    ['an unknown account type', (p: any) => (p.accounts[0].type = 'brokerage'), 'p.json: accounts[0].type: must be one of 401k, roth_ira'],
+    [
+      'a negative cash balance',
+      (p: any) => (p.accounts[1].cash = -1),
+      'p.json: accounts[1].cash: must not be negative',
+    ],
+    [
+      'a duplicate account id',
+      (p: any) => (p.accounts[2].id = 'roth'),
+      'p.json: accounts[2].id: duplicate account id "roth"; each account needs its own id',
+    ],
+    [
+      'a position held twice in one account',
+      (p: any) => p.positions.push({ ...p.positions[0] }),
+      'appears twice in account "401k"; merge the two positions into one',
+    ],
+    [
+      'an unknown account type',
+      (p: any) => (p.accounts[0].type = 'brokerage'),
+      'p.json: accounts[0].type: must be one of 401k, roth_ira',
+    ],
     ['a zero price', (p: any) => (p.positions[0].price = 0), 'p.json: positions[0].price: must be greater than 0'],
-    ['life expectancy before retirement', (p: any) => (p.goals.lifeExpectancy = 60), 'p.json: goals.lifeExpectancy: must be greater than goals.retirementAge'],
+    [
+      'life expectancy before retirement',
+      (p: any) => (p.goals.lifeExpectancy = 60),
+      'p.json: goals.lifeExpectancy: must be greater than goals.retirementAge',
+    ],
     ['a missing user', (p: any) => delete p.user, 'p.json: user:'],
     ['a text quantity', (p: any) => (p.positions[3].quantity = '12'), 'p.json: positions[3].quantity:'],
-    ['a quantity that would overflow', (p: any) => (p.positions[0].quantity = 1e308), 'p.json: positions[0].quantity: must be at most 1,000,000,000,000 units'],
-    ['a value beyond any real holding', (p: any) => { p.positions[0].quantity = 1e9; p.positions[0].price = 1e6; }, 'p.json: positions[0].quantity: quantity × price is 1000000000000000'],
+    [
+      'a quantity that would overflow',
+      (p: any) => (p.positions[0].quantity = 1e308),
+      'p.json: positions[0].quantity: must be at most 1,000,000,000,000 units',
+    ],
+    [
+      'a value beyond any real holding',
+      (p: any) => {
+        p.positions[0].quantity = 1e9;
+        p.positions[0].price = 1e6;
+      },
+      'p.json: positions[0].quantity: quantity × price is 1000000000000000',
+    ],
   ])('refuses %s, naming the field', (_what, change, message) => {
     expect(problem(withChange(change))).toContain(message);
   });
 
   it('says how many more problems there are', () => {
-    const message = problem(withChange((p) => { p.positions[0].quantity = -1; p.positions[1].quantity = -1; }));
+    const message = problem(
+      withChange((p) => {
+        p.positions[0].quantity = -1;
+        p.positions[1].quantity = -1;
+      }),
+    );
     expect(message).toMatch(/positions\[0\]\.quantity: .*\(and 1 more\)$/);
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../events/errors.ts';
-import { computeFacts, fact, factRecord, formatPercent, formatPoints, formatUsd } from '../../../../services/reporter/facts.ts';
+import {
+  computeFacts,
+  fact,
+  factRecord,
+  formatPercent,
+  formatPoints,
+  formatUsd,
+} from '../../../../services/reporter/facts.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 
 describe('computeFacts on three holdings and cash ($100,000)', () => {
@@ -8,7 +15,12 @@ describe('computeFacts on three holdings and cash ($100,000)', () => {
   const record = factRecord(facts);
 
   it('totals value, invested money and cash', () => {
-    expect(record).toMatchObject({ totalValue: 100_000, investedValue: 90_000, 'cash.value': 10_000, 'cash.percent': 10 });
+    expect(record).toMatchObject({
+      totalValue: 100_000,
+      investedValue: 90_000,
+      'cash.value': 10_000,
+      'cash.percent': 10,
+    });
     expect(fact(facts, 'totalValue').text).toBe('$100,000');
   });
 
@@ -47,7 +59,11 @@ describe('computeFacts on three holdings and cash ($100,000)', () => {
   });
 
   it('computes home bias against the stated ~60% global reference', () => {
-    expect(record).toMatchObject({ 'homeBias.usEquityPercent': 100, 'homeBias.excess': 40, 'assumption.globalUsEquityShare': 60 });
+    expect(record).toMatchObject({
+      'homeBias.usEquityPercent': 100,
+      'homeBias.excess': 40,
+      'assumption.globalUsEquityShare': 60,
+    });
   });
 
   it('counts only taxable cash toward the emergency reserve and prices the rest as cash drag', () => {
@@ -82,7 +98,13 @@ describe('computeFacts on three holdings and cash ($100,000)', () => {
   });
 
   it('counts positions, accounts and data gaps', () => {
-    expect(record).toMatchObject({ 'positions.count': 3, 'holdings.count': 3, 'accounts.count': 2, 'unclassified.count': 0, 'unpriced.count': 0 });
+    expect(record).toMatchObject({
+      'positions.count': 3,
+      'holdings.count': 3,
+      'accounts.count': 2,
+      'unclassified.count': 0,
+      'unpriced.count': 0,
+    });
   });
 });
 
@@ -110,12 +132,16 @@ describe('computeFacts edge cases', () => {
   });
 
   it('refuses a portfolio with nothing in it, naming why', () => {
-    expect(() => computeFacts(portfolio({ holdings: [{ symbol: 'GONE', value: 0, unpriced: true }] }))).toThrow(InvalidInputError);
+    expect(() => computeFacts(portfolio({ holdings: [{ symbol: 'GONE', value: 0, unpriced: true }] }))).toThrow(
+      InvalidInputError,
+    );
     expect(() => computeFacts(portfolio({ holdings: [] }))).toThrow(/no value/);
   });
 
   it('holds the glide path at 40% once retired and at 10% far from retirement', () => {
-    const retired = factRecord(computeFacts(portfolio({ birthYear: 1955, holdings: [{ symbol: 'VTI', value: 1000 }] })));
+    const retired = factRecord(
+      computeFacts(portfolio({ birthYear: 1955, holdings: [{ symbol: 'VTI', value: 1000 }] })),
+    );
     expect(retired).toMatchObject({ yearsToRetirement: -6, 'glidePath.bondTarget': 40 });
     const young = factRecord(computeFacts(portfolio({ birthYear: 2000, holdings: [{ symbol: 'VTI', value: 1000 }] })));
     expect(young).toMatchObject({ yearsToRetirement: 39, 'glidePath.bondTarget': 10 });

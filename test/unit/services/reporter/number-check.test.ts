@@ -8,11 +8,20 @@ const facts = computeFacts(threeHoldings());
 
 describe('findUnsupportedNumbers', () => {
   it('finds invented round figures however they are written', () => {
-    for (const invented of ['5,000,000 USD', 'USD 5,000,000', 'US$ 5,000,000', 'about 2,000,000 dollars', 'Hold 250 funds', 'a balance of $5e6']) {
+    for (const invented of [
+      '5,000,000 USD',
+      'USD 5,000,000',
+      'US$ 5,000,000',
+      'about 2,000,000 dollars',
+      'Hold 250 funds',
+      'a balance of $5e6',
+    ]) {
       expect(findUnsupportedNumbers(`Your portfolio of $100,000 — ${invented}.`, facts), invented).toHaveLength(1);
     }
     // The real total in the same spellings is accepted.
-    expect(findUnsupportedNumbers('It is worth 100,000 USD, or USD 100,000, or 100,000 dollars, or $1e5.', facts)).toEqual([]);
+    expect(
+      findUnsupportedNumbers('It is worth 100,000 USD, or USD 100,000, or 100,000 dollars, or $1e5.', facts),
+    ).toEqual([]);
   });
 
   it('finds invented money and percents', () => {
@@ -73,6 +82,9 @@ describe('findUnsupportedNumbers', () => {
 
   it('works from a stored facts record, without units', () => {
     const record = factRecord(facts);
-    expect(findUnsupportedNumbers('$100,000 in 2026, 70.0% equities, $999,999 and 37%', record)).toEqual(['$999,999', '37%']);
+    expect(findUnsupportedNumbers('$100,000 in 2026, 70.0% equities, $999,999 and 37%', record)).toEqual([
+      '$999,999',
+      '37%',
+    ]);
   });
 });

@@ -29,7 +29,9 @@ describe('recommend on three holdings and cash', () => {
     expect(rebalance!.reasoning).toContain('15.0 percentage points in bonds');
     expect(concentration!.recommendation).toContain('Trim AAPL by about $5,000');
     expect(concentration!.reasoning).toContain('AAPL alone is 15.0% of the portfolio');
-    expect(cash!.reasoning).toContain('After keeping $2,000 in taxable accounts as an emergency reserve, $8,000 (8.0%) is idle');
+    expect(cash!.reasoning).toContain(
+      'After keeping $2,000 in taxable accounts as an emergency reserve, $8,000 (8.0%) is idle',
+    );
     expect(cash!.impact).toContain('About $267 a year');
   });
 });
@@ -37,9 +39,19 @@ describe('recommend on three holdings and cash', () => {
 describe('thresholds: each rule fires above its threshold and not at it', () => {
   it('rebalances when a class drifts more than 5 points', () => {
     // 70/20/10 held; 65/20/15 target drifts exactly 5 points; 64.9/20/15.1 drifts 5.1
-    const base = { accounts: k401(10_000), holdings: [{ symbol: 'VTI', value: 70_000, regions: { north_america: 60, europe: 40 } }, { symbol: 'BND', value: 20_000, assetClass: { fixed_income: 100 } }] };
-    expect(titles({ ...base, goals: { targetAllocation: { equity: 65, fixed_income: 20, cash: 15 } } })).not.toContain('Rebalance toward the target allocation');
-    expect(titles({ ...base, goals: { targetAllocation: { equity: 64.9, fixed_income: 20, cash: 15.1 } } })).toContain('Rebalance toward the target allocation');
+    const base = {
+      accounts: k401(10_000),
+      holdings: [
+        { symbol: 'VTI', value: 70_000, regions: { north_america: 60, europe: 40 } },
+        { symbol: 'BND', value: 20_000, assetClass: { fixed_income: 100 } },
+      ],
+    };
+    expect(titles({ ...base, goals: { targetAllocation: { equity: 65, fixed_income: 20, cash: 15 } } })).not.toContain(
+      'Rebalance toward the target allocation',
+    );
+    expect(titles({ ...base, goals: { targetAllocation: { equity: 64.9, fixed_income: 20, cash: 15.1 } } })).toContain(
+      'Rebalance toward the target allocation',
+    );
   });
 
   it('reduces concentration when one stock is over 10% of the portfolio', () => {
@@ -53,15 +65,26 @@ describe('thresholds: each rule fires above its threshold and not at it', () => 
   it('reduces concentration when the top five exceed 60% and include an individual security', () => {
     // four funds of $12,750 plus a $9,000 stock = 60% exactly; four small funds and cash make up the rest
     const rest = [...funds(4, 8_250, 'S')];
-    const at = titles({ accounts: k401(7_000), holdings: [...funds(4, 12_750), { symbol: 'AAPL', value: 9_000, type: 'stock' }, ...rest] });
-    const above = titles({ accounts: k401(7_000), holdings: [...funds(4, 13_000), { symbol: 'AAPL', value: 9_000, type: 'stock' }, ...funds(4, 8_000, 'S')] });
+    const at = titles({
+      accounts: k401(7_000),
+      holdings: [...funds(4, 12_750), { symbol: 'AAPL', value: 9_000, type: 'stock' }, ...rest],
+    });
+    const above = titles({
+      accounts: k401(7_000),
+      holdings: [...funds(4, 13_000), { symbol: 'AAPL', value: 9_000, type: 'stock' }, ...funds(4, 8_000, 'S')],
+    });
     expect(at).not.toContain('Reduce concentration');
     expect(above).toContain('Reduce concentration');
   });
 
   it('does not call a few broad funds a concentration, nor guess at an unclassified holding', () => {
     expect(titles({ holdings: funds(3, 30_000) })).not.toContain('Reduce concentration');
-    const unknown = titles({ holdings: [{ symbol: 'VTI', value: 80_000 }, { symbol: 'ZZZQ', value: 20_000, unclassified: true }] });
+    const unknown = titles({
+      holdings: [
+        { symbol: 'VTI', value: 80_000 },
+        { symbol: 'ZZZQ', value: 20_000, unclassified: true },
+      ],
+    });
     expect(unknown).not.toContain('Reduce concentration');
     expect(unknown).toContain('Complete the instrument data');
   });
@@ -75,7 +98,12 @@ describe('thresholds: each rule fires above its threshold and not at it', () => 
   it('keeps six months of spending in a taxable account as an emergency reserve', () => {
     // $30,000 reserve (half of $60,000) in a taxable account is not idle
     const accounts = [{ id: 'bank', name: 'Brokerage', type: 'taxable' as const, cash: 30_000 }];
-    expect(titles({ accounts, holdings: [{ symbol: 'VTI', value: 70_000, accountId: 'bank', regions: { north_america: 60, europe: 40 } }] })).not.toContain('Put idle cash to work');
+    expect(
+      titles({
+        accounts,
+        holdings: [{ symbol: 'VTI', value: 70_000, accountId: 'bank', regions: { north_america: 60, europe: 40 } }],
+      }),
+    ).not.toContain('Put idle cash to work');
   });
 
   it('adds international equities when more than 80% of equities are North American', () => {
@@ -104,15 +132,35 @@ describe('thresholds: each rule fires above its threshold and not at it', () => 
     // 8 years out: glide path 30.4%; no bonds at all
     const near = recommend(computeFacts(portfolio(spec(0, 1969))));
     expect(near[0]).toMatchObject({ title: 'Raise the bond share as retirement nears', priority: 'high' });
-    expect(near[0]!.reasoning).toContain('With eight years to retirement, the glide path this review uses suggests 30.4%');
+    expect(near[0]!.reasoning).toContain(
+      'With eight years to retirement, the glide path this review uses suggests 30.4%',
+    );
   });
 
   it('notes unpriced and unclassified instruments', () => {
-    const unpriced = recommend(computeFacts(portfolio({ holdings: [{ symbol: 'VTI', value: 1000 }, { symbol: 'GONE', value: 0, unpriced: true }] })));
+    const unpriced = recommend(
+      computeFacts(
+        portfolio({
+          holdings: [
+            { symbol: 'VTI', value: 1000 },
+            { symbol: 'GONE', value: 0, unpriced: true },
+          ],
+        }),
+      ),
+    );
     const note = unpriced.find((r) => r.title === 'Complete the instrument data');
     expect(note).toMatchObject({ priority: 'medium' });
     expect(note!.reasoning).toContain('GONE had no price, so it is left out of every total');
-    const unclassified = recommend(computeFacts(portfolio({ holdings: [{ symbol: 'VTI', value: 99_000 }, { symbol: 'ZZZQ', value: 1_000, unclassified: true }] })));
+    const unclassified = recommend(
+      computeFacts(
+        portfolio({
+          holdings: [
+            { symbol: 'VTI', value: 99_000 },
+            { symbol: 'ZZZQ', value: 1_000, unclassified: true },
+          ],
+        }),
+      ),
+    );
     expect(unclassified.find((r) => r.title === 'Complete the instrument data')).toMatchObject({ priority: 'low' });
   });
 

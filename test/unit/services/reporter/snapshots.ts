@@ -36,7 +36,13 @@ export function portfolio(spec: PortfolioSpec): Snapshot {
     asOf: '2026-11-21T09:30:00.000Z',
     currency: 'USD',
     owner: { name: 'Sam Rivera', birthYear: spec.birthYear ?? 1980 },
-    goals: { retirementAge: 65, annualSpending: 60_000, otherIncome: 20_000, annualContribution: 12_000, ...spec.goals },
+    goals: {
+      retirementAge: 65,
+      annualSpending: 60_000,
+      otherIncome: 20_000,
+      annualContribution: 12_000,
+      ...spec.goals,
+    },
     accounts,
     positions: spec.holdings.map((h) => ({
       accountId: h.accountId ?? accounts[0]!.id,

@@ -7,7 +7,7 @@ import { writeReport } from '../../../../services/reporter/domain.ts';
 import { computeFacts } from '../../../../services/reporter/facts.ts';
 import { findUnsupportedNumbers } from '../../../../services/reporter/number-check.ts';
 import { recommend } from '../../../../services/reporter/recommendations.ts';
-import { type Narrative, SECTION_TITLES, buildPrompt, offlineNarrative } from '../../../../services/reporter/writer.ts';
+import { buildPrompt, type Narrative, offlineNarrative, SECTION_TITLES } from '../../../../services/reporter/writer.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 
 /** A remote-looking model that answers from a script, one entry per call (the last repeats). */
@@ -19,7 +19,13 @@ class ScriptedModel implements ModelPort {
   async generate<T>(request: ModelRequest<T>): Promise<ModelResponse<T>> {
     this.requests.push(request as ModelRequest<unknown>);
     const answer = this.script[Math.min(this.requests.length, this.script.length) - 1]!(request.offline() as Narrative);
-    return { output: request.schema.parse(answer), model: 'scripted-1', offline: false, usage: { inputTokens: 1, outputTokens: 1 }, latencyMs: 1 };
+    return {
+      output: request.schema.parse(answer),
+      model: 'scripted-1',
+      offline: false,
+      usage: { inputTokens: 1, outputTokens: 1 },
+      latencyMs: 1,
+    };
   }
 }
 
@@ -34,7 +40,9 @@ const faithful = (narrative: Narrative): Narrative => ({
 
 describe('writeReport with the offline model', () => {
   it('writes every section, each recommendation in full, and validates', async () => {
-    const result = await writeReport(threeHoldings(), new OfflineModel(), { jobId: '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10' });
+    const result = await writeReport(threeHoldings(), new OfflineModel(), {
+      jobId: '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10',
+    });
     expect(ReportResult.parse(result)).toEqual(result);
     expect(result.writer).toEqual({ model: 'offline', offline: true, fallback: false });
     const headings = [...result.markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
@@ -49,12 +57,37 @@ describe('writeReport with the offline model', () => {
 
   it.each<[string, () => Snapshot]>([
     ['three holdings and cash', threeHoldings],
-    ['unpriced and unclassified holdings, no target', () =>
-      portfolio({ holdings: [{ symbol: 'VTI', value: 80_000 }, { symbol: 'ZZZQ', value: 20_000, unclassified: true }, { symbol: 'GONE', value: 0, unpriced: true }] })],
-    ['a retiree whose pension covers spending', () =>
-      portfolio({ birthYear: 1955, goals: { otherIncome: 70_000 }, holdings: [{ symbol: 'BND', value: 500_000, assetClass: { fixed_income: 100 } }] })],
-    ['a near-retiree with no bonds and a large stock', () =>
-      portfolio({ birthYear: 1968, holdings: [{ symbol: 'NVDA', value: 400_000, type: 'stock' }, ...['VTI', 'VXUS', 'VEA', 'VWO', 'VNQ', 'SCHD'].map((symbol) => ({ symbol, value: 100_000 }))] })],
+    [
+      'unpriced and unclassified holdings, no target',
+      () =>
+        portfolio({
+          holdings: [
+            { symbol: 'VTI', value: 80_000 },
+            { symbol: 'ZZZQ', value: 20_000, unclassified: true },
+            { symbol: 'GONE', value: 0, unpriced: true },
+          ],
+        }),
+    ],
+    [
+      'a retiree whose pension covers spending',
+      () =>
+        portfolio({
+          birthYear: 1955,
+          goals: { otherIncome: 70_000 },
+          holdings: [{ symbol: 'BND', value: 500_000, assetClass: { fixed_income: 100 } }],
+        }),
+    ],
+    [
+      'a near-retiree with no bonds and a large stock',
+      () =>
+        portfolio({
+          birthYear: 1968,
+          holdings: [
+            { symbol: 'NVDA', value: 400_000, type: 'stock' },
+            ...['VTI', 'VXUS', 'VEA', 'VWO', 'VNQ', 'SCHD'].map((symbol) => ({ symbol, value: 100_000 })),
+          ],
+        }),
+    ],
   ])('states only figures that are facts: %s', async (_, snapshot) => {
     const result = await writeReport(snapshot(), new OfflineModel(), {});
     expect(findUnsupportedNumbers(result.markdown, computeFacts(snapshot()))).toEqual([]);
@@ -73,7 +106,11 @@ describe('writeReport with a model that writes the narrative', () => {
     const model = new ScriptedModel([faithful]);
     await writeReport(threeHoldings(), model, { jobId: '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10' });
     const [request] = model.requests;
-    expect(request).toMatchObject({ service: 'reporter', purpose: 'write-report', jobId: '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10' });
+    expect(request).toMatchObject({
+      service: 'reporter',
+      purpose: 'write-report',
+      jobId: '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10',
+    });
     expect(request!.system).toMatch(/only figures that appear in FACTS/);
     expect(request!.prompt).toContain('"key": "totalValue"');
     expect(request!.prompt).toContain('"text": "$100,000"');
@@ -131,6 +168,8 @@ describe('writeReport with a model that writes the narrative', () => {
 
   it('writes the same offline prose for the same facts', () => {
     const facts = computeFacts(threeHoldings());
-    expect(offlineNarrative(facts, recommend(facts))).toEqual(offlineNarrative(computeFacts(threeHoldings()), recommend(facts)));
+    expect(offlineNarrative(facts, recommend(facts))).toEqual(
+      offlineNarrative(computeFacts(threeHoldings()), recommend(facts)),
+    );
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ASSET_CLASSES } from '../../../../events/values.ts';
 import {
+  type CapitalMarketAssumptions,
   defaultCapitalMarketAssumptions,
   geometricMean,
   portfolioMoments,
   sampleStandardDeviation,
   validateCapitalMarketAssumptions,
-  type CapitalMarketAssumptions,
 } from '../../../../services/retirement/assumptions.ts';
 
 describe('default capital-market assumptions', () => {
@@ -71,7 +71,9 @@ describe('validateCapitalMarketAssumptions', () => {
   it('rejects an asymmetric matrix, naming the cell', () => {
     const market = structuredClone(defaultCapitalMarketAssumptions());
     market.correlation.equity.fixed_income = 0.3;
-    expect(() => validateCapitalMarketAssumptions(market)).toThrow(/options\.market\.correlation\.equity\.fixed_income: must equal/);
+    expect(() => validateCapitalMarketAssumptions(market)).toThrow(
+      /options\.market\.correlation\.equity\.fixed_income: must equal/,
+    );
   });
 
   it('rejects correlations no set of returns can have', () => {

@@ -28,7 +28,13 @@ const household = Snapshot.parse({
   asOf: '2026-11-21T09:30:00.000Z',
   currency: 'USD',
   owner: { name: 'Ana', birthYear: 1966 }, // 60 in 2026
-  goals: { retirementAge: 65, lifeExpectancy: 95, annualContribution: 15_000, annualSpending: 70_000, otherIncome: 30_000 },
+  goals: {
+    retirementAge: 65,
+    lifeExpectancy: 95,
+    annualContribution: 15_000,
+    annualSpending: 70_000,
+    otherIncome: 30_000,
+  },
   accounts: [{ id: 'ira', name: 'IRA', type: 'traditional_ira', cash: 5_000 }],
   positions: [
     position('VTI', 60_000),
@@ -111,11 +117,19 @@ describe('projectRetirement', () => {
   });
 
   it('uses market assumptions the household states, and records them', () => {
-    const stated = { ...household, goals: { ...household.goals, marketAssumptions: { expectedReturn: { equity: 0.05 }, volatility: { equity: 0.25 } } } };
+    const stated = {
+      ...household,
+      goals: {
+        ...household.goals,
+        marketAssumptions: { expectedReturn: { equity: 0.05 }, volatility: { equity: 0.25 } },
+      },
+    };
     const result = projectRetirement(stated);
     expect(result.assumptions['expectedReturn.equity']).toBe(0.05);
     expect(result.assumptions['volatility.equity']).toBe(0.25);
-    expect(String(result.assumptions.marketAssumptionsSource)).toMatch(/stated by the user: expected return of equity, volatility of equity/);
+    expect(String(result.assumptions.marketAssumptionsSource)).toMatch(
+      /stated by the user: expected return of equity, volatility of equity/,
+    );
     expect(result.successProbability).toBeLessThan(projectRetirement(household).successProbability);
   });
 
@@ -133,9 +147,18 @@ describe('projectRetirement', () => {
   });
 
   it('a retiree already past retirement age withdraws from today', () => {
-    const retired = { ...household, owner: { name: 'Ana', birthYear: 1956 }, goals: { ...household.goals, annualSpending: 40_000 } };
+    const retired = {
+      ...household,
+      owner: { name: 'Ana', birthYear: 1956 },
+      goals: { ...household.goals, annualSpending: 40_000 },
+    };
     const result = projectRetirement(retired);
-    expect(result.assumptions).toMatchObject({ currentAge: 70, accumulationYears: 0, withdrawalYears: 25, firstYearWithdrawal: 10_000 });
+    expect(result.assumptions).toMatchObject({
+      currentAge: 70,
+      accumulationYears: 0,
+      withdrawalYears: 25,
+      firstYearWithdrawal: 10_000,
+    });
     expect(result.bands).toHaveLength(26);
     // Retired now: the sustainable withdrawal is a rate of today's balance.
     expect(result.sustainableWithdrawalRate).toBeCloseTo(result.sustainableWithdrawal! / 110_000, 4);
@@ -153,7 +176,9 @@ describe('projectRetirement', () => {
     const noRetirement = { ...household, goals: { ...household.goals, retirementAge: 90, lifeExpectancy: 90 } };
     expect(() => projectRetirement(noRetirement)).toThrow(/goals\.retirementAge: must be below goals\.lifeExpectancy/);
     const tooOld = { ...household, owner: { name: 'Ana', birthYear: 1920 } };
-    expect(() => projectRetirement(tooOld)).toThrow(/goals\.lifeExpectancy: must be above the owner's current age \(106/);
+    expect(() => projectRetirement(tooOld)).toThrow(
+      /goals\.lifeExpectancy: must be above the owner's current age \(106/,
+    );
     const empty = { ...household, accounts: [], positions: [], goals: { ...household.goals, annualContribution: 0 } };
     expect(() => projectRetirement(empty)).toThrow(InvalidInputError);
   });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../../events/errors.ts';
-import { defaultCapitalMarketAssumptions, type CapitalMarketAssumptions } from '../../../../services/retirement/assumptions.ts';
+import {
+  type CapitalMarketAssumptions,
+  defaultCapitalMarketAssumptions,
+} from '../../../../services/retirement/assumptions.ts';
 import { quantilesInPlace, selectInPlace } from '../../../../services/retirement/engine.ts';
 import { simulateMonteCarlo } from '../../../../services/retirement/monte-carlo.ts';
 
@@ -51,7 +54,8 @@ describe('quantilesInPlace on simulation-sized columns', () => {
     '40% depleted (zeros)': () => new Float64Array(10_000).map(() => (uniform() < 0.4 ? 0 : 1e5 * uniform())),
     'all zero': () => new Float64Array(4_000),
     'all equal': () => new Float64Array(4_000).fill(123.45),
-    'heavy ties and 12 decades': () => new Float64Array(9_999).map(() => (uniform() < 0.5 ? 40 : 10 ** (12 * uniform() - 6))),
+    'heavy ties and 12 decades': () =>
+      new Float64Array(9_999).map(() => (uniform() < 0.5 ? 40 : 10 ** (12 * uniform() - 6))),
     'negative values (selection fallback)': () => new Float64Array(3_000).map(() => uniform() - 0.5),
   };
   for (const [name, make] of Object.entries(shapes)) {
@@ -157,8 +161,12 @@ describe('cash-flow engine (through a zero-volatility Monte Carlo)', () => {
 
   it('rejects allocations in percent, contradictory withdrawals and empty plans, naming the field', () => {
     const ok = { initialBalance: 1, allocation: { equity: 1 }, withdrawalYears: 1, annualWithdrawal: 0 };
-    expect(() => simulateMonteCarlo({ ...ok, allocation: { equity: 60, fixed_income: 40 } })).toThrow(/options\.allocation\.equity: must be a fraction/);
-    expect(() => simulateMonteCarlo({ ...ok, allocation: { equity: 0.5 } })).toThrow(/options\.allocation: fractions must sum to 1 \(they sum to 0\.5\)/);
+    expect(() => simulateMonteCarlo({ ...ok, allocation: { equity: 60, fixed_income: 40 } })).toThrow(
+      /options\.allocation\.equity: must be a fraction/,
+    );
+    expect(() => simulateMonteCarlo({ ...ok, allocation: { equity: 0.5 } })).toThrow(
+      /options\.allocation: fractions must sum to 1 \(they sum to 0\.5\)/,
+    );
     expect(() => simulateMonteCarlo({ ...ok, withdrawalRate: 0.04 })).toThrow(/options\.withdrawalRate: give either/);
     expect(() => simulateMonteCarlo({ ...ok, withdrawalYears: 0 })).toThrow(InvalidInputError);
     expect(() => simulateMonteCarlo({ ...ok, paths: 0 })).toThrow(/options\.paths/);

@@ -8,7 +8,9 @@ import {
 
 describe('parseHistoricalReturns', () => {
   it('reads the columns into typed arrays by year', () => {
-    const data = parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,0.1,0.05,0.02,0.03\n2001,-0.2,0.04,0.08,0.01\n');
+    const data = parseHistoricalReturns(
+      'year,sp500,tbill,tbond,cpi\n2000,0.1,0.05,0.02,0.03\n2001,-0.2,0.04,0.08,0.01\n',
+    );
     expect(data.firstYear).toBe(2000);
     expect(data.lastYear).toBe(2001);
     expect([...data.sp500]).toEqual([0.1, -0.2]);
@@ -16,10 +18,18 @@ describe('parseHistoricalReturns', () => {
   });
 
   it('names the line and column of bad input', () => {
-    expect(() => parseHistoricalReturns('year,sp500,tbond\n2000,0.1,0.2')).toThrow(/line 1: header must be "year,sp500,tbill,tbond,cpi"/);
-    expect(() => parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,0.1,0.05,x,0.03')).toThrow(/line 2, column tbond: "x" is not a number/);
-    expect(() => parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,0,0,0,0\n2002,0,0,0,0')).toThrow(/line 3, column year: expected 2001/);
-    expect(() => parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,-1.2,0,0,0')).toThrow(/column sp500: -1.2 is a loss of 100% or more/);
+    expect(() => parseHistoricalReturns('year,sp500,tbond\n2000,0.1,0.2')).toThrow(
+      /line 1: header must be "year,sp500,tbill,tbond,cpi"/,
+    );
+    expect(() => parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,0.1,0.05,x,0.03')).toThrow(
+      /line 2, column tbond: "x" is not a number/,
+    );
+    expect(() => parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,0,0,0,0\n2002,0,0,0,0')).toThrow(
+      /line 3, column year: expected 2001/,
+    );
+    expect(() => parseHistoricalReturns('year,sp500,tbill,tbond,cpi\n2000,-1.2,0,0,0')).toThrow(
+      /column sp500: -1.2 is a loss of 100% or more/,
+    );
   });
 
   it('loads the vendored Damodaran file: 1928–2024, 97 years', () => {
@@ -48,7 +58,13 @@ describe('simulateHistorical', () => {
     const data = parseHistoricalReturns(
       'year,sp500,tbill,tbond,cpi\n2000,0.10,0,0.02,0\n2001,-0.20,0,0.04,0.10\n2002,0.30,0,0.06,0\n',
     );
-    const result = simulateHistorical({ initialBalance: 1_000, allocation: { equity: 1 }, withdrawalYears: 2, annualWithdrawal: 100, data });
+    const result = simulateHistorical({
+      initialBalance: 1_000,
+      allocation: { equity: 1 },
+      withdrawalYears: 2,
+      annualWithdrawal: 100,
+      data,
+    });
     // Start 2000: (1000 − 100)·1.10 = 990, then (990 − 100)·0.8/1.1 = 647.27.
     // Start 2001: (1000 − 100)·0.8/1.1 = 654.55, then (654.55 − 100)·1.3 = 720.91.
     expect(result.paths).toBe(2);
@@ -59,8 +75,12 @@ describe('simulateHistorical', () => {
   });
 
   it('rejects a window outside the data or too short for the plan', () => {
-    expect(() => simulateHistorical({ ...retiree, withdrawalYears: 30, from: 1900 })).toThrow(/options\.from: must be within the data, 1928–2024/);
-    expect(() => simulateHistorical({ ...retiree, withdrawalYears: 30, from: 2000 })).toThrow(/needs 30 consecutive years .* 2000–2024 holds only 25/);
+    expect(() => simulateHistorical({ ...retiree, withdrawalYears: 30, from: 1900 })).toThrow(
+      /options\.from: must be within the data, 1928–2024/,
+    );
+    expect(() => simulateHistorical({ ...retiree, withdrawalYears: 30, from: 2000 })).toThrow(
+      /needs 30 consecutive years .* 2000–2024 holds only 25/,
+    );
   });
 });
 
@@ -105,11 +125,20 @@ describe('withdrawalSuccessRate reproduces the Trinity study', () => {
     [50, 15, 7, 2009, 84],
   ];
 
-  it.each(close)('stocks %i, %i years, withdrawal rate %i, data to %i: published %i', (stocks, years, rate, to, published) => {
-    const { successRate } = withdrawalSuccessRate({ method: 'historical', years, withdrawalRate: rate / 100, stocks: stocks / 100, to });
-    // The study prints whole percents, so compare like with like.
-    expect(Math.abs(Math.round(successRate * 100) - published)).toBeLessThanOrEqual(TOLERANCE);
-  });
+  it.each(close)(
+    'stocks %i, %i years, withdrawal rate %i, data to %i: published %i',
+    (stocks, years, rate, to, published) => {
+      const { successRate } = withdrawalSuccessRate({
+        method: 'historical',
+        years,
+        withdrawalRate: rate / 100,
+        stocks: stocks / 100,
+        to,
+      });
+      // The study prints whole percents, so compare like with like.
+      expect(Math.abs(Math.round(successRate * 100) - published)).toBeLessThanOrEqual(TOLERANCE);
+    },
+  );
 
   // Every case of the 4–7% × 15/30-year × 100/75/50% grid that is off by more than TOLERANCE,
   // for the reasons above: [stocks, years, rate, to, published, ours].
@@ -138,21 +167,38 @@ describe('withdrawalSuccessRate reproduces the Trinity study', () => {
     [75, 15, 7, 2009, 87, 81],
   ];
 
-  it.each(documentedGaps)('documented gap: stocks %i, %i years, rate %i, to %i: published %i, ours %i', (stocks, years, rate, to, published, ours) => {
-    const { successRate } = withdrawalSuccessRate({ method: 'historical', years, withdrawalRate: rate / 100, stocks: stocks / 100, to });
-    expect(Math.round(successRate * 100)).toBe(ours);
-    expect(ours).toBeLessThan(published);
-  });
+  it.each(documentedGaps)(
+    'documented gap: stocks %i, %i years, rate %i, to %i: published %i, ours %i',
+    (stocks, years, rate, to, published, ours) => {
+      const { successRate } = withdrawalSuccessRate({
+        method: 'historical',
+        years,
+        withdrawalRate: rate / 100,
+        stocks: stocks / 100,
+        to,
+      });
+      expect(Math.round(successRate * 100)).toBe(ours);
+      expect(ours).toBeLessThan(published);
+    },
+  );
 
   it('counts the rolling periods like the study, less the two years our data lack (1926, 1927)', () => {
     // Published for 1926–1995: 41 thirty-year and 56 fifteen-year periods.
-    expect(withdrawalSuccessRate({ method: 'historical', years: 30, withdrawalRate: 0.04, stocks: 0.5, to: 1995 }).periods).toBe(39);
-    expect(withdrawalSuccessRate({ method: 'historical', years: 15, withdrawalRate: 0.04, stocks: 0.5, to: 1995 }).periods).toBe(54);
+    expect(
+      withdrawalSuccessRate({ method: 'historical', years: 30, withdrawalRate: 0.04, stocks: 0.5, to: 1995 }).periods,
+    ).toBe(39);
+    expect(
+      withdrawalSuccessRate({ method: 'historical', years: 15, withdrawalRate: 0.04, stocks: 0.5, to: 1995 }).periods,
+    ).toBe(54);
   });
 
   it('takes fractions and says so when given percents', () => {
-    expect(() => withdrawalSuccessRate({ method: 'historical', years: 30, withdrawalRate: 4, stocks: 0.5 })).toThrow(/options\.withdrawalRate: must be a fraction \(0\.04 = 4%\)/);
-    expect(() => withdrawalSuccessRate({ method: 'historical', years: 30, withdrawalRate: 0.04, stocks: 75 })).toThrow(/options\.stocks: must be a fraction/);
+    expect(() => withdrawalSuccessRate({ method: 'historical', years: 30, withdrawalRate: 4, stocks: 0.5 })).toThrow(
+      /options\.withdrawalRate: must be a fraction \(0\.04 = 4%\)/,
+    );
+    expect(() => withdrawalSuccessRate({ method: 'historical', years: 30, withdrawalRate: 0.04, stocks: 75 })).toThrow(
+      /options\.stocks: must be a fraction/,
+    );
   });
 });
 

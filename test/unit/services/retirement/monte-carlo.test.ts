@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SeededNormal, simulateMonteCarlo, DEFAULT_PATHS } from '../../../../services/retirement/monte-carlo.ts';
+import { DEFAULT_PATHS, SeededNormal, simulateMonteCarlo } from '../../../../services/retirement/monte-carlo.ts';
 
 const plan = {
   initialBalance: 800_000,
@@ -60,7 +60,14 @@ describe('simulateMonteCarlo', () => {
     expect(result.paths).toBe(DEFAULT_PATHS);
     expect(result.assumptions.paths).toBe(10_000);
     expect(result.bands).toHaveLength(36);
-    expect(result.bands[0]).toEqual({ yearIndex: 0, p10: 800_000, p25: 800_000, p50: 800_000, p75: 800_000, p90: 800_000 });
+    expect(result.bands[0]).toEqual({
+      yearIndex: 0,
+      p10: 800_000,
+      p25: 800_000,
+      p50: 800_000,
+      p75: 800_000,
+      p90: 800_000,
+    });
     for (const band of result.bands) {
       expect(band.p10).toBeLessThanOrEqual(band.p25);
       expect(band.p25).toBeLessThanOrEqual(band.p50);
@@ -90,7 +97,8 @@ describe('simulateMonteCarlo', () => {
       paths: 40_000,
       seed: 3,
     });
-    const expected = (1 + (result.assumptions['expectedReturn.equity'] as number)) / (1 + (result.assumptions.inflation as number));
+    const expected =
+      (1 + (result.assumptions['expectedReturn.equity'] as number)) / (1 + (result.assumptions.inflation as number));
     const sd = (result.assumptions['volatility.equity'] as number) / (1 + (result.assumptions.inflation as number));
     expect(result.medianEndingValue).toBeCloseTo(expected, 2);
     // Normal: p90 − p10 = 2 · 1.2816 · sd

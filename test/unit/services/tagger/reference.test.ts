@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import referenceFile from '../../../../services/tagger/data/reference-instruments.json' with { type: 'json' };
 import { ALLOCATION_TOLERANCE, Classification } from '../../../../events/values.ts';
+import referenceFile from '../../../../services/tagger/data/reference-instruments.json' with { type: 'json' };
 import { ReferenceRecord, referenceClassification, referenceSymbols } from '../../../../services/tagger/reference.ts';
 
 function total(weights: Record<string, number | undefined>): number {
@@ -15,19 +15,22 @@ describe('reference data file', () => {
     expect(new Set(referenceSymbols()).size).toBe(records.length);
   });
 
-  it.each(referenceSymbols())('%s validates as a Classification with three complete allocations and a dated source', (symbol) => {
-    const raw = records.find((record) => (record as { symbol: string }).symbol === symbol);
-    expect(ReferenceRecord.safeParse(raw).error).toBeUndefined();
+  it.each(referenceSymbols())(
+    '%s validates as a Classification with three complete allocations and a dated source',
+    (symbol) => {
+      const raw = records.find((record) => (record as { symbol: string }).symbol === symbol);
+      expect(ReferenceRecord.safeParse(raw).error).toBeUndefined();
 
-    const classification = Classification.parse(referenceClassification(symbol));
-    expect(classification.source).toBe('reference');
-    for (const allocation of [classification.assetClass, classification.regions, classification.sectors]) {
-      expect(Object.keys(allocation).length).toBeGreaterThan(0);
-      expect(Math.abs(total(allocation) - 100)).toBeLessThanOrEqual(ALLOCATION_TOLERANCE);
-    }
-    expect(classification.rationale.length).toBeGreaterThan(20);
-    expect(classification.sources.length).toBeGreaterThan(0);
-  });
+      const classification = Classification.parse(referenceClassification(symbol));
+      expect(classification.source).toBe('reference');
+      for (const allocation of [classification.assetClass, classification.regions, classification.sectors]) {
+        expect(Object.keys(allocation).length).toBeGreaterThan(0);
+        expect(Math.abs(total(allocation) - 100)).toBeLessThanOrEqual(ALLOCATION_TOLERANCE);
+      }
+      expect(classification.rationale.length).toBeGreaterThan(20);
+      expect(classification.sources.length).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('referenceClassification', () => {
@@ -52,8 +55,16 @@ describe('referenceClassification', () => {
   });
 
   it('VNQ is real estate, GLD is commodities with no region', () => {
-    expect(referenceClassification('VNQ')).toMatchObject({ assetClass: { real_estate: 100 }, regions: { north_america: 100 }, sectors: { real_estate: 100 } });
-    expect(referenceClassification('GLD')).toMatchObject({ assetClass: { commodities: 100 }, regions: { other: 100 }, sectors: { commodity: 100 } });
+    expect(referenceClassification('VNQ')).toMatchObject({
+      assetClass: { real_estate: 100 },
+      regions: { north_america: 100 },
+      sectors: { real_estate: 100 },
+    });
+    expect(referenceClassification('GLD')).toMatchObject({
+      assetClass: { commodities: 100 },
+      regions: { other: 100 },
+      sectors: { commodity: 100 },
+    });
   });
 
   it('VXUS is equity entirely outside the US except Canada: Europe largest, a quarter emerging', () => {
@@ -75,7 +86,10 @@ describe('referenceClassification', () => {
   });
 
   it('mutual fund share classes match their ETF siblings', () => {
-    expect(referenceClassification('VTSAX')).toMatchObject({ instrumentType: 'mutual_fund', sectors: referenceClassification('VTI')!.sectors });
+    expect(referenceClassification('VTSAX')).toMatchObject({
+      instrumentType: 'mutual_fund',
+      sectors: referenceClassification('VTI')!.sectors,
+    });
     expect(referenceClassification('FXAIX')!.sectors).toEqual(referenceClassification('SPY')!.sectors);
     expect(referenceClassification('VBTLX')!.sectors).toEqual(referenceClassification('BND')!.sectors);
   });
@@ -87,7 +101,7 @@ describe('referenceClassification', () => {
     expect(referenceClassification('VBIAX')!.sectors.information_technology).toBe(15.7);
   });
 
-  it('matches either class-share separator and answers with the caller\'s symbol', () => {
+  it("matches either class-share separator and answers with the caller's symbol", () => {
     expect(referenceClassification('BRK-B')).toMatchObject({ symbol: 'BRK-B', sectors: { financials: 100 } });
     expect(referenceClassification('BRK.B')!.symbol).toBe('BRK.B');
   });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { narrativeBy, renderReportHtml, type ConsolidatedAnalysis } from '../../../../../infra/cli/render/report-html.ts';
 import { renderMarkdown } from '../../../../../infra/cli/render/markdown.ts';
+import {
+  type ConsolidatedAnalysis,
+  narrativeBy,
+  renderReportHtml,
+} from '../../../../../infra/cli/render/report-html.ts';
 import { wellFormednessProblems } from './well-formed.ts';
 
 const HOSTILE_ACCOUNT = `Bob's <img src=x onerror=alert(1)> <script>alert(1)</script> IRA`;
@@ -86,8 +90,16 @@ describe('renderReportHtml', () => {
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(wellFormednessProblems(html, ['meta', 'br', 'hr'])).toEqual([]);
     const tags = html.match(/<[a-zA-Z][^>]*>/g) ?? [];
-    const names = new Set(tags.map((tag) => tag.slice(1).split(/[\s>/]/)[0]!.toLowerCase()));
-    for (const banned of ['script', 'link', 'iframe', 'img', 'object', 'embed', 'image', 'use']) expect(names).not.toContain(banned);
+    const names = new Set(
+      tags.map((tag) =>
+        tag
+          .slice(1)
+          .split(/[\s>/]/)[0]!
+          .toLowerCase(),
+      ),
+    );
+    for (const banned of ['script', 'link', 'iframe', 'img', 'object', 'embed', 'image', 'use'])
+      expect(names).not.toContain(banned);
     // Attribute names only: escaped user text inside a quoted value is harmless.
     const attributeNames = tags.map((tag) => tag.replace(/"[^"]*"/g, '""'));
     expect(attributeNames.filter((tag) => /\s(src|on[a-z]+|xlink:href)=/i.test(tag))).toEqual([]);
@@ -115,7 +127,9 @@ describe('renderReportHtml', () => {
 
   it('renders the markdown and escapes a hostile account name in it', () => {
     expect(html).toContain('<h3>Your portfolio</h3>'); // demoted below the page's h2
-    expect(html).toContain('<strong>Bob&#39;s &lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(1)&lt;/script&gt; IRA</strong>');
+    expect(html).toContain(
+      '<strong>Bob&#39;s &lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(1)&lt;/script&gt; IRA</strong>',
+    );
     expect(html).toContain('&lt;div onclick=&quot;steal()&quot;&gt;raw block&lt;/div&gt;');
   });
 
@@ -124,22 +138,32 @@ describe('renderReportHtml', () => {
       '<tr><td class="symbol">VTI</td><td>Vanguard Total Stock Market ETF</td><td>ETF</td><td class="number">$29,050</td><td>Reference data</td><td class="rationale">Tracks the CRSP US Total Market Index &amp; more &lt;b&gt;.</td></tr>',
     );
     // A position with no classification is still listed, and says so.
-    expect(html).toMatch(/<td class="symbol">XYZ<\/td>.*<td>Unclassified<\/td><td class="rationale">No classification was found\.<\/td>/);
+    expect(html).toMatch(
+      /<td class="symbol">XYZ<\/td>.*<td>Unclassified<\/td><td class="rationale">No classification was found\.<\/td>/,
+    );
   });
 
   it('has a header naming the owner, total value and times', () => {
     expect(html).toContain('<h1>Portfolio analysis for Sam &lt;Rivera&gt;</h1>');
-    expect(html).toContain('Total value <strong>$30,250</strong> · prices as of 2026-11-21 09:30 UTC · analysed 2026-11-21 09:30 UTC');
+    expect(html).toContain(
+      'Total value <strong>$30,250</strong> · prices as of 2026-11-21 09:30 UTC · analysed 2026-11-21 09:30 UTC',
+    );
   });
 
   it('has a footer with the job id and when it was generated', () => {
-    expect(html).toMatch(/<footer>.*Job <code>3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10<\/code>.*generated 2026-11-21 10:00 UTC/);
+    expect(html).toMatch(
+      /<footer>.*Job <code>3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10<\/code>.*generated 2026-11-21 10:00 UTC/,
+    );
     expect(html).toContain('Narrative written offline from the computed facts (no language model was used)');
   });
 
   it('says plainly who wrote the narrative', () => {
-    expect(narrativeBy({ model: 'amazon.nova-lite-v1:0', offline: false, fallback: false })).toBe('Narrative written by amazon.nova-lite-v1:0 from the computed facts');
-    expect(narrativeBy({ model: 'amazon.nova-lite-v1:0', offline: false, fallback: true })).toMatch(/written offline .* because the answer of amazon\.nova-lite-v1:0 was refused by the checks/);
+    expect(narrativeBy({ model: 'amazon.nova-lite-v1:0', offline: false, fallback: false })).toBe(
+      'Narrative written by amazon.nova-lite-v1:0 from the computed facts',
+    );
+    expect(narrativeBy({ model: 'amazon.nova-lite-v1:0', offline: false, fallback: true })).toMatch(
+      /written offline .* because the answer of amazon\.nova-lite-v1:0 was refused by the checks/,
+    );
   });
 
   it('shows no banner when the analysis is complete', () => {
@@ -148,7 +172,11 @@ describe('renderReportHtml', () => {
 
   it('names what is missing when the analysis is partial', () => {
     const partial = renderReportHtml(
-      analysis({ status: 'partial', retirement: null, missing: [{ task: 'retirement', reason: 'the deadline passed <first>' }] }),
+      analysis({
+        status: 'partial',
+        retirement: null,
+        missing: [{ task: 'retirement', reason: 'the deadline passed <first>' }],
+      }),
       { generatedAt: GENERATED_AT },
     );
     expect(partial).toContain('class="banner banner-partial"');
@@ -160,10 +188,18 @@ describe('renderReportHtml', () => {
   });
 
   it('says so when the report and charts are missing', () => {
-    const bare = renderReportHtml(analysis({ status: 'partial', report: null, charts: [], missing: [
-      { task: 'report', reason: 'model unavailable' },
-      { task: 'charts', reason: 'failed' },
-    ] }), { generatedAt: GENERATED_AT });
+    const bare = renderReportHtml(
+      analysis({
+        status: 'partial',
+        report: null,
+        charts: [],
+        missing: [
+          { task: 'report', reason: 'model unavailable' },
+          { task: 'charts', reason: 'failed' },
+        ],
+      }),
+      { generatedAt: GENERATED_AT },
+    );
     expect(bare).toContain('the written report, the charts are missing.');
     expect(bare).toContain('The written report is not available.');
     expect(bare).toContain('No charts are available.');
@@ -173,6 +209,8 @@ describe('renderReportHtml', () => {
 describe('renderMarkdown', () => {
   it('keeps link text but never navigates away or loads images', () => {
     const html = renderMarkdown('[click](javascript:alert(1)) [top](#report) ![chart](https://example.com/x.png)');
-    expect(html).toBe('<p><span class="link">click</span> (javascript:alert(1)) <a href="#report">top</a> <span class="image-alt">[chart]</span></p>\n');
+    expect(html).toBe(
+      '<p><span class="link">click</span> (javascript:alert(1)) <a href="#report">top</a> <span class="image-alt">[chart]</span></p>\n',
+    );
   });
 });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type ChartInput,
   escapeXml,
+  type FanBand,
   fanChart,
   formatCompactUsd,
   niceTicks,
   pieChart,
   renderChart,
-  type ChartInput,
-  type FanBand,
 } from '../../../../../infra/cli/render/svg-charts.ts';
 import { wellFormednessProblems } from './well-formed.ts';
 
@@ -81,12 +81,17 @@ describe('pie and donut', () => {
 
   it('starts at 12 o’clock and sweeps clockwise by value', () => {
     // 280 px high: centre (16 + 108 + 8, 40 + 240 / 2) = (132, 160), radius min(110, (280 - 40 - 24) / 2) = 108; two equal slices meet at the bottom.
-    const svg = pieChart(chart('pie', [
-      { label: 'A', value: 1 },
-      { label: 'B', value: 1 },
-    ]));
+    const svg = pieChart(
+      chart('pie', [
+        { label: 'A', value: 1 },
+        { label: 'B', value: 1 },
+      ]),
+    );
     const paths = [...svg.matchAll(/class="slice" d="([^"]+)"/g)].map((m) => m[1]);
-    expect(paths).toEqual(['M 132 160 L 132 52 A 108 108 0 0 1 132 268 Z', 'M 132 160 L 132 268 A 108 108 0 0 1 132 52 Z']);
+    expect(paths).toEqual([
+      'M 132 160 L 132 52 A 108 108 0 0 1 132 268 Z',
+      'M 132 160 L 132 268 A 108 108 0 0 1 132 52 Z',
+    ]);
   });
 
   it('draws a single 100% slice as a full circle', () => {
@@ -118,7 +123,9 @@ describe('fanChart', () => {
     expect(wellFormednessProblems(svg)).toEqual([]);
     expect(svg).toContain('role="img"');
     expect(svg).toContain('<title>Projected portfolio value</title>');
-    expect(svg).toContain('aria-label="Projected portfolio value, age 60 to 80. At age 80: median $1.2M, 10th percentile $400K, 90th percentile $2M."');
+    expect(svg).toContain(
+      'aria-label="Projected portfolio value, age 60 to 80. At age 80: median $1.2M, 10th percentile $400K, 90th percentile $2M."',
+    );
   });
 
   it('shades p10–p90 and p25–p75 and draws the median', () => {
@@ -126,7 +133,8 @@ describe('fanChart', () => {
     expect(polygon('band-outer')).toHaveLength(10); // out along p90, back along p10
     expect(polygon('band-inner')).toHaveLength(10);
     expect(svg.match(/class="median" points="([^"]+)"/)![1]!.split(' ')).toHaveLength(5);
-    for (const legend of ['10th–90th percentile', '25th–75th percentile', 'Median']) expect(svg).toContain(`>${legend}<`);
+    for (const legend of ['10th–90th percentile', '25th–75th percentile', 'Median'])
+      expect(svg).toContain(`>${legend}<`);
   });
 
   it('labels ages and compact dollar values, and marks retirement', () => {

@@ -32,7 +32,11 @@ export function wellFormednessProblems(markup: string, voidElements: readonly st
       continue;
     }
     if (!ATTRIBUTES.test(attributes ?? '')) problems.push(`bad attributes in ${raw}`);
-    else checkText((attributes ?? '').replace(/"[^"]*"/g, (value) => value.replace(/[<>]/g, '')), match.index);
+    else
+      checkText(
+        (attributes ?? '').replace(/"[^"]*"/g, (value) => value.replace(/[<>]/g, '')),
+        match.index,
+      );
     if (stack.length === 0) roots++;
     if (!selfClosing && !voidElements.includes(name.toLowerCase())) stack.push(name);
   }

@@ -16,10 +16,18 @@ describe('modelFromEnv', () => {
   });
 
   it('builds Bedrock from ALEX_BEDROCK_MODEL_ID, and OpenAI from its base URL and model', () => {
-    const bedrock = modelFromEnv({ ALEX_MODEL: 'bedrock', ALEX_BEDROCK_MODEL_ID: 'amazon.nova-lite-v1:0', AWS_REGION: 'eu-west-1' });
+    const bedrock = modelFromEnv({
+      ALEX_MODEL: 'bedrock',
+      ALEX_BEDROCK_MODEL_ID: 'amazon.nova-lite-v1:0',
+      AWS_REGION: 'eu-west-1',
+    });
     expect(bedrock.inner).toBeInstanceOf(BedrockModel);
     expect(bedrock.name).toBe('bedrock:amazon.nova-lite-v1:0');
-    const openai = modelFromEnv({ ALEX_MODEL: 'openai', ALEX_OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', ALEX_OPENAI_MODEL: 'llama3.1' });
+    const openai = modelFromEnv({
+      ALEX_MODEL: 'openai',
+      ALEX_OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
+      ALEX_OPENAI_MODEL: 'llama3.1',
+    });
     expect(openai.inner).toBeInstanceOf(OpenAiModel);
     expect(openai.name).toBe('openai:llama3.1');
   });
@@ -28,8 +36,14 @@ describe('modelFromEnv', () => {
     [{ ALEX_MODEL: 'gpt' }, /^ALEX_MODEL: "gpt" is not a model; use one of offline, bedrock, openai$/],
     [{ ALEX_MODEL: 'bedrock' }, /^ALEX_BEDROCK_MODEL_ID: must be set when ALEX_MODEL=bedrock/],
     [{ ALEX_MODEL: 'openai', ALEX_OPENAI_MODEL: 'x' }, /^ALEX_OPENAI_BASE_URL: must be set when ALEX_MODEL=openai/],
-    [{ ALEX_MODEL: 'openai', ALEX_OPENAI_BASE_URL: 'localhost:11434', ALEX_OPENAI_MODEL: 'x' }, /^ALEX_OPENAI_BASE_URL: "localhost:11434" is not an http\(s\) URL/],
-    [{ ALEX_MODEL: 'openai', ALEX_OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }, /^ALEX_OPENAI_MODEL: must be set when ALEX_MODEL=openai/],
+    [
+      { ALEX_MODEL: 'openai', ALEX_OPENAI_BASE_URL: 'localhost:11434', ALEX_OPENAI_MODEL: 'x' },
+      /^ALEX_OPENAI_BASE_URL: "localhost:11434" is not an http\(s\) URL/,
+    ],
+    [
+      { ALEX_MODEL: 'openai', ALEX_OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' },
+      /^ALEX_OPENAI_MODEL: must be set when ALEX_MODEL=openai/,
+    ],
   ])('refuses %j, naming the setting', (env, message) => {
     expect(() => modelFromEnv(env)).toThrow(InvalidInputError);
     expect(() => modelFromEnv(env)).toThrow(message);

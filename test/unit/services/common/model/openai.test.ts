@@ -5,7 +5,14 @@ import { withAudit } from '../../../../../services/common/model/guard.ts';
 import { OpenAiModel, retryAfterMs } from '../../../../../services/common/model/openai.ts';
 import type { ModelCallRecord } from '../../../../../services/common/model/port.ts';
 import { classifyInstruments } from '../../../../../services/tagger/domain.ts';
-import { contentAnswer, jsonAnswer, rateLimited, startOpenAiServer, type OpenAiScript, type OpenAiServer } from '../../../../support/openai-server.ts';
+import {
+  contentAnswer,
+  jsonAnswer,
+  type OpenAiScript,
+  type OpenAiServer,
+  rateLimited,
+  startOpenAiServer,
+} from '../../../../support/openai-server.ts';
 
 const CLASSIFIED = {
   outcome: 'classified',
@@ -39,14 +46,26 @@ async function openai(script: OpenAiScript, options: { apiKey?: string; maxRetri
 
 describe('OpenAiModel through the guard', () => {
   it('asks with a strict json_schema response format and a bearer key, and keeps a valid answer', async () => {
-    const { model, records, server } = await openai((request) => jsonAnswer(request, CLASSIFIED, { promptTokens: 200, completionTokens: 60 }), { apiKey: 'sk-loopback' });
+    const { model, records, server } = await openai(
+      (request) => jsonAnswer(request, CLASSIFIED, { promptTokens: 200, completionTokens: 60 }),
+      { apiKey: 'sk-loopback' },
+    );
     const [result] = await classifyInstruments([{ symbol: 'ACMEX', name: 'Acme Total Market Fund' }], model, {});
     expect(result).toMatchObject({ source: 'model', sources: ['model: openai:llama3.1'] });
     const [seen] = server.requests;
     expect(seen!.headers.authorization).toBe('Bearer sk-loopback');
-    expect(seen!.body).toMatchObject({ model: 'llama3.1', temperature: 0, response_format: { type: 'json_schema', json_schema: { name: 'classify-instrument', strict: true } } });
+    expect(seen!.body).toMatchObject({
+      model: 'llama3.1',
+      temperature: 0,
+      response_format: { type: 'json_schema', json_schema: { name: 'classify-instrument', strict: true } },
+    });
     expect(seen!.body.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user']);
-    expect(records[0]).toMatchObject({ model: 'openai:llama3.1', inputTokens: 200, outputTokens: 60, verdicts: { outcome: 'accepted', stopReason: 'stop' } });
+    expect(records[0]).toMatchObject({
+      model: 'openai:llama3.1',
+      inputTokens: 200,
+      outputTokens: 60,
+      verdicts: { outcome: 'accepted', stopReason: 'stop' },
+    });
   });
 
   it('sends no authorization header without a key', async () => {
@@ -56,7 +75,9 @@ describe('OpenAiModel through the guard', () => {
   });
 
   it('waits as Retry-After says after a 429, then succeeds', async () => {
-    const { model, waits, server } = await openai((request, index) => (index === 0 ? rateLimited(2) : jsonAnswer(request, CLASSIFIED)));
+    const { model, waits, server } = await openai((request, index) =>
+      index === 0 ? rateLimited(2) : jsonAnswer(request, CLASSIFIED),
+    );
     const [result] = await classifyInstruments([{ symbol: 'ACMEX', name: 'Acme Total Market Fund' }], model, {});
     expect(result!.source).toBe('model');
     expect(server.requests).toHaveLength(2);
@@ -65,7 +86,9 @@ describe('OpenAiModel through the guard', () => {
 
   it('gives up after a bounded number of 429s with a retryable error', async () => {
     const { model, records, waits, server } = await openai(() => rateLimited(0), { maxRetries: 2 });
-    const failure = await classifyInstruments([{ symbol: 'ACMEX', name: 'Acme Total Market Fund' }], model, {}).catch((e: unknown) => e);
+    const failure = await classifyInstruments([{ symbol: 'ACMEX', name: 'Acme Total Market Fund' }], model, {}).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(ModelUnavailableError);
     expect((failure as Error).message).toMatch(/HTTP 429 3 times/);
     expect(server.requests).toHaveLength(3);
@@ -84,15 +107,24 @@ describe('OpenAiModel through the guard', () => {
 
   it('treats finish_reason length as a refused answer', async () => {
     const { model, records } = await openai((request, index) =>
-      index === 0 ? contentAnswer('{"answer":{"outcome":"classif', { finishReason: 'length' }) : jsonAnswer(request, CLASSIFIED),
+      index === 0
+        ? contentAnswer('{"answer":{"outcome":"classif', { finishReason: 'length' })
+        : jsonAnswer(request, CLASSIFIED),
     );
     const [result] = await classifyInstruments([{ symbol: 'ACMEX', name: 'Acme Total Market Fund' }], model, {});
     expect(result!.source).toBe('model');
-    expect(records[0]!.verdicts).toMatchObject({ outcome: 'rejected', stopReason: 'length', problem: expect.stringMatching(/token limit/) });
+    expect(records[0]!.verdicts).toMatchObject({
+      outcome: 'rejected',
+      stopReason: 'length',
+      problem: expect.stringMatching(/token limit/),
+    });
   });
 
   it('falls back at once when the server refuses the request (401), without retrying', async () => {
-    const { model, records, server } = await openai(() => ({ status: 401, body: { error: { message: 'invalid api key' } } }));
+    const { model, records, server } = await openai(() => ({
+      status: 401,
+      body: { error: { message: 'invalid api key' } },
+    }));
     const [result] = await classifyInstruments([{ symbol: 'ACMEX', name: 'Acme US Equity Fund' }], model, {});
     expect(server.requests).toHaveLength(1);
     expect(result!.rationale).toMatch(/refused the request: HTTP 401/);

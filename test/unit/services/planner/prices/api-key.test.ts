@@ -4,11 +4,11 @@ import { pricesFromEnvironment } from '../../../../../services/planner/prices/co
 import { PolygonPrices } from '../../../../../services/planner/prices/polygon.ts';
 import { PriceConfigurationError } from '../../../../../services/planner/prices/port.ts';
 import {
+  type FakePolygon,
+  type FakeSecretsManager,
   POLYGON_TEST_KEY,
   startFakePolygon,
   startFakeSecretsManager,
-  type FakePolygon,
-  type FakeSecretsManager,
 } from '../../../../support/polygon-server.ts';
 
 const MONDAY = new Date('2025-06-16T14:00:00Z');
@@ -35,7 +35,10 @@ beforeEach(() => {
 
 describe('polygonApiKey', () => {
   it('reads {"apiKey"} from Secrets Manager with the real SDK client, once per container', async () => {
-    const key = polygonApiKey({ env: { ALEX_POLYGON_SECRET_ID: 'alex/polygon' }, secretsManager: () => secrets.client() });
+    const key = polygonApiKey({
+      env: { ALEX_POLYGON_SECRET_ID: 'alex/polygon' },
+      secretsManager: () => secrets.client(),
+    });
     const prices = new PolygonPrices({ apiKey: key, baseUrl: polygon.endpoint });
 
     expect((await prices.quotes(['VTI'], MONDAY)).get('VTI')).toMatchObject({ status: 'found', price: 301.12 });
@@ -55,7 +58,10 @@ describe('polygonApiKey', () => {
   });
 
   it('prefers POLYGON_API_KEY and then never calls Secrets Manager', async () => {
-    const key = polygonApiKey({ env: { POLYGON_API_KEY: 'from-env', ALEX_POLYGON_SECRET_ID: 'alex/polygon' }, secretsManager: () => secrets.client() });
+    const key = polygonApiKey({
+      env: { POLYGON_API_KEY: 'from-env', ALEX_POLYGON_SECRET_ID: 'alex/polygon' },
+      secretsManager: () => secrets.client(),
+    });
 
     expect(await key.get()).toBe('from-env');
     expect(secrets.requests).toEqual([]);
@@ -72,15 +78,22 @@ describe('polygonApiKey', () => {
   it('names the secret and the service error when the secret does not exist, and tries again next time', async () => {
     const key = polygonApiKey({ env: { ALEX_POLYGON_SECRET_ID: 'alex/nope' }, secretsManager: () => secrets.client() });
 
-    await expect(key.get()).rejects.toThrow(/secret "alex\/nope" \(ResourceNotFoundException: Secrets Manager can't find the specified secret\.\)/);
+    await expect(key.get()).rejects.toThrow(
+      /secret "alex\/nope" \(ResourceNotFoundException: Secrets Manager can't find the specified secret\.\)/,
+    );
     await expect(key.get()).rejects.toThrow(PriceConfigurationError);
     expect(secrets.requests).toEqual(['alex/nope', 'alex/nope']);
   });
 
   it('names the field when the JSON secret has no apiKey', async () => {
-    const key = polygonApiKey({ env: { ALEX_POLYGON_SECRET_ID: 'alex/polygon-wrong-shape' }, secretsManager: () => secrets.client() });
+    const key = polygonApiKey({
+      env: { ALEX_POLYGON_SECRET_ID: 'alex/polygon-wrong-shape' },
+      secretsManager: () => secrets.client(),
+    });
 
-    await expect(key.get()).rejects.toThrow('Secret "alex/polygon-wrong-shape".apiKey: must be a non-empty string holding the Polygon.io API key.');
+    await expect(key.get()).rejects.toThrow(
+      'Secret "alex/polygon-wrong-shape".apiKey: must be a non-empty string holding the Polygon.io API key.',
+    );
   });
 });
 
@@ -110,8 +123,12 @@ describe('pricesFromEnvironment', () => {
   });
 
   it('refuses polygon without a key, and unknown settings, naming the variable', () => {
-    expect(() => pricesFromEnvironment({ ALEX_PRICES: 'polygon' })).toThrow(/ALEX_PRICES=polygon needs an API key: set POLYGON_API_KEY/);
-    expect(() => pricesFromEnvironment({ ALEX_PRICES: 'yahoo' })).toThrow('ALEX_PRICES: must be one of polygon, local (got "yahoo").');
+    expect(() => pricesFromEnvironment({ ALEX_PRICES: 'polygon' })).toThrow(
+      /ALEX_PRICES=polygon needs an API key: set POLYGON_API_KEY/,
+    );
+    expect(() => pricesFromEnvironment({ ALEX_PRICES: 'yahoo' })).toThrow(
+      'ALEX_PRICES: must be one of polygon, local (got "yahoo").',
+    );
     expect(() => pricesFromEnvironment({ POLYGON_API_KEY: 'k', ALEX_PRICES_REFRESH: 'daily' })).toThrow(
       'ALEX_PRICES_REFRESH: must be one of missing, all (got "daily").',
     );

@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiKeySource } from '../../../../../services/planner/prices/api-key.ts';
-import { PolygonPrices, retryAfter, type PolygonPricesOptions } from '../../../../../services/planner/prices/polygon.ts';
+import {
+  PolygonPrices,
+  type PolygonPricesOptions,
+  retryAfter,
+} from '../../../../../services/planner/prices/polygon.ts';
 import { PriceConfigurationError } from '../../../../../services/planner/prices/port.ts';
-import { POLYGON_TEST_KEY, rateLimited, startFakePolygon, type FakePolygon } from '../../../../support/polygon-server.ts';
+import {
+  type FakePolygon,
+  POLYGON_TEST_KEY,
+  rateLimited,
+  startFakePolygon,
+} from '../../../../support/polygon-server.ts';
 
 // Monday 16 June 2025, 10:00 in New York: the previous close is Friday the 13th's.
 const MONDAY = new Date('2025-06-16T14:00:00Z');
@@ -50,19 +59,37 @@ describe('PolygonPrices', () => {
     const quotes = await adapter().quotes(['VTI', 'BRK.B', 'VTI'], MONDAY);
 
     expect([...quotes.keys()]).toEqual(['VTI', 'BRK.B']);
-    expect(quotes.get('VTI')).toEqual({ symbol: 'VTI', status: 'found', price: 301.12, source: 'market', tradingDay: '2025-06-13' });
+    expect(quotes.get('VTI')).toEqual({
+      symbol: 'VTI',
+      status: 'found',
+      price: 301.12,
+      source: 'market',
+      tradingDay: '2025-06-13',
+    });
     expect(quotes.get('BRK.B')).toMatchObject({ status: 'found', price: 480.55 });
-    expect(polygon.requests.map((r) => r.path).sort()).toEqual(['/v2/aggs/ticker/BRK.B/prev?adjusted=true', '/v2/aggs/ticker/VTI/prev?adjusted=true']);
+    expect(polygon.requests.map((r) => r.path).sort()).toEqual([
+      '/v2/aggs/ticker/BRK.B/prev?adjusted=true',
+      '/v2/aggs/ticker/VTI/prev?adjusted=true',
+    ]);
     expect(polygon.requests.every((r) => r.authorization === `Bearer ${POLYGON_TEST_KEY}`)).toBe(true);
   });
 
   it('reports an unknown ticker as missing with the reason, and still prices the others', async () => {
-    polygon.script((symbol) => (symbol === 'GONE' ? { status: 404, body: { status: 'NOT_FOUND', message: 'Ticker not found.' } } : undefined));
+    polygon.script((symbol) =>
+      symbol === 'GONE' ? { status: 404, body: { status: 'NOT_FOUND', message: 'Ticker not found.' } } : undefined,
+    );
 
     const quotes = await adapter().quotes(['ZZZZ', 'GONE', 'AAPL'], MONDAY);
 
-    expect(quotes.get('ZZZZ')).toEqual({ symbol: 'ZZZZ', status: 'missing', reason: expect.stringContaining('no previous close for ZZZZ') });
-    expect(quotes.get('GONE')).toMatchObject({ status: 'missing', reason: expect.stringContaining('no previous close for GONE') });
+    expect(quotes.get('ZZZZ')).toEqual({
+      symbol: 'ZZZZ',
+      status: 'missing',
+      reason: expect.stringContaining('no previous close for ZZZZ'),
+    });
+    expect(quotes.get('GONE')).toMatchObject({
+      status: 'missing',
+      reason: expect.stringContaining('no previous close for GONE'),
+    });
     expect(quotes.get('AAPL')).toMatchObject({ status: 'found', price: 228.5 });
   });
 
@@ -83,7 +110,9 @@ describe('PolygonPrices', () => {
 
     const nvda = quotes.get('NVDA');
     expect(nvda?.status).toBe('missing');
-    expect(nvda?.status === 'missing' && nvda.reason).toMatch(/rate limit \(HTTP 429: You've exceeded.*still after 3 attempts/);
+    expect(nvda?.status === 'missing' && nvda.reason).toMatch(
+      /rate limit \(HTTP 429: You've exceeded.*still after 3 attempts/,
+    );
     expect(polygon.requests.filter((r) => r.symbol === 'NVDA')).toHaveLength(3);
     expect(sleeps).toEqual([1000, 2000]);
     expect(quotes.get('AAPL')).toMatchObject({ status: 'found', price: 228.5 });
@@ -94,7 +123,10 @@ describe('PolygonPrices', () => {
 
     const quotes = await adapter({ maxWaitMs: 20_000 }).quotes(['VTI'], MONDAY);
 
-    expect(quotes.get('VTI')).toMatchObject({ status: 'missing', reason: expect.stringMatching(/waiting 60 s more would exceed the 20 s/) });
+    expect(quotes.get('VTI')).toMatchObject({
+      status: 'missing',
+      reason: expect.stringMatching(/waiting 60 s more would exceed the 20 s/),
+    });
     expect(sleeps).toEqual([]);
     expect(polygon.requests).toHaveLength(1);
   });
@@ -102,13 +134,18 @@ describe('PolygonPrices', () => {
   it('stops asking when the call has used its time, reporting the rest missing', async () => {
     const quotes = await adapter({ maxDurationMs: 0 }).quotes(['VTI', 'AAPL'], MONDAY);
 
-    expect(quotes.get('VTI')).toMatchObject({ status: 'missing', reason: expect.stringMatching(/not asked: the 0 s this job may spend on prices ran out/) });
+    expect(quotes.get('VTI')).toMatchObject({
+      status: 'missing',
+      reason: expect.stringMatching(/not asked: the 0 s this job may spend on prices ran out/),
+    });
     expect(quotes.get('AAPL')?.status).toBe('missing');
     expect(polygon.requests).toHaveLength(0);
   });
 
   it('retries a server error like a rate limit', async () => {
-    polygon.script((symbol, attempt) => (attempt === 1 ? { status: 502, body: { status: 'ERROR', error: 'bad gateway' } } : undefined));
+    polygon.script((symbol, attempt) =>
+      attempt === 1 ? { status: 502, body: { status: 'ERROR', error: 'bad gateway' } } : undefined,
+    );
 
     const quotes = await adapter().quotes(['VTI'], MONDAY);
 
@@ -162,7 +199,10 @@ describe('PolygonPrices', () => {
       }
     };
 
-    const quotes = await adapter({ concurrency: 2, fetch: counting }).quotes(['VTI', 'BRK.B', 'AAPL', 'MSFT', 'NVDA'], MONDAY);
+    const quotes = await adapter({ concurrency: 2, fetch: counting }).quotes(
+      ['VTI', 'BRK.B', 'AAPL', 'MSFT', 'NVDA'],
+      MONDAY,
+    );
 
     expect([...quotes.values()].every((q) => q.status === 'found')).toBe(true);
     expect(most).toBe(2);
@@ -171,7 +211,10 @@ describe('PolygonPrices', () => {
   it('reports an unreachable server as missing, not as a crash', async () => {
     const quotes = await adapter({ baseUrl: 'http://127.0.0.1:1', maxAttempts: 2 }).quotes(['VTI'], MONDAY);
 
-    expect(quotes.get('VTI')).toMatchObject({ status: 'missing', reason: expect.stringMatching(/could not be reached.*still after 2 attempts/) });
+    expect(quotes.get('VTI')).toMatchObject({
+      status: 'missing',
+      reason: expect.stringMatching(/could not be reached.*still after 2 attempts/),
+    });
   });
 });
 

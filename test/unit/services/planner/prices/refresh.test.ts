@@ -4,7 +4,12 @@ import type { StoredPortfolio } from '../../../../../services/common/portfolio-s
 import { buildSnapshot } from '../../../../../services/planner/domain.ts';
 import { marketDay } from '../../../../../services/planner/prices/cache.ts';
 import { LocalPrices, NO_MARKET_DATA_REASON } from '../../../../../services/planner/prices/local.ts';
-import { PriceConfigurationError, type PriceLookup, type PricePort, type RefreshPolicy } from '../../../../../services/planner/prices/port.ts';
+import {
+  PriceConfigurationError,
+  type PriceLookup,
+  type PricePort,
+  type RefreshPolicy,
+} from '../../../../../services/planner/prices/port.ts';
 import { refreshPrices, symbolsToRefresh } from '../../../../../services/planner/prices/refresh.ts';
 
 const PLANNED_AT = new Date('2025-06-16T14:00:00Z');
@@ -38,7 +43,12 @@ class TablePrices implements PricePort {
     return new Map(
       symbols.map((symbol): [string, PriceLookup] => {
         const price = this.table[symbol];
-        return [symbol, price === undefined ? { symbol, status: 'missing', reason: `unknown ticker ${symbol}` } : { symbol, status: 'found', price, source: 'market' }];
+        return [
+          symbol,
+          price === undefined
+            ? { symbol, status: 'missing', reason: `unknown ticker ${symbol}` }
+            : { symbol, status: 'found', price, source: 'market' },
+        ];
       }),
     );
   }
@@ -104,7 +114,13 @@ describe('refreshing prices before the snapshot', () => {
   it('without a price book, buildSnapshot values each line at its own file price only', () => {
     const snapshot = buildSnapshot(PORTFOLIO, [], PLANNED_AT);
 
-    expect(snapshot.positions.map((p) => p.priceSource)).toEqual(['portfolio', 'missing', 'missing', 'missing', 'portfolio']);
+    expect(snapshot.positions.map((p) => p.priceSource)).toEqual([
+      'portfolio',
+      'missing',
+      'missing',
+      'missing',
+      'portfolio',
+    ]);
     expect(snapshot.positions[1]).toMatchObject({ price: null, value: 0 });
   });
 
