@@ -3,8 +3,8 @@
  * queue's settings. The local runtime reads it to wire its bus and queues; the CDK stacks read
  * it to create the same rules, queues and event source mappings on AWS.
  */
-import { EVENT_BUS_NAME } from '../events/catalog.ts';
-import type { Task } from '../events/values.ts';
+import { EVENT_BUS_NAME } from '#events/catalog.ts';
+import type { Task } from '#events/values.ts';
 
 export type ServiceName = 'planner' | 'tagger' | 'reporter' | 'charter' | 'retirement' | 'aggregator';
 export const SERVICE_NAMES: readonly ServiceName[] = [

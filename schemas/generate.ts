@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync,
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
-import { catalog, DETAIL_TYPES, type EventDefinition } from '../events/catalog.ts';
-import { EventEnvelope } from '../events/envelope.ts';
+import { catalog, DETAIL_TYPES, type EventDefinition } from '#events/catalog.ts';
+import { EventEnvelope } from '#events/envelope.ts';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('./events/', import.meta.url));
 

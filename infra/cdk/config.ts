@@ -5,7 +5,7 @@
  * holds what differs between deployments.
  */
 import * as z from 'zod';
-import { InvalidInputError } from '../../events/errors.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import { SERVICE_NAMES, type ServiceName } from '../topology.ts';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { InvalidInputError } from '../../events/errors.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import { defaultHome } from '../local/runtime.ts';
 
 export const EXIT = {

@@ -1,5 +1,5 @@
 /** One human line per job event, for the live progress of `alex analyze`. */
-import type { EventEnvelope } from '../../events/envelope.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
 
 export function describeProgress(envelope: EventEnvelope): string | undefined {
   const detail = envelope.detail as Record<string, unknown>;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ConsolidatedAnalysis } from '../../services/aggregator/consolidate.ts';
+import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import { renderReportHtml } from './render/report-html.ts';
 import { renderReportMarkdown } from './render/report-markdown.ts';
 import { formatUsd } from './render/svg-charts.ts';

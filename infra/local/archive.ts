@@ -4,7 +4,7 @@
  * are not archived again (they carry `replay-name`).
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import type { EventEnvelope } from '../../events/envelope.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
 
 export class EventArchive {
   private pending: string[] = [];

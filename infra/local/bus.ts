@@ -4,11 +4,11 @@
  * pattern language (event-pattern.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '../../events/envelope.ts';
-import { InvalidInputError } from '../../events/errors.ts';
-import { entrySize, MAX_REQUEST_BYTES } from '../../events/eventbridge-publisher.ts';
-import type { BusEntry, EventPublisher, OutgoingEvent } from '../../events/publisher.ts';
-import { toBusEntry } from '../../events/publisher.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { entrySize, MAX_REQUEST_BYTES } from '#events/eventbridge-publisher.ts';
+import type { BusEntry, EventPublisher, OutgoingEvent } from '#events/publisher.ts';
+import { toBusEntry } from '#events/publisher.ts';
 import type { EventArchive } from './archive.ts';
 import { type CompiledPattern, compilePattern } from './event-pattern.ts';
 

@@ -8,7 +8,7 @@
  * list, and its prefix / suffix / equals-ignore-case / wildcard forms), numeric, exists, cidr
  * (IPv4 and IPv6) and `$or`. See event-pattern/compile.ts for how arrays and nesting behave.
  */
-import { InvalidInputError } from '../../events/errors.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import { compileRoot, isPlainObject, matchRoot } from './event-pattern/compile.ts';
 import { InvalidEventPatternError } from './event-pattern/errors.ts';
 

@@ -3,8 +3,8 @@
  * silent specialists and a throttling model change nothing that matters: no job is lost and
  * no analysis is written twice.
  */
-import { ModelUnavailableError } from '../../services/common/model/errors.ts';
-import type { ModelPort, ModelRequest, ModelResponse } from '../../services/common/model/port.ts';
+import { ModelUnavailableError } from '#services/common/model/errors.ts';
+import type { ModelPort, ModelRequest, ModelResponse } from '#services/common/model/port.ts';
 import type { ServiceName } from '../topology.ts';
 
 export interface FaultOptions {

@@ -4,9 +4,9 @@
  * (a service's), and are not archived again. Handlers are idempotent by business key, so a
  * replay of completed jobs should change nothing; replayAndSettle measures that it did not.
  */
-import type { EventEnvelope } from '../../events/envelope.ts';
-import { InvalidInputError } from '../../events/errors.ts';
-import type { ModelPort, ModelRequest, ModelResponse } from '../../services/common/model/port.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { ModelPort, ModelRequest, ModelResponse } from '#services/common/model/port.ts';
 import { allRules, effectivePattern, type RuleSpec, SERVICE_NAMES, SERVICES, type ServiceName } from '../topology.ts';
 import type { EventArchive } from './archive.ts';
 import type { LocalBus } from './bus.ts';

@@ -8,28 +8,28 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { EventEnvelope } from '../../events/envelope.ts';
-import { InvalidInputError } from '../../events/errors.ts';
-import type { OutgoingEvent } from '../../events/publisher.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { OutgoingEvent } from '#events/publisher.ts';
 
-import { type AggregatorHooks, createAggregatorHandler } from '../../services/aggregator/handler.ts';
-import { createCharterHandler } from '../../services/charter/handler.ts';
-import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
-import type { ServiceContext } from '../../services/common/context.ts';
-import type { DeadLetterPort } from '../../services/common/dead-letter.ts';
-import { type DeadlineScheduler, deadlineEnvelope } from '../../services/common/deadlines.ts';
-import { modelFromEnv } from '../../services/common/model/from-env.ts';
-import { GuardedModel } from '../../services/common/model/guard.ts';
-import type { ModelPort } from '../../services/common/model/port.ts';
-import { createPlannerHandler } from '../../services/planner/handler.ts';
-import { pricesFromEnvironment } from '../../services/planner/prices/config.ts';
-import type { PricePort } from '../../services/planner/prices/port.ts';
-import { createReporterHandler } from '../../services/reporter/handler.ts';
-import { createRetirementHandler } from '../../services/retirement/handler.ts';
-import { createTaggerHandler } from '../../services/tagger/handler.ts';
+import { type AggregatorHooks, createAggregatorHandler } from '#services/aggregator/handler.ts';
+import { createCharterHandler } from '#services/charter/handler.ts';
+import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
+import type { ServiceContext } from '#services/common/context.ts';
+import type { DeadLetterPort } from '#services/common/dead-letter.ts';
+import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadlines.ts';
+import { modelFromEnv } from '#services/common/model/from-env.ts';
+import { GuardedModel } from '#services/common/model/guard.ts';
+import type { ModelPort } from '#services/common/model/port.ts';
+import type { SqlDatabase } from '#services/common/sql-database.ts';
+import { createPlannerHandler } from '#services/planner/handler.ts';
+import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
+import type { PricePort } from '#services/planner/prices/port.ts';
+import { createReporterHandler } from '#services/reporter/handler.ts';
+import { createRetirementHandler } from '#services/retirement/handler.ts';
+import { createTaggerHandler } from '#services/tagger/handler.ts';
 import { migrate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
-import type { SqlDatabase } from '../storage/port.ts';
 import {
   allRules,
   BUS_NAME,

@@ -7,14 +7,14 @@ import type { MessagePort } from 'node:worker_threads';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { OutgoingEvent } from '../../events/publisher.ts';
-import { createCharterHandler } from '../../services/charter/handler.ts';
-import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
-import type { ServiceContext } from '../../services/common/context.ts';
-import type { DeadLetter } from '../../services/common/dead-letter.ts';
-import { modelFromEnv } from '../../services/common/model/from-env.ts';
-import { createReporterHandler } from '../../services/reporter/handler.ts';
-import { createRetirementHandler } from '../../services/retirement/handler.ts';
+import type { OutgoingEvent } from '#events/publisher.ts';
+import { createCharterHandler } from '#services/charter/handler.ts';
+import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
+import type { ServiceContext } from '#services/common/context.ts';
+import type { DeadLetter } from '#services/common/dead-letter.ts';
+import { modelFromEnv } from '#services/common/model/from-env.ts';
+import { createReporterHandler } from '#services/reporter/handler.ts';
+import { createRetirementHandler } from '#services/retirement/handler.ts';
 import { TABLES } from '../topology.ts';
 import {
   type ContextFields,

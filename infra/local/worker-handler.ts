@@ -15,9 +15,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { InvalidInputError } from '../../events/errors.ts';
-import type { EventPublisher, OutgoingEvent } from '../../events/publisher.ts';
-import type { DeadLetter, DeadLetterPort } from '../../services/common/dead-letter.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
+import type { DeadLetter, DeadLetterPort } from '#services/common/dead-letter.ts';
 import type { ServiceName } from '../topology.ts';
 import type { QueueHandler } from './poller.ts';
 

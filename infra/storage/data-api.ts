@@ -18,8 +18,15 @@ import {
   RollbackTransactionCommand,
   type SqlParameter,
 } from '@aws-sdk/client-rds-data';
+import {
+  isJsonParam,
+  type Row,
+  type SqlDatabase,
+  type SqlExecutor,
+  type SqlParam,
+  type SqlParams,
+} from '#services/common/sql-database.ts';
 import { bindNamedParams, parameterNames } from './named-params.ts';
-import { isJsonParam, type Row, type SqlDatabase, type SqlExecutor, type SqlParam, type SqlParams } from './port.ts';
 
 export interface ResumeRetry {
   /** Calls in all, the first included, while the cluster resumes from auto-pause. */

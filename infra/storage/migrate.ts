@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { splitStatements } from './named-params.ts';
-import type { SqlDatabase } from './port.ts';
 
 export interface Migration {
   /** File name, e.g. `0001_init.sql`; migrations apply in name order. */

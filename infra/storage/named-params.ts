@@ -10,8 +10,8 @@
  * Known limit: an array slice written without spaces (`arr[1:n]`) reads as the parameter `:n`;
  * write `arr[1 : n]`.
  */
-import { InvalidInputError } from '../../events/errors.ts';
-import { isJsonParam, isTimestampParam, type SqlParam, type SqlParams } from './port.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { isJsonParam, isTimestampParam, type SqlParam, type SqlParams } from '#services/common/sql-database.ts';
 
 export interface SqlToken {
   /** `code` is SQL syntax; everything else is content the database reads literally. */

@@ -7,7 +7,6 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
-import { bindNamedParams, compileNamedParams } from './named-params.ts';
 import {
   isJsonParam,
   isTimestampParam,
@@ -16,7 +15,8 @@ import {
   type SqlExecutor,
   type SqlParam,
   type SqlParams,
-} from './port.ts';
+} from '#services/common/sql-database.ts';
+import { bindNamedParams, compileNamedParams } from './named-params.ts';
 
 const UNTYPED = 0;
 

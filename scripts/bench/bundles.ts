@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET } from '../../infra/bundling.ts';
-import { SERVICE_NAMES, type ServiceName } from '../../infra/topology.ts';
-import { ENV } from '../../services/common/environment.ts';
+import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET } from '#infra/bundling.ts';
+import { SERVICE_NAMES, type ServiceName } from '#infra/topology.ts';
+import { ENV } from '#services/common/environment.ts';
 import { atMost, type BenchResult, median, result } from './results.ts';
 
 // 1 MB read strictly: a million bytes, not 1 MiB.

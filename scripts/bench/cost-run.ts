@@ -3,7 +3,7 @@
  * handler's duration is its own, not shared with others on the event loop), beside the
  * design Alex replaces.
  */
-import type { LocalRuntime } from '../../infra/local/runtime.ts';
+import type { LocalRuntime } from '#infra/local/runtime.ts';
 import { type AnalysisUsage, type CostBreakdown, costOfAnalysis, costOfOriginal } from './cost.ts';
 import { JobWatcher } from './e2e.ts';
 import { atMost, type BenchResult, result } from './results.ts';

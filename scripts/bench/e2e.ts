@@ -5,21 +5,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Detail } from '../../events/catalog.ts';
-import type { EventEnvelope } from '../../events/envelope.ts';
-import type { Classification, Task } from '../../events/values.ts';
-import { LocalRuntime } from '../../infra/local/runtime.ts';
-import type { Outcome } from '../../services/aggregator/consolidate.ts';
-import { consolidate } from '../../services/aggregator/consolidate.ts';
-import { buildCharts } from '../../services/charter/domain.ts';
-import { OfflineModel } from '../../services/common/model/offline.ts';
-import { type PortfolioFile, parsePortfolioFile } from '../../services/common/portfolio-file.ts';
-import type { StoredPortfolio } from '../../services/common/portfolio-store.ts';
-import { savePortfolio } from '../../services/common/portfolio-store.ts';
-import { buildSnapshot, deadlineOf, heldSymbols, unclassifiedInstruments } from '../../services/planner/domain.ts';
-import { writeReport } from '../../services/reporter/domain.ts';
-import { projectRetirement } from '../../services/retirement/domain.ts';
-import { classifyInstruments } from '../../services/tagger/domain.ts';
+import type { Detail } from '#events/catalog.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import type { Classification, Task } from '#events/values.ts';
+import { LocalRuntime } from '#infra/local/runtime.ts';
+import type { Outcome } from '#services/aggregator/consolidate.ts';
+import { consolidate } from '#services/aggregator/consolidate.ts';
+import { buildCharts } from '#services/charter/domain.ts';
+import { OfflineModel } from '#services/common/model/offline.ts';
+import { type PortfolioFile, parsePortfolioFile } from '#services/common/portfolio-file.ts';
+import type { StoredPortfolio } from '#services/common/portfolio-store.ts';
+import { savePortfolio } from '#services/common/portfolio-store.ts';
+import { buildSnapshot, deadlineOf, heldSymbols, unclassifiedInstruments } from '#services/planner/domain.ts';
+import { writeReport } from '#services/reporter/domain.ts';
+import { projectRetirement } from '#services/retirement/domain.ts';
+import { classifyInstruments } from '#services/tagger/domain.ts';
 import { atLeast, atMost, type BenchResult, percentile, result } from './results.ts';
 
 export const EXAMPLE_PORTFOLIO = new URL('../../examples/portfolio.json', import.meta.url);

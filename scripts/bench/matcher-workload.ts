@@ -5,7 +5,7 @@
  * inside arrays of objects), or on resource ARNs (suffix, wildcard), with up to 7 conditions;
  * events are EventBridge envelopes of 0.6–1.7 KB with nested detail and 0–16 positions.
  */
-import { seededRandom } from '../../infra/local/random.ts';
+import { seededRandom } from '#infra/local/random.ts';
 
 export { seededRandom };
 

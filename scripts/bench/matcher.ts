@@ -2,7 +2,7 @@
  * The local bus's pattern matching on one core: each event's JSON text parsed, then evaluated
  * against every rule, as LocalBus.putEnvelope does for an event arriving as text.
  */
-import { compilePattern } from '../../infra/local/event-pattern.ts';
+import { compilePattern } from '#infra/local/event-pattern.ts';
 import { generateWorkload } from './matcher-workload.ts';
 import { atLeast, type BenchResult, result } from './results.ts';
 

@@ -2,9 +2,9 @@
  * The retirement engine on one core: 10,000 Monte Carlo paths over 60 years, and the
  * historical method over every rolling period of the vendored 1928–2024 returns.
  */
-import type { RetirementPlan } from '../../services/retirement/engine.ts';
-import { simulateHistorical } from '../../services/retirement/historical.ts';
-import { simulateMonteCarlo } from '../../services/retirement/monte-carlo.ts';
+import type { RetirementPlan } from '#services/retirement/engine.ts';
+import { simulateHistorical } from '#services/retirement/historical.ts';
+import { simulateMonteCarlo } from '#services/retirement/monte-carlo.ts';
 import { atMost, type BenchResult, median, result } from './results.ts';
 
 export const MONTE_CARLO_TARGET_MS = 25;

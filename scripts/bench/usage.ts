@@ -5,11 +5,11 @@
  * database object, queues, the bus, each poller's handler), so no runtime code changes.
  */
 
-import type { Poller, PollerOptions } from '../../infra/local/poller.ts';
-import type { LocalRuntime } from '../../infra/local/runtime.ts';
-import type { SqlExecutor } from '../../infra/storage/port.ts';
-import { SERVICES, type ServiceName } from '../../infra/topology.ts';
-import type { SqsBatchHandler } from '../../services/common/batch-handler.ts';
+import type { Poller, PollerOptions } from '#infra/local/poller.ts';
+import type { LocalRuntime } from '#infra/local/runtime.ts';
+import { SERVICES, type ServiceName } from '#infra/topology.ts';
+import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
+import type { SqlExecutor } from '#services/common/sql-database.ts';
 import {
   type AnalysisUsage,
   billedChunks,

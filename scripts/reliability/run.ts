@@ -5,15 +5,15 @@
  * a lost job, a second consolidated write, work repeated by a replay — and what did happen.
  */
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '../../events/envelope.ts';
-import { ThrottlingModel } from '../../infra/local/faults.ts';
-import { seededRandom } from '../../infra/local/random.ts';
-import { replayArchive } from '../../infra/local/replay.ts';
-import { type FaultOptions, LocalRuntime } from '../../infra/local/runtime.ts';
-import { GuardedModel } from '../../services/common/model/guard.ts';
-import { OfflineModel } from '../../services/common/model/offline.ts';
-import { savePortfolio } from '../../services/common/portfolio-store.ts';
-import { referenceClassification } from '../../services/tagger/reference.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import { ThrottlingModel } from '#infra/local/faults.ts';
+import { seededRandom } from '#infra/local/random.ts';
+import { replayArchive } from '#infra/local/replay.ts';
+import { type FaultOptions, LocalRuntime } from '#infra/local/runtime.ts';
+import { GuardedModel } from '#services/common/model/guard.ts';
+import { OfflineModel } from '#services/common/model/offline.ts';
+import { savePortfolio } from '#services/common/portfolio-store.ts';
+import { referenceClassification } from '#services/tagger/reference.ts';
 import { examplePortfolio } from '../bench/e2e.ts';
 
 export interface ReliabilityOptions {

@@ -3,9 +3,10 @@
  * job's final status. `ON CONFLICT DO NOTHING` makes a repeated write a no-op, so even a retry
  * after a crash cannot store a second analysis.
  */
-import { json, type SqlDatabase, type SqlExecutor, timestamp } from '../../infra/storage/port.ts';
+
 import { insertModelCalls } from '../common/model/audit-store.ts';
 import type { ModelCallRecord } from '../common/model/port.ts';
+import { json, type SqlDatabase, type SqlExecutor, timestamp } from '../common/sql-database.ts';
 import type { ConsolidatedAnalysis } from './consolidate.ts';
 
 /**

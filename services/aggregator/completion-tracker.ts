@@ -10,7 +10,7 @@
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Task } from '../../events/values.ts';
+import type { Task } from '#events/values.ts';
 
 /** Tracking items outlive the job by this long, then DynamoDB's TTL removes them. */
 const RETENTION_SECONDS = 30 * 24 * 60 * 60;

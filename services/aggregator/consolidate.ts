@@ -3,16 +3,8 @@
  * same inputs give the same document, whichever delivery finished the job.
  */
 import * as z from 'zod';
-import type { Detail } from '../../events/catalog.ts';
-import {
-  Chart,
-  Classification,
-  ReportResult,
-  RetirementResult,
-  round,
-  type Snapshot,
-  Task,
-} from '../../events/values.ts';
+import type { Detail } from '#events/catalog.ts';
+import { Chart, Classification, ReportResult, RetirementResult, round, type Snapshot, Task } from '#events/values.ts';
 import { cashTotal, classificationsBySymbol, investedTotal, totalValue, valueByAccount } from '../common/holdings.ts';
 
 export const TimelineEntry = z.object({

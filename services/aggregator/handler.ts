@@ -2,10 +2,10 @@
  * The aggregator's handler: AnalysisPlanned, SpecialistCompleted and SpecialistFailed in any
  * order and any number of times; exactly one consolidated analysis per job out.
  */
-import { catalog, type Detail } from '../../events/catalog.ts';
-import { parseEnvelope, parseJson } from '../../events/envelope.ts';
-import type { Task } from '../../events/values.ts';
-import { SERVICES } from '../../infra/topology.ts';
+import { catalog, type Detail } from '#events/catalog.ts';
+import { parseEnvelope, parseJson } from '#events/envelope.ts';
+import type { Task } from '#events/values.ts';
+import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';

@@ -4,9 +4,9 @@
  * charts, names the slices for people, and checks the result before it leaves.
  */
 import * as z from 'zod';
-import { InvalidInputError } from '../../events/errors.ts';
-import type { ChartsResult, Snapshot } from '../../events/values.ts';
-import { ALLOCATION_TOLERANCE, Chart, round } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { ChartsResult, Snapshot } from '#events/values.ts';
+import { ALLOCATION_TOLERANCE, Chart, round } from '#events/values.ts';
 import {
   allocationBy,
   classificationsBySymbol,

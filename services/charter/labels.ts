@@ -3,7 +3,7 @@
  * `fixed_income`; every key of every enum has a name here, so the compiler catches a new key
  * that nobody named.
  */
-import type { ACCOUNT_TYPES, AssetClass, INSTRUMENT_TYPES, Region, Sector } from '../../events/values.ts';
+import type { ACCOUNT_TYPES, AssetClass, INSTRUMENT_TYPES, Region, Sector } from '#events/values.ts';
 import { CASH, UNCLASSIFIED } from '../common/holdings.ts';
 
 export type AccountType = (typeof ACCOUNT_TYPES)[number];

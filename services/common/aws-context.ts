@@ -9,14 +9,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EventBridgePublisher } from '../../events/eventbridge-publisher.ts';
-import type { SqlDatabase } from '../../infra/storage/port.ts';
-import type { ServiceName } from '../../infra/topology.ts';
+import { EventBridgePublisher } from '#events/eventbridge-publisher.ts';
+import type { ServiceName } from '#infra/topology.ts';
 import type { ServiceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
 import { SqsDeadlineScheduler } from './deadlines.ts';
 import { ENV, requireEnv } from './environment.ts';
 import { modelFromEnv } from './model/from-env.ts';
+import type { SqlDatabase } from './sql-database.ts';
 
 export function awsServiceContext(service: ServiceName, openDatabase?: () => SqlDatabase): ServiceContext {
   let database: SqlDatabase | undefined;

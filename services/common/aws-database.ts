@@ -1,6 +1,6 @@
 /** Aurora PostgreSQL through the RDS Data API, for the functions that use the database. */
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
-import { DataApiDatabase } from '../../infra/storage/data-api.ts';
+import { DataApiDatabase } from '#infra/storage/data-api.ts';
 import { ENV, requireEnv } from './environment.ts';
 
 export function openAuroraDatabase(): DataApiDatabase {

@@ -6,12 +6,12 @@
 
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { EventPublisher } from '../../events/publisher.ts';
-import type { SqlDatabase } from '../../infra/storage/port.ts';
+import type { EventPublisher } from '#events/publisher.ts';
 import type { PricePort } from '../planner/prices/port.ts';
 import type { DeadLetterPort } from './dead-letter.ts';
 import type { DeadlineScheduler } from './deadlines.ts';
 import type { ModelPort } from './model/port.ts';
+import type { SqlDatabase } from './sql-database.ts';
 
 export interface ServiceContext {
   publisher: EventPublisher;

@@ -7,8 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { catalog, type Detail } from '../../events/catalog.ts';
-import { SERVICES } from '../../infra/topology.ts';
+import { catalog, type Detail } from '#events/catalog.ts';
+import { SERVICES } from '#infra/topology.ts';
 
 export type DeadlineDetail = Detail<'AnalysisDeadlineReached'>;
 

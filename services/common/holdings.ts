@@ -3,8 +3,8 @@
  * computed from a snapshot. Cash balances are their own asset class; an instrument without a
  * classification is counted in an explicit "unclassified" bucket rather than guessed.
  */
-import type { Classification, Snapshot } from '../../events/values.ts';
-import { round } from '../../events/values.ts';
+import type { Classification, Snapshot } from '#events/values.ts';
+import { round } from '#events/values.ts';
 
 export type Dimension = 'assetClass' | 'regions' | 'sectors';
 

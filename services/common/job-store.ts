@@ -2,8 +2,8 @@
  * Job rows in PostgreSQL: the planner creates and advances them, the aggregator finishes them.
  * Status moves forward only, so a duplicate or replayed message cannot move a job back.
  */
-import type { Task } from '../../events/values.ts';
-import { json, type SqlExecutor, timestamp } from '../../infra/storage/port.ts';
+import type { Task } from '#events/values.ts';
+import { json, type SqlExecutor, timestamp } from './sql-database.ts';
 
 export type JobStatus = 'requested' | 'planning' | 'classifying' | 'planned' | 'completed' | 'partial' | 'failed';
 

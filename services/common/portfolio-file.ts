@@ -3,8 +3,8 @@
  * positions. Checked field by field so a mistake is reported with its path and what to do.
  */
 import * as z from 'zod';
-import { formatPath, InvalidInputError, NUL_CHARACTER_PROBLEM, pathToNulCharacter } from '../../events/errors.ts';
-import { ACCOUNT_TYPES, AssetClassAllocation, Classification, Goals, Ticker, UserId } from '../../events/values.ts';
+import { formatPath, InvalidInputError, NUL_CHARACTER_PROBLEM, pathToNulCharacter } from '#events/errors.ts';
+import { ACCOUNT_TYPES, AssetClassAllocation, Classification, Goals, Ticker, UserId } from '#events/values.ts';
 
 const AccountId = z
   .string()

@@ -2,9 +2,9 @@
  * Portfolios and instrument classifications in PostgreSQL, through the storage port, so the
  * same SQL runs on Aurora (Data API) and PGlite.
  */
-import type { Classification, Goals } from '../../events/values.ts';
-import { json, type SqlDatabase, type SqlExecutor } from '../../infra/storage/port.ts';
+import type { Classification, Goals } from '#events/values.ts';
 import type { PortfolioFile } from './portfolio-file.ts';
+import { json, type SqlDatabase, type SqlExecutor } from './sql-database.ts';
 
 export interface StoredPortfolio {
   user: { id: string; name: string; birthYear: number };

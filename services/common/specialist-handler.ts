@@ -5,10 +5,10 @@
  * a duplicate or replayed AnalysisPlanned neither recomputes nor calls a model again; and a
  * delivery after the job's deadline is skipped, since the job is finished without it.
  */
-import { parseEnvelope, parseJson } from '../../events/envelope.ts';
-import { InvalidInputError } from '../../events/errors.ts';
-import type { ResultOf, Snapshot, Task } from '../../events/values.ts';
-import { SERVICES, type ServiceName } from '../../infra/topology.ts';
+import { parseEnvelope, parseJson } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { ResultOf, Snapshot, Task } from '#events/values.ts';
+import { SERVICES, type ServiceName } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from './batch-handler.ts';
 import type { ServiceContext } from './context.ts';
 import { idempotent } from './idempotency.ts';

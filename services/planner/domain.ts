@@ -2,10 +2,10 @@
  * The planner's decisions, pure: which job was asked for, which instruments still need a
  * classification, and the frozen snapshot the specialists will work from.
  */
-import { catalog, type Detail } from '../../events/catalog.ts';
-import { isEnvelope, parseEnvelope, parseJson } from '../../events/envelope.ts';
-import { InvalidInputError } from '../../events/errors.ts';
-import { type Classification, round, type Snapshot, TASKS, type Task } from '../../events/values.ts';
+import { catalog, type Detail } from '#events/catalog.ts';
+import { isEnvelope, parseEnvelope, parseJson } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { type Classification, round, type Snapshot, TASKS, type Task } from '#events/values.ts';
 import type { StoredPortfolio } from '../common/portfolio-store.ts';
 import { FILE_PRICES_ONLY, type PriceBook, priceOfPosition } from './prices/refresh.ts';
 

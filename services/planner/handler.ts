@@ -9,14 +9,14 @@
  * (so a crash in between is retried, not lost; duplicates downstream are harmless).
  */
 import type { SQSRecord } from 'aws-lambda';
-import type { Task } from '../../events/values.ts';
-import type { SqlDatabase } from '../../infra/storage/port.ts';
-import { SERVICES } from '../../infra/topology.ts';
+import type { Task } from '#events/values.ts';
+import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, createJob, getJob, reopenJob } from '../common/job-store.ts';
 import { loadClassifications, loadPortfolio, type StoredPortfolio } from '../common/portfolio-store.ts';
+import type { SqlDatabase } from '../common/sql-database.ts';
 import {
   type AnalysisRequest,
   buildSnapshot,

@@ -2,8 +2,8 @@
  * The reporter's domain: computed facts, rule-based recommendations, a narrative written from
  * the facts alone, and the markdown report. No AWS here; the model arrives through its port.
  */
-import { InvalidInputError } from '../../events/errors.ts';
-import { ReportResult, Snapshot } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { ReportResult, Snapshot } from '#events/values.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import { computeFacts, factRecord } from './facts.ts';
 import { recommend } from './recommendations.ts';

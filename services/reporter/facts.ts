@@ -4,9 +4,9 @@
  * text. Recommendations, prose and the number check all read figures from here, so a number in
  * the report can always be traced to one computation and one formatting rule.
  */
-import { InvalidInputError } from '../../events/errors.ts';
-import type { Snapshot } from '../../events/values.ts';
-import { ASSET_CLASSES, round } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { Snapshot } from '#events/values.ts';
+import { ASSET_CLASSES, round } from '#events/values.ts';
 import {
   allocationBy,
   CASH,

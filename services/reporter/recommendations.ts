@@ -4,7 +4,7 @@
  * every recommendation without exception. Instruments are named by ticker only: tickers are
  * validated, whereas names are user data.
  */
-import type { Recommendation } from '../../events/values.ts';
+import type { Recommendation } from '#events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { counted, countWord, fact, num, points, RULES, txt } from './facts.ts';
 

@@ -6,7 +6,7 @@
  * and the tables, recommendations and assumptions are rendered from the facts directly.
  */
 import * as z from 'zod';
-import type { Recommendation } from '../../events/values.ts';
+import type { Recommendation } from '#events/values.ts';
 import { guarded } from '../common/model/guard.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import type { PortfolioFacts } from './facts.ts';

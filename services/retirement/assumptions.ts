@@ -11,9 +11,9 @@
  */
 
 import * as z from 'zod';
-import { InvalidInputError } from '../../events/errors.ts';
-import type { MarketAssumptionOverrides } from '../../events/values.ts';
-import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { MarketAssumptionOverrides } from '#events/values.ts';
+import { ASSET_CLASSES, type AssetClass } from '#events/values.ts';
 import { ASSET_SERIES, type HistoricalReturns, loadHistoricalReturns } from './historical.ts';
 
 export interface AssetReturn {

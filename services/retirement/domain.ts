@@ -5,8 +5,8 @@
  * records every input it used. All money is real — today's dollars.
  */
 
-import { InvalidInputError } from '../../events/errors.ts';
-import { type AssetClass, RetirementResult, round, type Snapshot } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { type AssetClass, RetirementResult, round, type Snapshot } from '#events/values.ts';
 import { allocationBy, holdings, UNCLASSIFIED } from '../common/holdings.ts';
 import { defaultCapitalMarketAssumptions, withOverrides } from './assumptions.ts';
 import type { AssetFractions, RetirementPlan, SimulationResult } from './engine.ts';

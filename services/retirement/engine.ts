@@ -10,8 +10,8 @@
  * percentiles be taken by selection on one reused column instead of storing every path.
  */
 import * as z from 'zod';
-import { InvalidInputError } from '../../events/errors.ts';
-import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { ASSET_CLASSES, type AssetClass } from '#events/values.ts';
 
 export type AssetFractions = Partial<Record<AssetClass, number>>;
 

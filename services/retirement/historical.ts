@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import { InvalidInputError } from '../../events/errors.ts';
-import { ASSET_CLASSES, type AssetClass } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { ASSET_CLASSES, type AssetClass } from '#events/values.ts';
 import { type RetirementPlan, resolvePlan, runPaths, type SimulationResult, weightsByAssetClass } from './engine.ts';
 
 export const SERIES = ['sp500', 'tbill', 'tbond', 'cpi'] as const;

@@ -6,8 +6,8 @@
  * numbers on every machine.
  */
 import * as z from 'zod';
-import { InvalidInputError } from '../../events/errors.ts';
-import { ASSET_CLASSES } from '../../events/values.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { ASSET_CLASSES } from '#events/values.ts';
 import {
   type CapitalMarketAssumptions,
   defaultCapitalMarketAssumptions,

@@ -6,8 +6,8 @@
  * and the rationale says so.
  */
 import * as z from 'zod';
-import { InstrumentRef } from '../../events/catalog.ts';
-import { InvalidInputError } from '../../events/errors.ts';
+import { InstrumentRef } from '#events/catalog.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import {
   ASSET_CLASSES,
   AssetClassAllocation,
@@ -17,7 +17,7 @@ import {
   RegionAllocation,
   SECTORS,
   SectorAllocation,
-} from '../../events/values.ts';
+} from '#events/values.ts';
 import { guarded } from '../common/model/guard.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import { offlineClassification } from './offline-classifier.ts';

@@ -3,9 +3,9 @@
  * InstrumentsClassified. Idempotent on the job, so a duplicate request asks no model twice, and
  * durable per instrument, so a retry repeats no call that already succeeded.
  */
-import { parseEnvelope, parseJson } from '../../events/envelope.ts';
-import type { Classification } from '../../events/values.ts';
-import { SERVICES } from '../../infra/topology.ts';
+import { parseEnvelope, parseJson } from '#events/envelope.ts';
+import type { Classification } from '#events/values.ts';
+import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';

@@ -6,7 +6,7 @@
  * guessed. Mixed fund splits reuse the reference data of a typical fund (AGG, VEA, EFA, VXUS),
  * so there is one set of approximate weights to maintain.
  */
-import type { Allocation, AssetClass, Classification, Region, Sector } from '../../events/values.ts';
+import type { Allocation, AssetClass, Classification, Region, Sector } from '#events/values.ts';
 import { referenceClassification } from './reference.ts';
 
 /** What a classifier says about an instrument; the caller adds symbol, name and source. */

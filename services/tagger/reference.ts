@@ -4,8 +4,8 @@
  * with SOURCES.md beside it). The tagger answers from here before it asks any model.
  */
 import * as z from 'zod';
-import { formatPath } from '../../events/errors.ts';
-import { Classification } from '../../events/values.ts';
+import { formatPath } from '#events/errors.ts';
+import { Classification } from '#events/values.ts';
 // A JSON import rather than fs + import.meta.url, so a Lambda bundle carries the data inline.
 import referenceFile from './data/reference-instruments.json' with { type: 'json' };
 

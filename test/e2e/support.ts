@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Detail } from '../../events/catalog.ts';
-import type { EventEnvelope } from '../../events/envelope.ts';
-import { LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime.ts';
-import { type PortfolioFile, parsePortfolioFile } from '../../services/common/portfolio-file.ts';
-import { savePortfolio } from '../../services/common/portfolio-store.ts';
+import type { Detail } from '#events/catalog.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import { LocalRuntime, type LocalRuntimeOptions } from '#infra/local/runtime.ts';
+import { type PortfolioFile, parsePortfolioFile } from '#services/common/portfolio-file.ts';
+import { savePortfolio } from '#services/common/portfolio-store.ts';
 
 export const EXAMPLE_PATH = fileURLToPath(new URL('../../examples/portfolio.json', import.meta.url));
 
@@ -37,4 +37,4 @@ export function eventsOf(runtime: LocalRuntime, jobId: string): EventEnvelope[] 
 }
 
 /** A seeded generator, so shuffles are reproducible. */
-export { seededRandom as seeded } from '../../infra/local/random.ts';
+export { seededRandom as seeded } from '#infra/local/random.ts';

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
-import { compileNamedParams } from '../../infra/storage/named-params.ts';
+import { compileNamedParams } from '#infra/storage/named-params.ts';
 import { listen, loopbackClientConfig, shutDown } from './loopback.ts';
 
 export const RESOURCE_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:alex-test';

@@ -8,7 +8,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { openAuroraDatabase } from '../../../services/common/aws-database.ts';
+import { openAuroraDatabase } from '#services/common/aws-database.ts';
 import { loadMigrations, migrate } from '../../storage/migrate.ts';
 import type { ServiceName } from '../../topology.ts';
 import { databaseLogin } from '../names.ts';

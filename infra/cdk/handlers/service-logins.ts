@@ -8,7 +8,7 @@
  * appears in a statement, the Data API's CloudTrail data events or the database log.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
-import type { SqlDatabase } from '../../storage/port.ts';
+import type { SqlDatabase } from '#services/common/sql-database.ts';
 import type { DatabaseLogin } from '../names.ts';
 
 /** PostgreSQL's own default iteration count (scram_iterations). */

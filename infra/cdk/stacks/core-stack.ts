@@ -19,7 +19,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
-import { ENV } from '../../../services/common/environment.ts';
+import { ENV } from '#services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
 import { BUS_NAME, effectivePattern, JOBS_QUEUE, JOBS_RULE, type ServiceName } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';

@@ -13,9 +13,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { ENV } from '../../../services/common/environment.ts';
-import { MODEL_ENV } from '../../../services/common/model/from-env.ts';
-import { PRICE_ENV } from '../../../services/planner/prices/config.ts';
+import { ENV } from '#services/common/environment.ts';
+import { MODEL_ENV } from '#services/common/model/from-env.ts';
+import { PRICE_ENV } from '#services/planner/prices/config.ts';
 import {
   BUS_NAME,
   effectivePattern,

@@ -6,16 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Detail } from '../../../events/catalog.ts';
-import type { EventEnvelope } from '../../../events/envelope.ts';
-import { InvalidInputError } from '../../../events/errors.ts';
-import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
+import type { Detail } from '#events/catalog.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { getAnalysis } from '#services/aggregator/analysis-store.ts';
 import {
   MAX_PORTFOLIO_FILE_BYTES,
   parsePortfolioFile,
   portfolioFileTooLarge,
-} from '../../../services/common/portfolio-file.ts';
-import { savePortfolio } from '../../../services/common/portfolio-store.ts';
+} from '#services/common/portfolio-file.ts';
+import { savePortfolio } from '#services/common/portfolio-store.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
 import { describeProgress } from '../progress.ts';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import { InvalidInputError } from '../../../events/errors.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import { checkBusEntry } from '../../local/bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
 import { LocalRuntime } from '../../local/runtime.ts';

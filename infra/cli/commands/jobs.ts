@@ -1,10 +1,10 @@
 /** `alex jobs list` and `alex jobs show <jobId>`: status, timings, and the job's events in order. */
 
-import { InvalidInputError } from '../../../events/errors.ts';
-import { JobId } from '../../../events/values.ts';
-import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
-import { getJob, type JobRow, listJobs } from '../../../services/common/job-store.ts';
-import { listModelCalls, type ModelCallRow } from '../../../services/common/model/audit-store.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { JobId } from '#events/values.ts';
+import { getAnalysis } from '#services/aggregator/analysis-store.ts';
+import { getJob, type JobRow, listJobs } from '#services/common/job-store.ts';
+import { listModelCalls, type ModelCallRow } from '#services/common/model/audit-store.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
 

@@ -4,8 +4,8 @@
  * consolidated analysis and call no model; the summary shows those numbers so anyone can check.
  */
 
-import { modelFromEnv } from '../../../services/common/model/from-env.ts';
-import { guarded } from '../../../services/common/model/guard.ts';
+import { modelFromEnv } from '#services/common/model/from-env.ts';
+import { guarded } from '#services/common/model/guard.ts';
 import {
   CountingModel,
   parseReplayWindow,

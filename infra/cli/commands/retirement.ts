@@ -3,12 +3,12 @@
  * often does a withdrawal rate last N years?". Historical rolling periods or seeded Monte Carlo.
  */
 import { resolve } from 'node:path';
-import { InvalidInputError } from '../../../events/errors.ts';
-import { MarketAssumptionOverrides } from '../../../events/values.ts';
-import { defaultCapitalMarketAssumptions, withOverrides } from '../../../services/retirement/assumptions.ts';
-import type { SimulationResult, WithdrawalTiming } from '../../../services/retirement/engine.ts';
-import { loadHistoricalReturns, simulateHistorical } from '../../../services/retirement/historical.ts';
-import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from '../../../services/retirement/monte-carlo.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { MarketAssumptionOverrides } from '#events/values.ts';
+import { defaultCapitalMarketAssumptions, withOverrides } from '#services/retirement/assumptions.ts';
+import type { SimulationResult, WithdrawalTiming } from '#services/retirement/engine.ts';
+import { loadHistoricalReturns, simulateHistorical } from '#services/retirement/historical.ts';
+import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from '#services/retirement/monte-carlo.ts';
 import { type Command, EXIT, parse, readJsonFile, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex retirement simulate --years N --withdrawal-rate R --stocks FRACTION

@@ -5,9 +5,9 @@
  * which shows raw HTML as text.
  */
 import type { z } from 'zod';
-import type { JobStatus } from '../../../events/catalog.ts';
-import type { Classification, ReportResult, RetirementResult, Task } from '../../../events/values.ts';
-import { instrumentTypeLabel } from '../../../services/charter/labels.ts';
+import type { JobStatus } from '#events/catalog.ts';
+import type { Classification, ReportResult, RetirementResult, Task } from '#events/values.ts';
+import { instrumentTypeLabel } from '#services/charter/labels.ts';
 import { renderMarkdown } from './markdown.ts';
 import {
   type ChartInput,

@@ -2,7 +2,7 @@
  * report.md: the reporter's text, framed with what the other specialists computed, so the
  * markdown stands on its own (tables instead of charts).
  */
-import type { ConsolidatedAnalysis } from '../../../services/aggregator/consolidate.ts';
+import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import { narrativeBy } from './report-html.ts';
 import { formatUsd } from './svg-charts.ts';
 

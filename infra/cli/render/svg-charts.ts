@@ -6,7 +6,7 @@
  * Colours are the Okabe–Ito palette, chosen to stay distinguishable with colour-vision
  * deficiencies; slices are also separated by white strokes and listed in a legend in order.
  */
-import type { Chart } from '../../../events/values.ts';
+import type { Chart } from '#events/values.ts';
 
 export type ChartInput = Omit<Chart, 'unit'> & { unit?: Chart['unit'] };
 

@@ -2,7 +2,7 @@
  * The error a bad event pattern raises, worded like EventBridge's own
  * ("Event pattern is not valid. Reason: ...") and naming where in the pattern the problem is.
  */
-import { formatPath, InvalidInputError } from '../../../events/errors.ts';
+import { formatPath, InvalidInputError } from '#events/errors.ts';
 
 /**
  * A pattern EventBridge would refuse. It is an InvalidInputError, because retrying the same

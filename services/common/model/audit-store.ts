@@ -2,7 +2,7 @@
  * The model_calls table: one row per language-model call. The tagger writes its own; the
  * reporter (no database) carries its records in its event and the aggregator writes them.
  */
-import { json, type SqlExecutor, timestamp } from '../../../infra/storage/port.ts';
+import { json, type SqlExecutor, timestamp } from '#services/common/sql-database.ts';
 import type { ModelCallRecord } from './port.ts';
 
 export async function insertModelCalls(db: SqlExecutor, calls: readonly ModelCallRecord[]): Promise<void> {

@@ -3,7 +3,7 @@
  * `bedrock` or `openai`. Always behind the guard. The local runtime and the Lambda wiring both
  * call this, so the choice is the same setting everywhere.
  */
-import { InvalidInputError } from '../../../events/errors.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import { BedrockModel } from './bedrock.ts';
 import { GuardedModel, guarded } from './guard.ts';
 import { OfflineModel } from './offline.ts';

@@ -10,7 +10,7 @@
  * request talks to the guard and how the guard reports back; adapters may ignore them.
  */
 import type { z } from 'zod';
-import type { ModelCallAudit } from '../../../events/catalog.ts';
+import type { ModelCallAudit } from '#events/catalog.ts';
 
 export interface ModelRequest<T> {
   /** The calling service, for the audit trail. */

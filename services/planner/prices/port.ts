@@ -5,7 +5,7 @@
  * report.
  */
 import type * as z from 'zod';
-import type { PriceSource as PriceSourceSchema } from '../../../events/values.ts';
+import type { PriceSource as PriceSourceSchema } from '#events/values.ts';
 
 /** events/values.ts exports the schema only; this is its type. */
 export type PriceSource = z.infer<typeof PriceSourceSchema>;

@@ -11,11 +11,11 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../events/errors.ts';
-import { main } from '../../../infra/cli/main.ts';
-import type { QueueMessage } from '../../../infra/local/queue.ts';
-import type { LocalRuntime } from '../../../infra/local/runtime.ts';
-import type { SqlDatabase } from '../../../infra/storage/port.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { main } from '#infra/cli/main.ts';
+import type { QueueMessage } from '#infra/local/queue.ts';
+import type { LocalRuntime } from '#infra/local/runtime.ts';
+import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { isJobEnd, jobRequest, startWithExample } from '../support.ts';
 import { eventCases } from './corpus/events.ts';
 import { jobMessageCases } from './corpus/job-messages.ts';

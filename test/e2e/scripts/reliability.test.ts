@@ -4,7 +4,7 @@
  * whole archive changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FAULTS, runReliability } from '../../../scripts/reliability/run.ts';
+import { DEFAULT_FAULTS, runReliability } from '#scripts/reliability/run.ts';
 
 describe('npm run reliability', () => {
   it('loses nothing and does nothing twice under duplicates, disorder, crashes, silence and throttling', async () => {

@@ -8,13 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../infra/cli/main.ts';
-import type { LocalRuntime } from '../../../infra/local/runtime.ts';
-import { getAnalysis } from '../../../services/aggregator/analysis-store.ts';
-import { ConsolidatedAnalysis } from '../../../services/aggregator/consolidate.ts';
-import { getJob } from '../../../services/common/job-store.ts';
-import { listModelCalls } from '../../../services/common/model/audit-store.ts';
-import { savePortfolio } from '../../../services/common/portfolio-store.ts';
+import { main } from '#infra/cli/main.ts';
+import type { LocalRuntime } from '#infra/local/runtime.ts';
+import { getAnalysis } from '#services/aggregator/analysis-store.ts';
+import { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
+import { getJob } from '#services/common/job-store.ts';
+import { listModelCalls } from '#services/common/model/audit-store.ts';
+import { savePortfolio } from '#services/common/portfolio-store.ts';
 import { type BedrockServer, startBedrockServer, throttled, toolAnswer } from '../../support/bedrock-server.ts';
 import {
   contentAnswer,

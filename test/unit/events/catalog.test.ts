@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { catalog, DETAIL_TYPES, DETAIL_VERSION, type DetailType, isDetailType } from '../../../events/catalog.ts';
-import { InvalidInputError } from '../../../events/errors.ts';
+import { catalog, DETAIL_TYPES, DETAIL_VERSION, type DetailType, isDetailType } from '#events/catalog.ts';
+import { InvalidInputError } from '#events/errors.ts';
 
 const schemaDir = new URL('../../../schemas/events/', import.meta.url);
 function schemaOf(detailType: DetailType): JsonSchema {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../../../events/catalog.ts';
-import { isEnvelope, parseEnvelope, parseJson } from '../../../events/envelope.ts';
-import { InvalidInputError } from '../../../events/errors.ts';
+import { catalog } from '#events/catalog.ts';
+import { isEnvelope, parseEnvelope, parseJson } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
 
 /** An SpecialistCompleted envelope as a rule delivers it, with a chart that omits its unit. */
 function completedEnvelope(): Record<string, unknown> {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { catalog } from '../../../events/catalog.ts';
-import { InvalidInputError } from '../../../events/errors.ts';
+import { catalog } from '#events/catalog.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import {
   EventBridgePublisher,
   type EventBridgePublisherOptions,
   entrySize,
   PublishFailedError,
-} from '../../../events/eventbridge-publisher.ts';
-import type { OutgoingEvent } from '../../../events/publisher.ts';
+} from '#events/eventbridge-publisher.ts';
+import type { OutgoingEvent } from '#events/publisher.ts';
 import { type FakeEventBridge, startFakeEventBridge, type WireEntry } from '../../support/eventbridge-server.ts';
 
 const BUS = 'alex-bus';

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DETAIL_TYPES } from '../../../events/catalog.ts';
-import { generateEventSchemas, SCHEMA_DIR, staleSchemaFiles, writeEventSchemas } from '../../../schemas/generate.ts';
+import { DETAIL_TYPES } from '#events/catalog.ts';
+import { generateEventSchemas, SCHEMA_DIR, staleSchemaFiles, writeEventSchemas } from '#schemas/generate.ts';
 
 const RUN_IT = 'schemas/events is out of date with events/catalog.ts: run `npm run schemas`';
 

@@ -8,7 +8,7 @@ import {
   EVENTBRIDGE_CHUNK_BYTES,
   gbSeconds,
   PRICES_US_EAST_1,
-} from '../../../scripts/bench/cost.ts';
+} from '#scripts/bench/cost.ts';
 
 describe('billing units', () => {
   it('rounds Lambda duration up to the millisecond, at least one', () => {

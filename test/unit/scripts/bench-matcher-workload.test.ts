@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern } from '../../../infra/local/event-pattern.ts';
-import { generateWorkload, seededRandom } from '../../../scripts/bench/matcher-workload.ts';
+import { compilePattern } from '#infra/local/event-pattern.ts';
+import { generateWorkload, seededRandom } from '#scripts/bench/matcher-workload.ts';
 
 const workload = generateWorkload({ rules: 100, events: 600, seed: 7 });
 

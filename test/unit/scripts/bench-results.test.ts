@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atLeast, atMost, formatTable, median, percentile, result } from '../../../scripts/bench/results.ts';
+import { atLeast, atMost, formatTable, median, percentile, result } from '#scripts/bench/results.ts';
 
 describe('percentile', () => {
   it('interpolates linearly between the closest ranks', () => {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../../infra/cli/main.ts';
-import { ConsolidatedAnalysis } from '../../../../services/aggregator/consolidate.ts';
+import { main } from '#infra/cli/main.ts';
+import { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import { EXAMPLE_PATH } from '../../support.ts';
 
 const ROOT = new URL('../../../../', import.meta.url).pathname;

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../../infra/cli/main.ts';
-import { LocalRuntime } from '../../../../infra/local/runtime.ts';
+import { main } from '#infra/cli/main.ts';
+import { LocalRuntime } from '#infra/local/runtime.ts';
 import { EXAMPLE_PATH, jobRequest } from '../../support.ts';
 
 async function run(args: string[], cwd: string) {

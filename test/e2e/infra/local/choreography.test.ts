@@ -3,10 +3,10 @@
  * planner → specialists → aggregator → PostgreSQL, with the real handlers, dynalite and PGlite.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '../../../../infra/local/runtime.ts';
-import { countAnalyses, getAnalysis } from '../../../../services/aggregator/analysis-store.ts';
-import { ConsolidatedAnalysis } from '../../../../services/aggregator/consolidate.ts';
-import { getJob } from '../../../../services/common/job-store.ts';
+import type { LocalRuntime } from '#infra/local/runtime.ts';
+import { countAnalyses, getAnalysis } from '#services/aggregator/analysis-store.ts';
+import { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
+import { getJob } from '#services/common/job-store.ts';
 import { eventsOf, isJobEnd, jobRequest, seeded, startWithExample } from '../../support.ts';
 
 let runtime: LocalRuntime | undefined;

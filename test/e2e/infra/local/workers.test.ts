@@ -4,10 +4,10 @@
  */
 import { threadId } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalRuntime } from '../../../../infra/local/runtime.ts';
-import { countAnalyses, getAnalysis } from '../../../../services/aggregator/analysis-store.ts';
-import { ConsolidatedAnalysis } from '../../../../services/aggregator/consolidate.ts';
-import { OfflineModel } from '../../../../services/common/model/offline.ts';
+import { LocalRuntime } from '#infra/local/runtime.ts';
+import { countAnalyses, getAnalysis } from '#services/aggregator/analysis-store.ts';
+import { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
+import { OfflineModel } from '#services/common/model/offline.ts';
 import { eventsOf, isJobEnd, jobRequest, startWithExample } from '../../support.ts';
 
 let runtime: LocalRuntime | undefined;

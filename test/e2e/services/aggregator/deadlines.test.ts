@@ -4,15 +4,15 @@
  * nothing again; a request replayed after its cause was fixed completes a failed job.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Detail } from '../../../../events/catalog.ts';
-import type { EventEnvelope } from '../../../../events/envelope.ts';
-import type { LocalRuntime } from '../../../../infra/local/runtime.ts';
-import { TABLES } from '../../../../infra/topology.ts';
-import { countAnalyses, getAnalysis } from '../../../../services/aggregator/analysis-store.ts';
-import { CompletionTracker } from '../../../../services/aggregator/completion-tracker.ts';
-import { getJob } from '../../../../services/common/job-store.ts';
-import { savePortfolio } from '../../../../services/common/portfolio-store.ts';
-import { projectRetirement } from '../../../../services/retirement/domain.ts';
+import type { Detail } from '#events/catalog.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import type { LocalRuntime } from '#infra/local/runtime.ts';
+import { TABLES } from '#infra/topology.ts';
+import { countAnalyses, getAnalysis } from '#services/aggregator/analysis-store.ts';
+import { CompletionTracker } from '#services/aggregator/completion-tracker.ts';
+import { getJob } from '#services/common/job-store.ts';
+import { savePortfolio } from '#services/common/portfolio-store.ts';
+import { projectRetirement } from '#services/retirement/domain.ts';
 import { eventsOf, examplePortfolio, isJobEnd, jobRequest, startWithExample } from '../../support.ts';
 
 let runtime: LocalRuntime | undefined;

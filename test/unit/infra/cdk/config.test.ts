@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { configFromContext, DEFAULT_CONFIG, functionSettings, resolveConfig } from '../../../../infra/cdk/config.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { configFromContext, DEFAULT_CONFIG, functionSettings, resolveConfig } from '#infra/cdk/config.ts';
 
 describe('deployment config', () => {
   it('defaults to no scheduled re-analysis and no extra publishers', () => {

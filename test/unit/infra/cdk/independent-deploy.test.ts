@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STACK_NAMES } from '../../../../infra/cdk/names.ts';
-import { SERVICE_NAMES } from '../../../../infra/topology.ts';
+import { STACK_NAMES } from '#infra/cdk/names.ts';
+import { SERVICE_NAMES } from '#infra/topology.ts';
 import { synthesize } from './synth.ts';
 
 const STACKS = [STACK_NAMES.core, ...SERVICE_NAMES.map(STACK_NAMES.service), STACK_NAMES.monitoring];

@@ -1,7 +1,7 @@
 /** Polygon prices are opt-in: only then does the planner get the key's secret, and nothing else does. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../../../../infra/cdk/config.ts';
-import { STACK_NAMES } from '../../../../infra/cdk/names.ts';
+import { resolveConfig } from '#infra/cdk/config.ts';
+import { STACK_NAMES } from '#infra/cdk/names.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 
 function plannerEnvironment(app: Synthesized): Record<string, unknown> {

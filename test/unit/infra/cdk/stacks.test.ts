@@ -2,11 +2,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_SECRETS_ENV } from '../../../../infra/cdk/handlers/migrate-database.ts';
-import { DATABASE_SERVICES, databaseLoginSecretParameter, SSM, STACK_NAMES } from '../../../../infra/cdk/names.ts';
-import { TemplateLinter } from '../../../../infra/cdk/template-lint.ts';
-import { JOBS_QUEUE, JOBS_RULE, type QueueSettings, SERVICE_NAMES, SERVICES } from '../../../../infra/topology.ts';
-import { ENV } from '../../../../services/common/environment.ts';
+import { LOGIN_SECRETS_ENV } from '#infra/cdk/handlers/migrate-database.ts';
+import { DATABASE_SERVICES, databaseLoginSecretParameter, SSM, STACK_NAMES } from '#infra/cdk/names.ts';
+import { TemplateLinter } from '#infra/cdk/template-lint.ts';
+import { JOBS_QUEUE, JOBS_RULE, type QueueSettings, SERVICE_NAMES, SERVICES } from '#infra/topology.ts';
+import { ENV } from '#services/common/environment.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 
 let synth: Synthesized;

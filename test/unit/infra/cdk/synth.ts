@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { type AlexApp, buildApp } from '../../../../infra/cdk/build-app.ts';
-import { type AlexConfig, resolveConfig } from '../../../../infra/cdk/config.ts';
+import { type AlexApp, buildApp } from '#infra/cdk/build-app.ts';
+import { type AlexConfig, resolveConfig } from '#infra/cdk/config.ts';
 
 export interface Synthesized extends AlexApp {
   assembly: CloudAssembly;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TemplateLinter } from '../../../../infra/cdk/template-lint.ts';
+import { TemplateLinter } from '#infra/cdk/template-lint.ts';
 
 const linter = new TemplateLinter();
 const queue = (properties: Record<string, unknown>) => ({

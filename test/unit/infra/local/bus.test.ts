@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../../../../events/catalog.ts';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { EventArchive } from '../../../../infra/local/archive.ts';
-import { LocalBus, LocalBusPublisher } from '../../../../infra/local/bus.ts';
-import { InvalidEventPatternError } from '../../../../infra/local/event-pattern.ts';
-import { allRules } from '../../../../infra/topology.ts';
+import { catalog } from '#events/catalog.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { EventArchive } from '#infra/local/archive.ts';
+import { LocalBus, LocalBusPublisher } from '#infra/local/bus.ts';
+import { InvalidEventPatternError } from '#infra/local/event-pattern.ts';
+import { allRules } from '#infra/topology.ts';
 
 function busWithTopology() {
   const archive = new EventArchive(undefined);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import {
   compilePattern,
   InvalidEventPatternError,
   MAX_PATTERN_DEPTH,
   matchesPattern,
   testEventPattern,
-} from '../../../../infra/local/event-pattern.ts';
-import { JOBS_RULE, SERVICES } from '../../../../infra/topology.ts';
+} from '#infra/local/event-pattern.ts';
+import { JOBS_RULE, SERVICES } from '#infra/topology.ts';
 
 /** Asserts the pattern is refused, with EventBridge's wording, the reason and the path. */
 function expectInvalid(pattern: unknown, reason: string | RegExp, path: string): void {

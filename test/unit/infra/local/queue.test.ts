@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Poller } from '../../../../infra/local/poller.ts';
-import { LocalQueue } from '../../../../infra/local/queue.ts';
+import { Poller } from '#infra/local/poller.ts';
+import { LocalQueue } from '#infra/local/queue.ts';
 
 const queues: LocalQueue[] = [];
 function makeQueue(visibilityTimeoutMs = 20, maxReceiveCount = 3) {

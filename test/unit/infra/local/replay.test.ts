@@ -3,17 +3,12 @@
  * the dead-letter operations (summaries, service filter, redrive resetting the receive count).
  */
 import { describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../../../events/envelope.ts';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { EventArchive } from '../../../../infra/local/archive.ts';
-import { LocalBus } from '../../../../infra/local/bus.ts';
-import {
-  listDeadLetters,
-  queueKeysOf,
-  redriveDeadLetters,
-  summarizeBody,
-} from '../../../../infra/local/dead-letters.ts';
-import { LocalQueue } from '../../../../infra/local/queue.ts';
+import type { EventEnvelope } from '#events/envelope.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { EventArchive } from '#infra/local/archive.ts';
+import { LocalBus } from '#infra/local/bus.ts';
+import { listDeadLetters, queueKeysOf, redriveDeadLetters, summarizeBody } from '#infra/local/dead-letters.ts';
+import { LocalQueue } from '#infra/local/queue.ts';
 import {
   defaultReplayName,
   parseReplayWindow,
@@ -21,9 +16,9 @@ import {
   replayArchive,
   selectReplayEvents,
   serviceRules,
-} from '../../../../infra/local/replay.ts';
-import type { QueueKey, QueuePair } from '../../../../infra/local/runtime.ts';
-import { allRules, effectivePattern, queueSettings, type RuleSpec } from '../../../../infra/topology.ts';
+} from '#infra/local/replay.ts';
+import type { QueueKey, QueuePair } from '#infra/local/runtime.ts';
+import { allRules, effectivePattern, queueSettings, type RuleSpec } from '#infra/topology.ts';
 
 function envelope(
   detailType: string,

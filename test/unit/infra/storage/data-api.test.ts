@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DataApiDatabase, dataApiTimestampToIso, fieldValue, isResuming } from '../../../../infra/storage/data-api.ts';
-import { json, timestamp } from '../../../../infra/storage/port.ts';
+import { DataApiDatabase, dataApiTimestampToIso, fieldValue, isResuming } from '#infra/storage/data-api.ts';
+import { json, timestamp } from '#services/common/sql-database.ts';
 import {
   DATABASE,
   type DataApiServer,
   RESOURCE_ARN,
   SECRET_ARN,
   startDataApiServer,
-} from '../../../support/data-api-server.ts';
+} from '#test/support/data-api-server.ts';
 import { describeSqlDatabaseContract } from './sql-database-contract.ts';
 
 // One loopback server (and one PGlite behind it) for the whole file: starting PGlite takes seconds.

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadMigrations } from '../../../../infra/storage/migrate.ts';
+import { loadMigrations } from '#infra/storage/migrate.ts';
 
 // Applying migrations is covered against both adapters in sql-database-contract.ts.
 describe('loadMigrations', () => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import {
-  bindNamedParams,
-  compileNamedParams,
-  splitStatements,
-  tokenizeSql,
-} from '../../../../infra/storage/named-params.ts';
-import { json, timestamp } from '../../../../infra/storage/port.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { bindNamedParams, compileNamedParams, splitStatements, tokenizeSql } from '#infra/storage/named-params.ts';
+import { json, timestamp } from '#services/common/sql-database.ts';
 
 describe('compileNamedParams', () => {
   it('numbers parameters in order of first use and reuses the number for a repeated name', () => {
@@ -80,7 +75,7 @@ SELECT $$;$$, "semi;colon";
   });
 
   it('splits the real first migration into single CREATE statements', async () => {
-    const { loadMigrations } = await import('../../../../infra/storage/migrate.ts');
+    const { loadMigrations } = await import('#infra/storage/migrate.ts');
     const [init] = await loadMigrations();
     const statements = splitStatements(init!.sql);
     expect(statements.length).toBeGreaterThan(7);

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrate } from '../../../../infra/storage/migrate.ts';
-import { openPglite } from '../../../../infra/storage/pglite.ts';
+import { migrate } from '#infra/storage/migrate.ts';
+import { openPglite } from '#infra/storage/pglite.ts';
 
 describe('openPglite on disk', () => {
   it('keeps data and applied migrations across a close and reopen', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openPglite, postgresTimestampToIso } from '../../../../infra/storage/pglite.ts';
+import { openPglite, postgresTimestampToIso } from '#infra/storage/pglite.ts';
 import { describeSqlDatabaseContract } from './sql-database-contract.ts';
 
 describeSqlDatabaseContract(

@@ -6,29 +6,25 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalog } from '../../../../events/catalog.ts';
-import type { Classification } from '../../../../events/values.ts';
-import {
-  scramSha256Verifier,
-  sqlStringLiteral,
-  syncServiceLogin,
-} from '../../../../infra/cdk/handlers/service-logins.ts';
-import { databaseLogin } from '../../../../infra/cdk/names.ts';
-import { migrate } from '../../../../infra/storage/migrate.ts';
-import { openPglite } from '../../../../infra/storage/pglite.ts';
-import type { Row, SqlDatabase, SqlExecutor, SqlParams } from '../../../../infra/storage/port.ts';
-import { countAnalyses, getAnalysis, storeAnalysis } from '../../../../services/aggregator/analysis-store.ts';
-import { consolidate } from '../../../../services/aggregator/consolidate.ts';
-import { advanceJob, createJob, getJob, reopenJob } from '../../../../services/common/job-store.ts';
-import { insertModelCalls } from '../../../../services/common/model/audit-store.ts';
-import type { ModelCallRecord } from '../../../../services/common/model/port.ts';
-import { parsePortfolioFile } from '../../../../services/common/portfolio-file.ts';
+import { catalog } from '#events/catalog.ts';
+import type { Classification } from '#events/values.ts';
+import { scramSha256Verifier, sqlStringLiteral, syncServiceLogin } from '#infra/cdk/handlers/service-logins.ts';
+import { databaseLogin } from '#infra/cdk/names.ts';
+import { migrate } from '#infra/storage/migrate.ts';
+import { openPglite } from '#infra/storage/pglite.ts';
+import { countAnalyses, getAnalysis, storeAnalysis } from '#services/aggregator/analysis-store.ts';
+import { consolidate } from '#services/aggregator/consolidate.ts';
+import { advanceJob, createJob, getJob, reopenJob } from '#services/common/job-store.ts';
+import { insertModelCalls } from '#services/common/model/audit-store.ts';
+import type { ModelCallRecord } from '#services/common/model/port.ts';
+import { parsePortfolioFile } from '#services/common/portfolio-file.ts';
 import {
   loadClassifications,
   loadPortfolio,
   savePortfolio,
   upsertClassification,
-} from '../../../../services/common/portfolio-store.ts';
+} from '#services/common/portfolio-store.ts';
+import type { Row, SqlDatabase, SqlExecutor, SqlParams } from '#services/common/sql-database.ts';
 
 const PORTFOLIO = parsePortfolioFile(
   readFileSync(new URL('../../../../examples/portfolio.json', import.meta.url), 'utf8'),

@@ -4,9 +4,9 @@
  * between the adapters found here would be a bug that only shows in production.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { migrate } from '../../../../infra/storage/migrate.ts';
-import { json, type SqlDatabase, timestamp } from '../../../../infra/storage/port.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { migrate } from '#infra/storage/migrate.ts';
+import { json, type SqlDatabase, timestamp } from '#services/common/sql-database.ts';
 
 const JOB_ID = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
 

@@ -1,8 +1,8 @@
 /** The completion tracker against DynamoDB (dynalite, real SDK): conditional writes and the finishing claim. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamo, startLocalDynamo } from '../../../../infra/local/dynamodb.ts';
-import { TABLES } from '../../../../infra/topology.ts';
-import { CompletionTracker, isComplete } from '../../../../services/aggregator/completion-tracker.ts';
+import { type LocalDynamo, startLocalDynamo } from '#infra/local/dynamodb.ts';
+import { TABLES } from '#infra/topology.ts';
+import { CompletionTracker, isComplete } from '#services/aggregator/completion-tracker.ts';
 
 let dynamo: LocalDynamo;
 let tracker: CompletionTracker;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { type Chart, Snapshot } from '../../../../events/values.ts';
-import { assertPercentsSumTo100, buildCharts, validateCharts } from '../../../../services/charter/domain.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { type Chart, Snapshot } from '#events/values.ts';
+import { assertPercentsSumTo100, buildCharts, validateCharts } from '#services/charter/domain.ts';
 
 /**
  * Total 14,000: VTI 6,000 (all US equity), BAL 5,000 (a 60/40 balanced fund), MYST 2,000

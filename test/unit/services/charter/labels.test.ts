@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACCOUNT_TYPES, ASSET_CLASSES, REGIONS, SECTORS } from '../../../../events/values.ts';
-import { accountTypeLabel, allocationLabel, instrumentTypeLabel } from '../../../../services/charter/labels.ts';
+import { ACCOUNT_TYPES, ASSET_CLASSES, REGIONS, SECTORS } from '#events/values.ts';
+import { accountTypeLabel, allocationLabel, instrumentTypeLabel } from '#services/charter/labels.ts';
 
 describe('labels', () => {
   it('names catalog keys the way people write them', () => {

@@ -1,9 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { createBatchHandler, jobIdIn } from '../../../../services/common/batch-handler.ts';
-import type { DeadLetter } from '../../../../services/common/dead-letter.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { createBatchHandler, jobIdIn } from '#services/common/batch-handler.ts';
+import type { DeadLetter } from '#services/common/dead-letter.ts';
 
 const JOB = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
 const context = { functionName: 'fn', getRemainingTimeInMillis: () => 1000, awsRequestId: 'r' } as unknown as Context;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { parsePortfolioFile } from '../../../../services/common/portfolio-file.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { parsePortfolioFile } from '#services/common/portfolio-file.ts';
 
 const example = readFileSync(new URL('../../../../examples/portfolio.json', import.meta.url), 'utf8');
 const withChange = (change: (p: any) => void) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../../../../events/catalog.ts';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import type { Classification } from '../../../../events/values.ts';
-import type { StoredPortfolio } from '../../../../services/common/portfolio-store.ts';
+import { catalog } from '#events/catalog.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import type { Classification } from '#events/values.ts';
+import type { StoredPortfolio } from '#services/common/portfolio-store.ts';
 import {
   buildSnapshot,
   deadlineOf,
@@ -10,7 +10,7 @@ import {
   parsePlannerMessage,
   tasksOf,
   unclassifiedInstruments,
-} from '../../../../services/planner/domain.ts';
+} from '#services/planner/domain.ts';
 
 const request = catalog.AnalysisRequested.example;
 const portfolio: StoredPortfolio = {

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import {
-  computeFacts,
-  fact,
-  factRecord,
-  formatPercent,
-  formatPoints,
-  formatUsd,
-} from '../../../../services/reporter/facts.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { computeFacts, fact, factRecord, formatPercent, formatPoints, formatUsd } from '#services/reporter/facts.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 
 describe('computeFacts on three holdings and cash ($100,000)', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeFacts, factRecord } from '../../../../services/reporter/facts.ts';
-import { findUnsupportedNumbers } from '../../../../services/reporter/number-check.ts';
+import { computeFacts, factRecord } from '#services/reporter/facts.ts';
+import { findUnsupportedNumbers } from '#services/reporter/number-check.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 
 // Total $100,000; equities 70%; bonds 15 points under target; HHI 0.451; age 46; retires 2045.

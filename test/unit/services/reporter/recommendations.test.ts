@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeFacts } from '../../../../services/reporter/facts.ts';
-import { recommend } from '../../../../services/reporter/recommendations.ts';
+import { computeFacts } from '#services/reporter/facts.ts';
+import { recommend } from '#services/reporter/recommendations.ts';
 import type { HoldingSpec, PortfolioSpec } from './snapshots.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 

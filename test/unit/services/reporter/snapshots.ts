@@ -3,7 +3,7 @@
  * by hand.
  */
 import type { z } from 'zod';
-import { Snapshot } from '../../../../events/values.ts';
+import { Snapshot } from '#events/values.ts';
 
 type SnapshotInput = z.input<typeof Snapshot>;
 type InstrumentInput = SnapshotInput['instruments'][number];

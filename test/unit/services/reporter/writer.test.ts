@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { ReportResult, type Snapshot } from '../../../../events/values.ts';
-import { OfflineModel } from '../../../../services/common/model/offline.ts';
-import type { ModelPort, ModelRequest, ModelResponse } from '../../../../services/common/model/port.ts';
-import { writeReport } from '../../../../services/reporter/domain.ts';
-import { computeFacts } from '../../../../services/reporter/facts.ts';
-import { findUnsupportedNumbers } from '../../../../services/reporter/number-check.ts';
-import { recommend } from '../../../../services/reporter/recommendations.ts';
-import { buildPrompt, type Narrative, offlineNarrative, SECTION_TITLES } from '../../../../services/reporter/writer.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { ReportResult, type Snapshot } from '#events/values.ts';
+import { OfflineModel } from '#services/common/model/offline.ts';
+import type { ModelPort, ModelRequest, ModelResponse } from '#services/common/model/port.ts';
+import { writeReport } from '#services/reporter/domain.ts';
+import { computeFacts } from '#services/reporter/facts.ts';
+import { findUnsupportedNumbers } from '#services/reporter/number-check.ts';
+import { recommend } from '#services/reporter/recommendations.ts';
+import { buildPrompt, type Narrative, offlineNarrative, SECTION_TITLES } from '#services/reporter/writer.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 
 /** A remote-looking model that answers from a script, one entry per call (the last repeats). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ASSET_CLASSES } from '../../../../events/values.ts';
+import { ASSET_CLASSES } from '#events/values.ts';
 import {
   type CapitalMarketAssumptions,
   defaultCapitalMarketAssumptions,
@@ -7,7 +7,7 @@ import {
   portfolioMoments,
   sampleStandardDeviation,
   validateCapitalMarketAssumptions,
-} from '../../../../services/retirement/assumptions.ts';
+} from '#services/retirement/assumptions.ts';
 
 describe('default capital-market assumptions', () => {
   const market = defaultCapitalMarketAssumptions();

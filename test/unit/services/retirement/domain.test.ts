@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisPlanned } from '../../../../events/catalog.ts';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { RetirementResult, Snapshot } from '../../../../events/values.ts';
-import { portfolioAllocation, projectRetirement } from '../../../../services/retirement/domain.ts';
+import { AnalysisPlanned } from '#events/catalog.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { RetirementResult, Snapshot } from '#events/values.ts';
+import { portfolioAllocation, projectRetirement } from '#services/retirement/domain.ts';
 
 const instrument = (symbol: string, assetClass: Record<string, number>) => ({
   symbol,

@@ -4,7 +4,7 @@ import {
   parseHistoricalReturns,
   simulateHistorical,
   withdrawalSuccessRate,
-} from '../../../../services/retirement/historical.ts';
+} from '#services/retirement/historical.ts';
 
 describe('parseHistoricalReturns', () => {
   it('reads the columns into typed arrays by year', () => {

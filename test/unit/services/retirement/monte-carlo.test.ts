@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PATHS, SeededNormal, simulateMonteCarlo } from '../../../../services/retirement/monte-carlo.ts';
+import { DEFAULT_PATHS, SeededNormal, simulateMonteCarlo } from '#services/retirement/monte-carlo.ts';
 
 const plan = {
   initialBalance: 800_000,

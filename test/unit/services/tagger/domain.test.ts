@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { InvalidInputError } from '../../../../events/errors.ts';
-import { Classification } from '../../../../events/values.ts';
-import { OfflineModel } from '../../../../services/common/model/offline.ts';
-import type { ModelPort, ModelRequest, ModelResponse } from '../../../../services/common/model/port.ts';
-import { classifyInstruments } from '../../../../services/tagger/domain.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { Classification } from '#events/values.ts';
+import { OfflineModel } from '#services/common/model/offline.ts';
+import type { ModelPort, ModelRequest, ModelResponse } from '#services/common/model/port.ts';
+import { classifyInstruments } from '#services/tagger/domain.ts';
 
 const JOB = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
 

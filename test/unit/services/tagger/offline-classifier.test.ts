@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { offlineClassification } from '../../../../services/tagger/offline-classifier.ts';
+import { offlineClassification } from '#services/tagger/offline-classifier.ts';
 
 describe('offlineClassification', () => {
   it('reads a total bond index fund as US fixed income, split like AGG, and a 5-letter X symbol as a mutual fund', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOCATION_TOLERANCE, Classification } from '../../../../events/values.ts';
-import referenceFile from '../../../../services/tagger/data/reference-instruments.json' with { type: 'json' };
-import { ReferenceRecord, referenceClassification, referenceSymbols } from '../../../../services/tagger/reference.ts';
+import { ALLOCATION_TOLERANCE, Classification } from '#events/values.ts';
+import referenceFile from '#services/tagger/data/reference-instruments.json' with { type: 'json' };
+import { ReferenceRecord, referenceClassification, referenceSymbols } from '#services/tagger/reference.ts';
 
 function total(weights: Record<string, number | undefined>): number {
   return Object.values(weights).reduce<number>((sum, weight) => sum + (weight ?? 0), 0);

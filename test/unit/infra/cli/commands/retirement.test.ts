@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../../../infra/cli/main.ts';
+import { main } from '#infra/cli/main.ts';
 
 async function run(args: string[]) {
   const out: string[] = [];

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../../../../infra/cli/render/markdown.ts';
-import {
-  type ConsolidatedAnalysis,
-  narrativeBy,
-  renderReportHtml,
-} from '../../../../../infra/cli/render/report-html.ts';
+import { renderMarkdown } from '#infra/cli/render/markdown.ts';
+import { type ConsolidatedAnalysis, narrativeBy, renderReportHtml } from '#infra/cli/render/report-html.ts';
 import { wellFormednessProblems } from './well-formed.ts';
 
 const HOSTILE_ACCOUNT = `Bob's <img src=x onerror=alert(1)> <script>alert(1)</script> IRA`;

@@ -8,7 +8,7 @@ import {
   niceTicks,
   pieChart,
   renderChart,
-} from '../../../../../infra/cli/render/svg-charts.ts';
+} from '#infra/cli/render/svg-charts.ts';
 import { wellFormednessProblems } from './well-formed.ts';
 
 const HOSTILE = `<script>alert("x")</script> & 'Bob'`;

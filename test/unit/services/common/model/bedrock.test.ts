@@ -4,15 +4,15 @@
  */
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BedrockModel } from '../../../../../services/common/model/bedrock.ts';
-import { ModelUnavailableError } from '../../../../../services/common/model/errors.ts';
-import { CUT_NOTE, withAudit } from '../../../../../services/common/model/guard.ts';
-import type { ModelCallRecord } from '../../../../../services/common/model/port.ts';
-import { writeReport } from '../../../../../services/reporter/domain.ts';
-import { computeFacts } from '../../../../../services/reporter/facts.ts';
-import { recommend } from '../../../../../services/reporter/recommendations.ts';
-import { offlineNarrative } from '../../../../../services/reporter/writer.ts';
-import { classifyInstruments } from '../../../../../services/tagger/domain.ts';
+import { BedrockModel } from '#services/common/model/bedrock.ts';
+import { ModelUnavailableError } from '#services/common/model/errors.ts';
+import { CUT_NOTE, withAudit } from '#services/common/model/guard.ts';
+import type { ModelCallRecord } from '#services/common/model/port.ts';
+import { writeReport } from '#services/reporter/domain.ts';
+import { computeFacts } from '#services/reporter/facts.ts';
+import { recommend } from '#services/reporter/recommendations.ts';
+import { offlineNarrative } from '#services/reporter/writer.ts';
+import { classifyInstruments } from '#services/tagger/domain.ts';
 import {
   type BedrockScript,
   type BedrockServer,
@@ -20,7 +20,7 @@ import {
   textAnswer,
   throttled,
   toolAnswer,
-} from '../../../../support/bedrock-server.ts';
+} from '#test/support/bedrock-server.ts';
 import { portfolio } from '../../reporter/snapshots.ts';
 
 const MODEL_ID = 'anthropic.claude-test-v1:0';

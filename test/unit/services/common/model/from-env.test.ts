@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '../../../../../events/errors.ts';
-import { BedrockModel } from '../../../../../services/common/model/bedrock.ts';
-import { modelFromEnv } from '../../../../../services/common/model/from-env.ts';
-import { GuardedModel } from '../../../../../services/common/model/guard.ts';
-import { OfflineModel } from '../../../../../services/common/model/offline.ts';
-import { OpenAiModel } from '../../../../../services/common/model/openai.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { BedrockModel } from '#services/common/model/bedrock.ts';
+import { modelFromEnv } from '#services/common/model/from-env.ts';
+import { GuardedModel } from '#services/common/model/guard.ts';
+import { OfflineModel } from '#services/common/model/offline.ts';
+import { OpenAiModel } from '#services/common/model/openai.ts';
 
 describe('modelFromEnv', () => {
   it('is the offline model, guarded, when ALEX_MODEL is unset or blank', () => {

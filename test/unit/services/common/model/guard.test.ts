@@ -1,26 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ModelCallAudit } from '../../../../../events/catalog.ts';
-import {
-  ModelOutputError,
-  ModelRequestError,
-  ModelUnavailableError,
-} from '../../../../../services/common/model/errors.ts';
-import {
-  CUT_NOTE,
-  cutLongStrings,
-  GuardedModel,
-  guarded,
-  withAudit,
-} from '../../../../../services/common/model/guard.ts';
-import { OfflineModel } from '../../../../../services/common/model/offline.ts';
-import type {
-  ModelCallRecord,
-  ModelPort,
-  ModelRequest,
-  ModelResponse,
-} from '../../../../../services/common/model/port.ts';
+import { ModelCallAudit } from '#events/catalog.ts';
+import { ModelOutputError, ModelRequestError, ModelUnavailableError } from '#services/common/model/errors.ts';
+import { CUT_NOTE, cutLongStrings, GuardedModel, guarded, withAudit } from '#services/common/model/guard.ts';
+import { OfflineModel } from '#services/common/model/offline.ts';
+import type { ModelCallRecord, ModelPort, ModelRequest, ModelResponse } from '#services/common/model/port.ts';
 
 const JOB = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
 const Answer = z.object({ summary: z.string().min(1).max(60), score: z.number().int().min(0).max(10) });

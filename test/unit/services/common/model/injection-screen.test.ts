@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { injectionNotice, screenText, screenUntrusted } from '../../../../../services/common/model/injection-screen.ts';
+import { injectionNotice, screenText, screenUntrusted } from '#services/common/model/injection-screen.ts';
 
 describe('the injection screen', () => {
   it.each([

@@ -1,10 +1,10 @@
 /** The OpenAI-compatible adapter with real fetch against a loopback chat-completions server, behind the guard. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ModelUnavailableError } from '../../../../../services/common/model/errors.ts';
-import { withAudit } from '../../../../../services/common/model/guard.ts';
-import { OpenAiModel, retryAfterMs } from '../../../../../services/common/model/openai.ts';
-import type { ModelCallRecord } from '../../../../../services/common/model/port.ts';
-import { classifyInstruments } from '../../../../../services/tagger/domain.ts';
+import { ModelUnavailableError } from '#services/common/model/errors.ts';
+import { withAudit } from '#services/common/model/guard.ts';
+import { OpenAiModel, retryAfterMs } from '#services/common/model/openai.ts';
+import type { ModelCallRecord } from '#services/common/model/port.ts';
+import { classifyInstruments } from '#services/tagger/domain.ts';
 import {
   contentAnswer,
   jsonAnswer,
@@ -12,7 +12,7 @@ import {
   type OpenAiServer,
   rateLimited,
   startOpenAiServer,
-} from '../../../../support/openai-server.ts';
+} from '#test/support/openai-server.ts';
 
 const CLASSIFIED = {
   outcome: 'classified',

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiKeyFromSecretString, polygonApiKey } from '../../../../../services/planner/prices/api-key.ts';
-import { pricesFromEnvironment } from '../../../../../services/planner/prices/config.ts';
-import { PolygonPrices } from '../../../../../services/planner/prices/polygon.ts';
-import { PriceConfigurationError } from '../../../../../services/planner/prices/port.ts';
+import { apiKeyFromSecretString, polygonApiKey } from '#services/planner/prices/api-key.ts';
+import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
+import { PolygonPrices } from '#services/planner/prices/polygon.ts';
+import { PriceConfigurationError } from '#services/planner/prices/port.ts';
 import {
   type FakePolygon,
   type FakeSecretsManager,
   POLYGON_TEST_KEY,
   startFakePolygon,
   startFakeSecretsManager,
-} from '../../../../support/polygon-server.ts';
+} from '#test/support/polygon-server.ts';
 
 const MONDAY = new Date('2025-06-16T14:00:00Z');
 

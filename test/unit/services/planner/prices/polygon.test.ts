@@ -1,17 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ApiKeySource } from '../../../../../services/planner/prices/api-key.ts';
-import {
-  PolygonPrices,
-  type PolygonPricesOptions,
-  retryAfter,
-} from '../../../../../services/planner/prices/polygon.ts';
-import { PriceConfigurationError } from '../../../../../services/planner/prices/port.ts';
-import {
-  type FakePolygon,
-  POLYGON_TEST_KEY,
-  rateLimited,
-  startFakePolygon,
-} from '../../../../support/polygon-server.ts';
+import type { ApiKeySource } from '#services/planner/prices/api-key.ts';
+import { PolygonPrices, type PolygonPricesOptions, retryAfter } from '#services/planner/prices/polygon.ts';
+import { PriceConfigurationError } from '#services/planner/prices/port.ts';
+import { type FakePolygon, POLYGON_TEST_KEY, rateLimited, startFakePolygon } from '#test/support/polygon-server.ts';
 
 // Monday 16 June 2025, 10:00 in New York: the previous close is Friday the 13th's.
 const MONDAY = new Date('2025-06-16T14:00:00Z');

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Snapshot } from '../../../../../events/values.ts';
-import type { StoredPortfolio } from '../../../../../services/common/portfolio-store.ts';
-import { buildSnapshot } from '../../../../../services/planner/domain.ts';
-import { marketDay } from '../../../../../services/planner/prices/cache.ts';
-import { LocalPrices, NO_MARKET_DATA_REASON } from '../../../../../services/planner/prices/local.ts';
+import { Snapshot } from '#events/values.ts';
+import type { StoredPortfolio } from '#services/common/portfolio-store.ts';
+import { buildSnapshot } from '#services/planner/domain.ts';
+import { marketDay } from '#services/planner/prices/cache.ts';
+import { LocalPrices, NO_MARKET_DATA_REASON } from '#services/planner/prices/local.ts';
 import {
   PriceConfigurationError,
   type PriceLookup,
   type PricePort,
   type RefreshPolicy,
-} from '../../../../../services/planner/prices/port.ts';
-import { refreshPrices, symbolsToRefresh } from '../../../../../services/planner/prices/refresh.ts';
+} from '#services/planner/prices/port.ts';
+import { refreshPrices, symbolsToRefresh } from '#services/planner/prices/refresh.ts';
 
 const PLANNED_AT = new Date('2025-06-16T14:00:00Z');
 
