@@ -17,6 +17,11 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   detailType: string;
   /** Sources Alex itself publishes this detail-type under. Other systems may use their own. */
   sources: readonly string[];
+  /**
+   * Whether systems outside Alex may publish it. Every other detail-type is internal: only the
+   * services named in `sources` may put it on the bus (bus policy on AWS, publisher keys locally).
+   */
+  openToOutside?: true;
   version: number;
   description: string;
   detail: S;
@@ -63,6 +68,7 @@ const exampleSnapshot: z.input<typeof Snapshot> = {
 
 export const AnalysisRequested = defineEvent({
   detailType: 'AnalysisRequested',
+  openToOutside: true,
   sources: ['alex.cli', 'alex.api'],
   version: DETAIL_VERSION,
   description:
@@ -88,6 +94,7 @@ export const InstrumentRef = z.object({ symbol: Ticker, name: z.string().max(200
 
 export const ClassificationRequested = defineEvent({
   detailType: 'ClassificationRequested',
+  openToOutside: true,
   sources: ['alex.planner'],
   version: DETAIL_VERSION,
   description: 'Instruments that have no classification yet. The tagger classifies them and stores the result.',
@@ -335,3 +342,8 @@ export const DETAIL_TYPES = Object.keys(catalog) as DetailType[];
 export function isDetailType(value: unknown): value is DetailType {
   return typeof value === 'string' && Object.hasOwn(catalog, value);
 }
+
+/** Detail-types other systems may publish; all others are Alex's own. */
+export const OPEN_DETAIL_TYPES: readonly DetailType[] = DETAIL_TYPES.filter(
+  (detailType) => catalog[detailType].openToOutside === true,
+);
