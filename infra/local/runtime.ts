@@ -28,7 +28,7 @@ import type { PricePort } from '#services/planner/prices/port.ts';
 import { createReporterHandler } from '#services/reporter/handler.ts';
 import { createRetirementHandler } from '#services/retirement/handler.ts';
 import { createTaggerHandler } from '#services/tagger/handler.ts';
-import { migrate } from '../storage/migrate.ts';
+import { migrate, migratedTemplate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import {
   allRules,
@@ -123,7 +123,7 @@ export class LocalRuntime {
     const home = options.home;
     if (home) mkdirSync(home, { recursive: true });
     const paths = home ? statePaths(home) : undefined;
-    const db = await openPglite(paths?.postgres);
+    const db = await openPglite(paths?.postgres, await migratedTemplate());
     let dynamo: LocalDynamo | undefined;
     try {
       await migrate(db);
