@@ -23,7 +23,7 @@ import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
-import { migrate } from '../storage/migrate.ts';
+import { migrate, migratedTemplate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import {
   allRules,
@@ -112,7 +112,7 @@ export class LocalRuntime {
     const home = options.home;
     if (home) mkdirSync(home, { recursive: true });
     const paths = home ? statePaths(home) : undefined;
-    const db = await openPglite(paths?.postgres);
+    const db = await openPglite(paths?.postgres, await migratedTemplate());
     let dynamo: LocalDynamo | undefined;
     try {
       await migrate(db);
