@@ -33,7 +33,9 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('event pattern matcher');
   const matcher = measureMatcher();
-  results.push(...matcherResults(matcher));
+  const matcher1000 = measureMatcher({ rules: 1000 });
+  const matcher10000 = measureMatcher({ rules: 10_000 });
+  results.push(...matcherResults(matcher, matcher1000, matcher10000));
   notes.push(
     `Matcher: ${matcher.rules} rules (${matcher.averageConditionsPerRule.toFixed(1)} conditions on average, up to ${matcher.maxConditions}), ` +
       `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event.`,

@@ -22,6 +22,8 @@ type Check = (object: JsonObject) => boolean;
 
 /** What an object pattern compiles to. */
 export interface ObjectMatcher {
+  /** Equal for structurally equal matchers, which can then be shared. */
+  readonly id: string;
   readonly match: Check;
   /** Whether it matches where there is no object at all (a missing field, a scalar). */
   readonly matchesNothing: boolean;
@@ -29,8 +31,41 @@ export interface ObjectMatcher {
 }
 
 interface Condition {
+  readonly id: string;
   readonly check: Check;
   readonly cost: number;
+}
+
+/**
+ * Conditions are shared between patterns (by id) and remember their answer for the last object
+ * they saw, so a condition many rules hold (`"detail-type": ["X"]`, `"tasks": ["report"]`) is
+ * evaluated once per event however many rules test it. Holding the last object keeps its
+ * identity from being reused by another object while cached. The tables are bounded: clearing
+ * them only loses sharing.
+ */
+const SHARED_LIMIT = 100_000;
+const sharedLeaves = new Map<string, LeafCondition>();
+const sharedFields = new Map<string, Condition>();
+
+function remembered(check: Check): Check {
+  let last: JsonObject | undefined;
+  let answer = false;
+  return (object) => {
+    if (object === last) return answer;
+    const result = check(object);
+    last = object;
+    answer = result;
+    return result;
+  };
+}
+
+function share<V>(table: Map<string, V>, id: string, make: () => V): V {
+  const found = table.get(id);
+  if (found !== undefined) return found;
+  if (table.size >= SHARED_LIMIT) table.clear();
+  const made = make();
+  table.set(id, made);
+  return made;
 }
 
 interface PresentCondition extends Condition {
@@ -80,6 +115,7 @@ export function compileAlternative(
   absent: readonly (readonly string[])[],
 ): ObjectMatcher {
   const tree = present.length > 0 ? compileLeaves(present, 0) : undefined;
+  const absentId = JSON.stringify(absent);
   const treeMatch: Check = tree ? tree.match : () => true;
   if (absent.length === 0) return tree!;
   const ordered: OrderedField[] = [
@@ -95,7 +131,12 @@ export function compileAlternative(
     }
     return inArray ? matchInOrder(ordered, event) : treeMatch(event);
   };
-  return { match, matchesNothing: match(NOTHING), cost: (tree?.cost ?? 0) + 10 * absent.length };
+  return {
+    id: `${tree?.id ?? ''}!${absentId}`,
+    match,
+    matchesNothing: match(NOTHING),
+    cost: (tree?.cost ?? 0) + 10 * absent.length,
+  };
 }
 
 /**
@@ -118,9 +159,10 @@ function compileLeaves(leaves: readonly FlatLeaf[], depth: number): ObjectMatche
   for (const [key, group] of groups) conditions.push(compileObjectField(key, compileLeaves(group, depth + 1)));
 
   // Cheap and selective checks (exact source, detail-type) run first; order cannot change the result.
-  conditions.sort((a, b) => a.cost - b.cost);
+  conditions.sort((a, b) => a.cost - b.cost || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const match = combine(conditions.map((condition) => condition.check));
   return {
+    id: conditions.map((condition) => condition.id).join(','),
     match,
     matchesNothing: match(NOTHING),
     cost: conditions.reduce((sum, condition) => sum + condition.cost, 0),
@@ -145,6 +187,15 @@ function combine(checks: readonly Check[]): Check {
  * that matches (the child holds only present leaves, so it never matches a missing object).
  */
 function compileObjectField(key: string, child: ObjectMatcher): Condition {
+  const id = `${JSON.stringify(key)}{${child.id}}`;
+  return share(sharedFields, id, () => ({
+    id,
+    check: remembered(objectFieldCheck(key, child)),
+    cost: 10 + child.cost,
+  }));
+}
+
+function objectFieldCheck(key: string, child: ObjectMatcher): Check {
   const { match } = child;
   const someElement = (items: readonly unknown[]): boolean => {
     for (let i = 0; i < items.length; i++) {
@@ -159,11 +210,16 @@ function compileObjectField(key: string, child: ObjectMatcher): Condition {
     if (!Array.isArray(value)) return match(value as JsonObject);
     return someElement(value);
   };
-  return { check, cost: 10 + child.cost };
+  return check;
 }
 
 /** A field whose pattern is an array of values and operators. */
 export function compileLeafField(key: string, values: readonly unknown[], path: PatternPath): LeafCondition {
+  const id = JSON.stringify([key, values]);
+  return sharedLeaves.get(id) ?? share(sharedLeaves, id, () => newLeafField(id, key, values, path));
+}
+
+function newLeafField(id: string, key: string, values: readonly unknown[], path: PatternPath): LeafCondition {
   if (values.length === 0) invalid(path, 'Empty arrays are not allowed');
   const strings: string[] = [];
   const prefixes: string[] = [];
@@ -215,7 +271,14 @@ export function compileLeafField(key: string, values: readonly unknown[], path: 
   const test: ScalarTest | undefined = tests.length > 0 ? anyOf(tests) : undefined;
   return {
     ...(test !== undefined || mustExist
-      ? { present: { check: leafCheck(key, test, mustExist), accepts: mustExist ? () => true : test!, cost } }
+      ? {
+          present: {
+            id,
+            check: remembered(leafCheck(key, test, mustExist)),
+            accepts: mustExist ? () => true : test!,
+            cost,
+          },
+        }
       : {}),
     absent: mustNotExist,
     ...(onlyStrings ? { exact: strings } : {}),

@@ -23,6 +23,8 @@ export const MAX_PATTERN_ALTERNATIVES = 4096;
 /** One alternative: the leaves it needs present (for an index) and the compiled matcher. */
 export interface Alternative {
   readonly present: readonly FlatLeaf[];
+  /** Whether it also needs some paths absent (`exists: false`). */
+  readonly absent: boolean;
   readonly matcher: ObjectMatcher;
 }
 
@@ -53,7 +55,11 @@ function splitAbsence(leaves: readonly FlatLeaf[]): Alternative[] {
       invalid([], `exists: false beside other values expands into more than ${MAX_PATTERN_ALTERNATIVES} alternatives`);
     }
   }
-  return partial.map(({ present, absent }) => ({ present, matcher: compileAlternative(present, absent) }));
+  return partial.map(({ present, absent }) => ({
+    present,
+    absent: absent.length > 0,
+    matcher: compileAlternative(present, absent),
+  }));
 }
 
 /**
