@@ -46,7 +46,8 @@ async function main(argv: readonly string[]): Promise<void> {
   results.push(...matcherResults(matcher, matcher1000, matcher10000));
   notes.push(
     `Matcher: ${matcher.rules} rules (${matcher.averageConditionsPerRule.toFixed(1)} conditions on average, up to ${matcher.maxConditions}), ` +
-      `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event.`,
+      `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event; ` +
+      `${matcher1000.averageMatchesPerEvent.toFixed(1)} at 1,000 rules, ${matcher10000.averageMatchesPerEvent.toFixed(1)} at 10,000.`,
   );
 
   progress('starting the local runtime');

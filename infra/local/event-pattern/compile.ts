@@ -59,6 +59,23 @@ function remembered(check: Check): Check {
   };
 }
 
+const sharedAbsence = new Map<string, (event: JsonObject) => ReturnType<typeof leavesAt>>();
+
+/** leavesAt for one path, shared and remembered like the conditions: many rules ask it of each event. */
+function sharedLeavesAt(segments: readonly string[]): (event: JsonObject) => ReturnType<typeof leavesAt> {
+  return share(sharedAbsence, JSON.stringify(segments), () => {
+    let last: JsonObject | undefined;
+    let answer: ReturnType<typeof leavesAt> = 'none';
+    return (event) => {
+      if (event !== last) {
+        answer = leavesAt(event, segments);
+        last = event;
+      }
+      return answer;
+    };
+  });
+}
+
 function share<V>(table: Map<string, V>, id: string, make: () => V): V {
   const found = table.get(id);
   if (found !== undefined) return found;
@@ -122,10 +139,11 @@ export function compileAlternative(
     ...present.map((leaf) => ({ segments: leaf.segments, accepts: leaf.condition.present!.accepts })),
     ...absent.map((segments) => ({ segments })),
   ].sort(byDottedName);
+  const lookups = absent.map(sharedLeavesAt);
   const match: Check = (event) => {
     let inArray = false;
-    for (let i = 0; i < absent.length; i++) {
-      const found = leavesAt(event, absent[i]!);
+    for (let i = 0; i < lookups.length; i++) {
+      const found = lookups[i]!(event);
       if (found === 'flat') return false;
       if (found === 'in-array') inArray = true;
     }
