@@ -70,6 +70,8 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
     description: 'Alex dashboard',
   });
   const extras = buildExtras(app, config, env, Object.values(services));
+  // Order only, as for the services: Budgets checks at creation that it may publish to the core's topic.
+  for (const stack of [extras.cost, extras.security]) stack?.addStackDependency(core, 'publishes to the alarm topic');
   // On every resource, not only on the stacks: the budget filters on it, and the templates show it.
   Tags.of(app).add(COST_TAG.key, COST_TAG.value);
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -70,7 +70,7 @@ describe('AlexCost (-c budget=100)', () => {
   });
 
   it('lets Budgets and the findings rule publish on the encrypted alarm topic, whether or not they exist', () => {
-    // The core is the same template with the extras off (stacks.test.ts proves the core never changes).
+    // The core is the same template with the extras off (independent-deploy.test.ts proves it).
     const topicStatements = propertiesOf(STACK_NAMES.core, 'AWS::SNS::TopicPolicy').flatMap(
       (p) => p.PolicyDocument.Statement,
     );
