@@ -1,25 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '#events/errors.ts';
 import { createBatchHandler, jobIdIn } from '#services/common/batch-handler.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
+import { lambdaContext, sqsRecord } from '#test/support/lambda.ts';
 
 const JOB = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
-const context = { functionName: 'fn', getRemainingTimeInMillis: () => 1000, awsRequestId: 'r' } as unknown as Context;
-function record(body: string, id: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body,
-    attributes: { ApproximateReceiveCount: '2' } as SQSRecord['attributes'],
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:1:alex-charter',
-    awsRegion: 'us-east-1',
-  };
-}
+const context = lambdaContext('fn', 1000);
+const record = (body: string, id: string) => sqsRecord(body, { messageId: id, queue: 'alex-charter', receiveCount: 2 });
 afterEach(() => vi.restoreAllMocks());
 
 describe('createBatchHandler', () => {
