@@ -13,6 +13,7 @@ import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
+import { monthlyResults } from './bench/monthly.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 
@@ -83,6 +84,8 @@ async function main(argv: readonly string[]): Promise<void> {
       await counted.runtime.close();
     }
     results.push(...costResults(cost));
+    // A month of the whole system at 1k, 10k and 100k analyses, from that measured figure (docs/aws.md).
+    results.push(...monthlyResults(cost.cost.total));
     notes.push(describeCost(cost));
   } finally {
     await runtime.idle().catch(() => undefined);
