@@ -6,8 +6,9 @@ import { InvalidInputError } from '#events/errors.ts';
 import { ReportResult, Snapshot } from '#events/values.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import { computeFacts, factRecord } from './facts.ts';
+import { renderMarkdown } from './markdown.ts';
 import { recommend } from './recommendations.ts';
-import { renderMarkdown, writeNarrative } from './writer.ts';
+import { writeNarrative } from './writer.ts';
 
 export async function writeReport(
   snapshot: Snapshot,

@@ -6,8 +6,9 @@ import type { ModelPort, ModelRequest, ModelResponse } from '#services/common/mo
 import { writeReport } from '#services/reporter/domain.ts';
 import { computeFacts } from '#services/reporter/facts.ts';
 import { findUnsupportedNumbers } from '#services/reporter/number-check.ts';
+import { offlineNarrative } from '#services/reporter/prose.ts';
 import { recommend } from '#services/reporter/recommendations.ts';
-import { buildPrompt, type Narrative, offlineNarrative, SECTION_TITLES } from '#services/reporter/writer.ts';
+import { buildPrompt, type Narrative, SECTION_TITLES } from '#services/reporter/writer.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 
 /** A remote-looking model that answers from a script, one entry per call (the last repeats). */
