@@ -7,57 +7,17 @@
 
 import { InvalidInputError } from '#events/errors.ts';
 import { type AssetClass, RetirementResult, round, type Snapshot } from '#events/values.ts';
-import { allocationBy, holdings, UNCLASSIFIED } from '../common/holdings.ts';
-import { defaultCapitalMarketAssumptions, withOverrides } from './assumptions.ts';
-import type { AssetFractions, RetirementPlan, SimulationResult } from './engine.ts';
-import { simulateHistorical } from './historical.ts';
-import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from './monte-carlo.ts';
+import type { RetirementPlan } from './engine.ts';
+import { portfolioAllocation } from './inputs.ts';
+import { outlookOf, runScenarios, type Scenario } from './scenarios.ts';
+
+export { type PortfolioAllocation, portfolioAllocation } from './inputs.ts';
 
 export interface ProjectionOptions {
   method?: 'monte-carlo' | 'historical';
   /** Monte Carlo paths; the historical method has one path per rolling period. */
   paths?: number;
   seed?: number;
-}
-
-export interface PortfolioAllocation {
-  startingBalance: number;
-  /** Fractions of startingBalance by asset class, summing to 1 (empty when the balance is 0). */
-  fractions: AssetFractions;
-  /** Symbols with value but no asset-class classification, counted as equity. */
-  unclassifiedAsEquity: string[];
-  /** Symbols held without a price: valued at 0, never guessed. */
-  unpriced: string[];
-}
-
-/**
- * Starting balance and look-through asset-class mix: each position's value split by its
- * instrument's asset-class weights, account cash as cash. An instrument without a usable
- * classification is counted as equity — the riskier guess for a projection — and named.
- */
-export function portfolioAllocation(snapshot: Snapshot): PortfolioAllocation {
-  // The same look-through as the charts and the report; what nobody could classify is simulated
-  // as equity (the riskier assumption) and named in the result's assumptions.
-  const fractions: AssetFractions = {};
-  let startingBalance = 0;
-  for (const slice of allocationBy(snapshot, 'assetClass')) {
-    const assetClass = (slice.key === UNCLASSIFIED ? 'equity' : slice.key) as AssetClass;
-    fractions[assetClass] = (fractions[assetClass] ?? 0) + slice.value;
-    startingBalance += slice.value;
-  }
-  if (startingBalance > 0)
-    for (const key of Object.keys(fractions) as AssetClass[]) fractions[key] = fractions[key]! / startingBalance;
-  const unclassified = holdings(snapshot).filter((h) => h.value > 0 && !hasWeights(h.classification?.assetClass));
-  return {
-    startingBalance,
-    fractions,
-    unclassifiedAsEquity: [...new Set(unclassified.map((h) => h.symbol))].sort(),
-    unpriced: [...new Set(snapshot.positions.filter((p) => p.price === null).map((p) => p.symbol))].sort(),
-  };
-}
-
-function hasWeights(weights: Record<string, number | undefined> | undefined): boolean {
-  return Object.values(weights ?? {}).some((weight) => (weight ?? 0) > 0);
 }
 
 export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions = {}): RetirementResult {
@@ -89,27 +49,20 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
   const withdrawalYears = goals.lifeExpectancy - retirementStartAge;
   // Income above spending is not saved back into the portfolio: the withdrawal simply stops at 0.
   const annualWithdrawal = Math.max(0, goals.annualSpending - goals.otherIncome);
-  // With no savings yet, the mix to grow contributions in is unknown: assume all equity, say so.
-  const fractions = allocation.startingBalance > 0 ? allocation.fractions : { equity: 1 };
-
-  const plan: RetirementPlan = {
+  const plan: Omit<RetirementPlan, 'allocation'> = {
     initialBalance: allocation.startingBalance,
-    allocation: fractions,
     accumulationYears,
     annualContribution: goals.annualContribution,
     withdrawalYears,
     annualWithdrawal,
     targetSuccess: 0.9,
+    annualFee: allocation.annualFee,
+    singleStocks: allocation.singleStocks,
   };
-  const simulation: SimulationResult =
-    method === 'historical'
-      ? simulateHistorical(plan)
-      : simulateMonteCarlo({
-          ...plan,
-          paths: options.paths ?? DEFAULT_PATHS,
-          seed: options.seed ?? DEFAULT_SEED,
-          market: withOverrides(defaultCapitalMarketAssumptions(), goals.marketAssumptions),
-        });
+  const scenarios = runScenarios(plan, allocation, goals.marketAssumptions, method, options);
+  const primary = scenarios[scenarios.length - 1]!;
+  const simulation = primary.result;
+  const fractions = primary.fractions;
 
   const assumptions: Record<string, number | string | boolean> = {
     valuesIn: 'real terms: today’s US dollars',
@@ -147,8 +100,8 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
     accumulationYears === 0
       ? 'first-year withdrawal ÷ today’s balance'
       : 'first-year withdrawal ÷ median projected balance at retirement';
-  if (allocation.unclassifiedAsEquity.length > 0) {
-    assumptions.unclassifiedAsEquity = `${allocation.unclassifiedAsEquity.join(', ')}: no asset-class classification, counted as equity`;
+  if (allocation.unclassified.length > 0) {
+    assumptions.unclassified = `${allocation.unclassified.join(', ')}: no asset-class classification; projected both as bonds and as stocks, the lower success shown`;
   }
   if (allocation.unpriced.length > 0)
     assumptions.unpricedPositions = `${allocation.unpriced.join(', ')}: no price, valued at 0`;
@@ -181,5 +134,14 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
         ? null
         : round(simulation.sustainableWithdrawal / rateBase, 4),
     assumptions,
+    outlook: outlookOf(scenarios, primary, allocation, {
+      plannedSpending: goals.annualSpending,
+      otherIncome: goals.otherIncome,
+      spendingFromPortfolio: annualWithdrawal,
+      retirementStartAge,
+      currentAge,
+    }),
   });
 }
+
+export type { Scenario };

@@ -12,6 +12,7 @@
 import * as z from 'zod';
 import { InvalidInputError } from '#events/errors.ts';
 import { ASSET_CLASSES, type AssetClass } from '#events/values.ts';
+import type { SingleStock } from './assumptions.ts';
 import { quantileInPlace, quantilesInPlace, selectInPlace } from './quantiles.ts';
 
 export type AssetFractions = Partial<Record<AssetClass, number>>;
@@ -38,6 +39,10 @@ export interface RetirementPlan {
    * `middle`, the annual-data stand-in for monthly withdrawals spread over the year.
    */
   withdrawalTiming?: WithdrawalTiming;
+  /** Yearly fund costs as a fraction of the balance (0.002 = 0.2%), taken from every year's growth. */
+  annualFee?: number;
+  /** Single stocks held, part of the equity fraction; the Monte Carlo method gives each its own risk. */
+  singleStocks?: SingleStock[];
 }
 
 export type WithdrawalTiming = 'start' | 'middle';
@@ -52,6 +57,8 @@ export interface ResolvedPlan {
   firstYearWithdrawal: number;
   targetSuccess: number;
   withdrawalTiming: WithdrawalTiming;
+  annualFee: number;
+  singleStocks: SingleStock[];
   /** accumulationYears + withdrawalYears. */
   years: number;
 }
@@ -126,6 +133,16 @@ const PlanSchema = z
     withdrawalRate: z.number().min(0).max(1, 'must be a fraction (0.04 = 4%)').optional(),
     targetSuccess: z.number().gt(0).max(1).default(0.9),
     withdrawalTiming: z.enum(['start', 'middle']).default('start'),
+    annualFee: z.number().min(0).max(0.1, 'must be a yearly fraction (0.002 = 0.2%)').default(0),
+    singleStocks: z
+      .array(
+        z.object({
+          symbol: z.string(),
+          fraction: z.number().min(0).max(1),
+          volatility: z.number().min(0).max(3, 'must be a yearly fraction (0.35 = 35%)'),
+        }),
+      )
+      .default([]),
   })
   .superRefine((plan, ctx) => {
     if (plan.accumulationYears + plan.withdrawalYears < 1) {
@@ -170,6 +187,8 @@ export function resolvePlan(plan: RetirementPlan, what = 'options'): ResolvedPla
     firstYearWithdrawal,
     targetSuccess: parsed.targetSuccess,
     withdrawalTiming: parsed.withdrawalTiming,
+    annualFee: parsed.annualFee,
+    singleStocks: parsed.singleStocks,
     years: parsed.accumulationYears + parsed.withdrawalYears,
   };
 }
@@ -224,6 +243,8 @@ export function runPaths(plan: ResolvedPlan, paths: number, source: GrowthSource
 
   for (let year = 0; year < years; year++) {
     source(year, growth);
+    // Fund costs come out of every year's growth, in both phases and for every method.
+    if (plan.annualFee > 0) for (let i = 0; i < paths; i++) growth[i] = growth[i]! * (1 - plan.annualFee);
     if (year < accumulationYears) {
       for (let i = 0; i < paths; i++) {
         const g = growth[i]!;
