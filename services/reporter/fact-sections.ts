@@ -204,6 +204,7 @@ export function cashFacts(c: FactContext, rows: readonly AssetClassRow[]): void 
   const investedReturn = equityWeight * ASSUMPTIONS.equityReturn + (1 - equityWeight) * ASSUMPTIONS.bondReturn;
   book.usd('cash.emergencyTarget', 'Emergency reserve: six months of planned spending', reserveTarget);
   book.usd('cash.emergencyReserve', 'Cash in taxable accounts counted as the emergency reserve', reserve);
+  book.usd('cash.emergencyShortfall', 'Emergency reserve still missing', Math.max(0, reserveTarget - accessibleCash));
   book.usd('cash.idleValue', 'Cash beyond the emergency reserve', idle);
   book.percent('cash.idlePercent', 'Cash beyond the emergency reserve, share of the portfolio', pct(idle, total));
   book.percent('cashDrag.investedReturn', "Expected return of the portfolio's stock/bond mix", investedReturn);
@@ -286,9 +287,9 @@ export function dataQualityFacts(c: FactContext, rows: readonly AssetClassRow[])
 
 /** Assumptions and rules, cited by the text. */
 export function assumptionFacts(book: FactBook): void {
-  book.percent('assumption.equityReturn', 'Expected annual return of equities', ASSUMPTIONS.equityReturn, 0);
-  book.percent('assumption.bondReturn', 'Expected annual return of bonds', ASSUMPTIONS.bondReturn, 0);
-  book.percent('assumption.cashReturn', 'Expected annual return of cash', ASSUMPTIONS.cashReturn, 0);
+  book.percent('assumption.equityReturn', 'Expected annual return of equities', ASSUMPTIONS.equityReturn, 1);
+  book.percent('assumption.bondReturn', 'Expected annual return of bonds', ASSUMPTIONS.bondReturn, 1);
+  book.percent('assumption.cashReturn', 'Expected annual return of cash', ASSUMPTIONS.cashReturn, 1);
   book.percent(
     'assumption.globalUsEquityShare',
     'US share of a global equity index (approximate)',

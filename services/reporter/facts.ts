@@ -5,7 +5,8 @@
  * the report can always be traced to one computation and one formatting rule.
  */
 import { InvalidInputError } from '#events/errors.ts';
-import type { Snapshot } from '#events/values.ts';
+import type { RetirementOutlook, Snapshot } from '#events/values.ts';
+import { forwardAssumptions } from '#services/retirement/market-sets.ts';
 import { cashTotal, investedTotal, totalValue } from '../common/holdings.ts';
 import { displayName, type Fact, FactBook } from './fact-book.ts';
 import {
@@ -19,19 +20,31 @@ import {
   retirementFacts,
   totalsFacts,
 } from './fact-sections.ts';
+import {
+  exposureFacts,
+  feeFacts,
+  locationFacts,
+  type PlanFacts,
+  projectionFacts,
+  sameIndexGroups,
+} from './plan-facts.ts';
 
 export type { Fact, FactUnit } from './fact-book.ts';
 export { displayName, formatPercent, formatPoints, formatUsd } from './fact-book.ts';
+
+function forwardPercent(assetClass: 'equity' | 'fixed_income' | 'cash'): number {
+  return Math.round(forwardAssumptions().market.assets[assetClass].expectedReturn * 1000) / 10;
+}
 
 /**
  * Stated assumptions and rule thresholds. They are facts too (keys `assumption.*`, `rule.*`),
  * because the report cites them and the number check must find them.
  */
 export const ASSUMPTIONS = {
-  /** Long-run expected annual returns, percent. */
-  equityReturn: 7,
-  bondReturn: 4,
-  cashReturn: 3,
+  /** Long-run expected annual returns, percent: the forward-looking set the projection also uses. */
+  equityReturn: forwardPercent('equity'),
+  bondReturn: forwardPercent('fixed_income'),
+  cashReturn: forwardPercent('cash'),
   /** Approximate US weight of a global equity index such as MSCI ACWI, percent. */
   globalUsEquityShare: 60,
   /** The 4% guideline: first-year withdrawal as a share of the portfolio, percent. */
@@ -91,6 +104,10 @@ export interface PortfolioFacts {
   assetClasses: readonly AssetClassRow[];
   /** The (up to) five largest holdings, largest first. */
   topFive: readonly TopHolding[];
+  /** Company exposure, costly funds and same-index funds, for the planner's rules. */
+  plan: PlanFacts;
+  /** True when the projection's facts (`projection.*`) are present. */
+  hasProjection: boolean;
   list: readonly Fact[];
   byKey: ReadonlyMap<string, Fact>;
   /** Names supplied by users or the portfolio file: data for the model, never instructions. */
@@ -105,7 +122,11 @@ export interface UserNames {
   instruments: readonly { symbol: string; name: string }[];
 }
 
-export function computeFacts(snapshot: Snapshot): PortfolioFacts {
+/**
+ * Every fact about the snapshot; with the retirement outlook (the same projection the retirement
+ * service makes), the projection's figures under each assumption set too.
+ */
+export function computeFacts(snapshot: Snapshot, outlook?: RetirementOutlook): PortfolioFacts {
   const total = totalValue(snapshot);
   if (!(total > 0)) {
     throw new InvalidInputError(
@@ -127,6 +148,13 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   cashFacts(context, rows);
   retirementFacts(context, rows);
   dataQualityFacts(context, rows);
+  const plan: PlanFacts = {
+    exposures: exposureFacts(context),
+    expensive: feeFacts(context),
+    sameIndex: sameIndexGroups(context),
+  };
+  locationFacts(context);
+  projectionFacts(book, outlook);
   assumptionFacts(book);
 
   const names = [
@@ -140,6 +168,8 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
     hasTarget,
     assetClasses: rows,
     topFive,
+    plan,
+    hasProjection: outlook !== undefined,
     list: book.list(),
     names: {
       owner: snapshot.owner.name,

@@ -38,10 +38,22 @@ function retirementHeadline(facts: PortfolioFacts): string {
   if ((num(facts, 'retirement.spendingFromPortfolio') ?? 0) <= 0) {
     return 'Your expected guaranteed income covers your planned retirement spending, so the portfolio is a reserve rather than your main source of income.';
   }
+  if (!facts.hasProjection) return '';
+  const primary = `projection.${txt(facts, 'projection.primary')}`;
+  const both = facts.byKey.has('projection.historical.success') && primary !== 'projection.historical';
+  const history = both
+    ? ` Under the historical record it is ${txt(facts, 'projection.historical.success')}, supporting ${txt(facts, 'projection.historical.sustainableSpending')} a year.`
+    : '';
+  const unclassified = num(facts, 'projection.unclassifiedPercent') ?? 0;
+  const uncertain =
+    unclassified > 10
+      ? ` This projection is uncertain: ${txt(facts, 'projection.unclassifiedPercent')} of the portfolio could not be classified, and it is read the cautious way (as ${txt(facts, 'projection.cautiousReading') === 'fixed_income' ? 'bonds' : 'stocks'}).`
+      : '';
   return (
-    `At the ${txt(facts, 'assumption.withdrawalRate')} withdrawal guideline, today's balance would support about ` +
-    `${txt(facts, 'retirement.sustainableWithdrawal')} a year in retirement, ${txt(facts, 'retirement.coveragePercent')} of the ` +
-    `${txt(facts, 'retirement.spendingFromPortfolio')} a year your plan asks the portfolio to provide.`
+    `On track? Under ${txt(facts, `${primary}.label`)} assumptions the money lasts in ${txt(facts, `${primary}.success`)} of simulated markets, ` +
+    `and ${txt(facts, `${primary}.sustainableSpending`)} a year of spending is sustainable against the ${txt(facts, 'projection.plannedSpending')} you plan.` +
+    history +
+    uncertain
   );
 }
 

@@ -7,6 +7,14 @@
 import type { Recommendation } from '#events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { counted, countWord, fact, num, points, RULES, txt } from './facts.ts';
+import {
+  assetLocation,
+  cheaperFunds,
+  companyConcentration,
+  emergencyReserve,
+  projectionShortfall,
+  sameIndexFunds,
+} from './planner-rules.ts';
 
 type Priority = Recommendation['priority'];
 const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
@@ -33,13 +41,20 @@ export function className(assetClass: string): string {
 type Rule = (facts: PortfolioFacts) => Recommendation | undefined;
 
 /** The rules in the order they are listed within one priority. */
+/** The rules in the order of the risk they remove, within one priority. */
 const RULE_LIST: readonly Rule[] = [
-  rebalance,
+  companyConcentration,
+  projectionShortfall,
   reduceConcentration,
   raiseBonds,
+  rebalance,
+  emergencyReserve,
+  cheaperFunds,
   deployIdleCash,
-  addInternational,
   completeData,
+  assetLocation,
+  addInternational,
+  sameIndexFunds,
 ];
 
 /** Recommendations that apply to these facts, highest priority first; deterministic. */
@@ -68,12 +83,17 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
     ...over.map((c) => `reduce ${className(c)} by about ${usdMagnitude(facts, `driftValue.${c}`)}`),
     ...under.map((c) => `add about ${usdMagnitude(facts, `driftValue.${c}`)} to ${className(c)}`),
   ];
+  const glideGap = num(facts, 'glidePath.gap') ?? 0;
+  const glide =
+    under.includes('fixed_income') && glideGap > RULES.glideGap
+      ? ` As retirement nears, the glide path this review uses suggests ${txt(facts, 'glidePath.bondTarget')} in bonds, more than your target: consider raising the target too.`
+      : '';
   return {
     title: 'Rebalance toward the target allocation',
     recommendation: `${capitalise(joinAnd(moves))}, preferably inside tax-advantaged accounts or with new contributions so that no gains are realised.`,
     reasoning:
       `${capitalise(joinAnd(off.map((row) => describe(row.assetClass))))}. ` +
-      `The largest gap, ${points(facts, 'drift.max')} in ${className(txt(facts, 'drift.maxClass'))}, is more than the ${points(facts, 'rule.driftThreshold')} this review allows before acting.`,
+      `The largest gap, ${points(facts, 'drift.max')} in ${className(txt(facts, 'drift.maxClass'))}, is more than the ${points(facts, 'rule.driftThreshold')} this review allows before acting.${glide}`,
     impact:
       'Brings the portfolio’s risk back to the level you chose, and sells what has grown rather than what has fallen.',
     priority: maxDrift > 2 * RULES.driftThreshold ? 'high' : 'medium',
@@ -81,6 +101,8 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
 }
 
 function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined {
+  // One company above the limit is the planner rule's finding, with the look-through amount.
+  if (companyConcentration(facts)) return undefined;
   const stockShare = num(facts, 'largestStock.percent');
   const topFiveShare = num(facts, 'topFive.percent') ?? 0;
   const stockTooLarge = stockShare !== null && stockShare > RULES.singleStockLimit;
@@ -116,6 +138,9 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
 
 function raiseBonds(facts: PortfolioFacts): Recommendation | undefined {
   const gap = num(facts, 'glidePath.gap');
+  const merged = rebalance(facts);
+  // Rebalancing that already adds bonds says the same thing: one recommendation, not two.
+  if (merged && (num(facts, 'drift.fixed_income') ?? 0) < -RULES.driftThreshold) return undefined;
   const years = num(facts, 'yearsToRetirement') ?? 0;
   if (gap === null || gap <= RULES.glideGap) return undefined;
   const targetBonds = facts.assetClasses.find((row) => row.assetClass === 'fixed_income')?.target ?? null;

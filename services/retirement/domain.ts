@@ -6,7 +6,7 @@
  */
 
 import { InvalidInputError } from '#events/errors.ts';
-import { type AssetClass, RetirementResult, round, type Snapshot } from '#events/values.ts';
+import { RetirementResult, round, type Snapshot } from '#events/values.ts';
 import type { RetirementPlan } from './engine.ts';
 import { portfolioAllocation } from './inputs.ts';
 import { outlookOf, runScenarios, type Scenario } from './scenarios.ts';
