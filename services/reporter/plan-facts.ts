@@ -107,7 +107,9 @@ export function feeFacts(c: FactContext): ExpensiveFund[] {
     const classification = c.bySymbol.get(holding.symbol);
     const assetClass = dominant(classification?.assetClass) ?? 'equity';
     const region = dominant(classification?.regions);
-    const alternative = cheaperAlternative(assetClass, regionKey(assetClass, region));
+    // Nobody knows what an unclassified fund holds, so no like-for-like fund can be named.
+    const known = classification !== undefined && classification.source !== 'unclassified';
+    const alternative = known ? cheaperAlternative(assetClass, regionKey(assetClass, region)) : undefined;
     const alternativePercent = alternative ? (fundFacts().funds[alternative]?.expenseRatioPercent ?? null) : null;
     book.percent(`${key}.percent`, `Expense ratio of ${holding.symbol}`, holding.expenseRatioPercent, 2);
     book.usd(`${key}.value`, `Value of ${holding.symbol} in this account`, holding.value);
