@@ -63,7 +63,7 @@ const REGION_RULES: ReadonlyArray<Rule<RegionWord>> = [
   { value: 'pacific', pattern: /\bpacific\b|\basia\b|\bjapan\b|\baustralia\b/ },
   {
     value: 'developed',
-    pattern: /\binternational\b|\bdeveloped\b|\bex[- ]?u\.?s\.?a?\b|\bforeign\b|\beafe\b|\boverseas\b/,
+    pattern: /\binternational\b|\beuropacific\b|\bdeveloped\b|\bex[- ]?u\.?s\.?a?\b|\bforeign\b|\beafe\b|\boverseas\b/,
   },
   { value: 'global', pattern: /\bglobal\b|\bworld\b|\ball[- ]country\b/ },
   {
