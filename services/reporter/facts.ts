@@ -26,6 +26,7 @@ import {
   locationFacts,
   type PlanFacts,
   projectionFacts,
+  rebalanceVenues,
   sameIndexGroups,
 } from './plan-facts.ts';
 
@@ -149,6 +150,7 @@ export function computeFacts(snapshot: Snapshot, outlook?: RetirementOutlook): P
   retirementFacts(context, rows);
   dataQualityFacts(context, rows);
   const plan: PlanFacts = {
+    venues: rebalanceVenues(context),
     exposures: exposureFacts(context),
     expensive: feeFacts(context),
     sameIndex: sameIndexGroups(context),

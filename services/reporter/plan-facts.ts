@@ -32,7 +32,16 @@ export interface ExpensiveFund {
   alternative: string | undefined;
 }
 
+/** Where to trade an asset class: its largest single-class fund, in a tax-advantaged account if any. */
+export interface Venue {
+  symbol: string;
+  accountName: string;
+  held: boolean;
+}
+
 export interface PlanFacts {
+  /** Per asset class, the fund to sell or buy when rebalancing. */
+  venues: Partial<Record<string, Venue>>;
   exposures: CompanyExposure[];
   expensive: ExpensiveFund[];
   /** Groups of held funds tracking the same index, each with two or more symbols. */
@@ -102,7 +111,8 @@ export function feeFacts(c: FactContext): ExpensiveFund[] {
   book.percent('rule.expensiveFund', 'Expense ratio above which a cheaper fund is named', EXPENSIVE_FUND_PERCENT, 1);
   const expensive: ExpensiveFund[] = [];
   for (const holding of fees.holdings) {
-    if (holding.expenseRatioPercent <= EXPENSIVE_FUND_PERCENT) continue;
+    // An assumed cost is a reason to look the fund up, not to sell it: only known costs count.
+    if (!holding.known || holding.expenseRatioPercent <= EXPENSIVE_FUND_PERCENT) continue;
     const key = `fee.${holding.symbol}.${holding.accountId}`;
     const classification = c.bySymbol.get(holding.symbol);
     const assetClass = dominant(classification?.assetClass) ?? 'equity';
@@ -196,6 +206,35 @@ export function sameIndexGroups(c: FactContext): { index: string; symbols: strin
   return [...byIndex.entries()]
     .filter(([, symbols]) => symbols.size > 1)
     .map(([index, symbols]) => ({ index, symbols: [...symbols].sort() }));
+}
+
+export function rebalanceVenues(c: FactContext): Partial<Record<string, Venue>> {
+  const { snapshot } = c;
+  const accountType = new Map(snapshot.accounts.map((a) => [a.id, a.type]));
+  const venues: Partial<Record<string, Venue & { score: number }>> = {};
+  for (const position of snapshot.positions) {
+    const classification = c.bySymbol.get(position.symbol);
+    if (!classification || classification.source === 'unclassified' || position.value <= 0) continue;
+    if (classification.instrumentType === 'stock') continue;
+    const assetClass = dominant(classification.assetClass);
+    if (!assetClass || ((classification.assetClass as Record<string, number>)[assetClass] ?? 0) < 90) continue;
+    // Trades inside tax-advantaged accounts realise no gains: prefer them, then the largest holding.
+    const sheltered = TAX_ADVANTAGED.has(accountType.get(position.accountId) ?? 'other');
+    const score = (sheltered ? 1e15 : 0) + position.value;
+    if ((venues[assetClass]?.score ?? -1) < score) {
+      venues[assetClass] = {
+        symbol: position.symbol,
+        accountName: accountName(snapshot, position.accountId),
+        held: true,
+        score,
+      };
+    }
+  }
+  const result: Partial<Record<string, Venue>> = {};
+  for (const [assetClass, venue] of Object.entries(venues)) {
+    if (venue) result[assetClass] = { symbol: venue.symbol, accountName: venue.accountName, held: true };
+  }
+  return result;
 }
 
 /** Bonds and gold in taxable accounts while tax-advantaged accounts hold stocks. */

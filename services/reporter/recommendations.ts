@@ -5,6 +5,7 @@
  * validated, whereas names are user data.
  */
 import type { Recommendation } from '#events/values.ts';
+import { cheaperAlternative } from '../common/fund-facts.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { counted, countWord, fact, num, points, RULES, txt } from './facts.ts';
 import {
@@ -79,9 +80,19 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
     `${className(assetClass)} ${isAre(assetClass)} ${txt(facts, `allocation.${assetClass}.percent`)} against a target of ${txt(facts, `target.${assetClass}`)}`;
   const over = off.filter((row) => row.drift! > 0).map((row) => row.assetClass);
   const under = off.filter((row) => row.drift! < 0).map((row) => row.assetClass);
+  const venue = (c: string) => facts.plan.venues[c];
   const moves = [
-    ...over.map((c) => `reduce ${className(c)} by about ${usdMagnitude(facts, `driftValue.${c}`)}`),
-    ...under.map((c) => `add about ${usdMagnitude(facts, `driftValue.${c}`)} to ${className(c)}`),
+    ...over.map((c) => {
+      const v = venue(c);
+      return c === 'cash'
+        ? `invest about ${usdMagnitude(facts, `driftValue.${c}`)} of cash`
+        : `sell about ${usdMagnitude(facts, `driftValue.${c}`)} of ${v ? `${v.symbol} in ${v.accountName}` : className(c)}`;
+    }),
+    ...under.map((c) => {
+      const v = venue(c);
+      const fund = v ? `${v.symbol} in ${v.accountName}` : (cheaperFundFor(c) ?? className(c));
+      return `buy about ${usdMagnitude(facts, `driftValue.${c}`)} of ${fund}`;
+    }),
   ];
   const glideGap = num(facts, 'glidePath.gap') ?? 0;
   const glide =
@@ -90,7 +101,7 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
       : '';
   return {
     title: 'Rebalance toward the target allocation',
-    recommendation: `${capitalise(joinAnd(moves))}, preferably inside tax-advantaged accounts or with new contributions so that no gains are realised.`,
+    recommendation: `${capitalise(joinAnd(moves))}; trades inside tax-advantaged accounts, or new contributions, realise no gains.`,
     reasoning:
       `${capitalise(joinAnd(off.map((row) => describe(row.assetClass))))}. ` +
       `The largest gap, ${points(facts, 'drift.max')} in ${className(txt(facts, 'drift.maxClass'))}, is more than the ${points(facts, 'rule.driftThreshold')} this review allows before acting.${glide}`,
@@ -219,6 +230,10 @@ function completeData(facts: PortfolioFacts): Recommendation | undefined {
     // An unclassified slice wider than the drift band could hide a rebalancing need.
     priority: unpriced > 0 || (num(facts, 'unclassified.percent') ?? 0) > RULES.driftThreshold ? 'medium' : 'low',
   };
+}
+
+function cheaperFundFor(assetClass: string): string | undefined {
+  return cheaperAlternative(assetClass, assetClass === 'equity' ? 'north_america' : undefined);
 }
 
 function usdMagnitude(facts: PortfolioFacts, key: string): string {
