@@ -187,6 +187,12 @@ export function homeBiasFacts(c: FactContext): void {
     'US share of equities minus the global reference',
     usShare === null ? null : usShare - ASSUMPTIONS.globalUsEquityShare,
   );
+  // Moving M from US to international equity brings the US share to the limit: (u·E − M) / E = limit.
+  book.usd(
+    'homeBias.moveToLimit',
+    `US equity to move abroad to bring the US share to ${RULES.homeBiasLimit}%`,
+    usShare === null ? null : Math.max(0, (equityKnown * (usShare - RULES.homeBiasLimit)) / 100),
+  );
 }
 
 /** Cash beyond an emergency reserve, and what it forgoes. */

@@ -6,7 +6,7 @@
  */
 import type { RetirementOutlook } from '#events/values.ts';
 import { cheaperAlternative, feeSummary, fundFacts, trackedIndex } from '../common/fund-facts.ts';
-import { displayName, type FactBook } from './fact-book.ts';
+import type { FactBook } from './fact-book.ts';
 import type { FactContext } from './fact-sections.ts';
 import { pct } from './fact-sections.ts';
 
@@ -260,8 +260,23 @@ export function locationFacts(c: FactContext): void {
   );
 }
 
+const ACCOUNT_LABELS: Record<string, string> = {
+  '401k': 'the 401(k)',
+  roth_ira: 'the Roth IRA',
+  traditional_ira: 'the traditional IRA',
+  taxable: 'the taxable account',
+  hsa: 'the HSA',
+  '529': 'the 529 plan',
+  other: 'the other account',
+};
+
+/**
+ * An account as advice names it: by its type, never by the name a user typed, which is data
+ * that must stay inside the prompt's user-data block.
+ */
 function accountName(snapshot: FactContext['snapshot'], accountId: string): string {
-  return displayName(snapshot.accounts.find((a) => a.id === accountId)?.name ?? accountId);
+  const type = snapshot.accounts.find((a) => a.id === accountId)?.type ?? 'other';
+  return ACCOUNT_LABELS[type] ?? 'the account';
 }
 
 function dominant(weights: Record<string, number | undefined> | undefined): string | undefined {

@@ -181,7 +181,7 @@ function deployIdleCash(facts: PortfolioFacts): Recommendation | undefined {
   const reserve = num(facts, 'cash.emergencyReserve') ?? 0;
   return {
     title: 'Put idle cash to work',
-    recommendation: `Invest about ${txt(facts, 'cash.idleValue')} of cash according to your allocation, in a lump sum or in equal monthly amounts over a few months if that is easier to live with.`,
+    recommendation: `Invest about ${txt(facts, 'cash.idleValue')} of cash in ${idleCashFund(facts)}, in the account where the cash sits, in a lump sum or in equal monthly amounts over a few months if that is easier to live with.`,
     reasoning:
       `Cash is ${txt(facts, 'cash.value')} (${txt(facts, 'cash.percent')} of the portfolio). ` +
       (reserve > 0
@@ -196,10 +196,10 @@ function deployIdleCash(facts: PortfolioFacts): Recommendation | undefined {
 function addInternational(facts: PortfolioFacts): Recommendation | undefined {
   const usShare = num(facts, 'homeBias.usEquityPercent');
   if (usShare === null || usShare <= RULES.homeBiasLimit) return undefined;
+  const usEquity = facts.plan.venues.equity;
   return {
     title: 'Add international equities',
-    recommendation:
-      'Direct part of the equity allocation to a broad international index fund (developed and emerging markets), moving the US share of your stocks toward the global market weight over time.',
+    recommendation: `Move about ${txt(facts, 'homeBias.moveToLimit')} from ${usEquity ? `${usEquity.symbol} in ${usEquity.accountName}` : 'US stock funds'} to ${cheaperAlternative('equity', 'international') ?? 'a broad international index fund'} (developed and emerging markets), and direct new stock money there until the US share of your stocks is nearer the global weight.`,
     reasoning: `North American companies are ${txt(facts, 'homeBias.usEquityPercent')} of your equities, against about ${txt(facts, 'assumption.globalUsEquityShare')} of a global index; that is above the ${txt(facts, 'rule.homeBiasLimit')} level at which this review suggests diversifying abroad.`,
     impact:
       'Spreads your stock risk across more economies and currencies, so that one country’s slump weighs less on your plan.',
@@ -230,6 +230,16 @@ function completeData(facts: PortfolioFacts): Recommendation | undefined {
     // An unclassified slice wider than the drift band could hide a rebalancing need.
     priority: unpriced > 0 || (num(facts, 'unclassified.percent') ?? 0) > RULES.driftThreshold ? 'medium' : 'low',
   };
+}
+
+/** The fund idle cash should buy: the class furthest below target (equity without a target). */
+function idleCashFund(facts: PortfolioFacts): string {
+  const under = facts.assetClasses
+    .filter((row) => row.assetClass !== 'cash' && (row.drift ?? 0) < 0)
+    .sort((a, b) => (a.drift ?? 0) - (b.drift ?? 0))[0];
+  const assetClass = under?.assetClass ?? 'equity';
+  const fund = facts.plan.venues[assetClass]?.symbol ?? cheaperFundFor(assetClass);
+  return fund ? `${fund} (${className(assetClass)})` : className(assetClass);
 }
 
 function cheaperFundFor(assetClass: string): string | undefined {

@@ -27,11 +27,11 @@ describe('recommend on three holdings and cash', () => {
   it('cites the facts behind each recommendation', () => {
     const [concentration, rebalance, reserve, cash] = recommendations;
     // bonds 20,000 against 35% of 100,000: buy 15,000 of the bond fund already held, in the 401(k)
-    expect(rebalance!.recommendation).toContain('buy about $15,000 of BND in Work 401(k)');
+    expect(rebalance!.recommendation).toContain('buy about $15,000 of BND in the 401(k)');
     expect(rebalance!.reasoning).toContain('bonds are 20.0% against a target of 35.0%');
     expect(rebalance!.reasoning).toContain('15.0 percentage points in bonds');
     // 15,000 + 0.0612 × 55,000 = 18,366 against a limit of 10,000: sell 8,366 of the direct holding
-    expect(concentration!.recommendation).toContain('Sell about $8,366 of AAPL in Joint brokerage');
+    expect(concentration!.recommendation).toContain('Sell about $8,366 of AAPL in the taxable account');
     expect(concentration!.reasoning).toContain('AAPL is 18.4% of the portfolio ($18,366');
     expect(reserve!.recommendation).toContain('about $28,000');
     expect(cash!.reasoning).toContain(
