@@ -8,7 +8,7 @@
 import { InvalidInputError } from '#events/errors.ts';
 import { RetirementResult, round, type Snapshot } from '#events/values.ts';
 import type { RetirementPlan } from './engine.ts';
-import { portfolioAllocation } from './inputs.ts';
+import { type PortfolioAllocation, portfolioAllocation } from './inputs.ts';
 import { outlookOf, runScenarios, type Scenario } from './scenarios.ts';
 
 export { type PortfolioAllocation, portfolioAllocation } from './inputs.ts';
@@ -26,18 +26,7 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
     throw new InvalidInputError(`options.method: must be "monte-carlo" or "historical", got "${String(method)}"`);
   }
   const { goals } = snapshot;
-  const asOfYear = new Date(snapshot.asOf).getUTCFullYear();
-  const currentAge = asOfYear - snapshot.owner.birthYear;
-  if (currentAge >= goals.lifeExpectancy) {
-    throw new InvalidInputError(
-      `goals.lifeExpectancy: must be above the owner's current age (${currentAge} in ${asOfYear}), got ${goals.lifeExpectancy}`,
-    );
-  }
-  if (goals.retirementAge >= goals.lifeExpectancy) {
-    throw new InvalidInputError(
-      `goals.retirementAge: must be below goals.lifeExpectancy (${goals.lifeExpectancy}) so there are retirement years to project, got ${goals.retirementAge}`,
-    );
-  }
+  const { asOfYear, currentAge } = checkedAges(snapshot);
   const allocation = portfolioAllocation(snapshot);
   const accumulationYears = Math.max(0, goals.retirementAge - currentAge);
   if (allocation.startingBalance <= 0 && (goals.annualContribution <= 0 || accumulationYears === 0)) {
@@ -62,52 +51,19 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
   const scenarios = runScenarios(plan, allocation, goals.marketAssumptions, method, options);
   const primary = scenarios[scenarios.length - 1]!;
   const simulation = primary.result;
-  const fractions = primary.fractions;
 
-  const assumptions: Record<string, number | string | boolean> = {
-    valuesIn: 'real terms: today’s US dollars',
-    cashFlowTiming: 'start of each year: contributions until retirement, then withdrawals raised with inflation',
-    rebalancing: 'yearly, back to today’s asset-class allocation',
-    success: 'every withdrawal paid in full and a balance above zero at life expectancy',
-    asOfYear,
-    currentAge,
-    retirementAge: goals.retirementAge,
-    lifeExpectancy: goals.lifeExpectancy,
-    accumulationYears,
-    withdrawalYears,
-    startingBalance: round(allocation.startingBalance, 2),
-    annualContribution: goals.annualContribution,
-    annualSpending: goals.annualSpending,
-    otherIncome: goals.otherIncome,
-    firstYearWithdrawal: round(simulation.firstYearWithdrawal, 2),
-    ...Object.fromEntries(
-      Object.entries(fractions).map(([assetClass, fraction]) => [
-        `allocationPercent.${assetClass}`,
-        round(fraction * 100, 2),
-      ]),
-    ),
-    ...simulation.assumptions,
-    targetSuccess: simulation.targetSuccess,
-    fundedYearsP10: round(simulation.fundedYearsP10, 1),
-    moneyLastsToAgeP10: round(retirementStartAge + simulation.fundedYearsP10, 1),
-  };
+  const medianAtRetirement = simulation.bands[accumulationYears]?.p50 ?? 0;
   // As a rate of today's balance it only means something for a retiree; before retirement the
   // withdrawals are drawn from what the balance will have become, so the median balance at
   // retirement is the base.
-  const medianAtRetirement = simulation.bands[accumulationYears]?.p50 ?? 0;
   const rateBase = accumulationYears === 0 ? allocation.startingBalance : medianAtRetirement;
-  assumptions.sustainableWithdrawalRateBasis =
-    accumulationYears === 0
-      ? 'first-year withdrawal ÷ today’s balance'
-      : 'first-year withdrawal ÷ median projected balance at retirement';
-  if (allocation.unclassified.length > 0) {
-    assumptions.unclassified = `${allocation.unclassified.join(', ')}: no asset-class classification; projected both as bonds and as stocks, the lower success shown`;
-  }
-  if (allocation.unpriced.length > 0)
-    assumptions.unpricedPositions = `${allocation.unpriced.join(', ')}: no price, valued at 0`;
-  if (allocation.startingBalance <= 0)
-    assumptions.allocationNote = 'no current holdings: contributions assumed invested 100% in equity';
-  if (goals.targetAllocation) assumptions.targetAllocationUsed = false;
+  const assumptions = recordedAssumptions(snapshot, allocation, primary, {
+    asOfYear,
+    currentAge,
+    accumulationYears,
+    withdrawalYears,
+    retirementStartAge,
+  });
 
   return RetirementResult.parse({
     method,
@@ -145,3 +101,82 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
 }
 
 export type { Scenario };
+
+function checkedAges(snapshot: Snapshot): { asOfYear: number; currentAge: number } {
+  const { goals } = snapshot;
+  const asOfYear = new Date(snapshot.asOf).getUTCFullYear();
+  const currentAge = asOfYear - snapshot.owner.birthYear;
+  if (currentAge >= goals.lifeExpectancy) {
+    throw new InvalidInputError(
+      `goals.lifeExpectancy: must be above the owner's current age (${currentAge} in ${asOfYear}), got ${goals.lifeExpectancy}`,
+    );
+  }
+  if (goals.retirementAge >= goals.lifeExpectancy) {
+    throw new InvalidInputError(
+      `goals.retirementAge: must be below goals.lifeExpectancy (${goals.lifeExpectancy}) so there are retirement years to project, got ${goals.retirementAge}`,
+    );
+  }
+  return { asOfYear, currentAge };
+}
+
+interface Timeline {
+  asOfYear: number;
+  currentAge: number;
+  accumulationYears: number;
+  withdrawalYears: number;
+  retirementStartAge: number;
+}
+
+/** Every input the headline scenario's numbers depend on, for the record. */
+function recordedAssumptions(
+  snapshot: Snapshot,
+  allocation: PortfolioAllocation,
+  primary: Scenario,
+  timeline: Timeline,
+): Record<string, number | string | boolean> {
+  const { goals } = snapshot;
+  const { asOfYear, currentAge, accumulationYears, withdrawalYears, retirementStartAge } = timeline;
+  const simulation = primary.result;
+  const fractions = primary.fractions;
+  const assumptions: Record<string, number | string | boolean> = {
+    valuesIn: 'real terms: today’s US dollars',
+    cashFlowTiming: 'start of each year: contributions until retirement, then withdrawals raised with inflation',
+    rebalancing: 'yearly, back to today’s asset-class allocation',
+    success: 'every withdrawal paid in full and a balance above zero at life expectancy',
+    asOfYear,
+    currentAge,
+    retirementAge: goals.retirementAge,
+    lifeExpectancy: goals.lifeExpectancy,
+    accumulationYears,
+    withdrawalYears,
+    startingBalance: round(allocation.startingBalance, 2),
+    annualContribution: goals.annualContribution,
+    annualSpending: goals.annualSpending,
+    otherIncome: goals.otherIncome,
+    firstYearWithdrawal: round(simulation.firstYearWithdrawal, 2),
+    ...Object.fromEntries(
+      Object.entries(fractions).map(([assetClass, fraction]) => [
+        `allocationPercent.${assetClass}`,
+        round(fraction * 100, 2),
+      ]),
+    ),
+    ...simulation.assumptions,
+    targetSuccess: simulation.targetSuccess,
+    fundedYearsP10: round(simulation.fundedYearsP10, 1),
+    moneyLastsToAgeP10: round(retirementStartAge + simulation.fundedYearsP10, 1),
+  };
+  assumptions.sustainableWithdrawalRateBasis =
+    accumulationYears === 0
+      ? 'first-year withdrawal ÷ today’s balance'
+      : 'first-year withdrawal ÷ median projected balance at retirement';
+  if (allocation.unclassified.length > 0) {
+    assumptions.unclassified = `${allocation.unclassified.join(', ')}: no asset-class classification; projected both as bonds and as stocks, the lower success shown`;
+  }
+  if (allocation.unpriced.length > 0)
+    assumptions.unpricedPositions = `${allocation.unpriced.join(', ')}: no price, valued at 0`;
+  if (allocation.startingBalance <= 0)
+    assumptions.allocationNote = 'no current holdings: contributions assumed invested 100% in equity';
+  if (goals.targetAllocation) assumptions.targetAllocationUsed = false;
+
+  return assumptions;
+}
