@@ -31,7 +31,9 @@ describe('job deadlines', () => {
       faults: { silentServices: ['retirement'] },
       hooks: { onConsolidatedWrite: (id) => writes.push(id) },
     }));
-    const request = { ...jobRequest('rivera-household'), deadlineSeconds: 2 };
+    // Long enough for the reporter, which runs the projection itself (about 1 s cold on a shared
+    // machine), short enough that the silent retirement service misses it.
+    const request = { ...jobRequest('rivera-household'), deadlineSeconds: 5 };
     const done = runtime.waitForEvent(isJobEnd(request.jobId), 30_000);
     runtime.sendJob(JSON.stringify(request));
     const end = await done;
