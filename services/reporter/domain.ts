@@ -2,7 +2,7 @@
  * The reporter's domain: computed facts, rule-based recommendations, a narrative written from
  * the facts alone, and the markdown report. No AWS here; the model arrives through its port.
  */
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal, InvalidInputError } from '#events/errors.ts';
 import { ReportResult, type RetirementOutlook, Snapshot } from '#events/values.ts';
 import { projectRetirement } from '#services/retirement/domain.ts';
 import type { ModelPort } from '../common/model/port.ts';
@@ -41,7 +41,7 @@ function outlookOf(snapshot: Snapshot): RetirementOutlook | undefined {
   try {
     return projectRetirement(snapshot).outlook;
   } catch (error) {
-    if (error instanceof InvalidInputError) return undefined;
+    if (error instanceof InvalidInputError || error instanceof DomainRefusal) return undefined;
     throw error;
   }
 }

@@ -4,7 +4,7 @@
  * text. Recommendations, prose and the number check all read figures from here, so a number in
  * the report can always be traced to one computation and one formatting rule.
  */
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal } from '#events/errors.ts';
 import type { RetirementOutlook, Snapshot } from '#events/values.ts';
 import { forwardAssumptions } from '#services/retirement/market-sets.ts';
 import { cashTotal, investedTotal, totalValue } from '../common/holdings.ts';
@@ -130,7 +130,8 @@ export interface UserNames {
 export function computeFacts(snapshot: Snapshot, outlook?: RetirementOutlook): PortfolioFacts {
   const total = totalValue(snapshot);
   if (!(total > 0)) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'NoPricedPositions',
       'snapshot: the portfolio has no value (no priced position and no cash), so there is nothing to report on',
     );
   }

@@ -5,7 +5,7 @@
  * records every input it used. All money is real — today's dollars.
  */
 
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal, InvalidInputError } from '#events/errors.ts';
 import { RetirementResult, round, type Snapshot } from '#events/values.ts';
 import type { RetirementPlan } from './engine.ts';
 import { type PortfolioAllocation, portfolioAllocation } from './inputs.ts';
@@ -30,7 +30,8 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
   const allocation = portfolioAllocation(snapshot);
   const accumulationYears = Math.max(0, goals.retirementAge - currentAge);
   if (allocation.startingBalance <= 0 && (goals.annualContribution <= 0 || accumulationYears === 0)) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'NothingToProject',
       'snapshot.positions: no position or account cash has a value and no contributions are planned, so there is nothing to project',
     );
   }
@@ -107,12 +108,14 @@ function checkedAges(snapshot: Snapshot): { asOfYear: number; currentAge: number
   const asOfYear = new Date(snapshot.asOf).getUTCFullYear();
   const currentAge = asOfYear - snapshot.owner.birthYear;
   if (currentAge >= goals.lifeExpectancy) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'LifeExpectancyReached',
       `goals.lifeExpectancy: must be above the owner's current age (${currentAge} in ${asOfYear}), got ${goals.lifeExpectancy}`,
     );
   }
   if (goals.retirementAge >= goals.lifeExpectancy) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'NoRetirementYears',
       `goals.retirementAge: must be below goals.lifeExpectancy (${goals.lifeExpectancy}) so there are retirement years to project, got ${goals.retirementAge}`,
     );
   }
