@@ -10,6 +10,8 @@ import { eventsCommand } from './commands/events.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { replayCommand } from './commands/replay.ts';
 import { retirementCommand } from './commands/retirement.ts';
+import { serveCommand } from './commands/serve.ts';
+import { tokenCommand } from './commands/token.ts';
 
 export const COMMANDS: Command[] = [
   analyzeCommand,
@@ -18,6 +20,8 @@ export const COMMANDS: Command[] = [
   replayCommand,
   dlqCommand,
   retirementCommand,
+  serveCommand,
+  tokenCommand,
 ];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
