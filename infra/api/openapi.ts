@@ -21,6 +21,14 @@ const withAuth = { security: [{ bearer: [] }] };
 
 const paths = {
   '/healthz': { get: { summary: 'Liveness', responses: { '200': { description: 'Up', content: json('Health') } } } },
+  '/openapi.json': {
+    get: {
+      summary: 'This document',
+      responses: {
+        '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } },
+      },
+    },
+  },
   '/v1/portfolio': {
     put: {
       ...withAuth,
@@ -55,6 +63,8 @@ const paths = {
       responses: {
         '202': { description: 'Accepted; Location names the job', content: json('Job') },
         '400': problem('Invalid request'),
+        '413': problem('Body over 1 MB'),
+        '415': problem('Not JSON'),
         '409': problem('No portfolio stored yet'),
         ...authProblems,
       },
