@@ -128,7 +128,9 @@ const paths = {
       responses: {
         '200': {
           description: 'An event stream; each `data` is a ProgressEvent, each `id` its order in the job',
-          content: { 'text/event-stream': { schema: { type: 'string' }, itemSchema: ref('ProgressEvent') } },
+          content: {
+            'text/event-stream': { schema: { type: 'string', description: 'data: a ProgressEvent as JSON' } },
+          },
         },
         '404': problem('No such job for this user'),
         ...authProblems,
