@@ -82,7 +82,9 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions = {}): Hono<Ap
   app.use('/v1/*', async (c, next) => {
     let userId: string;
     try {
-      ({ userId } = await ports.auth.verify(c.req.header('authorization')));
+      ({ userId } = await ports.auth.verify(
+        bearerOf(c.req.path, c.req.header('authorization'), c.req.query('access_token')),
+      ));
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       return unauthenticated(c, error.kind);
@@ -122,6 +124,15 @@ function unauthenticated(c: Parameters<typeof problem>[0], kind: AuthError['kind
   }
   c.header('WWW-Authenticate', 'Bearer realm="alex", error="invalid_token"');
   return problem(c, 401, 'Unauthorized', 'the bearer token is not valid; get a new token');
+}
+
+/**
+ * The token: the Authorization header, except on the events route when `access_token` is in the
+ * query (RFC 6750 §2.3). A browser's EventSource cannot set headers, and behind CloudFront's
+ * origin access control the Authorization header carries CloudFront's own signature instead.
+ */
+function bearerOf(path: string, header: string | undefined, query: string | undefined): string | undefined {
+  return path.endsWith('/events') && query ? `Bearer ${query}` : header;
 }
 
 /** "portfolio.accounts[0].cash: must not be negative" → field and message. */

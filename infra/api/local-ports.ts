@@ -68,10 +68,10 @@ function localEventFeed(runtime: LocalRuntime): EventFeed & { close(): void } {
   const unsubscribe = runtime.bus.subscribe(add);
   for (const envelope of runtime.archive.read()) add(envelope);
   return {
-    async history(jobId) {
+    async history(_userId, jobId) {
       return [...(byJob.get(jobId) ?? [])];
     },
-    subscribe(jobId, listener) {
+    subscribe(_userId, jobId, listener) {
       const set = listeners.get(jobId) ?? new Set();
       set.add(listener);
       listeners.set(jobId, set);

@@ -58,11 +58,16 @@ export interface JobEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * A job's events. The route checks the job belongs to `userId` before asking; the user is passed
+ * so an adapter that reads the store (AWS) stays scoped too. A subscriber may be handed events it
+ * already has: the route drops any `seq` it has sent.
+ */
 export interface EventFeed {
   /** The job's events so far, oldest first. */
-  history(jobId: string): Promise<JobEvent[]>;
+  history(userId: string, jobId: string): Promise<JobEvent[]>;
   /** Calls `listener` for each later event about the job; returns the unsubscribe function. */
-  subscribe(jobId: string, listener: (event: JobEvent) => void): () => void;
+  subscribe(userId: string, jobId: string, listener: (event: JobEvent) => void): () => void;
 }
 
 /** A verified caller. */

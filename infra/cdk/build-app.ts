@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { SERVICE_NAMES, SERVICES, type ServiceName } from '../topology.ts';
 import type { AlexConfig } from './config.ts';
 import { STACK_NAMES } from './names.ts';
+import { ApiStack } from './stacks/api-stack.ts';
 import { CoreStack } from './stacks/core-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
@@ -16,6 +17,8 @@ export interface AlexApp {
   core: CoreStack;
   services: Record<ServiceName, ServiceStack>;
   monitoring: MonitoringStack;
+  /** Present when `api` is configured. */
+  api?: ApiStack;
 }
 
 export interface BuildOptions {
@@ -58,6 +61,10 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
     tags,
     description: 'Alex dashboard',
   });
+  const api = config.api
+    ? new ApiStack(app, STACK_NAMES.api, { env, config, api: config.api, tags, description: 'Alex HTTP API' })
+    : undefined;
+  api?.addStackDependency(core, 'reads the /alex/core/ SSM parameters');
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, core, services, monitoring };
+  return { app, core, services, monitoring, api };
 }

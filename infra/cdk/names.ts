@@ -11,6 +11,7 @@ export const APP_NAME = 'alex';
 export const STACK_NAMES = {
   core: 'AlexCore',
   monitoring: 'AlexMonitoring',
+  api: 'AlexApi',
   service: (service: ServiceName) => `Alex${service[0]!.toUpperCase()}${service.slice(1)}`,
 } as const;
 
@@ -23,6 +24,7 @@ export function functionName(service: ServiceName): string {
 }
 
 export const ALARM_TOPIC_NAME = 'alex-alarms';
+export const API_FUNCTION_NAME = 'alex-api';
 export const ARCHIVE_NAME = 'alex-archive';
 export const DB_CLUSTER_IDENTIFIER = 'alex-db';
 export const DASHBOARD_NAME = 'alex';

@@ -39,10 +39,10 @@ export class ScriptedFeed implements EventFeed {
     for (const listener of this.listeners.get(jobId) ?? []) listener(event);
     return event;
   }
-  async history(jobId: string) {
+  async history(_userId: string, jobId: string) {
     return [...(this.byJob.get(jobId) ?? [])];
   }
-  subscribe(jobId: string, listener: (event: JobEvent) => void) {
+  subscribe(_userId: string, jobId: string, listener: (event: JobEvent) => void) {
     const set = this.listeners.get(jobId) ?? new Set();
     set.add(listener);
     this.listeners.set(jobId, set);

@@ -30,7 +30,7 @@ export function eventsRoutes(ports: ApiPorts, options: { heartbeatMs: number }):
     return streamSSE(c, async (stream) => {
       const pending: JobEvent[] = [];
       let wake: (() => void) | undefined;
-      const unsubscribe = ports.events.subscribe(jobId, (event) => {
+      const unsubscribe = ports.events.subscribe(userId, jobId, (event) => {
         pending.push(event);
         wake?.();
       });
@@ -54,7 +54,7 @@ export function eventsRoutes(ports: ApiPorts, options: { heartbeatMs: number }):
         if (FINAL_EVENTS.has(event.detailType)) ended = true;
       };
       try {
-        for (const event of await ports.events.history(jobId)) await send(event);
+        for (const event of await ports.events.history(userId, jobId)) await send(event);
         let checkedAt = 0;
         while (!ended) {
           while (pending.length > 0 && !ended) await send(pending.shift()!);
@@ -64,7 +64,7 @@ export function eventsRoutes(ports: ApiPorts, options: { heartbeatMs: number }):
             const now = await ports.store.getJob(userId, jobId);
             if (!now || FINISHED_STATUSES.includes(now.status)) {
               // The row can finish just before its final event is published: send what the feed has, then end.
-              for (const event of await ports.events.history(jobId)) await send(event);
+              for (const event of await ports.events.history(userId, jobId)) await send(event);
               break;
             }
           }
