@@ -24,7 +24,6 @@ const DRAIN_MS = 6000;
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the local runtime behind the HTTP API until stopped',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(

@@ -15,7 +15,6 @@ const MAX_TTL_SECONDS = 30 * 24 * 3600;
 
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'print a bearer token for the local API (alex serve)',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(
