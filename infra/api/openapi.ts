@@ -124,7 +124,17 @@ const paths = {
     get: {
       ...withAuth,
       summary: "Server-Sent Events: the job's progress; resumes after Last-Event-ID; closes at the final state",
-      parameters: [jobIdParam, { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } }],
+      parameters: [
+        jobIdParam,
+        { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string' } },
+        {
+          name: 'access_token',
+          in: 'query',
+          required: false,
+          description: 'The bearer token, for clients that cannot set headers (EventSource) and behind CloudFront',
+          schema: { type: 'string' },
+        },
+      ],
       responses: {
         '200': {
           description: 'An event stream; each `data` is a ProgressEvent, each `id` its order in the job',
