@@ -48,7 +48,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => resolve(started));
-    started.once('error', reject);
+    started.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new InvalidInputError(
+              `--port ${options.port ?? 8080} on ${host} is in use (another alex serve?); stop it or choose another --port`,
+            )
+          : error,
+      ),
+    );
   });
   const { port } = server.address() as AddressInfo;
   return {

@@ -6,6 +6,7 @@
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STACK_NAMES } from '#infra/cdk/names.ts';
+import { TemplateLinter } from '#infra/cdk/template-lint.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 
 const API = { issuer: 'https://clerk.alex.example', audience: ['alex'], ratePerSecond: 25, burst: 50 };
@@ -87,6 +88,10 @@ describe('AlexApi', () => {
         'logs:PutLogEvents',
       ]),
     );
+  });
+
+  it('passes the CloudFormation registry schemas', () => {
+    expect(new TemplateLinter().lint(synth.template(STACK_NAMES.api) as never)).toEqual([]);
   });
 
   it('refers to no other stack (no Fn::ImportValue), so it deploys alone', () => {
