@@ -132,6 +132,33 @@ describe('requests', () => {
     expect(((await other.json()) as { jobId: string }).jobId).not.toBe(firstJob.jobId);
   });
 
+  it('lists newest first a page at a time with an opaque cursor; a forged cursor is a 400 naming it', async () => {
+    const client = lambdaClient(fixture.app);
+    const token = await tokenOf('pages');
+    await client.send('/v1/portfolio', json(token, 'PUT', example()));
+    const submitted: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1000);
+      const response = await client.send('/v1/analyses', json(token, 'POST'));
+      submitted.push(((await response.json()) as { jobId: string }).jobId);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const page = (await (await client.send(`/v1/analyses${query}`, json(token, 'GET'))).json()) as {
+        items: Array<{ jobId: string }>;
+        nextCursor: string | null;
+      };
+      seen.push(...page.items.map((item) => item.jobId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...submitted].reverse());
+    const forged = await client.send('/v1/analyses?cursor=bm90LWEtY3Vyc29y', json(token, 'GET'));
+    expect(forged.status).toBe(400);
+    expect(((await forged.json()) as { errors: Array<{ field: string }> }).errors[0]!.field).toBe('cursor');
+  });
+
   it('the job resource has an ETag, and If-None-Match gives 304', async () => {
     const client = await nodeClient(fixture.app);
     try {
