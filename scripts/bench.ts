@@ -14,7 +14,8 @@ import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
-import { type BenchResult, formatTable } from './bench/results.ts';
+import { monthlyResults } from './bench/monthly.ts';
+import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 
 const E2E_ANALYSES = 200;
@@ -48,10 +49,13 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('event pattern matcher');
   const matcher = measureMatcher();
-  results.push(...matcherResults(matcher));
+  const matcher1000 = measureMatcher({ rules: 1000 });
+  const matcher10000 = measureMatcher({ rules: 10_000 });
+  results.push(...matcherResults(matcher, matcher1000, matcher10000));
   notes.push(
     `Matcher: ${matcher.rules} rules (${matcher.averageConditionsPerRule.toFixed(1)} conditions on average, up to ${matcher.maxConditions}), ` +
-      `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event.`,
+      `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event; ` +
+      `${matcher1000.averageMatchesPerEvent.toFixed(1)} at 1,000 rules, ${matcher10000.averageMatchesPerEvent.toFixed(1)} at 10,000.`,
   );
 
   progress('starting the local runtime');
@@ -60,11 +64,18 @@ async function main(argv: readonly string[]): Promise<void> {
     progress(`end to end: ${WARM_UP_ANALYSES} warm-up analyses, then ${E2E_ANALYSES} in waves of ${E2E_WAVE}`);
     await runLoad(runtime, portfolio.user.id, WARM_UP_ANALYSES, WARM_UP_ANALYSES);
     await runtime.idle();
+    // The runtime's threads (workers, dynalite) share this process, so its RSS is the whole runtime's.
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 25);
     const load = await runLoad(runtime, portfolio.user.id, E2E_ANALYSES, E2E_WAVE);
     await runtime.idle();
+    clearInterval(sampler);
     progress(`the same ${E2E_ANALYSES} analyses called directly`);
     const directMs = await runDirect(portfolio, E2E_ANALYSES, WARM_UP_ANALYSES);
     results.push(...e2eResults(load, directMs));
+    results.push(result('e2e.peakRssMb', peakRss / 1_000_000, 'MB', undefined, 0));
     notes.push(
       `End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`,
     );
@@ -80,6 +91,8 @@ async function main(argv: readonly string[]): Promise<void> {
       await counted.runtime.close();
     }
     results.push(...costResults(cost));
+    // A month of the whole system at 1k, 10k and 100k analyses, from that measured figure (docs/aws.md).
+    results.push(...monthlyResults(cost.cost.total));
     notes.push(describeCost(cost));
   } finally {
     await runtime.idle().catch(() => undefined);
