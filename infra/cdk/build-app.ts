@@ -10,6 +10,7 @@ import type { AlexConfig } from './config.ts';
 import { BundledFunction } from './constructs/bundled-function.ts';
 import { EDGE_REGION } from './constructs/edge-web-acl.ts';
 import { COST_TAG, STACK_NAMES } from './names.ts';
+import { ApiStack } from './stacks/api-stack.ts';
 import { CoreStack } from './stacks/core-stack.ts';
 import { CostStack } from './stacks/cost-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
@@ -23,6 +24,8 @@ export interface AlexApp {
   core: CoreStack;
   services: Record<ServiceName, ServiceStack>;
   monitoring: MonitoringStack;
+  /** Present when `api` is configured. */
+  api?: ApiStack;
   /** The opt-in extras (docs/aws.md), each present only when its switch is on. */
   cost?: CostStack;
   security?: SecurityStack;
@@ -81,8 +84,12 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
   for (const stack of [extras.cost, extras.security]) stack?.addStackDependency(core, 'publishes to the alarm topic');
   // On every resource, not only on the stacks: the budget filters on it, and the templates show it.
   Tags.of(app).add(COST_TAG.key, COST_TAG.value);
+  const api = config.api
+    ? new ApiStack(app, STACK_NAMES.api, { env, config, api: config.api, tags, description: 'Alex HTTP API' })
+    : undefined;
+  api?.addStackDependency(core, 'reads the /alex/core/ SSM parameters');
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, core, services, monitoring, ...extras };
+  return { app, core, services, monitoring, api, ...extras };
 }
 
 /** The opt-in stacks; each deploys alone and finds what it needs of the core by name. */

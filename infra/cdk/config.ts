@@ -33,6 +33,26 @@ const ScheduledReanalysis = z
   })
   .strict();
 
+const ApiSettings = z
+  .object({
+    /** The token issuer (`iss`); API Gateway finds its keys from its OpenID configuration. */
+    issuer: z.url({ protocol: /^https$/, error: 'must be an https URL (the token iss)' }),
+    /** Accepted `aud` (or `client_id`) values. */
+    audience: z.array(z.string().min(1)).min(1),
+    /** The JWKS the function checks tokens against; `<issuer>/.well-known/jwks.json` when absent. */
+    jwksUrl: z.url({ protocol: /^https$/ }).optional(),
+    /** API Gateway stage throttling (all users together); the app adds a per-user bucket. */
+    ratePerSecond: z.number().positive().max(10_000).default(50),
+    burst: z.number().int().positive().max(5_000).default(100),
+    corsOrigins: z.array(z.url()).default([]),
+    /** A CloudFront WAF web ACL (us-east-1) for the streaming distribution, e.g. the AlexWaf stack's. */
+    webAclArn: z
+      .string()
+      .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\//, 'must be a CLOUDFRONT-scope web ACL ARN in us-east-1')
+      .optional(),
+  })
+  .strict();
+
 export const AlexConfigSchema = z
   .object({
     /** Unset: the stacks are account-agnostic and resolve the account at deploy time. */
@@ -88,6 +108,8 @@ export const AlexConfigSchema = z
     waf: z.boolean(),
     /** Requests one client IP may make in any 5 minutes before the web ACL blocks it. */
     wafRateLimit: z.number().int().min(10).max(2_000_000_000),
+    /** The HTTP API (AlexApi stack); absent: no API stack. `-c api='{"issuer":"https://…","audience":["alex"]}'`. */
+    api: ApiSettings.optional(),
   })
   .strict()
   .refine((c) => !(c.vpc && c.prices === 'polygon'), {

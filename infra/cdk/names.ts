@@ -12,6 +12,7 @@ export const APP_NAME = 'alex';
 export const STACK_NAMES = {
   core: 'AlexCore',
   monitoring: 'AlexMonitoring',
+  api: 'AlexApi',
   cost: 'AlexCost',
   security: 'AlexSecurity',
   network: 'AlexNetwork',
@@ -28,6 +29,7 @@ export function functionName(service: string): string {
 }
 
 export const ALARM_TOPIC_NAME = 'alex-alarms';
+export const API_FUNCTION_NAME = 'alex-api';
 export const ARCHIVE_NAME = 'alex-archive';
 export const DB_CLUSTER_IDENTIFIER = 'alex-db';
 export const DASHBOARD_NAME = 'alex';

@@ -281,7 +281,7 @@ function capitalise(text: string): string {
   return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; --text: #1f2933; --muted: #52606d; --line: #d9dee3; --accent: #0072B2; --bg: #f5f7fa; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.55 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }
