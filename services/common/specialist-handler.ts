@@ -6,7 +6,7 @@
  * delivery after the job's deadline is skipped, since the job is finished without it.
  */
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
-import { InvalidInputError } from '#events/errors.ts';
+import { InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import type { ResultOf, Snapshot, Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from './batch-handler.ts';
 import type { ServiceContext } from './context.ts';
@@ -49,14 +49,14 @@ export function createSpecialistHandler<T extends Task>(
         } as never);
         return { outcome: 'completed' };
       } catch (error) {
-        // Input the task cannot be done from (InvalidInputError from the domain) fails the task;
-        // anything else fails the record, so SQS retries it.
-        if (!(error instanceof InvalidInputError)) throw error;
+        // A snapshot the task cannot be done from (a non-retryable error from the domain) fails
+        // the task with its code; anything else fails the record, so SQS retries it.
+        if (!(error instanceof NonRetryableError)) throw error;
         await ctx.emit('SpecialistFailed', {
           jobId: planned.jobId,
           task: options.task,
           failedAt: ctx.now().toISOString(),
-          error: { code: 'InvalidInput', message: error.message },
+          error: { code: error.code, message: error.message },
           ...audit(),
         });
         return { outcome: 'failed' };

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal, InvalidInputError, RetryableError } from '#events/errors.ts';
 import { createBatchHandler, jobIdIn } from '#services/common/batch-handler.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
 import { lambdaContext, sqsRecord } from '#test/support/lambda.ts';
@@ -43,6 +43,23 @@ describe('createBatchHandler', () => {
     ]);
     const handled = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'handled');
     expect(handled.correlation_id).toBe(JOB);
+  });
+
+  it('dead-letters any non-retryable error with its reason and fails retryable ones for redelivery', async () => {
+    const letters: DeadLetter[] = [];
+    const handler = createBatchHandler(
+      { logger: new Logger({ logLevel: 'SILENT' }), deadLetters: { send: async (l) => void letters.push(l) } },
+      async (r) => {
+        if (r.body === 'refused') throw new DomainRefusal('NoPricedPositions', 'nothing is priced');
+        throw new RetryableError('ThrottlingException: slow down');
+      },
+    );
+    const response = await handler(
+      { Records: [record('refused', 'refused'), record('throttled', 'throttled')] },
+      context,
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
+    expect(letters.map((l) => [l.body, l.reason])).toEqual([['refused', 'nothing is priced']]);
   });
 
   it('finds a jobId in an envelope or a bare detail, and nothing where there is none', () => {
