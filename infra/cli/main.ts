@@ -5,7 +5,9 @@
 
 import { type Command, EXIT, type Io, report } from './cli-kit.ts';
 import { analyzeCommand } from './commands/analyze.ts';
+import { credentialsCommand } from './commands/credentials.ts';
 import { dlqCommand } from './commands/dlq.ts';
+import { endpointsCommand } from './commands/endpoints.ts';
 import { eventsCommand } from './commands/events.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { replayCommand } from './commands/replay.ts';
@@ -18,6 +20,8 @@ export const COMMANDS: Command[] = [
   replayCommand,
   dlqCommand,
   retirementCommand,
+  endpointsCommand,
+  credentialsCommand,
 ];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
@@ -25,7 +29,7 @@ const USAGE = `alex: portfolio analysis by a team of specialist services, on the
 Usage: alex <command> [options]      (alex <command> --help for details)
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(11)} ${command.summary}`).join('\n')}
 
 State (database, queues, event archive) lives in ./.alex, or --home DIR, or ALEX_HOME.
 Exit codes: 0 ok, 1 unexpected error, 2 bad input or usage, 3 analysis partial, 4 analysis failed.`;

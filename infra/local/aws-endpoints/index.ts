@@ -18,6 +18,9 @@ import { AwsError, type AwsRequest, type AwsResponse, errorResponse, jsonRespons
 export type { EndpointRuntime } from './local-resources.ts';
 export type { AwsRequest, AwsResponse } from './wire.ts';
 
+/** Where `alex endpoints` listens unless told otherwise. */
+export const DEFAULT_ENDPOINT_PORT = 4510;
+
 const EVENTS = { prefix: 'AWSEvents.', contentType: 'application/x-amz-json-1.1', service: 'events' } as const;
 const SQS = { prefix: 'AmazonSQS.', contentType: 'application/x-amz-json-1.0', service: 'sqs' } as const;
 
