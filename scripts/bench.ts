@@ -10,6 +10,7 @@ import { cpus } from 'node:os';
 import { bundleResults, measureBundles } from './bench/bundles.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
+import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { type BenchResult, formatTable } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
@@ -38,6 +39,11 @@ async function main(argv: readonly string[]): Promise<void> {
     `Matcher: ${matcher.rules} rules (${matcher.averageConditionsPerRule.toFixed(1)} conditions on average, up to ${matcher.maxConditions}), ` +
       `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event.`,
   );
+
+  progress('ingress: PutEvents through the AWS-compatible endpoint');
+  const ingress = await measureIngress();
+  results.push(...ingressResults(ingress));
+  notes.push(describeIngress(ingress));
 
   progress('starting the local runtime');
   const { runtime, portfolio } = await startExampleRuntime();

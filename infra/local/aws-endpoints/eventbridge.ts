@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '#events/errors.ts';
 import { MAX_ENTRIES_PER_REQUEST, MAX_REQUEST_BYTES } from '#events/eventbridge-publisher.ts';
 import { type Publisher, publishRefusal } from '#events/guard.ts';
-import { checkBusEntry } from '../bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../event-pattern.ts';
 import {
   ACCOUNT,
@@ -166,8 +165,10 @@ export class EventBridgeApi {
       resources: (entry.Resources as string[] | undefined) ?? [],
       time: Number.isNaN(time.getTime()) ? new Date() : time,
     };
+    // The bus makes PutEvents' own checks (size, JSON object, depth) and refuses before putting.
+    let envelope: { id: string } | undefined;
     try {
-      checkBusEntry(busEntry);
+      [envelope] = this.runtime.bus.put([busEntry]);
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
       const malformed = /MalformedDetail|JSON object|nested more/.test(error.message);
@@ -176,7 +177,6 @@ export class EventBridgeApi {
         malformed ? 'Detail is malformed.' : error.message,
       );
     }
-    const [envelope] = this.runtime.bus.put([busEntry]);
     return { EventId: envelope!.id };
   }
 
