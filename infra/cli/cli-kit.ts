@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidInputError } from '#events/errors.ts';
-import { defaultHome } from '../local/runtime.ts';
+import { defaultHome } from '../local/home.ts';
 
 export const EXIT = {
   ok: 0,
@@ -24,7 +24,6 @@ export class UsageError extends Error {}
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   run(argv: string[], io: Io): Promise<number>;
 }

@@ -44,9 +44,11 @@ import { EventArchive } from './archive.ts';
 import { type FaultOptions, ThrottlingModel } from './faults.ts';
 
 export type { FaultOptions } from './faults.ts';
+export { defaultHome } from './home.ts';
 
 import { LocalBus, LocalBusPublisher } from './bus.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
+import { statePaths } from './home.ts';
 import { Poller, type QueueHandler } from './poller.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
 import { isWorkerService, type WorkerHandler, workerHandler } from './worker-handler.ts';
@@ -120,16 +122,17 @@ export class LocalRuntime {
     if (options.workers) refuseWhatWorkersCannotUse(options);
     const home = options.home;
     if (home) mkdirSync(home, { recursive: true });
-    const db = await openPglite(home ? join(home, 'postgres') : undefined);
+    const paths = home ? statePaths(home) : undefined;
+    const db = await openPglite(paths?.postgres);
     let dynamo: LocalDynamo | undefined;
     try {
       await migrate(db);
-      dynamo = await startLocalDynamo(home ? join(home, 'dynamodb') : undefined);
+      dynamo = await startLocalDynamo(paths?.dynamodb);
     } catch (error) {
       await db.close();
       throw error;
     }
-    const archive = new EventArchive(home ? join(home, 'archive.jsonl') : undefined);
+    const archive = new EventArchive(paths?.archive);
     const bus = new LocalBus({ name: BUS_NAME, account: LOCAL_ACCOUNT, region: LOCAL_REGION, archive });
     const runtime = new LocalRuntime(
       options,
@@ -372,9 +375,4 @@ function modelWithFaults(model: ModelPort, faults: FaultOptions | undefined): Mo
   if (!faults?.modelThrottleRate) return model;
   const inner = model instanceof GuardedModel ? model.inner : model;
   return new GuardedModel(new ThrottlingModel(inner, faults.modelThrottleRate, faults.random ?? Math.random));
-}
-
-/** The state folder: ALEX_HOME when set (and not empty), else `.alex` in the working directory. */
-export function defaultHome(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  return env.ALEX_HOME?.trim() ? env.ALEX_HOME : join(cwd, '.alex');
 }

@@ -19,7 +19,6 @@ The endpoint is where \`alex endpoints\` last listened (default http://127.0.0.1
 
 export const credentialsCommand: Command = {
   name: 'credentials',
-  summary: 'print AWS_ENDPOINT_URL and a key pair for the local EventBridge and SQS endpoints',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(

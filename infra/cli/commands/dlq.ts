@@ -21,7 +21,6 @@ redrive: moves the dead letters back to their source queues (receive count reset
 
 export const dlqCommand: Command = {
   name: 'dlq',
-  summary: 'list dead letters with their reasons, or redrive them to their source queues',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(

@@ -16,7 +16,6 @@ from \`alex credentials\`. Prints the endpoint URL when it is ready.`;
 
 export const endpointsCommand: Command = {
   name: 'endpoints',
-  summary: 'run the local runtime behind AWS-compatible EventBridge and SQS endpoints',
   usage: USAGE,
   async run(argv, io) {
     const { values } = parse(

@@ -5,7 +5,7 @@ import { JobId } from '#events/values.ts';
 import { getAnalysis } from '#services/aggregator/analysis-store.ts';
 import { getJob, type JobRow, listJobs } from '#services/common/job-store.ts';
 import { listModelCalls, type ModelCallRow } from '#services/common/model/audit-store.ts';
-import { LocalRuntime } from '../../local/runtime.ts';
+import { openStoredState } from '../../local/stored-state.ts';
 import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex jobs list [--home DIR] [--json] [--limit N]
@@ -16,7 +16,6 @@ show: one job's status and timings, every event about it on the bus in order, an
 
 export const jobsCommand: Command = {
   name: 'jobs',
-  summary: 'list jobs, or show one job with its events in order',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(
@@ -37,10 +36,10 @@ export const jobsCommand: Command = {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit must be a positive whole number');
 
-    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
+    const state = await openStoredState(stateHome(values.home, io));
     try {
       if (action === 'list') {
-        const jobs = await listJobs(runtime.db, limit);
+        const jobs = await listJobs(state.db, limit);
         if (values.json) io.out(JSON.stringify(jobs.map(jobView), null, 2));
         else if (jobs.length === 0) io.out('No jobs yet. Run `alex analyze examples/portfolio.json`.');
         else {
@@ -54,14 +53,14 @@ export const jobsCommand: Command = {
         }
         return EXIT.ok;
       }
-      const job = await getJob(runtime.db, jobId!);
-      const events = runtime.archive.read().filter((event) => (event.detail as { jobId?: string })?.jobId === jobId);
+      const job = await getJob(state.db, jobId!);
+      const events = state.archive.read().filter((event) => (event.detail as { jobId?: string })?.jobId === jobId);
       if (!job && events.length === 0) {
-        io.err(`alex: no job ${jobId} in ${runtime.options.home}`);
+        io.err(`alex: no job ${jobId} in ${state.home}`);
         return EXIT.badInput;
       }
-      const analysis = await getAnalysis(runtime.db, jobId!);
-      const modelCalls = (await listModelCalls(runtime.db, jobId!)).map(modelCallView);
+      const analysis = await getAnalysis(state.db, jobId!);
+      const modelCalls = (await listModelCalls(state.db, jobId!)).map(modelCallView);
       const timeline = events.map((event) => ({
         time: event.time,
         detailType: event['detail-type'],
@@ -112,7 +111,7 @@ export const jobsCommand: Command = {
       }
       return EXIT.ok;
     } finally {
-      await runtime.close();
+      await state.close();
     }
   },
 };
