@@ -155,15 +155,19 @@ export function generateEventsMarkdown(): string {
     'Send an event locally: `alex endpoints`, then `eval "$(alex credentials)"`, then the `aws` command',
     'shown for it (the same command works against AWS without `--endpoint-url`).',
     '',
-    '| event | version | published by | consumed by |',
-    '| --- | --- | --- | --- |',
+    ...table(
+      ['event', 'version', 'published by', 'consumed by'],
+      DETAIL_TYPES.map((detailType) => {
+        const parties = partiesOf(detailType);
+        return [
+          `[${detailType}](#${detailType.toLowerCase()})`,
+          String(catalog[detailType].version),
+          publishersText(parties),
+          subscribersText(parties),
+        ];
+      }),
+    ),
   ];
-  for (const detailType of DETAIL_TYPES) {
-    const parties = partiesOf(detailType);
-    lines.push(
-      `| [${detailType}](#${detailType.toLowerCase()}) | ${catalog[detailType].version} | ${publishersText(parties)} | ${subscribersText(parties)} |`,
-    );
-  }
   for (const detailType of DETAIL_TYPES) lines.push('', ...eventSection(detailType));
   return `${lines.join('\n')}\n`;
 }
@@ -212,11 +216,14 @@ function eventSection(detailType: DetailType): string[] {
     '',
     ...(fields.length > 0
       ? [
-          '| detail field | type | required | meaning |',
-          '| --- | --- | --- | --- |',
-          ...fields.map(
-            ([name, field]) =>
-              `| \`${name}\` | ${field.type ?? 'see schema'} | ${detailSchema.required?.includes(name) ? 'yes' : 'no'} | ${(field.description ?? '').replace(/\|/g, '\\|')} |`,
+          ...table(
+            ['detail field', 'type', 'required', 'meaning'],
+            fields.map(([name, field]) => [
+              `\`${name}\``,
+              field.type ?? 'see schema',
+              detailSchema.required?.includes(name) ? 'yes' : 'no',
+              (field.description ?? '').replace(/\|/g, '\\|'),
+            ]),
           ),
           '',
         ]
@@ -233,4 +240,11 @@ function eventSection(detailType: DetailType): string[] {
     `aws --endpoint-url "$AWS_ENDPOINT_URL" events put-events --entries '${JSON.stringify(entries).replace(/'/g, `'\\''`)}'`,
     '```',
   ];
+}
+
+/** A markdown table with its columns padded, as the formatter leaves it. */
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((cell, column) => Math.max(cell.length, 3, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
