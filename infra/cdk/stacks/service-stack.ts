@@ -4,6 +4,7 @@
  * resources come from names (bus, tables, jobs queue, alarm topic) or from SSM parameters
  * resolved at deploy time (database ARNs), so this stack deploys alone.
  */
+
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -30,6 +31,7 @@ import { type AlexConfig, functionSettings } from '../config.ts';
 import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
+import { servicePublishStatement } from '../constructs/bus-guard.ts';
 import {
   ALARM_TOPIC_NAME,
   COMPLETION_SERVICES,
@@ -229,7 +231,7 @@ export class ServiceStack extends Stack {
   ): void {
     const allow = (sid: string, actions: string[], resources: string[]) =>
       this.role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
-    allow('PublishOnTheBus', ['events:PutEvents'], [bus.eventBusArn]);
+    this.role.addToPolicy(servicePublishStatement(bus.eventBusArn, spec.source));
     allow('SendBadInputToDeadLetterQueues', ['sqs:SendMessage'], deadLetterArns);
     allow('Idempotency', IDEMPOTENCY_ACTIONS, [this.tableArn(TABLES.idempotency)]);
     if (COMPLETION_SERVICES.includes(spec.name))
