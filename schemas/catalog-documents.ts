@@ -1,13 +1,15 @@
 /**
  * The event catalog as documents for other teams, generated from events/catalog.ts and the
- * topology: an AsyncAPI 3.0 document (schemas/asyncapi.json) and a readable page
- * (docs/events.md). Who publishes an event comes from the catalog's sources and the services
- * that own them; who consumes it, from the bus rules that match its detail-type.
+ * service registry: an AsyncAPI 3.0 document (schemas/asyncapi.json) and a readable page
+ * (docs/events.md). Who publishes an event comes from the services' `publishes` declarations
+ * (and the catalog's sources no service owns, such as the CLI); who consumes it, from the bus
+ * rules that match its detail-type, and for the deadline, the service that receives it.
  */
 import * as z from 'zod';
 import { catalog, DETAIL_TYPES, type DetailType, EVENT_BUS_NAME, OPEN_DETAIL_TYPES } from '#events/catalog.ts';
 import { EventEnvelope } from '#events/envelope.ts';
-import { allRules, SERVICE_NAMES, SERVICES } from '#infra/topology.ts';
+import { allRules, deadlineReceiver, SERVICE_NAMES, SERVICES } from '#infra/topology.ts';
+import { SERVICE_REGISTRY } from '#services/index.ts';
 
 const GENERATED_NOTE = 'Generated from events/catalog.ts by `npm run schemas`; do not edit by hand.';
 
@@ -27,10 +29,14 @@ function ruleDetailTypes(pattern: Record<string, unknown>): string[] {
 
 export function partiesOf(detailType: DetailType): EventParties {
   const definition = catalog[detailType];
-  const publishers = definition.sources.map((source) => {
-    const service = SERVICE_NAMES.find((name) => SERVICES[name].source === source);
-    return service ? { source, service } : { source };
-  });
+  const declared = SERVICE_REGISTRY.filter(({ service }) =>
+    (service.publishes as readonly string[]).includes(detailType),
+  );
+  const ownedSources = new Set(SERVICE_REGISTRY.map(({ service }) => service.source));
+  const publishers = [
+    ...declared.map(({ service }) => ({ source: service.source, service: service.name as string })),
+    ...definition.sources.filter((source) => !ownedSources.has(source)).map((source) => ({ source })),
+  ];
   const subscribers = allRules()
     .filter((rule) => ruleDetailTypes(rule.pattern).includes(detailType))
     .map((rule) => {
@@ -43,6 +49,10 @@ export function partiesOf(detailType: DetailType): EventParties {
         queue: rule.target === 'jobs' ? 'alex-jobs' : SERVICES[rule.target].queue.name,
       };
     });
+  if (detailType === 'AnalysisDeadlineReached') {
+    const receiver = deadlineReceiver();
+    subscribers.push({ rule: '(delayed message, not a bus rule)', service: receiver.name, queue: receiver.queue.name });
+  }
   return { publishers, openToOutside: definition.openToOutside === true, subscribers };
 }
 

@@ -12,32 +12,28 @@ import type { EventEnvelope } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
 import type { OutgoingEvent } from '#events/publisher.ts';
 
-import { type AggregatorHooks, createAggregatorHandler } from '#services/aggregator/handler.ts';
-import { createCharterHandler } from '#services/charter/handler.ts';
 import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
-import type { ServiceContext } from '#services/common/context.ts';
+import type { ServiceContext, ServiceHooks } from '#services/common/context.ts';
 import type { DeadLetterPort } from '#services/common/dead-letter.ts';
 import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadlines.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { GuardedModel } from '#services/common/model/guard.ts';
 import type { ModelPort } from '#services/common/model/port.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
-import { createPlannerHandler } from '#services/planner/handler.ts';
+import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
-import { createReporterHandler } from '#services/reporter/handler.ts';
-import { createRetirementHandler } from '#services/retirement/handler.ts';
-import { createTaggerHandler } from '#services/tagger/handler.ts';
-import { migrate } from '../storage/migrate.ts';
+import { migrate, migratedTemplate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import {
   allRules,
   BUS_NAME,
+  deadlineReceiver,
   effectivePattern,
+  type QueueKey,
   queueSettings,
-  SERVICE_NAMES,
-  SERVICES,
-  type ServiceName,
+  type ServiceSpec,
+  specsOf,
   TABLES,
 } from '../topology.ts';
 import { EventArchive } from './archive.ts';
@@ -56,7 +52,7 @@ import { isWorkerService, type WorkerHandler, workerHandler } from './worker-han
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
-export type QueueKey = 'jobs' | ServiceName;
+export type { QueueKey } from '../topology.ts';
 
 export interface LocalRuntimeOptions {
   /** State folder; everything stays in memory when absent (tests). */
@@ -71,7 +67,7 @@ export interface LocalRuntimeOptions {
   /** Powertools log level for the services; silent by default so the CLI output stays readable. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   now?: () => Date;
-  hooks?: AggregatorHooks;
+  hooks?: ServiceHooks;
   faults?: FaultOptions;
   /** Market prices for positions without one; from the environment (Polygon) when absent. */
   prices?: PricePort;
@@ -82,21 +78,14 @@ export interface LocalRuntimeOptions {
    * `faults.modelThrottleRate` cannot be combined with it.
    */
   workers?: boolean;
+  /** The services to run; the registry's (services/index.ts) by default. */
+  services?: readonly RegisteredService[];
 }
 
 export interface QueuePair {
   queue: LocalQueue;
   dlq: LocalQueue;
 }
-
-const HANDLER_FACTORIES: Record<ServiceName, (ctx: ServiceContext, hooks: AggregatorHooks) => SqsBatchHandler> = {
-  planner: createPlannerHandler,
-  tagger: createTaggerHandler,
-  reporter: createReporterHandler,
-  charter: createCharterHandler,
-  retirement: createRetirementHandler,
-  aggregator: createAggregatorHandler,
-};
 
 export class LocalRuntime {
   readonly queues = new Map<QueueKey, QueuePair>();
@@ -123,7 +112,7 @@ export class LocalRuntime {
     const home = options.home;
     if (home) mkdirSync(home, { recursive: true });
     const paths = home ? statePaths(home) : undefined;
-    const db = await openPglite(paths?.postgres);
+    const db = await openPglite(paths?.postgres, await migratedTemplate());
     let dynamo: LocalDynamo | undefined;
     try {
       await migrate(db);
@@ -152,8 +141,10 @@ export class LocalRuntime {
     const msPerSecond = this.options.msPerQueueSecond ?? 1;
     const faults = this.options.faults ?? {};
     const random = faults.random ?? Math.random;
-    for (const key of ['jobs', ...SERVICE_NAMES] as QueueKey[]) {
-      const settings = queueSettings(key);
+    const registry = this.options.services ?? SERVICE_REGISTRY;
+    const specs = specsOf(registry);
+    for (const key of ['jobs', ...specs.map((spec) => spec.name)] as QueueKey[]) {
+      const settings = queueSettings(key, specs);
       const dlq = new LocalQueue(`${settings.name}-dlq`, {
         visibilityTimeoutMs: 1000,
         maxReceiveCount: Number.POSITIVE_INFINITY,
@@ -166,7 +157,7 @@ export class LocalRuntime {
       });
       this.queues.set(key, { queue, dlq });
     }
-    for (const rule of allRules()) {
+    for (const rule of allRules(specs)) {
       const { queue } = this.queues.get(rule.target)!;
       this.bus.addRule(rule.name, effectivePattern(rule), (json) => {
         const delay = () => (faults.maxDeliveryDelayMs ? Math.floor(random() * faults.maxDeliveryDelayMs) : 0);
@@ -187,10 +178,12 @@ export class LocalRuntime {
         });
       },
     };
-    // Deadlines arrive on the aggregator's queue as delayed messages, as SQS DelaySeconds would do.
+    // Deadlines arrive on the receiver's queue (the aggregator's) as delayed messages, as SQS
+    // DelaySeconds would do.
+    const deadlineQueue = deadlineReceiver(specs).name;
     const deadlines: DeadlineScheduler = {
       schedule: async (detail, now) => {
-        const { queue } = this.queues.get('aggregator')!;
+        const { queue } = this.queues.get(deadlineQueue)!;
         queue.send(
           deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT),
           {},
@@ -198,13 +191,13 @@ export class LocalRuntime {
         );
       },
     };
-    for (const name of SERVICE_NAMES) {
-      const spec = SERVICES[name];
+    for (const [index, { createHandler }] of registry.entries()) {
+      const spec = specs[index]!;
       const ctx: ServiceContext = {
         publisher: this.publisher,
         deadLetters,
         deadlines,
-        logger: new Logger({ serviceName: `alex-${name}`, logLevel: this.options.logLevel ?? 'SILENT' }),
+        logger: new Logger({ serviceName: `alex-${spec.name}`, logLevel: this.options.logLevel ?? 'SILENT' }),
         dynamo: this.dynamo.client,
         tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
         db: async () => this.db,
@@ -213,46 +206,60 @@ export class LocalRuntime {
         prices: this.prices,
         onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
       };
-      let handler: QueueHandler;
-      if (this.options.workers && isWorkerService(name)) {
-        const worker = workerHandler(name, {
-          dynamoEndpoint: this.dynamo.endpoint,
-          publisher: this.publisher,
-          deadLetters,
-          onRecordFailure: ctx.onRecordFailure!,
-          logLevel: this.options.logLevel ?? 'SILENT',
-        });
-        this.workers.push(worker);
-        handler = worker.handle;
-      } else {
-        handler = HANDLER_FACTORIES[name](ctx, this.options.hooks ?? {});
-      }
-      for (const key of spec.consumes) {
-        const { queue } = this.queues.get(key)!;
-        const settings = queueSettings(key);
-        this.pollers.push(
-          new Poller(queue, handler, {
-            functionName: `alex-${name}`,
-            batchSize: settings.batchSize,
-            concurrency: spec.maxConcurrency,
-            timeoutMs: spec.timeoutSeconds * 1000,
-            memoryMb: spec.memoryMb,
-            region: LOCAL_REGION,
-            account: LOCAL_ACCOUNT,
-            faults: {
-              crashRate: faults.crashRate,
-              silent: faults.silentServices?.includes(name),
-              silentRate: faults.silentRate,
-              random,
-            },
-            takeFailureReason: (messageId) => {
-              const reason = this.failureReasons.get(messageId);
-              this.failureReasons.delete(messageId);
-              return reason;
-            },
-          }),
-        );
-      }
+      const inProcess = () => createHandler(ctx, this.options.hooks ?? {});
+      this.pollersOf(spec, this.handlerOf(spec, inProcess, ctx, deadLetters));
+    }
+  }
+
+  /** In a worker thread when `workers` is on and the service can run there, else in this thread. */
+  private handlerOf(
+    spec: ServiceSpec,
+    inProcess: () => SqsBatchHandler,
+    ctx: ServiceContext,
+    deadLetters: DeadLetterPort,
+  ): QueueHandler {
+    if (!this.options.workers || !isWorkerService(spec)) return inProcess();
+    const worker = workerHandler(spec.name, {
+      dynamoEndpoint: this.dynamo.endpoint,
+      publisher: this.publisher,
+      deadLetters,
+      onRecordFailure: ctx.onRecordFailure!,
+      logLevel: this.options.logLevel ?? 'SILENT',
+    });
+    this.workers.push(worker);
+    return worker.handle;
+  }
+
+  /** One poller per queue the service consumes, with its function's limits, as an event source mapping. */
+  private pollersOf(spec: ServiceSpec, handler: QueueHandler): void {
+    const faults = this.options.faults ?? {};
+    const random = faults.random ?? Math.random;
+    const specs = specsOf(this.options.services);
+    for (const key of spec.consumes) {
+      const { queue } = this.queues.get(key)!;
+      const settings = queueSettings(key, specs);
+      this.pollers.push(
+        new Poller(queue, handler, {
+          functionName: `alex-${spec.name}`,
+          batchSize: settings.batchSize,
+          concurrency: spec.maxConcurrency,
+          timeoutMs: spec.timeoutSeconds * 1000,
+          memoryMb: spec.memoryMb,
+          region: LOCAL_REGION,
+          account: LOCAL_ACCOUNT,
+          faults: {
+            crashRate: faults.crashRate,
+            silent: faults.silentServices?.includes(spec.name),
+            silentRate: faults.silentRate,
+            random,
+          },
+          takeFailureReason: (messageId) => {
+            const reason = this.failureReasons.get(messageId);
+            this.failureReasons.delete(messageId);
+            return reason;
+          },
+        }),
+      );
     }
   }
 

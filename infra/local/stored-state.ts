@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
-import { migrate } from '../storage/migrate.ts';
+import { migrate, migratedTemplate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import { EventArchive } from './archive.ts';
 import { statePaths } from './home.ts';
@@ -20,7 +20,7 @@ export interface StoredState {
 export async function openStoredState(home: string): Promise<StoredState> {
   const paths = statePaths(home);
   mkdirSync(home, { recursive: true });
-  const db = await openPglite(paths.postgres);
+  const db = await openPglite(paths.postgres, await migratedTemplate());
   try {
     // A folder never used yet reads as empty rather than failing on a missing table.
     await migrate(db);

@@ -5,16 +5,16 @@
 import { catalog, type Detail } from '#events/catalog.ts';
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
 import type { Task } from '#events/values.ts';
-import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
-import type { ServiceContext } from '../common/context.ts';
+import type { ServiceContext, ServiceHooks } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, getJob } from '../common/job-store.ts';
 import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
 import { consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
+import { aggregator } from './service.ts';
 
-const SOURCE = SERVICES.aggregator.source;
+const SOURCE = aggregator.source;
 
 type Progress =
   | { jobId: string; kind: 'AnalysisPlanned'; task: 'plan'; detail: Detail<'AnalysisPlanned'> }
@@ -22,13 +22,7 @@ type Progress =
   | { jobId: string; kind: 'SpecialistFailed'; task: Task; detail: Detail<'SpecialistFailed'> }
   | { jobId: string; kind: 'AnalysisDeadlineReached'; task: 'deadline'; detail: Detail<'AnalysisDeadlineReached'> };
 
-export interface AggregatorHooks {
-  /**
-   * Called on every consolidated write the aggregator attempts (inserted tells whether the row
-   * was new): the measure of "exactly once". The primary key alone would hide a second attempt.
-   */
-  onConsolidatedWrite?: (jobId: string, inserted: boolean) => void;
-}
+export type AggregatorHooks = ServiceHooks;
 
 export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHooks = {}): SqsBatchHandler {
   const tracker = new CompletionTracker(ctx.dynamo, ctx.tables.completion, ctx.now);

@@ -30,3 +30,12 @@ export interface ServiceContext {
   /** Told why a record failed (the local runtime records it on the message for its DLQ entry). */
   onRecordFailure?: (messageId: string, reason: string) => void;
 }
+
+/** Observers the local runtime and tests attach to a handler; none on AWS. */
+export interface ServiceHooks {
+  /**
+   * Called on every consolidated write the aggregator attempts (inserted tells whether the row
+   * was new): the measure of "exactly once". The primary key alone would hide a second attempt.
+   */
+  onConsolidatedWrite?: (jobId: string, inserted: boolean) => void;
+}

@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { catalog, type Detail } from '#events/catalog.ts';
-import { SERVICES } from '#infra/topology.ts';
 
 export type DeadlineDetail = Detail<'AnalysisDeadlineReached'>;
 
@@ -24,7 +23,8 @@ export function deadlineEnvelope(detail: DeadlineDetail, now: Date, region: stri
     version: '0',
     id: randomUUID(),
     'detail-type': 'AnalysisDeadlineReached',
-    source: SERVICES.planner.source,
+    // The planner's source even when the aggregator sends a deadline on: the catalog names one producer.
+    source: catalog.AnalysisDeadlineReached.sources[0],
     account,
     time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region,

@@ -8,15 +8,15 @@
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
 import type { ResultOf, Snapshot, Task } from '#events/values.ts';
-import { SERVICES, type ServiceName } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from './batch-handler.ts';
 import type { ServiceContext } from './context.ts';
+import type { ServiceDeclaration } from './declaration.ts';
 import { idempotent } from './idempotency.ts';
 import { withAudit } from './model/guard.ts';
 import type { ModelCallRecord, ModelPort } from './model/port.ts';
 
 export interface SpecialistOptions<T extends Task> {
-  service: ServiceName;
+  service: ServiceDeclaration;
   task: T;
   /** `job.model` is the service's model, guarded, with its calls recorded for the event's audit trail. */
   run: (snapshot: Snapshot, job: { jobId: string; model: ModelPort }) => Promise<ResultOf<T>>;
@@ -26,7 +26,7 @@ export function createSpecialistHandler<T extends Task>(
   ctx: ServiceContext,
   options: SpecialistOptions<T>,
 ): SqsBatchHandler {
-  const source = SERVICES[options.service].source;
+  const { source, name } = options.service;
 
   const perform = idempotent(
     async (planned: { jobId: string; snapshot: Snapshot }) => {
@@ -78,7 +78,7 @@ export function createSpecialistHandler<T extends Task>(
         return { outcome: 'failed' };
       }
     },
-    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: `alex-${options.service}`, keyPath: 'jobId' },
+    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: `alex-${name}`, keyPath: 'jobId' },
   );
 
   return createBatchHandler(ctx, async (record, context) => {

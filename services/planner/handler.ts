@@ -10,7 +10,6 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import type { Task } from '#events/values.ts';
-import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
@@ -27,8 +26,9 @@ import {
   unclassifiedInstruments,
 } from './domain.ts';
 import { refreshPrices } from './prices/refresh.ts';
+import { planner } from './service.ts';
 
-const SOURCE = SERVICES.planner.source;
+const SOURCE = planner.source;
 
 export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
   const { publisher, logger } = ctx;

@@ -5,7 +5,6 @@
  */
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
 import type { Classification } from '#events/values.ts';
-import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
@@ -15,6 +14,7 @@ import { withAudit } from '../common/model/guard.ts';
 import type { ModelCallRecord } from '../common/model/port.ts';
 import { loadClassifications, upsertClassification } from '../common/portfolio-store.ts';
 import { classifyInstruments } from './domain.ts';
+import { tagger } from './service.ts';
 
 export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
   const classify = idempotent(
@@ -68,7 +68,7 @@ export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
       await ctx.publisher.publish([
         {
           detailType: 'InstrumentsClassified',
-          source: SERVICES.tagger.source,
+          source: tagger.source,
           detail: {
             version: 1,
             jobId: request.jobId,

@@ -1,8 +1,7 @@
 /**
  * Who may put what on the bus, on AWS: the same rule as events/guard.ts locally. Other accounts
  * (configured by id) may put only the open detail-types, and never under an `alex.` source; each
- * service's role may put only the detail-types the catalog lists it as a source of, under its own
- * source. Also the EventBridge schema registry: one schema per detail-type, from the catalog.
+ * service's role may put only the detail-types it declares it publishes, under its own source. Also the EventBridge schema registry: one schema per detail-type, from the catalog.
  */
 import * as eventschemas from 'aws-cdk-lib/aws-eventschemas';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,19 +27,18 @@ export function outsidePublishersStatement(busArn: string, accounts: readonly st
   });
 }
 
-/** Detail-types the catalog lists `source` as a publisher of. */
-export function detailTypesPublishedBy(source: string): string[] {
-  return DETAIL_TYPES.filter((detailType) => (catalog[detailType].sources as readonly string[]).includes(source));
-}
-
-/** A service role's PutEvents: its own source, the detail-types it publishes, this bus only. */
-export function servicePublishStatement(busArn: string, source: string): iam.PolicyStatement {
+/** A service role's PutEvents: its own source, the detail-types it declares it publishes, this bus only. */
+export function servicePublishStatement(
+  busArn: string,
+  source: string,
+  detailTypes: readonly string[],
+): iam.PolicyStatement {
   return new iam.PolicyStatement({
     sid: 'PublishOnTheBus',
     actions: ['events:PutEvents'],
     resources: [busArn],
     conditions: {
-      StringEquals: { 'events:source': source, 'events:detail-type': detailTypesPublishedBy(source) },
+      StringEquals: { 'events:source': source, 'events:detail-type': [...detailTypes] },
     },
   });
 }
