@@ -1,20 +1,23 @@
 /**
- * Ingress through the AWS-compatible endpoint: a real SDK v3 EventBridgeClient sends 10-entry
- * PutEvents requests over loopback (SigV4 signed and verified), a few in flight at once, as a
- * busy publisher would. Afterwards every accepted entry must be in the archive file and in the
- * jobs queue (the AnalysisRequested rule's target); nothing consumes the queue, so the figure is
- * the ingress path alone.
+ * Ingress through the AWS-compatible endpoint: a publisher process (ingress-client.ts, a real SDK
+ * v3 EventBridgeClient) sends 10-entry PutEvents requests over loopback, SigV4 signed and
+ * verified, a few in flight at once. Afterwards every accepted entry must be in the archive file
+ * and in the jobs queue (the AnalysisRequested rule's target); nothing consumes the queue, so the
+ * figure is the ingress path alone. The endpoint's own CPU time per request is reported too.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { startAwsEndpointServer } from '#infra/local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore } from '#infra/local/aws-endpoints/keys.ts';
 import { standaloneRuntime } from '#infra/local/aws-endpoints/standalone.ts';
 import { atLeast, type BenchResult, result } from './results.ts';
 
 export const INGRESS_TARGET_ENTRIES_PER_SECOND = 5_000;
+const CLIENT = fileURLToPath(new URL('./ingress-client.ts', import.meta.url));
 
 export interface IngressStats {
   entriesPerSecond: number;
@@ -23,6 +26,8 @@ export interface IngressStats {
   routed: number;
   requests: number;
   inFlight: number;
+  /** CPU time (user + system) of the endpoint process per 10-entry request. */
+  serverCpuMsPerRequest: number;
 }
 
 export async function measureIngress(
@@ -34,50 +39,42 @@ export async function measureIngress(
   const runtime = standaloneRuntime({ archiveFile: join(home, 'archive.jsonl') });
   const key = ensureKey(home, 'bench-publisher');
   const server = await startAwsEndpointServer({ runtime, keys: loadKeyStore(home) });
-  const client = new EventBridgeClient({
-    endpoint: server.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+  const child = spawn(process.execPath, ['--import', 'tsx', CLIENT], {
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      INGRESS_URL: server.url,
+      INGRESS_KEY_ID: key.accessKeyId,
+      INGRESS_SECRET: key.secretAccessKey,
+      INGRESS_IN_FLIGHT: String(inFlight),
+      INGRESS_WARM_UP: String(options.warmUp ?? 100),
+      INGRESS_REQUESTS: String(requests),
+    },
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  let sequence = 0;
-  const command = () =>
-    new PutEventsCommand({
-      Entries: Array.from({ length: 10 }, () => ({
-        Source: 'com.example.bench',
-        DetailType: 'AnalysisRequested',
-        EventBusName: 'alex-bus',
-        Detail: JSON.stringify({
-          version: 1,
-          jobId: `00000000-0000-4000-8000-${String(sequence++).padStart(12, '0')}`,
-          userId: 'household-42',
-          requestedAt: '2026-11-21T09:30:00.000Z',
-        }),
-      })),
-    });
-  let accepted = 0;
-  const run = async (count: number) => {
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (next++ < count) {
-          const response = await client.send(command());
-          accepted += 10 - (response.FailedEntryCount ?? 0);
-        }
-      }),
-    );
-  };
   try {
-    await run(options.warmUp ?? 100);
-    const started = performance.now();
-    const acceptedBefore = accepted;
-    await run(requests);
-    const seconds = (performance.now() - started) / 1000;
-    const measured = accepted - acceptedBefore;
-    const archived = runtime.archive.read().length;
-    const routed = runtime.queues.get('jobs')!.queue.visibleCount;
-    return { entriesPerSecond: measured / seconds, accepted, archived, routed, requests, inFlight };
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const nextLine = async () => {
+      const line = await lines.next();
+      if (line.done) throw new Error('ingress: the publisher process ended early');
+      return line.value;
+    };
+    if ((await nextLine()) !== 'ready') throw new Error('ingress: the publisher process did not warm up');
+    const cpuBefore = process.cpuUsage();
+    child.stdin.write('go\n');
+    const report = JSON.parse(await nextLine()) as { measured: number; accepted: number; ms: number };
+    const cpu = process.cpuUsage(cpuBefore);
+    return {
+      entriesPerSecond: report.measured / (report.ms / 1000),
+      accepted: report.accepted,
+      archived: runtime.archive.read().length,
+      routed: runtime.queues.get('jobs')!.queue.visibleCount,
+      requests,
+      inFlight,
+      serverCpuMsPerRequest: (cpu.user + cpu.system) / 1000 / requests,
+    };
   } finally {
-    client.destroy();
+    child.kill();
     await server.close();
     rmSync(home, { recursive: true, force: true });
   }
@@ -102,7 +99,8 @@ export function ingressResults(stats: IngressStats): BenchResult[] {
 
 export function describeIngress(stats: IngressStats): string {
   return (
-    `Ingress: ${stats.requests} PutEvents requests of 10 entries, ${stats.inFlight} in flight, SDK v3 client over loopback; ` +
-    `all ${stats.accepted} accepted entries archived and routed to the jobs queue.`
+    `Ingress: ${stats.requests} PutEvents requests of 10 entries, ${stats.inFlight} in flight, SDK v3 client in its own process over loopback; ` +
+    `all ${stats.accepted} accepted entries archived and routed to the jobs queue; ` +
+    `the endpoint used ${stats.serverCpuMsPerRequest.toFixed(2)} ms of CPU per request.`
   );
 }
