@@ -13,7 +13,7 @@ import { InvalidInputError } from '#events/errors.ts';
 import type { OutgoingEvent } from '#events/publisher.ts';
 
 import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
-import type { ServiceContext, ServiceHooks } from '#services/common/context.ts';
+import { type ServiceContext, type ServiceHooks, serviceContext } from '#services/common/context.ts';
 import type { DeadLetterPort } from '#services/common/dead-letter.ts';
 import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadlines.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
@@ -191,9 +191,9 @@ export class LocalRuntime {
         );
       },
     };
-    for (const [index, { createHandler }] of registry.entries()) {
+    for (const [index, { service, createHandler }] of registry.entries()) {
       const spec = specs[index]!;
-      const ctx: ServiceContext = {
+      const ctx = serviceContext(service, {
         publisher: this.publisher,
         deadLetters,
         deadlines,
@@ -205,7 +205,7 @@ export class LocalRuntime {
         now: this.options.now ?? (() => new Date()),
         prices: this.prices,
         onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
-      };
+      });
       const inProcess = () => createHandler(ctx, this.options.hooks ?? {});
       this.pollersOf(spec, this.handlerOf(spec, inProcess, ctx, deadLetters));
     }

@@ -8,7 +8,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { OutgoingEvent } from '#events/publisher.ts';
-import type { ServiceContext } from '#services/common/context.ts';
+import { serviceContext } from '#services/common/context.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { SERVICE_REGISTRY } from '#services/index.ts';
@@ -34,7 +34,9 @@ export function serveService(port: MessagePort, { service, dynamoEndpoint, logLe
       post({ callId, ...request });
     });
 
-  const ctx: ServiceContext = {
+  const registered = SERVICE_REGISTRY.find((entry) => entry.service.name === service);
+  if (!registered) throw new Error(`alex-${service} is not in the registry (services/index.ts)`);
+  const ctx = serviceContext(registered.service, {
     publisher: { publish: (events) => call({ publish: [...events] }) },
     deadLetters: { send: (letter) => call({ deadLetter: letter }) },
     deadlines: {
@@ -53,9 +55,7 @@ export function serveService(port: MessagePort, { service, dynamoEndpoint, logLe
     model: modelFromEnv(process.env),
     now: () => new Date(),
     onRecordFailure: (messageId, reason) => post({ recordFailure: { messageId, reason } }),
-  };
-  const registered = SERVICE_REGISTRY.find((entry) => entry.service.name === service);
-  if (!registered) throw new Error(`alex-${service} is not in the registry (services/index.ts)`);
+  });
   const handler = registered.createHandler(ctx, {});
 
   port.on('message', (message: ToWorker) => {

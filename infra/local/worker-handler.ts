@@ -14,7 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal, InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import type { DeadLetter, DeadLetterPort } from '#services/common/dead-letter.ts';
 import type { ServiceSpec } from '../topology.ts';
@@ -58,10 +58,11 @@ export type ContextFields = Pick<
   | 'logStreamName'
 >;
 
-/** An error as it crosses threads; the class matters, since InvalidInputError means "do not retry". */
+/** An error as it crosses threads; the class matters, since a NonRetryableError means "do not retry". */
 export interface ErrorFields {
   name: string;
   message: string;
+  code?: string;
 }
 
 export type ToWorker =
@@ -76,13 +77,15 @@ export type FromWorker =
   | { recordFailure: { messageId: string; reason: string } };
 
 export function errorFields(error: unknown): ErrorFields {
+  if (error instanceof NonRetryableError) return { name: error.name, message: error.message, code: error.code };
   return error instanceof Error
     ? { name: error.name, message: error.message }
     : { name: 'Error', message: String(error) };
 }
 
-export function errorFrom({ name, message }: ErrorFields): Error {
+export function errorFrom({ name, message, code }: ErrorFields): Error {
   if (name === 'InvalidInputError') return new InvalidInputError(message);
+  if (name === 'DomainRefusal') return new DomainRefusal(code ?? 'DomainRefusal', message);
   const error = new Error(message);
   error.name = name;
   return error;

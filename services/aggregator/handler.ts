@@ -12,9 +12,6 @@ import { advanceJob, getJob } from '../common/job-store.ts';
 import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
 import { consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
-import { aggregator } from './service.ts';
-
-const SOURCE = aggregator.source;
 
 type Progress =
   | { jobId: string; kind: 'AnalysisPlanned'; task: 'plan'; detail: Detail<'AnalysisPlanned'> }
@@ -86,37 +83,23 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     hooks.onConsolidatedWrite?.(planned.jobId, inserted);
 
     if (analysis.status === 'failed') {
-      await ctx.publisher.publish([
-        {
-          detailType: 'AnalysisFailed',
-          source: SOURCE,
-          detail: {
-            version: 1,
-            jobId: planned.jobId,
-            userId: planned.userId,
-            reason: 'Every specialist failed; see failedTasks.',
-            failedTasks: analysis.missing,
-            failedAt: analysis.completedAt,
-          },
-        },
-      ]);
+      await ctx.emit('AnalysisFailed', {
+        jobId: planned.jobId,
+        userId: planned.userId,
+        reason: 'Every specialist failed; see failedTasks.',
+        failedTasks: analysis.missing,
+        failedAt: analysis.completedAt,
+      });
     } else {
-      await ctx.publisher.publish([
-        {
-          detailType: 'AnalysisCompleted',
-          source: SOURCE,
-          detail: {
-            version: 1,
-            jobId: planned.jobId,
-            userId: planned.userId,
-            status: analysis.status,
-            missing: analysis.missing,
-            completedAt: analysis.completedAt,
-            totalValue: analysis.portfolio.totalValue,
-            successProbability: analysis.retirement?.successProbability ?? null,
-          },
-        },
-      ]);
+      await ctx.emit('AnalysisCompleted', {
+        jobId: planned.jobId,
+        userId: planned.userId,
+        status: analysis.status,
+        missing: analysis.missing,
+        completedAt: analysis.completedAt,
+        totalValue: analysis.portfolio.totalValue,
+        successProbability: analysis.retirement?.successProbability ?? null,
+      });
     }
     await tracker.markPublished(planned.jobId);
     return analysis.status;
@@ -148,20 +131,13 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     const reason = `Not planned by its deadline ${detail.deadline}${job ? ` (the job was still ${job.status})` : ''}; nothing was analysed.`;
     if (!(await advanceJob(db, detail.jobId, 'failed', { error: reason, finishedAt: now.toISOString() })))
       return 'already-finished';
-    await ctx.publisher.publish([
-      {
-        detailType: 'AnalysisFailed',
-        source: SOURCE,
-        detail: {
-          version: 1,
-          jobId: detail.jobId,
-          userId: detail.userId,
-          reason,
-          failedTasks: [],
-          failedAt: now.toISOString(),
-        },
-      },
-    ]);
+    await ctx.emit('AnalysisFailed', {
+      jobId: detail.jobId,
+      userId: detail.userId,
+      reason,
+      failedTasks: [],
+      failedAt: now.toISOString(),
+    });
     return 'failed-before-planning';
   }
 

@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgePublisher } from '#events/eventbridge-publisher.ts';
-import type { ServiceContext } from './context.ts';
+import { type ServiceContext, serviceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
 import { SqsDeadlineScheduler } from './deadlines.ts';
 import type { ServiceDeclaration } from './declaration.ts';
@@ -23,7 +23,7 @@ export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?
   let database: SqlDatabase | undefined;
   let deadlines: SqsDeadlineScheduler | undefined;
   const sqs = new SQSClient({});
-  return {
+  return serviceContext(declaration, {
     publisher: new EventBridgePublisher({
       client: new EventBridgeClient({}),
       eventBusName: requireEnv(ENV.eventBusName),
@@ -44,5 +44,5 @@ export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?
     },
     model: modelFromEnv(process.env),
     now: () => new Date(),
-  };
+  });
 }

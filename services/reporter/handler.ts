@@ -2,11 +2,9 @@
 import type { ServiceContext } from '../common/context.ts';
 import { createSpecialistHandler } from '../common/specialist-handler.ts';
 import { writeReport } from './domain.ts';
-import { reporter } from './service.ts';
 
 export function createReporterHandler(ctx: ServiceContext) {
   return createSpecialistHandler(ctx, {
-    service: reporter,
     task: 'report',
     run: (snapshot, job) => writeReport(snapshot, job.model, { jobId: job.jobId }),
   });

@@ -2,11 +2,9 @@
 import type { ServiceContext } from '../common/context.ts';
 import { createSpecialistHandler } from '../common/specialist-handler.ts';
 import { projectRetirement } from './domain.ts';
-import { retirement } from './service.ts';
 
 export function createRetirementHandler(ctx: ServiceContext) {
   return createSpecialistHandler(ctx, {
-    service: retirement,
     task: 'retirement',
     run: async (snapshot) => projectRetirement(snapshot),
   });

@@ -14,7 +14,6 @@ import { withAudit } from '../common/model/guard.ts';
 import type { ModelCallRecord } from '../common/model/port.ts';
 import { loadClassifications, upsertClassification } from '../common/portfolio-store.ts';
 import { classifyInstruments } from './domain.ts';
-import { tagger } from './service.ts';
 
 export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
   const classify = idempotent(
@@ -65,17 +64,10 @@ export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
         });
         classifications.push(classification);
       }
-      await ctx.publisher.publish([
-        {
-          detailType: 'InstrumentsClassified',
-          source: tagger.source,
-          detail: {
-            version: 1,
-            jobId: request.jobId,
-            instruments: classifications.map((c) => ({ symbol: c.symbol, source: c.source })),
-          },
-        },
-      ]);
+      await ctx.emit('InstrumentsClassified', {
+        jobId: request.jobId,
+        instruments: classifications.map((c) => ({ symbol: c.symbol, source: c.source })),
+      });
       return { classified: classifications.length };
     },
     { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-tagger', keyPath: 'jobId' },
