@@ -39,11 +39,10 @@ export class AwsEndpoints {
   readonly eventBridge: EventBridgeApi;
   private readonly sqs: SqsApi;
   private readonly closing = new AbortController();
-  private sender = '';
 
   constructor(private readonly options: AwsEndpointsOptions) {
     this.eventBridge = new EventBridgeApi(options.runtime, options);
-    this.sqs = new SqsApi(options.runtime, () => this.sender);
+    this.sqs = new SqsApi(options.runtime);
   }
 
   /** Answers one request as the service would; never throws. */
@@ -69,8 +68,11 @@ export class AwsEndpoints {
       }
       const run = this.sqs.operations[operation];
       if (!run) throw unknownOperation(type, operation);
-      this.sender = signer;
-      return jsonResponse(contentType, await run(input, { host, signal: this.closing.signal }), requestId);
+      return jsonResponse(
+        contentType,
+        await run(input, { host, signal: this.closing.signal, sender: signer }),
+        requestId,
+      );
     } catch (error) {
       if (error instanceof AwsError) return errorResponse(contentType, error, requestId);
       const message = error instanceof Error ? error.message : String(error);

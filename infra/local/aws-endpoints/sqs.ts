@@ -11,7 +11,8 @@ import { cleanAttributes, MAX_MESSAGE_BYTES, md5Hex, md5OfAttributes, messagePro
 import { AwsError } from './wire.ts';
 
 type Input = Record<string, unknown>;
-type Operation = (input: Input, context: { host: string; signal: AbortSignal }) => unknown;
+/** Per request: the host it came to, a signal for the server closing, and the signer's key id (SenderId). */
+type Operation = (input: Input, context: { host: string; signal: AbortSignal; sender: string }) => unknown;
 
 /** SQS error: `__type` in the sqs namespace, and the query code for `x-amzn-query-error`. */
 export function sqsError(shape: string, message: string, queryCode = shape, status = 400): AwsError {
@@ -50,11 +51,7 @@ export class SqsApi {
   private readonly moveTasks: MoveTask[] = [];
   private readonly createdAt = Math.floor(Date.now() / 1000);
 
-  constructor(
-    runtime: EndpointRuntime,
-    /** Who sent a message (SenderId): the access key id of the request. */
-    private readonly senderOf: () => string = () => ACCOUNT,
-  ) {
+  constructor(runtime: EndpointRuntime) {
     this.queues = namedQueues(runtime);
     this.operations = {
       GetQueueUrl: (input, { host }) => {
@@ -66,7 +63,7 @@ export class SqsApi {
       GetQueueAttributes: (input) => this.attributes(this.queueOf(input), input.AttributeNames),
       SendMessage: (input) => this.send(this.queueOf(input), input),
       SendMessageBatch: (input) => this.sendBatch(this.queueOf(input), input),
-      ReceiveMessage: (input, { signal }) => this.receive(this.queueOf(input), input, signal),
+      ReceiveMessage: (input, { signal, sender }) => this.receive(this.queueOf(input), input, signal, sender),
       DeleteMessage: (input) => {
         this.deleteOne(this.queueOf(input), input.ReceiptHandle);
         return {};
@@ -233,7 +230,7 @@ export class SqsApi {
     return { Successful, Failed };
   }
 
-  private async receive(queue: NamedQueue, input: Input, signal: AbortSignal) {
+  private async receive(queue: NamedQueue, input: Input, signal: AbortSignal, sender: string) {
     const max = input.MaxNumberOfMessages ?? 1;
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > MAX_BATCH) {
       throw invalidParameter(
@@ -261,7 +258,7 @@ export class SqsApi {
     ]);
     const attributeNames = (input.MessageAttributeNames as string[] | undefined) ?? [];
     const messages = received.map(({ message, receiptHandle: handle }) =>
-      messageView(message, handle, wanted, attributeNames, this.senderOf()),
+      messageView(message, handle, wanted, attributeNames, sender),
     );
     return messages.length === 0 ? {} : { Messages: messages };
   }
