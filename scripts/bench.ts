@@ -14,6 +14,7 @@ import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
+import { monthlyResults } from './bench/monthly.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 
@@ -42,10 +43,13 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('event pattern matcher');
   const matcher = measureMatcher();
-  results.push(...matcherResults(matcher));
+  const matcher1000 = measureMatcher({ rules: 1000 });
+  const matcher10000 = measureMatcher({ rules: 10_000 });
+  results.push(...matcherResults(matcher, matcher1000, matcher10000));
   notes.push(
     `Matcher: ${matcher.rules} rules (${matcher.averageConditionsPerRule.toFixed(1)} conditions on average, up to ${matcher.maxConditions}), ` +
-      `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event.`,
+      `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event; ` +
+      `${matcher1000.averageMatchesPerEvent.toFixed(1)} at 1,000 rules, ${matcher10000.averageMatchesPerEvent.toFixed(1)} at 10,000.`,
   );
 
   progress('ingress: PutEvents through the AWS-compatible endpoint');
@@ -86,6 +90,8 @@ async function main(argv: readonly string[]): Promise<void> {
       await counted.runtime.close();
     }
     results.push(...costResults(cost));
+    // A month of the whole system at 1k, 10k and 100k analyses, from that measured figure (docs/aws.md).
+    results.push(...monthlyResults(cost.cost.total));
     notes.push(describeCost(cost));
   } finally {
     await runtime.idle().catch(() => undefined);

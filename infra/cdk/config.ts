@@ -74,8 +74,27 @@ export const AlexConfigSchema = z
     /** Emails subscribed to the alarm topic. */
     alarmEmails: z.array(z.email()),
     scheduledReanalysis: ScheduledReanalysis,
+    // The enterprise extras (docs/aws.md "Opt-in extras"): each off by default, each its own stack.
+    /** Monthly cost budget in USD for everything tagged project=alex; unset: no AlexCost stack. */
+    budget: z.number().positive().max(1_000_000).optional(),
+    /**
+     * GuardDuty: `true` creates the region's detector; `existing` keeps the detector the account
+     * already has (a region holds one, and creating a second fails) and only routes its findings.
+     */
+    guardduty: z.union([z.boolean(), z.literal('existing')]),
+    /** Service functions in private subnets with VPC endpoints only: no NAT, no internet. */
+    vpc: z.boolean(),
+    /** The AlexWaf stack (us-east-1): a CloudFront-scope web ACL for the API's distribution. */
+    waf: z.boolean(),
+    /** Requests one client IP may make in any 5 minutes before the web ACL blocks it. */
+    wafRateLimit: z.number().int().min(10).max(2_000_000_000),
   })
-  .strict();
+  .strict()
+  .refine((c) => !(c.vpc && c.prices === 'polygon'), {
+    message:
+      'private networking has no route to the internet, so the planner cannot reach Polygon.io: set prices to local, or vpc to false',
+    path: ['vpc'],
+  });
 
 export type AlexConfig = z.infer<typeof AlexConfigSchema>;
 
@@ -95,6 +114,10 @@ export const DEFAULT_CONFIG: AlexConfig = {
   logRetentionDays: 30,
   alarmEmails: [],
   scheduledReanalysis: { enabled: false, expression: 'cron(0 6 ? * MON *)', timezone: 'UTC', userIds: [] },
+  guardduty: false,
+  vpc: false,
+  waf: false,
+  wafRateLimit: 1000,
 };
 
 /** The keys read from CDK context; each is the config field of the same name. */
