@@ -53,6 +53,16 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'print a bearer token for the local API (alex serve)',
     load: async () => (await import('./commands/token.ts')).tokenCommand,
   },
+  {
+    name: 'endpoints',
+    summary: 'run the local runtime behind AWS-compatible EventBridge and SQS endpoints',
+    load: async () => (await import('./commands/endpoints.ts')).endpointsCommand,
+  },
+  {
+    name: 'credentials',
+    summary: 'print AWS_ENDPOINT_URL and a key pair for the local EventBridge and SQS endpoints',
+    load: async () => (await import('./commands/credentials.ts')).credentialsCommand,
+  },
 ];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
@@ -60,7 +70,7 @@ const USAGE = `alex: portfolio analysis by a team of specialist services, on the
 Usage: alex <command> [options]      (alex <command> --help for details)
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(11)} ${command.summary}`).join('\n')}
 
 State (database, queues, event archive) lives in ./.alex, or --home DIR, or ALEX_HOME.
 Exit codes: 0 ok, 1 unexpected error, 2 bad input or usage, 3 analysis partial, 4 analysis failed.`;

@@ -17,9 +17,20 @@ export interface QueueMessage {
   firstReceivedAt?: number;
   /** String message attributes (reason, sourceQueue… on dead letters). */
   attributes: Record<string, string>;
+  /** Typed message attributes a client sent with SendMessage, as SQS's JSON protocol carries them. */
+  messageAttributes?: Record<string, TypedAttribute>;
+  /** AWSTraceHeader, when the sender gave one. */
+  traceHeader?: string;
   lastError?: string;
   /** A delayed message becomes visible at this time (epoch ms). */
   notBefore?: number;
+}
+
+export interface TypedAttribute {
+  DataType: string;
+  StringValue?: string;
+  /** Base64, as on the wire. */
+  BinaryValue?: string;
 }
 
 export interface QueueOptions {
@@ -29,6 +40,8 @@ export interface QueueOptions {
   /** When set, receives pick messages in random order (SQS standard queues promise no order). */
   random?: () => number;
 }
+
+export type SendExtras = Pick<QueueMessage, 'messageAttributes' | 'traceHeader'>;
 
 export interface ReceivedMessage {
   message: QueueMessage;
@@ -47,8 +60,15 @@ export class LocalQueue {
   ) {}
 
   /** Sends a message; with `delayMs` it stays invisible that long first (SQS DelaySeconds). */
-  send(body: string, attributes: Record<string, string> = {}, delayMs = 0): string {
-    const message: QueueMessage = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0, attributes };
+  send(body: string, attributes: Record<string, string> = {}, delayMs = 0, extra: SendExtras = {}): string {
+    const message: QueueMessage = {
+      messageId: randomUUID(),
+      body,
+      sentAt: Date.now(),
+      receiveCount: 0,
+      attributes,
+      ...extra,
+    };
     if (delayMs > 0) {
       message.notBefore = Date.now() + delayMs;
       this.delay(message);
@@ -114,6 +134,19 @@ export class LocalQueue {
     clearTimeout(entry.timer);
     this.inFlight.delete(receiptHandle);
     this.notify();
+    return true;
+  }
+
+  /**
+   * Makes an in-flight message visible again after `ms` (0: now), as ChangeMessageVisibility and
+   * a client's ReceiveMessage do; false when the handle is not in flight.
+   */
+  changeVisibility(receiptHandle: string, ms: number): boolean {
+    const entry = this.inFlight.get(receiptHandle);
+    if (!entry) return false;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => this.returnToQueue(receiptHandle), ms);
+    entry.timer.unref();
     return true;
   }
 
