@@ -10,6 +10,7 @@ import { eventsCommand } from './commands/events.ts';
 import { jobsCommand } from './commands/jobs.ts';
 import { replayCommand } from './commands/replay.ts';
 import { retirementCommand } from './commands/retirement.ts';
+import { escapingIo } from './terminal-text.ts';
 
 export const COMMANDS: Command[] = [
   analyzeCommand,
@@ -30,7 +31,9 @@ ${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).j
 State (database, queues, event archive) lives in ./.alex, or --home DIR, or ALEX_HOME.
 Exit codes: 0 ok, 1 unexpected error, 2 bad input or usage, 3 analysis partial, 4 analysis failed.`;
 
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: string[], rawIo: Io = defaultIo()): Promise<number> {
+  // User data (names, symbols, reasons) can hold control and bidi characters: escaped on every line.
+  const io = escapingIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);

@@ -5,7 +5,6 @@
  * PostgreSQL. State lives in a home folder (default `.alex/`), so jobs, the archive and DLQs
  * survive between commands.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventEnvelope } from '#events/envelope.ts';
@@ -29,7 +28,6 @@ import { createReporterHandler } from '#services/reporter/handler.ts';
 import { createRetirementHandler } from '#services/retirement/handler.ts';
 import { createTaggerHandler } from '#services/tagger/handler.ts';
 import { migrate } from '../storage/migrate.ts';
-import { openPglite } from '../storage/pglite.ts';
 import {
   allRules,
   BUS_NAME,
@@ -42,6 +40,10 @@ import {
 } from '../topology.ts';
 import { EventArchive } from './archive.ts';
 import { type FaultOptions, ThrottlingModel } from './faults.ts';
+import { checkHomePath, checkStoresPresent, HOME_FILES, lockHome, openHomeDatabase } from './home.ts';
+import type { HomeLock } from './home-lock.ts';
+import { loadQueueState, QueueJournal, type QueueState } from './queue-journal.ts';
+import { clearInProgressRecords, ensureDeadlines } from './recovery.ts';
 
 export type { FaultOptions } from './faults.ts';
 
@@ -80,6 +82,19 @@ export interface LocalRuntimeOptions {
    * `faults.modelThrottleRate` cannot be combined with it.
    */
   workers?: boolean;
+  /** What the process runs (`analyze`, `serve`…), written in the home's lock for others to see. */
+  command?: string;
+  /**
+   * Only look: no pollers, no recovery, nothing written (a torn tail is skipped, not cut). The
+   * home's lock is still taken (in read mode), since PGlite cannot share its folder.
+   */
+  readOnly?: boolean;
+  /** A lock on `home` the caller already holds (`alex serve` takes it before starting); not released by close. */
+  lock?: HomeLock;
+  /** Told each notice (a repaired file, recovered work) as it happens. */
+  onNotice?: (line: string) => void;
+  /** Longest wait for the work a dead owner left to settle (default 120 s). */
+  recoveryTimeoutMs?: number;
 }
 
 export interface QueuePair {
@@ -118,31 +133,98 @@ export class LocalRuntime {
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     if (options.workers) refuseWhatWorkersCannotUse(options);
-    const home = options.home;
-    if (home) mkdirSync(home, { recursive: true });
-    const db = await openPglite(home ? join(home, 'postgres') : undefined);
-    let dynamo: LocalDynamo | undefined;
+    const notices: string[] = [];
+    const notice = (line: string) => {
+      notices.push(line);
+      options.onNotice?.(line);
+    };
+    // Opened in this order and closed in reverse if a step fails, so a failed start leaves no
+    // handle open (an open database would keep the process alive) and the lock released.
+    const opened: Array<() => Promise<void> | void> = [];
     try {
+      const home = options.home ? checkHomePath(options.home) : undefined;
+      let lock: HomeLock | undefined = options.lock;
+      if (home && !lock) {
+        const locked = await lockHome(home, options.command ?? 'runtime', options.readOnly ? 'read' : 'write');
+        lock = locked.lock;
+        opened.push(() => locked.lock.release());
+        locked.notices.forEach(notice);
+      }
+      if (home) checkStoresPresent(home);
+      const db = await openHomeDatabase(home);
+      opened.push(() => db.close());
       await migrate(db);
-      dynamo = await startLocalDynamo(home ? join(home, 'dynamodb') : undefined);
+      const dynamo = await startLocalDynamo(home ? join(home, HOME_FILES.dynamo) : undefined);
+      opened.push(() => dynamo.close());
+      const archive = new EventArchive(home ? join(home, HOME_FILES.archive) : undefined, {
+        repairTornTail: !options.readOnly,
+        onNotice: notice,
+      });
+      const loaded = home ? loadQueueState(home, { repairTornTail: !options.readOnly }) : undefined;
+      loaded?.notices.forEach(notice);
+      let journal: QueueJournal | undefined;
+      const bus = new LocalBus({
+        name: BUS_NAME,
+        account: LOCAL_ACCOUNT,
+        region: LOCAL_REGION,
+        archive,
+        batch: (work) => (journal ? journal.batch(work) : work()),
+      });
+      const model = modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults);
+      const runtime = new LocalRuntime({ ...options, home }, bus, archive, db, dynamo, model);
+      runtime.lock = options.lock ? undefined : lock;
+      runtime.notices.push(...notices);
+      if (home && !options.readOnly) {
+        journal = runtime.journal = new QueueJournal(home, () => runtime.queueContents());
+        opened.push(() => runtime.journal?.close());
+      }
+      runtime.wire();
+      if (loaded) runtime.restore(loaded.state);
+      if (options.readOnly) return runtime;
+      const unclean = lock?.tookOverFrom !== undefined || (loaded?.journalRecords ?? 0) > 0;
+      await runtime.recover(unclean, notice);
+      return runtime;
     } catch (error) {
-      await db.close();
+      for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
       throw error;
     }
-    const archive = new EventArchive(home ? join(home, 'archive.jsonl') : undefined);
-    const bus = new LocalBus({ name: BUS_NAME, account: LOCAL_ACCOUNT, region: LOCAL_REGION, archive });
-    const runtime = new LocalRuntime(
-      options,
-      bus,
-      archive,
-      db,
-      dynamo,
-      modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults),
-    );
-    runtime.wire();
-    runtime.restoreQueues();
-    for (const poller of runtime.pollers) poller.start();
-    return runtime;
+  }
+
+  /** Lines worth telling the user about the home as it was opened (repairs, recovery). */
+  readonly notices: string[] = [];
+  private lock: HomeLock | undefined;
+  private journal: QueueJournal | undefined;
+
+  /**
+   * Starts the pollers; if the last owner died, first clears what it held and, with the
+   * deadlines of unfinished jobs in place, runs until the work it left has settled.
+   */
+  private async recover(unclean: boolean, notice: (line: string) => void): Promise<void> {
+    const pending = [...this.queues.values()].reduce((sum, { queue }) => sum + queue.visibleCount, 0);
+    if (unclean) await clearInProgressRecords(this.dynamo.client, TABLES.idempotency);
+    const given = this.options.home
+      ? await ensureDeadlines(this.db, this.queues.get('aggregator')!.queue, this.deadlineScheduler, new Date())
+      : [];
+    for (const poller of this.pollers) poller.start();
+    if (pending === 0 && given.length === 0) return;
+    const finished: string[] = [];
+    const unsubscribe = this.bus.subscribe((envelope) => {
+      const type = envelope['detail-type'];
+      if (type === 'AnalysisCompleted' || type === 'AnalysisFailed')
+        finished.push(
+          `${(envelope.detail as { jobId: string }).jobId} ${type === 'AnalysisFailed' ? 'failed' : (envelope.detail as { status: string }).status}`,
+        );
+    });
+    try {
+      await this.idle(this.options.recoveryTimeoutMs ?? 120_000);
+    } finally {
+      unsubscribe();
+    }
+    if (pending > 0 || finished.length > 0)
+      notice(
+        `recovered ${pending} queued message(s) left by an earlier command` +
+          (finished.length > 0 ? `; jobs finished: ${finished.join(', ')}` : ''),
+      );
   }
 
   private wire(): void {
@@ -151,21 +233,25 @@ export class LocalRuntime {
     const random = faults.random ?? Math.random;
     for (const key of ['jobs', ...SERVICE_NAMES] as QueueKey[]) {
       const settings = queueSettings(key);
+      const store = this.journal;
       const dlq = new LocalQueue(`${settings.name}-dlq`, {
         visibilityTimeoutMs: 1000,
         maxReceiveCount: Number.POSITIVE_INFINITY,
+        store,
       });
       const queue = new LocalQueue(settings.name, {
         visibilityTimeoutMs: settings.visibilityTimeoutSeconds * msPerSecond,
         maxReceiveCount: settings.maxReceiveCount,
         deadLetterQueue: dlq,
         random: faults.shuffle ? random : undefined,
+        store,
       });
       this.queues.set(key, { queue, dlq });
     }
     for (const rule of allRules()) {
       const { queue } = this.queues.get(rule.target)!;
       this.bus.addRule(rule.name, effectivePattern(rule), (json) => {
+        // One sync for the burst of sends a put fans out to (see LocalBus.put's batch hook).
         const delay = () => (faults.maxDeliveryDelayMs ? Math.floor(random() * faults.maxDeliveryDelayMs) : 0);
         queue.send(json, {}, delay());
         if (faults.duplicateRate && random() < faults.duplicateRate) queue.send(json, {}, delay());
@@ -184,17 +270,7 @@ export class LocalRuntime {
         });
       },
     };
-    // Deadlines arrive on the aggregator's queue as delayed messages, as SQS DelaySeconds would do.
-    const deadlines: DeadlineScheduler = {
-      schedule: async (detail, now) => {
-        const { queue } = this.queues.get('aggregator')!;
-        queue.send(
-          deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT),
-          {},
-          Math.max(0, Date.parse(detail.deadline) - Date.now()),
-        );
-      },
-    };
+    const deadlines = this.deadlineScheduler;
     for (const name of SERVICE_NAMES) {
       const spec = SERVICES[name];
       const ctx: ServiceContext = {
@@ -252,6 +328,18 @@ export class LocalRuntime {
       }
     }
   }
+
+  /** Deadlines arrive on the aggregator's queue as delayed messages, as SQS DelaySeconds would do. */
+  private readonly deadlineScheduler: DeadlineScheduler = {
+    schedule: async (detail, now) => {
+      const { queue } = this.queues.get('aggregator')!;
+      queue.send(
+        deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT),
+        {},
+        Math.max(0, Date.parse(detail.deadline) - Date.now()),
+      );
+    },
+  };
 
   /** The threads the specialists run in when `workers` is on (empty otherwise). */
   get workerThreadIds(): number[] {
@@ -320,7 +408,8 @@ export class LocalRuntime {
   async close(): Promise<void> {
     for (const poller of this.pollers) poller.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
-    this.persistQueues();
+    // The journal is folded into the snapshot before the queues stop: a clean close leaves it empty.
+    this.journal?.close();
     for (const { queue, dlq } of this.queues.values()) {
       queue.close();
       dlq.close();
@@ -328,31 +417,23 @@ export class LocalRuntime {
     this.archive.flush();
     await this.dynamo.close();
     await this.db.close();
+    this.lock?.release();
   }
 
-  private get queueStateFile(): string | undefined {
-    return this.options.home ? join(this.options.home, 'queues.json') : undefined;
-  }
-
-  /** Messages still queued (and dead letters) are kept for the next command, as SQS would. */
-  private persistQueues(): void {
-    const file = this.queueStateFile;
-    if (!file) return;
+  /** Every message of every queue and DLQ, by queue name (what the snapshot holds). */
+  private queueContents(): Record<string, QueueMessage[]> {
     const state: Record<string, QueueMessage[]> = {};
     for (const { queue, dlq } of this.queues.values()) {
       state[queue.name] = queue.peekAll();
       state[dlq.name] = dlq.peekAll();
     }
-    writeFileSync(file, JSON.stringify(state));
+    return state;
   }
 
-  private restoreQueues(): void {
-    const file = this.queueStateFile;
-    if (!file || !existsSync(file)) return;
-    const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, QueueMessage[]>;
+  private restore(state: QueueState): void {
     for (const { queue, dlq } of this.queues.values()) {
-      for (const message of state[queue.name] ?? []) queue.enqueue(message);
-      for (const message of state[dlq.name] ?? []) dlq.enqueue(message);
+      for (const message of state.get(queue.name)?.values() ?? []) queue.restore(message);
+      for (const message of state.get(dlq.name)?.values() ?? []) dlq.restore(message);
     }
   }
 }

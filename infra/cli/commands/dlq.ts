@@ -2,10 +2,16 @@
  * `alex dlq list` and `alex dlq redrive`: what is in the dead-letter queues and why, and sending
  * it back to the source queues once the cause is fixed.
  */
-import { type DeadLetterView, listDeadLetters, redriveAndSettle } from '../../local/dead-letters.ts';
+import {
+  type DeadLetterView,
+  deadLettersInFiles,
+  listDeadLetters,
+  redriveAndSettle,
+} from '../../local/dead-letters.ts';
 import { parseServiceName } from '../../local/replay.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, type Io, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
+import { openForReading } from '../read-home.ts';
 
 const USAGE = `Usage: alex dlq list [--service NAME] [--home DIR] [--json]
        alex dlq redrive [--service NAME] [--home DIR] [--json]
@@ -39,15 +45,22 @@ export const dlqCommand: Command = {
       throw new UsageError(`dlq ${action} takes no further arguments (got "${extra}")\n\n${USAGE}`);
     const service = values.service === undefined ? undefined : parseServiceName(values.service);
 
-    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
-    try {
-      if (action === 'list') {
-        const letters = listDeadLetters(runtime, service);
+    const home = stateHome(values.home, io);
+    if (action === 'list') {
+      const opened = await openForReading(home, 'dlq list', io);
+      try {
+        // While another process owns the home, its snapshot and journal say what the DLQs hold.
+        const letters = opened.runtime ? listDeadLetters(opened.runtime, service) : deadLettersInFiles(home, service);
         if (values.json) io.out(JSON.stringify(letters, null, 2));
         else if (letters.length === 0) io.out(`No dead letters${service ? ` for ${service}` : ''}.`);
         else printLetters(letters, io);
         return EXIT.ok;
+      } finally {
+        await opened.runtime?.close();
       }
+    }
+    const runtime = await LocalRuntime.start({ home, ...runtimeOptions('dlq redrive', io) });
+    try {
       const outcome = await redriveAndSettle(runtime, { ...(service ? { service } : {}), timeoutMs: 300_000 });
       if (values.json) {
         io.out(JSON.stringify(outcome, null, 2));

@@ -10,7 +10,7 @@ import { InvalidInputError } from '#events/errors.ts';
 import { checkBusEntry } from '../../local/bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, parse, readJsonFile, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, parse, readJsonFile, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex events put <event.json> [--home DIR] [--json]
        alex events test-pattern --pattern P.json --event E.json
@@ -94,7 +94,7 @@ export const eventsCommand: Command = {
       ),
     );
 
-    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
+    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io), ...runtimeOptions('events put', io) });
     try {
       const dlqBefore = runtime.deadLetters().length;
       const followed: string[] = [];

@@ -1,0 +1,86 @@
+/**
+ * Opening a state folder safely, before the runtime touches it: the path is one a runtime can
+ * live in (not empty, not a file, not on /proc, /sys or /dev, writable), one process owns it
+ * (home-lock.ts), and its stores are the ones earlier commands left: a database folder that
+ * vanished while the archive still holds history is reported, never silently recreated empty.
+ */
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { InvalidInputError } from '#events/errors.ts';
+import type { SqlDatabase } from '#services/common/sql-database.ts';
+import { openPglite } from '../storage/pglite.ts';
+import { acquireHomeLock, type HomeLock } from './home-lock.ts';
+import { describeError, StateDamagedError } from './state-errors.ts';
+
+export const HOME_FILES = {
+  database: 'postgres',
+  dynamo: 'dynamodb',
+  archive: 'archive.jsonl',
+} as const;
+
+const SPECIAL_FILESYSTEMS = ['/proc', '/sys', '/dev'];
+
+/** Checks a state folder path and creates it; throws InvalidInputError naming `what` (e.g. `--home`). */
+export function checkHomePath(path: string, what = 'home'): string {
+  if (path.trim() === '') throw new InvalidInputError(`${what}: is empty; give a folder for the state, e.g. ./.alex`);
+  const absolute = resolve(path);
+  const special = SPECIAL_FILESYSTEMS.find((root) => absolute === root || absolute.startsWith(`${root}/`));
+  if (special)
+    throw new InvalidInputError(`${what}: ${absolute} is on ${special}, a special filesystem; give an ordinary folder`);
+  if (existsSync(absolute) && !statSync(absolute).isDirectory())
+    throw new InvalidInputError(`${what}: ${absolute} is a file, not a folder; give a folder for the state`);
+  try {
+    mkdirSync(absolute, { recursive: true });
+    accessSync(absolute, constants.W_OK | constants.R_OK | constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? describeError(error);
+    throw new InvalidInputError(`${what}: ${absolute} cannot be created or written (${code}); give a writable folder`);
+  }
+  return absolute;
+}
+
+/** Takes the home for `command`, unless the caller already holds its lock. */
+export async function lockHome(
+  home: string,
+  command: string,
+  mode: 'read' | 'write',
+): Promise<{ lock: HomeLock; notices: string[] }> {
+  const lock = await acquireHomeLock(home, command, { mode });
+  const notices = lock.tookOverFrom
+    ? [
+        `${home}: PID ${lock.tookOverFrom.pid} (alex ${lock.tookOverFrom.command}) stopped without closing; ` +
+          'finishing what it left',
+      ]
+    : [];
+  return { lock, notices };
+}
+
+/**
+ * A store folder that is missing while the archive holds events means the state was damaged or
+ * partly deleted: recreating it empty would silently forget every job.
+ */
+export function checkStoresPresent(home: string): void {
+  const archive = join(home, HOME_FILES.archive);
+  if (!existsSync(archive) || statSync(archive).size === 0) return;
+  for (const store of [HOME_FILES.database, HOME_FILES.dynamo]) {
+    const folder = join(home, store);
+    if (!existsSync(folder) || readdirSync(folder).length === 0)
+      throw new StateDamagedError(
+        folder,
+        `is missing, but ${archive} holds the events of earlier jobs`,
+        'restore the folder from a backup, or run `alex doctor --repair` to start it anew ' +
+          '(job statuses are rebuilt from the archive)',
+      );
+  }
+}
+
+/** Opens the home's PostgreSQL; a failure names the folder and the cause instead of PGlite's bare words. */
+export async function openHomeDatabase(home: string | undefined): Promise<SqlDatabase> {
+  const folder = home ? join(home, HOME_FILES.database) : undefined;
+  try {
+    return await openPglite(folder);
+  } catch (error) {
+    if (!folder) throw error;
+    throw new StateDamagedError(folder, `the database cannot be opened (${describeError(error)})`);
+  }
+}
