@@ -116,8 +116,13 @@ function lockHandle(home: string, file: string, owner: HomeOwner, tookOverFrom?:
       if (released) return;
       released = true;
       const current = readOwnerFile(file);
-      if (typeof current === 'object' && current.pid === owner.pid && current.startedAt === owner.startedAt)
-        rmSync(file, { force: true });
+      if (typeof current !== 'object' || current.pid !== owner.pid || current.startedAt !== owner.startedAt) return;
+      if (owner.mode === 'read' && tookOverFrom) {
+        // A reader finished nothing the dead owner left: the next writer must still see it died.
+        const temporary = `${file}.${process.pid}.tmp`;
+        rmSync(temporary, { force: true });
+        if (createExclusive(temporary, tookOverFrom)) renameSync(temporary, file);
+      } else rmSync(file, { force: true });
     },
   };
 }

@@ -46,10 +46,11 @@ export async function lockHome(
   mode: 'read' | 'write',
 ): Promise<{ lock: HomeLock; notices: string[] }> {
   const lock = await acquireHomeLock(home, command, { mode });
-  const notices = lock.tookOverFrom
+  const dead = lock.tookOverFrom;
+  const notices = dead
     ? [
-        `${home}: PID ${lock.tookOverFrom.pid} (alex ${lock.tookOverFrom.command}) stopped without closing; ` +
-          'finishing what it left',
+        `${home}: PID ${dead.pid} (alex ${dead.command}) stopped without closing; ` +
+          (mode === 'write' ? 'finishing what it left' : 'its unfinished jobs are shown as interrupted'),
       ]
     : [];
   return { lock, notices };

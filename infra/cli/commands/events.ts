@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { InvalidInputError } from '#events/errors.ts';
+import { refuseOutsideEntry } from '#events/provenance.ts';
 import { checkBusEntry } from '../../local/bus.ts';
 import { InvalidEventPatternError, testEventPattern } from '../../local/event-pattern.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
@@ -16,7 +17,9 @@ const USAGE = `Usage: alex events put <event.json> [--home DIR] [--json]
        alex events test-pattern --pattern P.json --event E.json
 
 put: publishes events onto the local bus as another system would with PutEvents, then runs
-     until everything they started has settled. The file holds one entry or an array of them,
+     until everything they started has settled. Only AnalysisRequested and ClassificationRequested
+     are open to other systems; any other entry is refused with its reason (the rest are
+     published; exit 2 when every entry was refused). The file holds one entry or an array of them,
      each either in PutEvents form {"Source", "DetailType", "Detail"} or in envelope form
      {"source", "detail-type", "detail"}. Detail may be an object or a JSON string.
 test-pattern: prints true or false. An invalid pattern exits 2 and says why.`;
@@ -94,23 +97,38 @@ export const eventsCommand: Command = {
       ),
     );
 
+    // Internal detail-types only come from inside: each such entry is refused with its reason, as
+    // PutEvents reports a failed entry, and the others are published.
+    const refused = entries.flatMap((entry, index) => {
+      const refusal = refuseOutsideEntry(entry);
+      return refusal ? [{ index, detailType: entry.detailType, source: entry.source, ...refusal }] : [];
+    });
+    for (const r of refused) io.err(`alex: event[${r.index}] refused (${r.errorCode}): ${r.errorMessage}`);
+    const allowed = entries.filter((_, index) => !refused.some((r) => r.index === index));
+    if (allowed.length === 0) {
+      if (values.json) io.out(JSON.stringify({ failedEntryCount: refused.length, refused, published: [] }, null, 2));
+      return EXIT.badInput;
+    }
+
     const runtime = await LocalRuntime.start({ home: stateHome(values.home, io), ...runtimeOptions('events put', io) });
     try {
       const dlqBefore = runtime.deadLetters().length;
       const followed: string[] = [];
       const ids = new Set<string>();
-      const jobIds = new Set(entries.map((e) => (e.detail as { jobId?: string }).jobId).filter(Boolean));
+      const jobIds = new Set(allowed.map((e) => (e.detail as { jobId?: string }).jobId).filter(Boolean));
       const unsubscribe = runtime.bus.subscribe((envelope) => {
         const jobId = (envelope.detail as { jobId?: string })?.jobId;
         if (!ids.has(envelope.id) && jobId && jobIds.has(jobId))
           followed.push(`${envelope['detail-type']} from ${envelope.source}`);
       });
-      const put = entries.map((entry) => runtime.putRaw(entry));
+      const put = allowed.map((entry) => runtime.putRaw(entry));
       for (const envelope of put) ids.add(envelope.id);
       await runtime.idle(120_000);
       unsubscribe();
       const newDeadLetters = runtime.deadLetters().slice(dlqBefore);
       const summary = {
+        failedEntryCount: refused.length,
+        refused,
         published: put.map((e) => ({ id: e.id, detailType: e['detail-type'], source: e.source })),
         followedBy: followed,
         deadLetters: newDeadLetters.map((d) => ({ queue: d.queue, reason: d.message.attributes.reason })),
