@@ -2,12 +2,14 @@
  * `npm run bench [-- --json]`: Alex measured on this machine, in one run, beside what it
  * replaces — end-to-end throughput and latency on the local runtime, the choreography's
  * overhead over direct calls, the retirement engine, the bus's pattern matcher, the Lambda
- * bundles, and the cost of one analysis on AWS. See docs/benchmarks.md.
+ * bundles, the command line's start-up, and the cost of one analysis on AWS. See docs/benchmarks.md.
+ * `-- --only cli` measures just the command line.
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
 import { cpus } from 'node:os';
 import { bundleResults, measureBundles } from './bench/bundles.ts';
+import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
@@ -20,13 +22,19 @@ const WARM_UP_ANALYSES = 5;
 const COST_ANALYSES = 10;
 
 async function main(argv: readonly string[]): Promise<void> {
-  const unknown = argv.filter((arg) => arg !== '--json');
-  if (unknown.length > 0) throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json]`);
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
+  const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
+  if (unknown.length > 0 || (argv.includes('--only') && only !== 'cli'))
+    throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli]`);
   const json = argv.includes('--json');
   // With --json, stdout carries the one JSON object; progress goes to stderr either way.
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
   const notes: string[] = [];
   const results: BenchResult[] = [];
+
+  // First, while nothing else of the benchmark's own has warmed or filled the machine.
+  results.push(...cliResults(await measureCli(progress)));
+  if (only === 'cli') return report(results, notes, json);
 
   progress('retirement engine');
   results.push(...measureRetirement());
@@ -74,6 +82,10 @@ async function main(argv: readonly string[]): Promise<void> {
   progress('Lambda bundles');
   results.push(...bundleResults(await measureBundles()));
 
+  report(results, notes, json);
+}
+
+function report(results: BenchResult[], notes: string[], json: boolean): void {
   if (json) {
     process.stdout.write(`${JSON.stringify({ results })}\n`);
     return;

@@ -6,9 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidInputError } from '#events/errors.ts';
-import { checkHomePath } from '../local/home.ts';
+import { checkHomePath, defaultHome } from '../local/home.ts';
 import { HomeInUseError } from '../local/home-lock.ts';
-import { defaultHome } from '../local/runtime.ts';
 import { describeError, StateDamagedError } from '../local/state-errors.ts';
 import { escapeForTerminal } from './terminal-text.ts';
 
@@ -28,7 +27,6 @@ export class UsageError extends Error {}
 
 export interface Command {
   name: string;
-  summary: string;
   usage: string;
   run(argv: string[], io: Io): Promise<number>;
 }

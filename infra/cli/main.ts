@@ -1,24 +1,49 @@
 /**
  * `alex`: the command line of the local runtime. Each command lives in commands/ and says its
- * own usage; this file only dispatches.
+ * own usage; this file only dispatches, loading just the command asked for: the runtime, the
+ * databases and the AWS SDK cost a second to load, and `--help` or `test-pattern` need none.
  */
 
 import { type Command, EXIT, type Io, report } from './cli-kit.ts';
-import { analyzeCommand } from './commands/analyze.ts';
-import { dlqCommand } from './commands/dlq.ts';
-import { eventsCommand } from './commands/events.ts';
-import { jobsCommand } from './commands/jobs.ts';
-import { replayCommand } from './commands/replay.ts';
-import { retirementCommand } from './commands/retirement.ts';
 import { escapingIo } from './terminal-text.ts';
 
-export const COMMANDS: Command[] = [
-  analyzeCommand,
-  jobsCommand,
-  eventsCommand,
-  replayCommand,
-  dlqCommand,
-  retirementCommand,
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: 'analyze',
+    summary: 'analyse a portfolio file end to end and write result.json, report.md, report.html',
+    load: async () => (await import('./commands/analyze.ts')).analyzeCommand,
+  },
+  {
+    name: 'jobs',
+    summary: 'list jobs, or show one job with its events in order',
+    load: async () => (await import('./commands/jobs.ts')).jobsCommand,
+  },
+  {
+    name: 'events',
+    summary: 'publish events as another system would, or test an event pattern',
+    load: async () => (await import('./commands/events.ts')).eventsCommand,
+  },
+  {
+    name: 'replay',
+    summary: 'replay the event archive (all rules or one service) and show what it changed',
+    load: async () => (await import('./commands/replay.ts')).replayCommand,
+  },
+  {
+    name: 'dlq',
+    summary: 'list dead letters with their reasons, or redrive them to their source queues',
+    load: async () => (await import('./commands/dlq.ts')).dlqCommand,
+  },
+  {
+    name: 'retirement',
+    summary: 'simulate a withdrawal rate over history or Monte Carlo paths',
+    load: async () => (await import('./commands/retirement.ts')).retirementCommand,
+  },
 ];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
@@ -39,12 +64,13 @@ export async function main(argv: string[], rawIo: Io = defaultIo()): Promise<num
     io.out(USAGE);
     return name ? EXIT.ok : EXIT.badInput;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((candidate) => candidate.name === name);
+  if (!entry) {
     io.err(`alex: unknown command "${name}"\n\n${USAGE}`);
     return EXIT.badInput;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
     return report(error, io);

@@ -1,5 +1,6 @@
 /**
- * Opening a state folder safely, before the runtime touches it: the path is one a runtime can
+ * Where the local runtime keeps its state, and opening that folder safely before anything
+ * touches it (light on purpose: the command line loads it without the runtime): the path is one a runtime can
  * live in (not empty, not a file, not on /proc, /sys or /dev, writable), one process owns it
  * (home-lock.ts), and its stores are the ones earlier commands left: a database folder that
  * vanished while the archive still holds history is reported, never silently recreated empty.
@@ -7,10 +8,22 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InvalidInputError } from '#events/errors.ts';
-import type { SqlDatabase } from '#services/common/sql-database.ts';
-import { openPglite } from '../storage/pglite.ts';
 import { acquireHomeLock, type HomeLock } from './home-lock.ts';
 import { describeError, StateDamagedError } from './state-errors.ts';
+
+/** The state folder: ALEX_HOME when set (and not empty), else `.alex` in the working directory. */
+export function defaultHome(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
+  return env.ALEX_HOME?.trim() ? env.ALEX_HOME : join(cwd, '.alex');
+}
+
+/** The state folder's parts: PGlite's data directory, dynalite's, and the bus archive. */
+export function statePaths(home: string): { postgres: string; dynamodb: string; archive: string } {
+  return {
+    postgres: join(home, HOME_FILES.database),
+    dynamodb: join(home, HOME_FILES.dynamo),
+    archive: join(home, HOME_FILES.archive),
+  };
+}
 
 export const HOME_FILES = {
   database: 'postgres',
@@ -72,16 +85,5 @@ export function checkStoresPresent(home: string): void {
         'restore the folder from a backup, or run `alex doctor --repair` to start it anew ' +
           '(job statuses are rebuilt from the archive)',
       );
-  }
-}
-
-/** Opens the home's PostgreSQL; a failure names the folder and the cause instead of PGlite's bare words. */
-export async function openHomeDatabase(home: string | undefined): Promise<SqlDatabase> {
-  const folder = home ? join(home, HOME_FILES.database) : undefined;
-  try {
-    return await openPglite(folder);
-  } catch (error) {
-    if (!folder) throw error;
-    throw new StateDamagedError(folder, `the database cannot be opened (${describeError(error)})`);
   }
 }

@@ -40,12 +40,14 @@ import {
 } from '../topology.ts';
 import { EventArchive } from './archive.ts';
 import { type FaultOptions, ThrottlingModel } from './faults.ts';
-import { checkHomePath, checkStoresPresent, HOME_FILES, lockHome, openHomeDatabase } from './home.ts';
+import { checkHomePath, checkStoresPresent, lockHome, statePaths } from './home.ts';
 import type { HomeLock } from './home-lock.ts';
 import { loadQueueState, QueueJournal, type QueueState } from './queue-journal.ts';
 import { clearInProgressRecords, ensureDeadlines } from './recovery.ts';
+import { openHomeDatabase } from './stored-state.ts';
 
 export type { FaultOptions } from './faults.ts';
+export { defaultHome } from './home.ts';
 
 import { LocalBus, LocalBusPublisher } from './bus.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
@@ -151,12 +153,13 @@ export class LocalRuntime {
         locked.notices.forEach(notice);
       }
       if (home) checkStoresPresent(home);
-      const db = await openHomeDatabase(home);
+      const paths = home ? statePaths(home) : undefined;
+      const db = await openHomeDatabase(paths?.postgres);
       opened.push(() => db.close());
       await migrate(db);
-      const dynamo = await startLocalDynamo(home ? join(home, HOME_FILES.dynamo) : undefined);
+      const dynamo = await startLocalDynamo(paths?.dynamodb);
       opened.push(() => dynamo.close());
-      const archive = new EventArchive(home ? join(home, HOME_FILES.archive) : undefined, {
+      const archive = new EventArchive(paths?.archive, {
         repairTornTail: !options.readOnly,
         onNotice: notice,
       });
@@ -453,9 +456,4 @@ function modelWithFaults(model: ModelPort, faults: FaultOptions | undefined): Mo
   if (!faults?.modelThrottleRate) return model;
   const inner = model instanceof GuardedModel ? model.inner : model;
   return new GuardedModel(new ThrottlingModel(inner, faults.modelThrottleRate, faults.random ?? Math.random));
-}
-
-/** The state folder: ALEX_HOME when set (and not empty), else `.alex` in the working directory. */
-export function defaultHome(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  return env.ALEX_HOME?.trim() ? env.ALEX_HOME : join(cwd, '.alex');
 }

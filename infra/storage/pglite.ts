@@ -6,6 +6,7 @@
  * double precision, JsonParam jsonb, TimestampParam timestamptz, null untyped.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readFileSync } from 'node:fs';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import {
   isJsonParam,
@@ -17,12 +18,22 @@ import {
   type SqlParams,
 } from '#services/common/sql-database.ts';
 import { bindNamedParams, compileNamedParams } from './named-params.ts';
+import { clusterTemplate, seedDataDir } from './pglite-template.ts';
 
 const UNTYPED = 0;
 
-/** Opens PGlite: on disk under `dataDir` (created if missing), in memory without one. */
+/**
+ * Opens PGlite: on disk under `dataDir` (created if missing), in memory without one. A new
+ * database starts as a copy of the cluster template rather than running initdb.
+ */
 export async function openPglite(dataDir?: string): Promise<SqlDatabase> {
-  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), parsers: ROW_CONTRACT_PARSERS });
+  const template = await clusterTemplate();
+  if (dataDir && template) seedDataDir(dataDir, template);
+  const pg = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(!dataDir && template ? { loadDataDir: new Blob([readFileSync(template.tarball)]) } : {}),
+    parsers: ROW_CONTRACT_PARSERS,
+  });
   // Aurora's default; makes now()::date and timestamp-without-zone casts agree with production.
   await pg.exec("SET TIME ZONE 'UTC'");
   return new PgliteDatabase(pg);

@@ -36,7 +36,6 @@ Exit codes: 0 completed, 2 bad input (nothing written), 3 partial, 4 failed, 1 u
 
 export const analyzeCommand: Command = {
   name: 'analyze',
-  summary: 'analyse a portfolio file end to end and write result.json, report.md, report.html',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(

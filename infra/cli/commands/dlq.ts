@@ -2,16 +2,12 @@
  * `alex dlq list` and `alex dlq redrive`: what is in the dead-letter queues and why, and sending
  * it back to the source queues once the cause is fixed.
  */
-import {
-  type DeadLetterView,
-  deadLettersInFiles,
-  listDeadLetters,
-  redriveAndSettle,
-} from '../../local/dead-letters.ts';
+import { type DeadLetterView, deadLettersInFiles, redriveAndSettle } from '../../local/dead-letters.ts';
+import { lockHome } from '../../local/home.ts';
+import { type HomeLock, readHomeOwner } from '../../local/home-lock.ts';
 import { parseServiceName } from '../../local/replay.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { type Command, EXIT, type Io, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
-import { openForReading } from '../read-home.ts';
 
 const USAGE = `Usage: alex dlq list [--service NAME] [--home DIR] [--json]
        alex dlq redrive [--service NAME] [--home DIR] [--json]
@@ -27,7 +23,6 @@ redrive: moves the dead letters back to their source queues (receive count reset
 
 export const dlqCommand: Command = {
   name: 'dlq',
-  summary: 'list dead letters with their reasons, or redrive them to their source queues',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(
@@ -47,16 +42,23 @@ export const dlqCommand: Command = {
 
     const home = stateHome(values.home, io);
     if (action === 'list') {
-      const opened = await openForReading(home, 'dlq list', io);
+      // The queue files say what the DLQs hold: read under a read lock, or beside a writer that
+      // keeps them consistent for readers (snapshot written atomically, journal appended).
+      const owner = readHomeOwner(home);
+      let lock: HomeLock | undefined;
+      if (owner?.mode === 'write')
+        io.err(
+          `alex: ${home} is in use by PID ${owner.pid} (alex ${owner.command}); showing what its files say so far`,
+        );
+      else lock = (await lockHome(home, 'dlq list', 'read')).lock;
       try {
-        // While another process owns the home, its snapshot and journal say what the DLQs hold.
-        const letters = opened.runtime ? listDeadLetters(opened.runtime, service) : deadLettersInFiles(home, service);
+        const letters = deadLettersInFiles(home, service);
         if (values.json) io.out(JSON.stringify(letters, null, 2));
         else if (letters.length === 0) io.out(`No dead letters${service ? ` for ${service}` : ''}.`);
         else printLetters(letters, io);
         return EXIT.ok;
       } finally {
-        await opened.runtime?.close();
+        lock?.release();
       }
     }
     const runtime = await LocalRuntime.start({ home, ...runtimeOptions('dlq redrive', io) });

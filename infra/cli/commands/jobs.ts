@@ -22,7 +22,6 @@ show: one job's status and timings, every event about it on the bus in order, an
 
 export const jobsCommand: Command = {
   name: 'jobs',
-  summary: 'list jobs, or show one job with its events in order',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(
@@ -45,23 +44,23 @@ export const jobsCommand: Command = {
 
     const home = stateHome(values.home, io);
     const opened = await openForReading(home, `jobs ${action}`, io);
-    if (!opened.runtime) return fromArchive(home, action, jobId, limit, values.json === true, io);
-    const runtime = opened.runtime;
+    if (!opened.state) return fromArchive(home, action, jobId, limit, values.json === true, io);
+    const state = opened.state;
     try {
       if (action === 'list') {
         // Nobody else owns the home, so a job not finished was left by a command that died.
-        const jobs = (await listJobs(runtime.db, limit)).map((job) => jobView(job, true));
+        const jobs = (await listJobs(state.db, limit)).map((job) => jobView(job, true));
         printJobList(jobs, values.json === true, io);
         return EXIT.ok;
       }
-      const job = await getJob(runtime.db, jobId!);
-      const events = runtime.archive.read().filter((event) => (event.detail as { jobId?: string })?.jobId === jobId);
+      const job = await getJob(state.db, jobId!);
+      const events = state.archive.read().filter((event) => (event.detail as { jobId?: string })?.jobId === jobId);
       if (!job && events.length === 0) {
-        io.err(`alex: no job ${jobId} in ${runtime.options.home}`);
+        io.err(`alex: no job ${jobId} in ${state.home}`);
         return EXIT.badInput;
       }
-      const analysis = await getAnalysis(runtime.db, jobId!);
-      const modelCalls = (await listModelCalls(runtime.db, jobId!)).map(modelCallView);
+      const analysis = await getAnalysis(state.db, jobId!);
+      const modelCalls = (await listModelCalls(state.db, jobId!)).map(modelCallView);
       const timeline = events.map(timelineOf);
       if (values.json) {
         io.out(
@@ -102,7 +101,7 @@ export const jobsCommand: Command = {
       }
       return EXIT.ok;
     } finally {
-      await runtime.close();
+      await state.close();
     }
   },
 };

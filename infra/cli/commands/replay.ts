@@ -32,7 +32,6 @@ written, model calls, and new dead letters.
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'replay the event archive (all rules or one service) and show what it changed',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(

@@ -47,7 +47,6 @@ const wholeBetween = (min: number, max: number) => (n: number) =>
 
 export const retirementCommand: Command = {
   name: 'retirement',
-  summary: 'simulate a withdrawal rate over history or Monte Carlo paths',
   usage: USAGE,
   async run(argv, io) {
     const { values, positionals } = parse(
