@@ -84,7 +84,7 @@ describe('damaged state files', () => {
   it('names an emptied queues.json and exits 1 at once instead of hanging', async () => {
     const home = freshHome();
     writeFileSync(join(home, 'queues.json'), '');
-    const result = await runAlex(['jobs', 'list', '--home', home], { timeoutMs: 60_000 });
+    const result = await runAlex(['dlq', 'list', '--home', home], { timeoutMs: 60_000 });
     expect(result.signal).toBeNull();
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toMatch(/^alex: .*queues\.json: is empty, .*; run `alex doctor --repair`/);
