@@ -40,6 +40,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/dlq.ts')).dlqCommand,
   },
   {
+    name: 'doctor',
+    summary: 'check the state folder for damage; --repair fixes what can be',
+    load: async () => (await import('./commands/doctor.ts')).doctorCommand,
+  },
+  {
     name: 'retirement',
     summary: 'simulate a withdrawal rate over history or Monte Carlo paths',
     load: async () => (await import('./commands/retirement.ts')).retirementCommand,

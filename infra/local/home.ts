@@ -76,7 +76,8 @@ export async function lockHome(
 export function checkStoresPresent(home: string): void {
   const archive = join(home, HOME_FILES.archive);
   if (!existsSync(archive) || statSync(archive).size === 0) return;
-  for (const store of [HOME_FILES.database, HOME_FILES.dynamo]) {
+  // DynamoDB holds tracking and idempotency records only; the database holds the jobs and analyses.
+  for (const store of [HOME_FILES.database]) {
     const folder = join(home, store);
     if (!existsSync(folder) || readdirSync(folder).length === 0)
       throw new StateDamagedError(
