@@ -76,9 +76,17 @@ export async function runProcessFaults(options: { kills: number; seed: number; l
       results.forEach((result, index) => note(result, `concurrent run ${report.runs}.${index}`));
     } else {
       // A writer killed at a random moment of its life (start, recovery, planning, specialists, writing).
+      // Most kills are timed from the job's start, so they land while it is being worked on.
       const child = spawnAlex(analyze());
-      const delay = 300 + Math.floor(random() * 6000);
-      const timer = setTimeout(() => child.child.kill('SIGKILL'), delay);
+      const early = random() < 0.2;
+      const delay = early ? 200 + Math.floor(random() * 3000) : Math.floor(random() * 2500);
+      let timer: NodeJS.Timeout | undefined;
+      if (early) timer = setTimeout(() => child.child.kill('SIGKILL'), delay);
+      else
+        child
+          .waitFor(/analysing/, 120_000)
+          .then(() => (timer = setTimeout(() => child.child.kill('SIGKILL'), delay)))
+          .catch(() => undefined);
       const result = await child.done;
       clearTimeout(timer);
       if (result.signal === 'SIGKILL') report.kills += 1;
