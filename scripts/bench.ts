@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { bundleResults, measureBundles } from './bench/bundles.ts';
 import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
+import { measureDurableQueues } from './bench/durable.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { type BenchResult, formatTable } from './bench/results.ts';
@@ -38,6 +39,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('retirement engine');
   results.push(...measureRetirement());
+  results.push(...measureDurableQueues());
 
   progress('event pattern matcher');
   const matcher = measureMatcher();
