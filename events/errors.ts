@@ -1,11 +1,21 @@
 /**
- * Errors that mean "the input is wrong": retrying cannot help, so consumers send the message
- * to its DLQ with this message, and the CLI prints it without a stack trace and exits 2.
+ * Errors by what the caller must do. Never retry (NonRetryableError, with a `code`): a poison
+ * message (InvalidInputError) goes to its DLQ with its reason; a domain refusal (DomainRefusal)
+ * fails the task with its code. Retry later (RetryableError): throttling, a transient fault. Any
+ * other error, a fault in vendored data included, is retried and then alarmed, never blamed on
+ * the user. The CLI prints a non-retryable error without a stack trace and exits 2.
  */
 import type { z } from 'zod';
 
-export class InvalidInputError extends Error {
+/** Retrying cannot help; `code` says why, in a word a program can branch on. */
+export abstract class NonRetryableError extends Error {
+  abstract readonly code: string;
+}
+
+/** The input is malformed or breaks a rule: the message names the path, the problem and the fix. */
+export class InvalidInputError extends NonRetryableError {
   override name: string = 'InvalidInputError';
+  readonly code: string = 'InvalidInput';
   constructor(
     message: string,
     readonly issues: readonly string[] = [message],
@@ -23,6 +33,26 @@ export class InvalidInputError extends Error {
       issues,
     );
   }
+}
+
+/**
+ * A valid request the domain cannot serve (say, a portfolio with no priced position to report
+ * on): a specialist announces SpecialistFailed with this `code`, such as `NoPricedPositions`.
+ */
+export class DomainRefusal extends NonRetryableError {
+  override name = 'DomainRefusal';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Try again later: throttling or a transient fault. The record fails and the queue redelivers it. */
+export class RetryableError extends Error {
+  override name: string = 'RetryableError';
+  readonly retryable = true;
 }
 
 /** `accounts[2].cash` style path, as a person would write it. */

@@ -11,7 +11,7 @@ import {
   type PutEventsRequestEntry,
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
-import { InvalidInputError } from './errors.ts';
+import { InvalidInputError, RetryableError } from './errors.ts';
 import { type EventPublisher, type OutgoingEvent, toBusEntry } from './publisher.ts';
 
 /** PutEvents quota: entries per request. */
@@ -28,8 +28,8 @@ export interface EventBridgePublisherOptions {
   baseDelayMs?: number;
 }
 
-/** Some entries were still refused by EventBridge after every attempt. */
-export class PublishFailedError extends Error {
+/** Some entries were still refused by EventBridge after every attempt: the record is retried later. */
+export class PublishFailedError extends RetryableError {
   override readonly name = 'PublishFailedError';
   constructor(
     message: string,

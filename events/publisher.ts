@@ -38,7 +38,3 @@ export function toBusEntry(event: OutgoingEvent): BusEntry {
     time: event.time ?? new Date(),
   };
 }
-
-export function event<D extends DetailType>(detailType: D, source: string, detail: DetailInput<D>): OutgoingEvent<D> {
-  return { detailType, source, detail };
-}

@@ -1,23 +1,18 @@
 /**
- * The topology, declared once: which rule feeds which queue with which pattern, and each
- * queue's settings. The local runtime reads it to wire its bus and queues; the CDK stacks read
- * it to create the same rules, queues and event source mappings on AWS.
+ * The topology: what the services share (bus, jobs queue and its rule, tables, queue defaults),
+ * and each service's rules and queue derived from its declaration in the registry
+ * (services/index.ts). The local runtime wires its bus and queues from it; the CDK stacks create
+ * the same rules, queues and event source mappings on AWS.
  */
 import { EVENT_BUS_NAME } from '#events/catalog.ts';
-import type { Task } from '#events/values.ts';
+import type { EventPattern, ServiceDeclaration, ServiceNeeds } from '#services/common/declaration.ts';
+import { type RegisteredService, SERVICE_REGISTRY, type ServiceName } from '#services/index.ts';
 
-export type ServiceName = 'planner' | 'tagger' | 'reporter' | 'charter' | 'retirement' | 'aggregator';
-export const SERVICE_NAMES: readonly ServiceName[] = [
-  'planner',
-  'tagger',
-  'reporter',
-  'charter',
-  'retirement',
-  'aggregator',
-];
+export type { EventPattern } from '#services/common/declaration.ts';
+export type { ServiceName } from '#services/index.ts';
 
-/** An EventBridge event pattern, as JSON. */
-export type EventPattern = Record<string, unknown>;
+/** The shared jobs queue, or a service's own queue by the service's name. */
+export type QueueKey = 'jobs' | ServiceName;
 
 export interface QueueSettings {
   /** Physical queue name on AWS and in the local runtime. */
@@ -40,7 +35,7 @@ export interface RuleSpec {
   description: string;
   pattern: EventPattern;
   /** Queue key this rule delivers to (a service queue or the shared jobs queue). */
-  target: 'jobs' | ServiceName;
+  target: QueueKey;
   /**
    * Whether archive replays reach this rule (default true). A rule whose target must never see
    * history again (say, one that notifies a person) sets false and gets a `replay-name` guard.
@@ -48,23 +43,29 @@ export interface RuleSpec {
   acceptsReplays?: boolean;
 }
 
+/** A service as the runtime and the stacks use it: its declaration with the shared defaults applied. */
 export interface ServiceSpec {
   name: ServiceName;
   /** The source this service publishes under. */
   source: string;
   description: string;
-  /** The queue this service owns. The planner also consumes the shared jobs queue. */
+  /** The queue this service owns. */
   queue: QueueSettings;
   /** Rules this service's stack owns, all delivering to its own queue. */
   rules: RuleSpec[];
-  /** Queues the function consumes: its own, plus for the planner the shared jobs queue. */
-  consumes: Array<'jobs' | ServiceName>;
+  /** Queues the function consumes: its own, plus the shared jobs queue when it declares so. */
+  consumes: QueueKey[];
   /** Concurrency cap on the event source, so a burst cannot exhaust the database. */
   maxConcurrency: number;
   memoryMb: number;
   timeoutSeconds: number;
   /** Whether the service may call a language model. */
   usesModel: boolean;
+  needs: ServiceNeeds;
+  /** Its queue takes the delayed deadline messages. */
+  receivesDeadlines: boolean;
+  /** The Lambda entry point, from the repository root. */
+  entry: string;
 }
 
 const DAY = 24 * 60 * 60;
@@ -79,22 +80,6 @@ function queue(name: string, timeoutSeconds: number, overrides: Partial<QueueSet
     batchSize: 10,
     batchingWindowSeconds: 0,
     ...overrides,
-  };
-}
-
-const SOURCE_PREFIX = 'alex.';
-
-/** Rule for the specialist that does `task`: AnalysisPlanned events whose tasks include it. */
-function plannedTaskRule(service: ServiceName, task: Task): RuleSpec {
-  return {
-    name: `alex-${service}-analysis-planned`,
-    description: `AnalysisPlanned events that ask for the ${task} task`,
-    pattern: {
-      source: ['alex.planner'],
-      'detail-type': ['AnalysisPlanned'],
-      detail: { tasks: [task] },
-    },
-    target: service,
   };
 }
 
@@ -114,104 +99,60 @@ export const JOBS_RULE: RuleSpec = {
   target: 'jobs',
 };
 
-export const SERVICES: Record<ServiceName, ServiceSpec> = {
-  planner: {
-    name: 'planner',
-    source: 'alex.planner',
-    description: 'Validates a job, loads and prices the portfolio, asks for classification, plans the tasks.',
-    queue: queue('alex-planner', 60),
-    rules: [
-      {
-        name: 'alex-planner-instruments-classified',
-        description: "The tagger finished classifying a job's instruments: resume planning",
-        pattern: { source: ['alex.tagger'], 'detail-type': ['InstrumentsClassified'] },
-        target: 'planner',
-      },
-    ],
-    consumes: ['jobs', 'planner'],
-    maxConcurrency: 10,
-    memoryMb: 512,
-    timeoutSeconds: 60,
-    usesModel: false,
-  },
-  tagger: {
-    name: 'tagger',
-    source: 'alex.tagger',
-    description: 'Classifies instruments from reference data, or with a model and a rationale.',
-    queue: queue('alex-tagger', 120),
-    rules: [
-      {
-        name: 'alex-tagger-classification-requested',
-        description: 'Instruments to classify, from the planner or any other system',
-        pattern: { 'detail-type': ['ClassificationRequested'] },
-        target: 'tagger',
-      },
-    ],
-    consumes: ['tagger'],
-    maxConcurrency: 5,
-    memoryMb: 512,
-    timeoutSeconds: 120,
-    usesModel: true,
-  },
-  reporter: {
-    name: 'reporter',
-    source: 'alex.reporter',
-    description: 'Computes portfolio facts and writes the report and its recommendations.',
-    queue: queue('alex-reporter', 120),
-    rules: [plannedTaskRule('reporter', 'report')],
-    consumes: ['reporter'],
-    maxConcurrency: 5,
-    memoryMb: 512,
-    timeoutSeconds: 120,
-    usesModel: true,
-  },
-  charter: {
-    name: 'charter',
-    source: 'alex.charter',
-    description: 'Computes the allocation charts.',
-    queue: queue('alex-charter', 30),
-    rules: [plannedTaskRule('charter', 'charts')],
-    consumes: ['charter'],
-    maxConcurrency: 10,
-    memoryMb: 256,
-    timeoutSeconds: 30,
-    usesModel: false,
-  },
-  retirement: {
-    name: 'retirement',
-    source: 'alex.retirement',
-    description: 'Projects the retirement outcome by simulation.',
-    queue: queue('alex-retirement', 60),
-    rules: [plannedTaskRule('retirement', 'retirement')],
-    consumes: ['retirement'],
-    maxConcurrency: 10,
-    memoryMb: 1024,
-    timeoutSeconds: 60,
-    usesModel: false,
-  },
-  aggregator: {
-    name: 'aggregator',
-    source: 'alex.aggregator',
-    description: 'Tracks completion per job and writes the consolidated analysis exactly once.',
-    queue: queue('alex-aggregator', 30),
-    rules: [
-      {
-        name: 'alex-aggregator-progress',
-        description: 'Planned jobs and specialist outcomes, for completion tracking',
-        pattern: {
-          source: [{ prefix: SOURCE_PREFIX }],
-          'detail-type': ['AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed'],
-        },
-        target: 'aggregator',
-      },
-    ],
-    consumes: ['aggregator'],
-    maxConcurrency: 10,
-    memoryMb: 512,
-    timeoutSeconds: 30,
-    usesModel: false,
-  },
-};
+/** A declaration with the shared defaults applied: queue `alex-<name>`, every rule into it. */
+export function serviceSpec(declaration: ServiceDeclaration, entry?: string): ServiceSpec {
+  const name = declaration.name as ServiceName;
+  return {
+    name,
+    source: declaration.source,
+    description: declaration.description,
+    queue: queue(`alex-${name}`, declaration.limits.timeoutSeconds, declaration.queue),
+    rules: declaration.rules.map((rule) => ({ ...rule, target: name })),
+    consumes: declaration.consumesJobs ? ['jobs', name] : [name],
+    maxConcurrency: declaration.limits.maxConcurrency,
+    memoryMb: declaration.limits.memoryMb,
+    timeoutSeconds: declaration.limits.timeoutSeconds,
+    usesModel: declaration.needs.model === true,
+    needs: declaration.needs,
+    receivesDeadlines: declaration.receivesDeadlines === true,
+    entry: entry ?? `services/${name}/lambda.ts`,
+  };
+}
+
+/** The specs of a list of registered services (the registry's by default), in its order. */
+export function specsOf(registry: readonly RegisteredService[] = SERVICE_REGISTRY): ServiceSpec[] {
+  const specs = registry.map(({ service, entry }) => serviceSpec(service, entry));
+  const names = new Set<string>();
+  for (const spec of specs) {
+    if (names.has(spec.name)) throw new Error(`two services are named ${spec.name}`);
+    names.add(spec.name);
+  }
+  return specs;
+}
+
+const REGISTERED = specsOf();
+
+export const SERVICE_NAMES: readonly ServiceName[] = REGISTERED.map((spec) => spec.name);
+export const SERVICES = Object.fromEntries(REGISTERED.map((spec) => [spec.name, spec])) as Record<
+  ServiceName,
+  ServiceSpec
+>;
+
+/** Services that reach PostgreSQL, each as its own login (infra/cdk/names.ts `databaseLogin`). */
+export const DATABASE_SERVICES: readonly ServiceName[] = REGISTERED.filter((s) => s.needs.database).map((s) => s.name);
+/** Services whose handlers track job completion in the completion table. */
+export const COMPLETION_SERVICES: readonly ServiceName[] = REGISTERED.filter((s) => s.needs.completionTable).map(
+  (s) => s.name,
+);
+
+/** The service whose queue takes the delayed deadline messages: exactly one must declare it. */
+export function deadlineReceiver(specs: readonly ServiceSpec[] = REGISTERED): ServiceSpec {
+  const receivers = specs.filter((spec) => spec.receivesDeadlines);
+  if (receivers.length !== 1) {
+    throw new Error(`exactly one service must declare receivesDeadlines; found ${receivers.length}`);
+  }
+  return receivers[0]!;
+}
 
 /**
  * The pattern a rule is created with, on AWS and locally: its declared pattern, plus, for a
@@ -224,12 +165,15 @@ export function effectivePattern(rule: RuleSpec): EventPattern {
 }
 
 /** Every rule on the bus, in a stable order. */
-export function allRules(): RuleSpec[] {
-  return [JOBS_RULE, ...SERVICE_NAMES.flatMap((name) => SERVICES[name].rules)];
+export function allRules(specs: readonly ServiceSpec[] = REGISTERED): RuleSpec[] {
+  return [JOBS_RULE, ...specs.flatMap((spec) => spec.rules)];
 }
 
-export function queueSettings(key: 'jobs' | ServiceName): QueueSettings {
-  return key === 'jobs' ? JOBS_QUEUE : SERVICES[key].queue;
+export function queueSettings(key: QueueKey, specs: readonly ServiceSpec[] = REGISTERED): QueueSettings {
+  if (key === 'jobs') return JOBS_QUEUE;
+  const spec = specs.find((s) => s.name === key);
+  if (!spec) throw new Error(`no service named ${key}`);
+  return spec.queue;
 }
 
 /** DynamoDB tables, by name (service stacks find them by these names). */

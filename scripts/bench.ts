@@ -14,7 +14,7 @@ import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { measureDurableQueues } from './bench/durable.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
-import { type BenchResult, formatTable } from './bench/results.ts';
+import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 
 const E2E_ANALYSES = 200;
@@ -55,11 +55,18 @@ async function main(argv: readonly string[]): Promise<void> {
     progress(`end to end: ${WARM_UP_ANALYSES} warm-up analyses, then ${E2E_ANALYSES} in waves of ${E2E_WAVE}`);
     await runLoad(runtime, portfolio.user.id, WARM_UP_ANALYSES, WARM_UP_ANALYSES);
     await runtime.idle();
+    // The runtime's threads (workers, dynalite) share this process, so its RSS is the whole runtime's.
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 25);
     const load = await runLoad(runtime, portfolio.user.id, E2E_ANALYSES, E2E_WAVE);
     await runtime.idle();
+    clearInterval(sampler);
     progress(`the same ${E2E_ANALYSES} analyses called directly`);
     const directMs = await runDirect(portfolio, E2E_ANALYSES, WARM_UP_ANALYSES);
     results.push(...e2eResults(load, directMs));
+    results.push(result('e2e.peakRssMb', peakRss / 1_000_000, 'MB', undefined, 0));
     notes.push(
       `End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`,
     );

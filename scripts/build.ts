@@ -76,6 +76,18 @@ export async function buildCli(): Promise<BuildManifest> {
   return manifest;
 }
 
+/**
+ * Made here, once, so the first `alex analyze` in a new state folder runs neither initdb nor the
+ * migrations (pglite-template.ts).
+ */
+export async function warmDatabaseTemplate(): Promise<boolean> {
+  const [{ migratedTemplate }, { pgliteTemplate }] = await Promise.all([
+    import('#infra/storage/migrate.ts'),
+    import('#infra/storage/pglite.ts'),
+  ]);
+  return (await pgliteTemplate(await migratedTemplate())) !== undefined;
+}
+
 function isMain(): boolean {
   return process.argv[1] !== undefined && relative(process.argv[1], fileURLToPath(import.meta.url)) === '';
 }
@@ -89,11 +101,10 @@ if (isMain()) {
       `build: ${manifest.inputs.length} sources → ${relative(ROOT, BUILD_DIR)} in ${Date.now() - started} ms ` +
         `(main.mjs ${Math.round(size / 1024)} KB)\n`,
     );
-    // Made here, once, so the first `alex analyze` in a new state folder needs no initdb.
-    const { clusterTemplate } = await import('#infra/storage/pglite-template.ts');
-    const template = await clusterTemplate();
     process.stderr.write(
-      template ? `build: PGlite cluster template ready\n` : 'build: no PGlite template; initdb will run per database\n',
+      (await warmDatabaseTemplate())
+        ? 'build: PGlite cluster template ready\n'
+        : 'build: no PGlite template; initdb will run per database\n',
     );
   } catch (error) {
     // Without esbuild (`npm ci --omit=dev`) there is no build; alex then compiles on the fly.

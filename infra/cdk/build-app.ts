@@ -4,7 +4,8 @@
  */
 import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { SERVICE_NAMES, SERVICES, type ServiceName } from '../topology.ts';
+import type { RegisteredService } from '#services/index.ts';
+import { deadlineReceiver, type ServiceName, specsOf } from '../topology.ts';
 import type { AlexConfig } from './config.ts';
 import { STACK_NAMES } from './names.ts';
 import { CoreStack } from './stacks/core-stack.ts';
@@ -22,6 +23,8 @@ export interface BuildOptions {
   appProps?: AppProps;
   /** Adds cdk-nag's AwsSolutions pack as a validation plugin, so synth fails on any finding. */
   nag?: boolean;
+  /** The services to deploy, one stack each; the registry's (services/index.ts) by default. */
+  services?: readonly RegisteredService[];
 }
 
 export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexApp {
@@ -37,15 +40,18 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
     tags,
     description: 'Alex core: bus, archive, jobs queue, tables, Aurora',
   });
+  const specs = specsOf(options.services);
+  const deadlineQueueName = deadlineReceiver(specs).queue.name;
   const services = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [
-      name,
-      new ServiceStack(app, STACK_NAMES.service(name), {
+    specs.map((spec) => [
+      spec.name,
+      new ServiceStack(app, STACK_NAMES.service(spec.name), {
         env,
         config,
-        spec: SERVICES[name],
+        spec,
+        deadlineQueueName,
         tags,
-        description: `Alex ${name}: ${SERVICES[name].description}`,
+        description: `Alex ${spec.name}: ${spec.description}`,
       }),
     ]),
   ) as Record<ServiceName, ServiceStack>;
@@ -55,6 +61,7 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
   const monitoring = new MonitoringStack(app, STACK_NAMES.monitoring, {
     env,
     config,
+    services: specs,
     tags,
     description: 'Alex dashboard',
   });

@@ -1,7 +1,7 @@
 /**
  * Deployment configuration, in one place. Defaults live here; `cdk.json` context (or `-c key=value`
- * on the command line) overrides them. Everything the topology already says (rules, queues,
- * per-service memory, timeout and concurrency cap) stays in infra/topology.ts: this file only
+ * on the command line) overrides them. Everything a service declares (rules, queue, memory,
+ * timeout and concurrency cap) stays in its services/<name>/service.ts: this file only
  * holds what differs between deployments.
  */
 import * as z from 'zod';
@@ -127,8 +127,8 @@ export function configFromContext(tryGetContext: (key: string) => unknown): Alex
 }
 
 /** Memory, timeout and reserved concurrency of a function: topology first, then the config override. */
-export function functionSettings(config: AlexConfig, memoryMb: number, timeoutSeconds: number, service: ServiceName) {
-  const override = config.functions[service] ?? {};
+export function functionSettings(config: AlexConfig, memoryMb: number, timeoutSeconds: number, service: string) {
+  const override = config.functions[service as ServiceName] ?? {};
   return {
     memoryMb: override.memoryMb ?? memoryMb,
     timeoutSeconds: override.timeoutSeconds ?? timeoutSeconds,

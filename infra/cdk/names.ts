@@ -4,6 +4,7 @@
  * parameters resolved at deploy time), never through CloudFormation exports, so each stack
  * deploys alone.
  */
+// Types only: the migrator's bundle imports this file and must not pull in the registry.
 import type { ServiceName } from '../topology.ts';
 
 export const APP_NAME = 'alex';
@@ -11,14 +12,14 @@ export const APP_NAME = 'alex';
 export const STACK_NAMES = {
   core: 'AlexCore',
   monitoring: 'AlexMonitoring',
-  service: (service: ServiceName) => `Alex${service[0]!.toUpperCase()}${service.slice(1)}`,
+  service: (service: string) => `Alex${service[0]!.toUpperCase()}${service.slice(1)}`,
 } as const;
 
 export function deadLetterQueueName(queueName: string): string {
   return `${queueName}-dlq`;
 }
 
-export function functionName(service: ServiceName): string {
+export function functionName(service: string): string {
   return `${APP_NAME}-${service}`;
 }
 
@@ -43,9 +44,6 @@ export const SSM = {
   alarmTopicArn: '/alex/core/alarm-topic-arn',
 } as const;
 
-/** Services that reach Aurora through the Data API (their entry points open the database). */
-export const DATABASE_SERVICES: readonly ServiceName[] = ['planner', 'tagger', 'aggregator'];
-
 /**
  * The database login a service's function connects as, and the group role holding its grants
  * (schemas/migrations/0002_service_roles.sql). The core stack generates the login's secret; the
@@ -62,9 +60,6 @@ export function databaseLogin(service: ServiceName): DatabaseLogin {
 }
 
 /** SSM parameter holding the ARN of a database service's own credentials secret. */
-export function databaseLoginSecretParameter(service: ServiceName): string {
+export function databaseLoginSecretParameter(service: string): string {
   return `/alex/core/db-login-secret-arn/${service}`;
 }
-
-/** Services whose handlers track job completion in the completion table. */
-export const COMPLETION_SERVICES: readonly ServiceName[] = ['aggregator'];

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { InvalidInputError } from '#events/errors.ts';
+import { InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import { checkHomePath, defaultHome } from '../local/home.ts';
 import { HomeInUseError } from '../local/home-lock.ts';
 import { describeError, StateDamagedError } from '../local/state-errors.ts';
@@ -53,7 +53,7 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 
 /** Turns an error into its exit code and one message; unexpected errors keep their stack for ALEX_DEBUG. */
 export function report(error: unknown, io: Io): number {
-  if (error instanceof UsageError || error instanceof InvalidInputError || error instanceof HomeInUseError) {
+  if (error instanceof UsageError || error instanceof NonRetryableError || error instanceof HomeInUseError) {
     io.err(`alex: ${escapeForTerminal(error.message)}`);
     return EXIT.badInput;
   }

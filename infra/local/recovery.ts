@@ -70,7 +70,7 @@ export async function ensureDeadlines(
   for (const job of jobs) {
     if (queued.has(job.id)) continue;
     const deadline = job.deadline ?? now.toISOString();
-    await deadlines.schedule({ version: 1, jobId: job.id, userId: job.user_id, deadline }, now);
+    await deadlines.schedule({ jobId: job.id, userId: job.user_id, deadline }, now);
     scheduled.push(job.id);
   }
   return scheduled;

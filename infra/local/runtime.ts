@@ -5,37 +5,32 @@
  * PostgreSQL. State lives in a home folder (default `.alex/`), so jobs, the archive and DLQs
  * survive between commands.
  */
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventEnvelope } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
 import type { OutgoingEvent } from '#events/publisher.ts';
 
-import { type AggregatorHooks, createAggregatorHandler } from '#services/aggregator/handler.ts';
-import { createCharterHandler } from '#services/charter/handler.ts';
 import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
-import type { ServiceContext } from '#services/common/context.ts';
+import { type ServiceContext, type ServiceHooks, serviceContext } from '#services/common/context.ts';
 import type { DeadLetterPort } from '#services/common/dead-letter.ts';
 import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadlines.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { GuardedModel } from '#services/common/model/guard.ts';
 import type { ModelPort } from '#services/common/model/port.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
-import { createPlannerHandler } from '#services/planner/handler.ts';
+import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
-import { createReporterHandler } from '#services/reporter/handler.ts';
-import { createRetirementHandler } from '#services/retirement/handler.ts';
-import { createTaggerHandler } from '#services/tagger/handler.ts';
 import { migrate } from '../storage/migrate.ts';
 import {
   allRules,
   BUS_NAME,
+  deadlineReceiver,
   effectivePattern,
+  type QueueKey,
   queueSettings,
-  SERVICE_NAMES,
-  SERVICES,
-  type ServiceName,
+  type ServiceSpec,
+  specsOf,
   TABLES,
 } from '../topology.ts';
 import { EventArchive } from './archive.ts';
@@ -58,7 +53,7 @@ import { isWorkerService, type WorkerHandler, workerHandler } from './worker-han
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'us-east-1';
 
-export type QueueKey = 'jobs' | ServiceName;
+export type { QueueKey } from '../topology.ts';
 
 export interface LocalRuntimeOptions {
   /** State folder; everything stays in memory when absent (tests). */
@@ -73,7 +68,7 @@ export interface LocalRuntimeOptions {
   /** Powertools log level for the services; silent by default so the CLI output stays readable. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   now?: () => Date;
-  hooks?: AggregatorHooks;
+  hooks?: ServiceHooks;
   faults?: FaultOptions;
   /** Market prices for positions without one; from the environment (Polygon) when absent. */
   prices?: PricePort;
@@ -97,21 +92,14 @@ export interface LocalRuntimeOptions {
   onNotice?: (line: string) => void;
   /** Longest wait for the work a dead owner left to settle (default 120 s). */
   recoveryTimeoutMs?: number;
+  /** The services to run; the registry's (services/index.ts) by default. */
+  services?: readonly RegisteredService[];
 }
 
 export interface QueuePair {
   queue: LocalQueue;
   dlq: LocalQueue;
 }
-
-const HANDLER_FACTORIES: Record<ServiceName, (ctx: ServiceContext, hooks: AggregatorHooks) => SqsBatchHandler> = {
-  planner: createPlannerHandler,
-  tagger: createTaggerHandler,
-  reporter: createReporterHandler,
-  charter: createCharterHandler,
-  retirement: createRetirementHandler,
-  aggregator: createAggregatorHandler,
-};
 
 export class LocalRuntime {
   readonly queues = new Map<QueueKey, QueuePair>();
@@ -206,7 +194,7 @@ export class LocalRuntime {
     const pending = [...this.queues.values()].reduce((sum, { queue }) => sum + queue.visibleCount, 0);
     if (unclean) await clearInProgressRecords(this.dynamo.client, TABLES.idempotency);
     const given = this.options.home
-      ? await ensureDeadlines(this.db, this.queues.get('aggregator')!.queue, this.deadlineScheduler, new Date())
+      ? await ensureDeadlines(this.db, this.queues.get(this.deadlineQueue)!.queue, this.deadlineScheduler, new Date())
       : [];
     for (const poller of this.pollers) poller.start();
     if (pending === 0 && given.length === 0) return;
@@ -234,8 +222,10 @@ export class LocalRuntime {
     const msPerSecond = this.options.msPerQueueSecond ?? 1;
     const faults = this.options.faults ?? {};
     const random = faults.random ?? Math.random;
-    for (const key of ['jobs', ...SERVICE_NAMES] as QueueKey[]) {
-      const settings = queueSettings(key);
+    const registry = this.options.services ?? SERVICE_REGISTRY;
+    const specs = specsOf(registry);
+    for (const key of ['jobs', ...specs.map((spec) => spec.name)] as QueueKey[]) {
+      const settings = queueSettings(key, specs);
       const store = this.journal;
       const dlq = new LocalQueue(`${settings.name}-dlq`, {
         visibilityTimeoutMs: 1000,
@@ -251,7 +241,7 @@ export class LocalRuntime {
       });
       this.queues.set(key, { queue, dlq });
     }
-    for (const rule of allRules()) {
+    for (const rule of allRules(specs)) {
       const { queue } = this.queues.get(rule.target)!;
       this.bus.addRule(rule.name, effectivePattern(rule), (json) => {
         // One sync for the burst of sends a put fans out to (see LocalBus.put's batch hook).
@@ -273,14 +263,28 @@ export class LocalRuntime {
         });
       },
     };
-    const deadlines = this.deadlineScheduler;
-    for (const name of SERVICE_NAMES) {
-      const spec = SERVICES[name];
-      const ctx: ServiceContext = {
+    const deadlineQueue = deadlineReceiver(specs).name;
+    // Deadlines arrive on the receiver's queue (the aggregator's) as delayed messages, as SQS
+    // DelaySeconds would do.
+    const deadlines: DeadlineScheduler = {
+      schedule: async (detail, now) => {
+        const { queue } = this.queues.get(deadlineQueue)!;
+        queue.send(
+          deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT),
+          {},
+          Math.max(0, Date.parse(detail.deadline) - Date.now()),
+        );
+      },
+    };
+    this.deadlineScheduler = deadlines;
+    this.deadlineQueue = deadlineQueue;
+    for (const [index, { service, createHandler }] of registry.entries()) {
+      const spec = specs[index]!;
+      const ctx = serviceContext(service, {
         publisher: this.publisher,
         deadLetters,
         deadlines,
-        logger: new Logger({ serviceName: `alex-${name}`, logLevel: this.options.logLevel ?? 'SILENT' }),
+        logger: new Logger({ serviceName: `alex-${spec.name}`, logLevel: this.options.logLevel ?? 'SILENT' }),
         dynamo: this.dynamo.client,
         tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
         db: async () => this.db,
@@ -288,61 +292,67 @@ export class LocalRuntime {
         now: this.options.now ?? (() => new Date()),
         prices: this.prices,
         onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
-      };
-      let handler: QueueHandler;
-      if (this.options.workers && isWorkerService(name)) {
-        const worker = workerHandler(name, {
-          dynamoEndpoint: this.dynamo.endpoint,
-          publisher: this.publisher,
-          deadLetters,
-          onRecordFailure: ctx.onRecordFailure!,
-          logLevel: this.options.logLevel ?? 'SILENT',
-        });
-        this.workers.push(worker);
-        handler = worker.handle;
-      } else {
-        handler = HANDLER_FACTORIES[name](ctx, this.options.hooks ?? {});
-      }
-      for (const key of spec.consumes) {
-        const { queue } = this.queues.get(key)!;
-        const settings = queueSettings(key);
-        this.pollers.push(
-          new Poller(queue, handler, {
-            functionName: `alex-${name}`,
-            batchSize: settings.batchSize,
-            concurrency: spec.maxConcurrency,
-            timeoutMs: spec.timeoutSeconds * 1000,
-            memoryMb: spec.memoryMb,
-            region: LOCAL_REGION,
-            account: LOCAL_ACCOUNT,
-            faults: {
-              crashRate: faults.crashRate,
-              silent: faults.silentServices?.includes(name),
-              silentRate: faults.silentRate,
-              random,
-            },
-            takeFailureReason: (messageId) => {
-              const reason = this.failureReasons.get(messageId);
-              this.failureReasons.delete(messageId);
-              return reason;
-            },
-          }),
-        );
-      }
+      });
+      const inProcess = () => createHandler(ctx, this.options.hooks ?? {});
+      this.pollersOf(spec, this.handlerOf(spec, inProcess, ctx, deadLetters));
     }
   }
 
-  /** Deadlines arrive on the aggregator's queue as delayed messages, as SQS DelaySeconds would do. */
-  private readonly deadlineScheduler: DeadlineScheduler = {
-    schedule: async (detail, now) => {
-      const { queue } = this.queues.get('aggregator')!;
-      queue.send(
-        deadlineEnvelope(detail, now, LOCAL_REGION, LOCAL_ACCOUNT),
-        {},
-        Math.max(0, Date.parse(detail.deadline) - Date.now()),
+  /** In a worker thread when `workers` is on and the service can run there, else in this thread. */
+  private handlerOf(
+    spec: ServiceSpec,
+    inProcess: () => SqsBatchHandler,
+    ctx: ServiceContext,
+    deadLetters: DeadLetterPort,
+  ): QueueHandler {
+    if (!this.options.workers || !isWorkerService(spec)) return inProcess();
+    const worker = workerHandler(spec.name, {
+      dynamoEndpoint: this.dynamo.endpoint,
+      publisher: this.publisher,
+      deadLetters,
+      onRecordFailure: ctx.onRecordFailure!,
+      logLevel: this.options.logLevel ?? 'SILENT',
+    });
+    this.workers.push(worker);
+    return worker.handle;
+  }
+
+  /** One poller per queue the service consumes, with its function's limits, as an event source mapping. */
+  private pollersOf(spec: ServiceSpec, handler: QueueHandler): void {
+    const faults = this.options.faults ?? {};
+    const random = faults.random ?? Math.random;
+    const specs = specsOf(this.options.services);
+    for (const key of spec.consumes) {
+      const { queue } = this.queues.get(key)!;
+      const settings = queueSettings(key, specs);
+      this.pollers.push(
+        new Poller(queue, handler, {
+          functionName: `alex-${spec.name}`,
+          batchSize: settings.batchSize,
+          concurrency: spec.maxConcurrency,
+          timeoutMs: spec.timeoutSeconds * 1000,
+          memoryMb: spec.memoryMb,
+          region: LOCAL_REGION,
+          account: LOCAL_ACCOUNT,
+          faults: {
+            crashRate: faults.crashRate,
+            silent: faults.silentServices?.includes(spec.name),
+            silentRate: faults.silentRate,
+            random,
+          },
+          takeFailureReason: (messageId) => {
+            const reason = this.failureReasons.get(messageId);
+            this.failureReasons.delete(messageId);
+            return reason;
+          },
+        }),
       );
-    },
-  };
+    }
+  }
+
+  /** Set by wire(): deadlines go to the receiver's queue as delayed messages. */
+  private deadlineScheduler!: DeadlineScheduler;
+  private deadlineQueue!: QueueKey;
 
   /** The threads the specialists run in when `workers` is on (empty otherwise). */
   get workerThreadIds(): number[] {

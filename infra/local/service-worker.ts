@@ -8,13 +8,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { OutgoingEvent } from '#events/publisher.ts';
-import { createCharterHandler } from '#services/charter/handler.ts';
-import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
-import type { ServiceContext } from '#services/common/context.ts';
+import { serviceContext } from '#services/common/context.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
-import { createReporterHandler } from '#services/reporter/handler.ts';
-import { createRetirementHandler } from '#services/retirement/handler.ts';
+import { SERVICE_REGISTRY } from '#services/index.ts';
 import { TABLES } from '../topology.ts';
 import {
   type ContextFields,
@@ -23,14 +20,7 @@ import {
   type FromWorker,
   type ServiceWorkerData,
   type ToWorker,
-  type WorkerService,
 } from './worker-handler.ts';
-
-const HANDLER_FACTORIES: Record<WorkerService, (ctx: ServiceContext) => SqsBatchHandler> = {
-  reporter: createReporterHandler,
-  charter: createCharterHandler,
-  retirement: createRetirementHandler,
-};
 
 export function serveService(port: MessagePort, { service, dynamoEndpoint, logLevel }: ServiceWorkerData): void {
   const post = (message: FromWorker) => port.postMessage(message);
@@ -44,7 +34,9 @@ export function serveService(port: MessagePort, { service, dynamoEndpoint, logLe
       post({ callId, ...request });
     });
 
-  const ctx: ServiceContext = {
+  const registered = SERVICE_REGISTRY.find((entry) => entry.service.name === service);
+  if (!registered) throw new Error(`alex-${service} is not in the registry (services/index.ts)`);
+  const ctx = serviceContext(registered.service, {
     publisher: { publish: (events) => call({ publish: [...events] }) },
     deadLetters: { send: (letter) => call({ deadLetter: letter }) },
     deadlines: {
@@ -63,8 +55,8 @@ export function serveService(port: MessagePort, { service, dynamoEndpoint, logLe
     model: modelFromEnv(process.env),
     now: () => new Date(),
     onRecordFailure: (messageId, reason) => post({ recordFailure: { messageId, reason } }),
-  };
-  const handler = HANDLER_FACTORIES[service](ctx);
+  });
+  const handler = registered.createHandler(ctx, {});
 
   port.on('message', (message: ToWorker) => {
     if (!('id' in message)) {

@@ -5,7 +5,7 @@
  * in read mode (a writer waits a moment for it); a torn archive tail is skipped, not cut.
  */
 import type { SqlDatabase } from '#services/common/sql-database.ts';
-import { migrate } from '../storage/migrate.ts';
+import { migrate, migratedTemplate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import { EventArchive } from './archive.ts';
 import { checkHomePath, checkStoresPresent, lockHome, statePaths } from './home.ts';
@@ -50,7 +50,7 @@ export async function openStoredState(
 /** Opens a home's PostgreSQL; a failure names the folder and the cause instead of PGlite's bare words. */
 export async function openHomeDatabase(folder: string | undefined): Promise<SqlDatabase> {
   try {
-    return await openPglite(folder);
+    return await openPglite(folder, await migratedTemplate());
   } catch (error) {
     if (!folder) throw error;
     throw new StateDamagedError(folder, `the database cannot be opened (${describeError(error)})`);

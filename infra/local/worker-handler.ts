@@ -1,7 +1,6 @@
 /**
  * The main-thread side of a specialist running in a worker thread. On AWS each function has its
- * own CPU; locally the database-free specialists (reporter, charter, retirement) can run on
- * their own thread, so the second core carries their work while the main thread keeps the
+ * own CPU; locally the database-free services (isWorkerService) can run on their own thread, so the second core carries their work while the main thread keeps the
  * bus, queues, PGlite and the other services. The poller calls `handle` exactly as it calls an
  * in-process handler; the worker runs the very same handler factory (service-worker.ts).
  *
@@ -15,18 +14,20 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal, InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import type { DeadLetter, DeadLetterPort } from '#services/common/dead-letter.ts';
-import type { ServiceName } from '../topology.ts';
+import type { ServiceSpec } from '../topology.ts';
 import type { QueueHandler } from './poller.ts';
 
-/** The services that touch no database, so nothing but DynamoDB and the bus connects them to the runtime. */
-export const WORKER_SERVICES = ['reporter', 'charter', 'retirement'] as const satisfies readonly ServiceName[];
-export type WorkerService = (typeof WORKER_SERVICES)[number];
-
-export function isWorkerService(name: ServiceName): name is WorkerService {
-  return (WORKER_SERVICES as readonly ServiceName[]).includes(name);
+/**
+ * A service can run in a worker when it needs no database, prices or deadlines: then nothing
+ * but DynamoDB and the bus connects it to the runtime (the registry's reporter, charter and
+ * retirement). Its handler factory must be in the registry, where the worker finds it by name.
+ */
+export function isWorkerService(spec: ServiceSpec): boolean {
+  const { database, deadlines, prices } = spec.needs;
+  return !database && !deadlines && !prices && !spec.receivesDeadlines;
 }
 
 /** What the runtime lends a worker: the only ways its handler reaches the rest of the system. */
@@ -40,7 +41,7 @@ export interface WorkerHost {
 
 /** Handed to the worker at start (structured-cloned). */
 export interface ServiceWorkerData {
-  service: WorkerService;
+  service: string;
   dynamoEndpoint: string;
   logLevel: WorkerHost['logLevel'];
 }
@@ -57,10 +58,11 @@ export type ContextFields = Pick<
   | 'logStreamName'
 >;
 
-/** An error as it crosses threads; the class matters, since InvalidInputError means "do not retry". */
+/** An error as it crosses threads; the class matters, since a NonRetryableError means "do not retry". */
 export interface ErrorFields {
   name: string;
   message: string;
+  code?: string;
 }
 
 export type ToWorker =
@@ -75,13 +77,15 @@ export type FromWorker =
   | { recordFailure: { messageId: string; reason: string } };
 
 export function errorFields(error: unknown): ErrorFields {
+  if (error instanceof NonRetryableError) return { name: error.name, message: error.message, code: error.code };
   return error instanceof Error
     ? { name: error.name, message: error.message }
     : { name: 'Error', message: String(error) };
 }
 
-export function errorFrom({ name, message }: ErrorFields): Error {
+export function errorFrom({ name, message, code }: ErrorFields): Error {
   if (name === 'InvalidInputError') return new InvalidInputError(message);
+  if (name === 'DomainRefusal') return new DomainRefusal(code ?? 'DomainRefusal', message);
   const error = new Error(message);
   error.name = name;
   return error;
@@ -98,7 +102,7 @@ export interface WorkerHandler {
 const BOOTSTRAP = new URL('./service-worker-bootstrap.mjs', import.meta.url);
 
 /** One worker thread for `service`, started now (its module loading overlaps the runtime's start), restarted if it dies. */
-export function workerHandler(service: WorkerService, host: WorkerHost): WorkerHandler {
+export function workerHandler(service: string, host: WorkerHost): WorkerHandler {
   let worker: Worker | undefined;
   let closing = false;
   let nextId = 0;

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { splitStatements } from './named-params.ts';
+import type { SqlTemplatePreparation } from './pglite.ts';
 
 export interface Migration {
   /** File name, e.g. `0001_init.sql`; migrations apply in name order. */
@@ -84,6 +85,22 @@ export async function migrate(db: SqlDatabase, migrations?: readonly Migration[]
     if (ran) done.push(migration.name);
   }
   return done;
+}
+
+/**
+ * A PGlite template with every migration applied (see pglite-template.ts), named by their
+ * content: a new or edited migration makes a new template. `migrate` still runs after opening
+ * and finds nothing to do.
+ */
+export async function migratedTemplate(directory: string = MIGRATIONS_DIR): Promise<SqlTemplatePreparation> {
+  const migrations = await loadMigrations(directory);
+  const content = migrations.map((migration) => `${migration.name}\n${sha256(migration.sql)}`).join('\n');
+  return {
+    name: `migrated-${sha256(content).slice(0, 16)}`,
+    prepare: async (db) => {
+      await migrate(db, migrations);
+    },
+  };
 }
 
 /** Line endings are normalised so a Windows checkout does not look like an edited migration. */

@@ -1,10 +1,21 @@
 /**
- * A freshly initialised PGlite cluster, made once per PGlite version and copied for every new
- * database: initdb inside WebAssembly costs seconds, a copy milliseconds. Kept in
- * node_modules/.cache/alex, beside the PGlite it belongs to (npm ci starts it afresh); `npm ci`
- * makes it through the build. Only an optimisation: when it cannot be made, PGlite runs initdb.
+ * A freshly initialised PGlite cluster, made once per PGlite version (and, prepared, once per set
+ * of migrations) and copied for every new database: initdb and the migrations inside WebAssembly
+ * cost seconds, a copy milliseconds. Kept in node_modules/.cache/alex, beside the PGlite it
+ * belongs to; `npm ci` makes it through the build. Only an optimisation: without it, PGlite runs
+ * initdb and the caller migrates.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -16,8 +27,17 @@ export interface ClusterTemplate {
   readonly tarball: string;
 }
 
+/** What a prepared template holds beyond initdb, e.g. the migrations applied; named by its content. */
+export interface TemplatePreparation {
+  /** Unique per content, such as a hash of the migrations; prepared templates of other names are pruned. */
+  readonly name: string;
+  readonly prepare: (pg: PGlite) => Promise<void>;
+}
+
 const DATA = 'data';
 const TARBALL = 'cluster.tar';
+const BASE = 'base';
+const PREPARED_PREFIX = 'prepared-';
 
 /** Where this PGlite version's template lives, or undefined when PGlite's package cannot be found. */
 export function templateLocation(): string | undefined {
@@ -32,25 +52,47 @@ export function templateLocation(): string | undefined {
   }
 }
 
-/** The template, made now if missing; undefined when it cannot be made (a read-only install). */
-export async function clusterTemplate(location = templateLocation()): Promise<ClusterTemplate | undefined> {
+/**
+ * The template, made now if missing; undefined when it cannot be made (a read-only install). With
+ * `preparation`, a copy of the base template with that preparation run on it.
+ */
+export async function clusterTemplate(
+  preparation?: TemplatePreparation,
+  location = templateLocation(),
+): Promise<ClusterTemplate | undefined> {
   if (!location) return undefined;
-  const template = { dataDir: join(location, DATA), tarball: join(location, TARBALL) };
+  const folder = join(location, preparation ? `${PREPARED_PREFIX}${preparation.name}` : BASE);
+  const template = { dataDir: join(folder, DATA), tarball: join(folder, TARBALL) };
   // The tarball is written last and the folder renamed into place whole, so its presence is enough.
   if (existsSync(template.tarball)) return template;
-  const staging = `${location}.${process.pid}.${Date.now()}`;
+  const base = preparation ? await clusterTemplate(undefined, location) : undefined;
+  if (preparation && !base) return undefined;
+  const staging = `${folder}.${process.pid}.${Date.now()}`;
   try {
     mkdirSync(staging, { recursive: true });
+    if (base) seedDataDir(join(staging, DATA), base);
     const pg = await PGlite.create({ dataDir: join(staging, DATA) });
+    await preparation?.prepare(pg);
     const dump = await pg.dumpDataDir('none');
     await pg.close();
     writeFileSync(join(staging, TARBALL), new Uint8Array(await dump.arrayBuffer()));
-    renameSync(staging, location);
+    renameSync(staging, folder);
+    if (preparation) pruneOtherPrepared(location, folder);
   } catch {
     // Another process may have put its template in place first; either way this copy is not needed.
     rmSync(staging, { recursive: true, force: true });
   }
   return existsSync(template.tarball) ? template : undefined;
+}
+
+/** Templates for earlier migrations are dead weight (about 40 MB each) once a newer one exists. */
+function pruneOtherPrepared(location: string, keep: string): void {
+  for (const name of readdirSync(location)) {
+    const path = join(location, name);
+    if (name.startsWith(PREPARED_PREFIX) && !name.includes('.') && path !== keep) {
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStoredState } from '#infra/local/stored-state.ts';
-import { buildCli } from '#scripts/build.ts';
+import { buildCli, warmDatabaseTemplate } from '#scripts/build.ts';
 import { createJob } from '#services/common/job-store.ts';
 import { atMost, type BenchResult, median, result } from './results.ts';
 
@@ -122,8 +122,7 @@ async function homeWithJobs(home: string, count: number): Promise<void> {
 export async function measureCli(progress: (message: string) => void): Promise<CliMeasurement> {
   progress('command line: building it, as npm ci does');
   await buildCli();
-  const { clusterTemplate } = await import('#infra/storage/pglite-template.ts');
-  await clusterTemplate();
+  await warmDatabaseTemplate();
   const dir = mkdtempSync(join(tmpdir(), 'alex-bench-cli-'));
   try {
     writeFileSync(

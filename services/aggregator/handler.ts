@@ -5,16 +5,13 @@
 import { catalog, type Detail } from '#events/catalog.ts';
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
 import type { Task } from '#events/values.ts';
-import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
-import type { ServiceContext } from '../common/context.ts';
+import type { ServiceContext, ServiceHooks } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, getJob } from '../common/job-store.ts';
 import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
 import { consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
-
-const SOURCE = SERVICES.aggregator.source;
 
 type Progress =
   | { jobId: string; kind: 'AnalysisPlanned'; task: 'plan'; detail: Detail<'AnalysisPlanned'> }
@@ -22,13 +19,7 @@ type Progress =
   | { jobId: string; kind: 'SpecialistFailed'; task: Task; detail: Detail<'SpecialistFailed'> }
   | { jobId: string; kind: 'AnalysisDeadlineReached'; task: 'deadline'; detail: Detail<'AnalysisDeadlineReached'> };
 
-export interface AggregatorHooks {
-  /**
-   * Called on every consolidated write the aggregator attempts (inserted tells whether the row
-   * was new): the measure of "exactly once". The primary key alone would hide a second attempt.
-   */
-  onConsolidatedWrite?: (jobId: string, inserted: boolean) => void;
-}
+export type AggregatorHooks = ServiceHooks;
 
 export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHooks = {}): SqsBatchHandler {
   const tracker = new CompletionTracker(ctx.dynamo, ctx.tables.completion, ctx.now);
@@ -92,37 +83,23 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     hooks.onConsolidatedWrite?.(planned.jobId, inserted);
 
     if (analysis.status === 'failed') {
-      await ctx.publisher.publish([
-        {
-          detailType: 'AnalysisFailed',
-          source: SOURCE,
-          detail: {
-            version: 1,
-            jobId: planned.jobId,
-            userId: planned.userId,
-            reason: 'Every specialist failed; see failedTasks.',
-            failedTasks: analysis.missing,
-            failedAt: analysis.completedAt,
-          },
-        },
-      ]);
+      await ctx.emit('AnalysisFailed', {
+        jobId: planned.jobId,
+        userId: planned.userId,
+        reason: 'Every specialist failed; see failedTasks.',
+        failedTasks: analysis.missing,
+        failedAt: analysis.completedAt,
+      });
     } else {
-      await ctx.publisher.publish([
-        {
-          detailType: 'AnalysisCompleted',
-          source: SOURCE,
-          detail: {
-            version: 1,
-            jobId: planned.jobId,
-            userId: planned.userId,
-            status: analysis.status,
-            missing: analysis.missing,
-            completedAt: analysis.completedAt,
-            totalValue: analysis.portfolio.totalValue,
-            successProbability: analysis.retirement?.successProbability ?? null,
-          },
-        },
-      ]);
+      await ctx.emit('AnalysisCompleted', {
+        jobId: planned.jobId,
+        userId: planned.userId,
+        status: analysis.status,
+        missing: analysis.missing,
+        completedAt: analysis.completedAt,
+        totalValue: analysis.portfolio.totalValue,
+        successProbability: analysis.retirement?.successProbability ?? null,
+      });
     }
     await tracker.markPublished(planned.jobId);
     return analysis.status;
@@ -154,20 +131,13 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     const reason = `Not planned by its deadline ${detail.deadline}${job ? ` (the job was still ${job.status})` : ''}; nothing was analysed.`;
     if (!(await advanceJob(db, detail.jobId, 'failed', { error: reason, finishedAt: now.toISOString() })))
       return 'already-finished';
-    await ctx.publisher.publish([
-      {
-        detailType: 'AnalysisFailed',
-        source: SOURCE,
-        detail: {
-          version: 1,
-          jobId: detail.jobId,
-          userId: detail.userId,
-          reason,
-          failedTasks: [],
-          failedAt: now.toISOString(),
-        },
-      },
-    ]);
+    await ctx.emit('AnalysisFailed', {
+      jobId: detail.jobId,
+      userId: detail.userId,
+      reason,
+      failedTasks: [],
+      failedAt: now.toISOString(),
+    });
     return 'failed-before-planning';
   }
 

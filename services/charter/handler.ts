@@ -5,7 +5,6 @@ import { buildCharts } from './domain.ts';
 
 export function createCharterHandler(ctx: ServiceContext) {
   return createSpecialistHandler(ctx, {
-    service: 'charter',
     task: 'charts',
     run: async (snapshot) => buildCharts(snapshot),
   });

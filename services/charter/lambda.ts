@@ -1,5 +1,6 @@
 /** Lambda entry point of the charter: the shared handler, wired to AWS. */
 import { awsServiceContext } from '../common/aws-context.ts';
 import { createCharterHandler } from './handler.ts';
+import { charter } from './service.ts';
 
-export const handler = createCharterHandler(awsServiceContext('charter'));
+export const handler = createCharterHandler(awsServiceContext(charter));

@@ -10,19 +10,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgePublisher } from '#events/eventbridge-publisher.ts';
-import type { ServiceName } from '#infra/topology.ts';
-import type { ServiceContext } from './context.ts';
+import { type ServiceContext, serviceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
 import { SqsDeadlineScheduler } from './deadlines.ts';
+import type { ServiceDeclaration } from './declaration.ts';
 import { ENV, requireEnv } from './environment.ts';
 import { modelFromEnv } from './model/from-env.ts';
 import type { SqlDatabase } from './sql-database.ts';
 
-export function awsServiceContext(service: ServiceName, openDatabase?: () => SqlDatabase): ServiceContext {
+export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?: () => SqlDatabase): ServiceContext {
+  const service = declaration.name;
   let database: SqlDatabase | undefined;
   let deadlines: SqsDeadlineScheduler | undefined;
   const sqs = new SQSClient({});
-  return {
+  return serviceContext(declaration, {
     publisher: new EventBridgePublisher({
       client: new EventBridgeClient({}),
       eventBusName: requireEnv(ENV.eventBusName),
@@ -43,5 +44,5 @@ export function awsServiceContext(service: ServiceName, openDatabase?: () => Sql
     },
     model: modelFromEnv(process.env),
     now: () => new Date(),
-  };
+  });
 }

@@ -1,14 +1,15 @@
 /**
  * The shape every service's Lambda handler shares: an SQS batch in, partial batch failures out
  * (Powertools batch). Each record is parsed and processed on its own:
- * - bad input (InvalidInputError) goes straight to the DLQ with its reason and is not retried;
- * - any other error fails only that record, so SQS redelivers it after the visibility timeout
- *   and moves it to the DLQ after maxReceiveCount receives.
+ * - a non-retryable error (a poison message, a refusal nobody turned into an event) goes
+ *   straight to the DLQ with its reason and is not retried;
+ * - any other error (retryable, or a plain fault) fails only that record, so SQS redelivers it
+ *   after the visibility timeout and moves it to the DLQ after maxReceiveCount receives.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { InvalidInputError } from '#events/errors.ts';
+import { NonRetryableError } from '#events/errors.ts';
 import { type DeadLetterPort, deadLetterOf, oneLineReason } from './dead-letter.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -20,7 +21,7 @@ export interface BatchHandlerDeps {
   onRecordFailure?: (messageId: string, reason: string) => void;
 }
 
-/** `processRecord` handles one record; it throws InvalidInputError for input that can never succeed. */
+/** `processRecord` handles one record; it throws a NonRetryableError for input that can never succeed. */
 export function createBatchHandler(
   { logger, deadLetters, onRecordFailure }: BatchHandlerDeps,
   processRecord: (record: SQSRecord, context: Context) => Promise<void>,
@@ -39,7 +40,7 @@ export function createBatchHandler(
           receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
         });
       } catch (error) {
-        if (!(error instanceof InvalidInputError)) {
+        if (!(error instanceof NonRetryableError)) {
           logger.error('Record failed; SQS will redeliver it', { messageId: record.messageId, error: error as Error });
           onRecordFailure?.(record.messageId, oneLineReason((error as Error).message ?? String(error)));
           throw error;

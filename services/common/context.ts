@@ -10,10 +10,17 @@ import type { EventPublisher } from '#events/publisher.ts';
 import type { PricePort } from '../planner/prices/port.ts';
 import type { DeadLetterPort } from './dead-letter.ts';
 import type { DeadlineScheduler } from './deadlines.ts';
+import type { ServiceDeclaration } from './declaration.ts';
+import { type Emit, emitterFor } from './emit.ts';
 import type { ModelPort } from './model/port.ts';
 import type { SqlDatabase } from './sql-database.ts';
 
 export interface ServiceContext {
+  /** The service's own declaration (services/<name>/service.ts). */
+  service: ServiceDeclaration;
+  /** Publishes one catalog event under the service's source; refuses undeclared detail-types. */
+  emit: Emit;
+  /** The port `emit` publishes through. */
   publisher: EventPublisher;
   deadLetters: DeadLetterPort;
   /** Schedules a job's AnalysisDeadlineReached for the aggregator. */
@@ -29,4 +36,20 @@ export interface ServiceContext {
   now: () => Date;
   /** Told why a record failed (the local runtime records it on the message for its DLQ entry). */
   onRecordFailure?: (messageId: string, reason: string) => void;
+}
+
+/** What a context is built from: the ports; `emit` is derived from the declaration and the publisher. */
+export type ServicePorts = Omit<ServiceContext, 'service' | 'emit'>;
+
+export function serviceContext(service: ServiceDeclaration, ports: ServicePorts): ServiceContext {
+  return { ...ports, service, emit: emitterFor(service, ports.publisher) };
+}
+
+/** Observers the local runtime and tests attach to a handler; none on AWS. */
+export interface ServiceHooks {
+  /**
+   * Called on every consolidated write the aggregator attempts (inserted tells whether the row
+   * was new): the measure of "exactly once". The primary key alone would hide a second attempt.
+   */
+  onConsolidatedWrite?: (jobId: string, inserted: boolean) => void;
 }

@@ -7,10 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { catalog, type Detail } from '#events/catalog.ts';
-import { SERVICES } from '#infra/topology.ts';
+import { catalog } from '#events/catalog.ts';
+import type { DetailBody } from './emit.ts';
 
-export type DeadlineDetail = Detail<'AnalysisDeadlineReached'>;
+/** The detail without its version, which the catalog's stamps on. */
+export type DeadlineDetail = DetailBody<'AnalysisDeadlineReached'>;
 
 /** SQS's longest delay. */
 export const MAX_DELAY_SECONDS = 900;
@@ -24,12 +25,16 @@ export function deadlineEnvelope(detail: DeadlineDetail, now: Date, region: stri
     version: '0',
     id: randomUUID(),
     'detail-type': 'AnalysisDeadlineReached',
-    source: SERVICES.planner.source,
+    // The planner's source even when the aggregator sends a deadline on: the catalog names one producer.
+    source: catalog.AnalysisDeadlineReached.sources[0],
     account,
     time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region,
     resources: [],
-    detail: catalog.AnalysisDeadlineReached.detail.parse(detail),
+    detail: catalog.AnalysisDeadlineReached.detail.parse({
+      ...detail,
+      version: catalog.AnalysisDeadlineReached.version,
+    }),
   });
 }
 

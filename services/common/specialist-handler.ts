@@ -6,9 +6,8 @@
  * delivery after the job's deadline is skipped, since the job is finished without it.
  */
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
-import { InvalidInputError } from '#events/errors.ts';
+import { InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import type { ResultOf, Snapshot, Task } from '#events/values.ts';
-import { SERVICES, type ServiceName } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from './batch-handler.ts';
 import type { ServiceContext } from './context.ts';
 import { idempotent } from './idempotency.ts';
@@ -16,7 +15,6 @@ import { withAudit } from './model/guard.ts';
 import type { ModelCallRecord, ModelPort } from './model/port.ts';
 
 export interface SpecialistOptions<T extends Task> {
-  service: ServiceName;
   task: T;
   /** `job.model` is the service's model, guarded, with its calls recorded for the event's audit trail. */
   run: (snapshot: Snapshot, job: { jobId: string; model: ModelPort }) => Promise<ResultOf<T>>;
@@ -26,7 +24,7 @@ export function createSpecialistHandler<T extends Task>(
   ctx: ServiceContext,
   options: SpecialistOptions<T>,
 ): SqsBatchHandler {
-  const source = SERVICES[options.service].source;
+  const { name } = ctx.service;
 
   const perform = idempotent(
     async (planned: { jobId: string; snapshot: Snapshot }) => {
@@ -41,44 +39,30 @@ export function createSpecialistHandler<T extends Task>(
       const audit = () => (modelCalls.length > 0 ? { modelCalls } : {});
       try {
         const result = await options.run(planned.snapshot, { jobId: planned.jobId, model });
-        await ctx.publisher.publish([
-          {
-            detailType: 'SpecialistCompleted',
-            source,
-            detail: {
-              version: 1,
-              jobId: planned.jobId,
-              task: options.task,
-              result,
-              completedAt: ctx.now().toISOString(),
-              durationMs: Math.round(performance.now() - started),
-              ...audit(),
-            } as never,
-          },
-        ]);
+        await ctx.emit('SpecialistCompleted', {
+          jobId: planned.jobId,
+          task: options.task,
+          result,
+          completedAt: ctx.now().toISOString(),
+          durationMs: Math.round(performance.now() - started),
+          ...audit(),
+        } as never);
         return { outcome: 'completed' };
       } catch (error) {
-        // Input the task cannot be done from (InvalidInputError from the domain) fails the task;
-        // anything else fails the record, so SQS retries it.
-        if (!(error instanceof InvalidInputError)) throw error;
-        await ctx.publisher.publish([
-          {
-            detailType: 'SpecialistFailed',
-            source,
-            detail: {
-              version: 1,
-              jobId: planned.jobId,
-              task: options.task,
-              failedAt: ctx.now().toISOString(),
-              error: { code: 'InvalidInput', message: error.message },
-              ...audit(),
-            },
-          },
-        ]);
+        // A snapshot the task cannot be done from (a non-retryable error from the domain) fails
+        // the task with its code; anything else fails the record, so SQS retries it.
+        if (!(error instanceof NonRetryableError)) throw error;
+        await ctx.emit('SpecialistFailed', {
+          jobId: planned.jobId,
+          task: options.task,
+          failedAt: ctx.now().toISOString(),
+          error: { code: error.code, message: error.message },
+          ...audit(),
+        });
         return { outcome: 'failed' };
       }
     },
-    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: `alex-${options.service}`, keyPath: 'jobId' },
+    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: `alex-${name}`, keyPath: 'jobId' },
   );
 
   return createBatchHandler(ctx, async (record, context) => {

@@ -65,7 +65,7 @@ export function tasksOf(request: AnalysisRequest): Task[] {
   return TASKS.filter((task) => wanted.has(task));
 }
 
-export function deadlineOf(request: AnalysisRequest, plannedAt: Date): string {
+export function deadlineOf(request: Partial<AnalysisRequest>, plannedAt: Date): string {
   const seconds = request.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
   return new Date(plannedAt.getTime() + seconds * 1000).toISOString();
 }

@@ -10,7 +10,6 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import type { Task } from '#events/values.ts';
-import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
@@ -28,10 +27,8 @@ import {
 } from './domain.ts';
 import { refreshPrices } from './prices/refresh.ts';
 
-const SOURCE = SERVICES.planner.source;
-
 export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
-  const { publisher, logger } = ctx;
+  const { logger } = ctx;
 
   interface PlannedJob {
     jobId: string;
@@ -53,33 +50,20 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       });
     }
     const snapshot = buildSnapshot(portfolio, classifications, plannedAt, prices.book);
-    await publisher.publish([
-      {
-        detailType: 'AnalysisPlanned',
-        source: SOURCE,
-        detail: {
-          version: 1,
-          jobId: job.jobId,
-          userId: job.userId,
-          tasks: job.tasks,
-          snapshot,
-          requestedAt: job.requestedAt,
-          plannedAt: plannedAt.toISOString(),
-          deadline: job.deadline,
-        },
-      },
-    ]);
+    await ctx.emit('AnalysisPlanned', {
+      jobId: job.jobId,
+      userId: job.userId,
+      tasks: job.tasks,
+      snapshot,
+      requestedAt: job.requestedAt,
+      plannedAt: plannedAt.toISOString(),
+      deadline: job.deadline,
+    });
     await advanceJob(db, job.jobId, 'planned', { plannedAt: plannedAt.toISOString() });
   }
 
   async function fail(db: SqlDatabase, jobId: string, userId: string, reason: string) {
-    await publisher.publish([
-      {
-        detailType: 'AnalysisFailed',
-        source: SOURCE,
-        detail: { version: 1, jobId, userId, reason, failedTasks: [], failedAt: ctx.now().toISOString() },
-      },
-    ]);
+    await ctx.emit('AnalysisFailed', { jobId, userId, reason, failedTasks: [], failedAt: ctx.now().toISOString() });
     await advanceJob(db, jobId, 'failed', { error: reason, finishedAt: ctx.now().toISOString() });
   }
 
@@ -130,7 +114,7 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       };
       // Scheduled on every pass that gets here, so a crash right after creating the job cannot
       // leave it without a deadline; the aggregator treats repeated deadlines as one.
-      await ctx.deadlines.schedule({ version: 1, jobId: job.jobId, userId: job.userId, deadline: job.deadline }, now);
+      await ctx.deadlines.schedule({ jobId: job.jobId, userId: job.userId, deadline: job.deadline }, now);
       const portfolio = await loadPortfolio(db, request.userId);
       if (!portfolio) {
         await fail(
@@ -145,13 +129,7 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       const missing = unclassifiedInstruments(portfolio, classifications);
       if (missing.length > 0) {
         await advanceJob(db, request.jobId, 'classifying');
-        await publisher.publish([
-          {
-            detailType: 'ClassificationRequested',
-            source: SOURCE,
-            detail: { version: 1, jobId: request.jobId, instruments: missing },
-          },
-        ]);
+        await ctx.emit('ClassificationRequested', { jobId: request.jobId, instruments: missing });
         return { outcome: 'classifying' as const, instruments: missing.length };
       }
       await publishPlanned(db, job, portfolio);
@@ -181,9 +159,7 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
         );
         return { outcome: 'failed' as const };
       }
-      const deadline =
-        row.deadline ??
-        deadlineOf({ version: 1, jobId: row.id, userId: row.user_id, requestedAt: row.requested_at }, ctx.now());
+      const deadline = row.deadline ?? deadlineOf({}, ctx.now());
       await publishPlanned(
         db,
         { jobId: row.id, userId: row.user_id, requestedAt: row.requested_at, deadline, tasks: row.tasks },

@@ -3,8 +3,9 @@ import { awsServiceContext } from '../common/aws-context.ts';
 import { openAuroraDatabase } from '../common/aws-database.ts';
 import { createPlannerHandler } from './handler.ts';
 import { pricesFromEnvironment } from './prices/config.ts';
+import { planner } from './service.ts';
 
 export const handler = createPlannerHandler({
-  ...awsServiceContext('planner', openAuroraDatabase),
+  ...awsServiceContext(planner, openAuroraDatabase),
   prices: pricesFromEnvironment(),
 });

@@ -4,7 +4,7 @@
  * text. Recommendations, prose and the number check all read figures from here, so a number in
  * the report can always be traced to one computation and one formatting rule.
  */
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal } from '#events/errors.ts';
 import type { Snapshot } from '#events/values.ts';
 import { ASSET_CLASSES, round } from '#events/values.ts';
 import {
@@ -124,7 +124,8 @@ const EMERGENCY_ACCOUNT_TYPES = new Set(['taxable', 'other']);
 export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   const total = totalValue(snapshot);
   if (!(total > 0)) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'NoPricedPositions',
       'snapshot: the portfolio has no value (no priced position and no cash), so there is nothing to report on',
     );
   }

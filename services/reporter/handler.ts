@@ -5,7 +5,6 @@ import { writeReport } from './domain.ts';
 
 export function createReporterHandler(ctx: ServiceContext) {
   return createSpecialistHandler(ctx, {
-    service: 'reporter',
     task: 'report',
     run: (snapshot, job) => writeReport(snapshot, job.model, { jobId: job.jobId }),
   });

@@ -1,5 +1,6 @@
 /** Lambda entry point of the reporter: the shared handler, wired to AWS. */
 import { awsServiceContext } from '../common/aws-context.ts';
 import { createReporterHandler } from './handler.ts';
+import { reporter } from './service.ts';
 
-export const handler = createReporterHandler(awsServiceContext('reporter'));
+export const handler = createReporterHandler(awsServiceContext(reporter));

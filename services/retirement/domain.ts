@@ -5,7 +5,7 @@
  * records every input it used. All money is real — today's dollars.
  */
 
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal, InvalidInputError } from '#events/errors.ts';
 import { type AssetClass, RetirementResult, round, type Snapshot } from '#events/values.ts';
 import { allocationBy, holdings, UNCLASSIFIED } from '../common/holdings.ts';
 import { defaultCapitalMarketAssumptions, withOverrides } from './assumptions.ts';
@@ -69,19 +69,22 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
   const asOfYear = new Date(snapshot.asOf).getUTCFullYear();
   const currentAge = asOfYear - snapshot.owner.birthYear;
   if (currentAge >= goals.lifeExpectancy) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'LifeExpectancyReached',
       `goals.lifeExpectancy: must be above the owner's current age (${currentAge} in ${asOfYear}), got ${goals.lifeExpectancy}`,
     );
   }
   if (goals.retirementAge >= goals.lifeExpectancy) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'NoRetirementYears',
       `goals.retirementAge: must be below goals.lifeExpectancy (${goals.lifeExpectancy}) so there are retirement years to project, got ${goals.retirementAge}`,
     );
   }
   const allocation = portfolioAllocation(snapshot);
   const accumulationYears = Math.max(0, goals.retirementAge - currentAge);
   if (allocation.startingBalance <= 0 && (goals.annualContribution <= 0 || accumulationYears === 0)) {
-    throw new InvalidInputError(
+    throw new DomainRefusal(
+      'NothingToProject',
       'snapshot.positions: no position or account cash has a value and no contributions are planned, so there is nothing to project',
     );
   }

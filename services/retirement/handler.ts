@@ -5,7 +5,6 @@ import { projectRetirement } from './domain.ts';
 
 export function createRetirementHandler(ctx: ServiceContext) {
   return createSpecialistHandler(ctx, {
-    service: 'retirement',
     task: 'retirement',
     run: async (snapshot) => projectRetirement(snapshot),
   });

@@ -40,16 +40,19 @@ export const ASSET_SERIES: Record<AssetClass, Exclude<Series, 'cpi'>> = {
 
 export const HISTORICAL_RETURNS_FILE = 'data/historical-returns.csv';
 
-/** Parses `year,sp500,tbill,tbond,cpi` rows of consecutive years; errors name the line and column. */
+/**
+ * Parses `year,sp500,tbill,tbond,cpi` rows of consecutive years; errors name the line and column.
+ * The file is vendored, so a fault in it is a plain error (retried, then alarmed), not bad input.
+ */
 export function parseHistoricalReturns(csv: string, file = 'historical-returns.csv'): HistoricalReturns {
   const lines = csv.split(/\r?\n/).filter((line) => line.trim() !== '');
   const header = lines[0]?.split(',').map((cell) => cell.trim());
   const expected = ['year', ...SERIES];
   if (!header || header.join(',') !== expected.join(',')) {
-    throw new InvalidInputError(`${file} line 1: header must be "${expected.join(',')}", got "${lines[0] ?? ''}"`);
+    throw new Error(`${file} line 1: header must be "${expected.join(',')}", got "${lines[0] ?? ''}"`);
   }
   const rows = lines.slice(1);
-  if (rows.length === 0) throw new InvalidInputError(`${file}: no data rows`);
+  if (rows.length === 0) throw new Error(`${file}: no data rows`);
   const columns = Object.fromEntries(SERIES.map((series) => [series, new Float64Array(rows.length)])) as Record<
     Series,
     Float64Array
@@ -59,24 +62,21 @@ export function parseHistoricalReturns(csv: string, file = 'historical-returns.c
     const line = index + 2;
     const cells = row.split(',').map((cell) => cell.trim());
     if (cells.length !== expected.length) {
-      throw new InvalidInputError(`${file} line ${line}: expected ${expected.length} values, got ${cells.length}`);
+      throw new Error(`${file} line ${line}: expected ${expected.length} values, got ${cells.length}`);
     }
     const year = Number(cells[0]);
-    if (!Number.isInteger(year))
-      throw new InvalidInputError(`${file} line ${line}, column year: "${cells[0]}" is not a year`);
+    if (!Number.isInteger(year)) throw new Error(`${file} line ${line}, column year: "${cells[0]}" is not a year`);
     if (index === 0) firstYear = year;
     else if (year !== firstYear + index) {
-      throw new InvalidInputError(
+      throw new Error(
         `${file} line ${line}, column year: expected ${firstYear + index} (years must be consecutive), got ${year}`,
       );
     }
     SERIES.forEach((series, column) => {
       const cell = cells[column + 1]!;
       const value = cell === '' ? Number.NaN : Number(cell);
-      if (!Number.isFinite(value))
-        throw new InvalidInputError(`${file} line ${line}, column ${series}: "${cell}" is not a number`);
-      if (value <= -1)
-        throw new InvalidInputError(`${file} line ${line}, column ${series}: ${value} is a loss of 100% or more`);
+      if (!Number.isFinite(value)) throw new Error(`${file} line ${line}, column ${series}: "${cell}" is not a number`);
+      if (value <= -1) throw new Error(`${file} line ${line}, column ${series}: ${value} is a loss of 100% or more`);
       columns[series][index] = value;
     });
   });

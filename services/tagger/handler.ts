@@ -5,7 +5,6 @@
  */
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
 import type { Classification } from '#events/values.ts';
-import { SERVICES } from '#infra/topology.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
@@ -65,17 +64,10 @@ export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
         });
         classifications.push(classification);
       }
-      await ctx.publisher.publish([
-        {
-          detailType: 'InstrumentsClassified',
-          source: SERVICES.tagger.source,
-          detail: {
-            version: 1,
-            jobId: request.jobId,
-            instruments: classifications.map((c) => ({ symbol: c.symbol, source: c.source })),
-          },
-        },
-      ]);
+      await ctx.emit('InstrumentsClassified', {
+        jobId: request.jobId,
+        instruments: classifications.map((c) => ({ symbol: c.symbol, source: c.source })),
+      });
       return { classified: classifications.length };
     },
     { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-tagger', keyPath: 'jobId' },

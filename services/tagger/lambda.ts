@@ -2,5 +2,6 @@
 import { awsServiceContext } from '../common/aws-context.ts';
 import { openAuroraDatabase } from '../common/aws-database.ts';
 import { createTaggerHandler } from './handler.ts';
+import { tagger } from './service.ts';
 
-export const handler = createTaggerHandler(awsServiceContext('tagger', openAuroraDatabase));
+export const handler = createTaggerHandler(awsServiceContext(tagger, openAuroraDatabase));

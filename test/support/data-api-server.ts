@@ -10,10 +10,12 @@
  * SQL errors come back as DatabaseErrorException.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { compileNamedParams } from '#infra/storage/named-params.ts';
+import { pgliteTemplate } from '#infra/storage/pglite.ts';
 import { listen, loopbackClientConfig, shutDown } from './loopback.ts';
 
 export const RESOURCE_ARN = 'arn:aws:rds:us-east-1:123456789012:cluster:alex-test';
@@ -81,7 +83,9 @@ export interface DataApiServer {
 }
 
 export async function startDataApiServer(): Promise<DataApiServer> {
-  const pg = await PGlite.create();
+  // From the cluster template when there is one: initdb would cost seconds per server.
+  const template = await pgliteTemplate();
+  const pg = await PGlite.create(template ? { loadDataDir: new Blob([readFileSync(template.tarball)]) } : {});
   await pg.exec("SET TIME ZONE 'UTC'");
   const service = new FakeDataApi(pg);
   const requests: RecordedRequest[] = [];

@@ -1,10 +1,10 @@
 /**
- * Vitest global setup: makes the PGlite cluster template (infra/storage/pglite-template.ts) once
- * before any test opens a database, so no single test pays for initdb and none races to make it.
- * Nothing to do when `npm ci` (the build) has made it already.
+ * Vitest global setup: makes the PGlite cluster templates (infra/storage/pglite-template.ts) once
+ * before any test opens a database, so no single test pays for initdb and the migrations, and
+ * none races to make them. Nothing to do when the build (`npm ci`) has made them already.
  */
-import { clusterTemplate } from '#infra/storage/pglite-template.ts';
+import { warmDatabaseTemplate } from '#scripts/build.ts';
 
 export default async function setup(): Promise<void> {
-  await clusterTemplate();
+  await warmDatabaseTemplate();
 }

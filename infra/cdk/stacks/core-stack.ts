@@ -21,7 +21,14 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { ENV } from '#services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
-import { BUS_NAME, effectivePattern, JOBS_QUEUE, JOBS_RULE, type ServiceName } from '../../topology.ts';
+import {
+  BUS_NAME,
+  DATABASE_SERVICES,
+  effectivePattern,
+  JOBS_QUEUE,
+  JOBS_RULE,
+  type ServiceName,
+} from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
@@ -30,7 +37,6 @@ import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV } from '../handlers/migrate-d
 import {
   ALARM_TOPIC_NAME,
   ARCHIVE_NAME,
-  DATABASE_SERVICES,
   DB_CLUSTER_IDENTIFIER,
   databaseLogin,
   databaseLoginSecretParameter,

@@ -5,7 +5,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { JOBS_QUEUE, SERVICE_NAMES, SERVICES } from '../../topology.ts';
+import { JOBS_QUEUE, type ServiceSpec, specsOf } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { DASHBOARD_NAME, deadLetterQueueName, functionName } from '../names.ts';
 
@@ -34,6 +34,8 @@ function queueMetric(metricName: string, queueName: string, label: string): clou
 
 export interface MonitoringStackProps extends StackProps {
   config: AlexConfig;
+  /** One row each; the registry's services by default. */
+  services?: readonly ServiceSpec[];
 }
 
 export class MonitoringStack extends Stack {
@@ -54,9 +56,9 @@ export class MonitoringStack extends Stack {
       }),
       this.queueRow('jobs', JOBS_QUEUE.name),
     );
-    for (const service of SERVICE_NAMES) {
+    for (const { name: service, queue } of props.services ?? specsOf()) {
       const fn = functionName(service);
-      const queueName = SERVICES[service].queue.name;
+      const queueName = queue.name;
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({
           title: `${service}: invocations and errors`,

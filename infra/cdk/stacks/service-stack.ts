@@ -1,5 +1,5 @@
 /**
- * One service's stack: its rules (from the topology), its queue and DLQ, its function with the
+ * One service's stack: its rules (from its declaration, through the topology), its queue and DLQ, its function with the
  * SQS event source, its alarms, and a role holding only what the function needs. Shared
  * resources come from names (bus, tables, jobs queue, alarm topic) or from SSM parameters
  * resolved at deploy time (database ARNs), so this stack deploys alone.
@@ -21,8 +21,6 @@ import {
   effectivePattern,
   JOBS_QUEUE,
   type QueueSettings,
-  SERVICES,
-  type ServiceName,
   type ServiceSpec,
   TABLES,
 } from '../../topology.ts';
@@ -30,18 +28,7 @@ import { type AlexConfig, functionSettings } from '../config.ts';
 import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
-import {
-  ALARM_TOPIC_NAME,
-  COMPLETION_SERVICES,
-  DATABASE_SERVICES,
-  databaseLoginSecretParameter,
-  deadLetterQueueName,
-  functionName,
-  SSM,
-} from '../names.ts';
-
-/** The services that send AnalysisDeadlineReached messages to the aggregator's queue. */
-const SCHEDULES_DEADLINES: readonly ServiceName[] = ['planner', 'aggregator'];
+import { ALARM_TOPIC_NAME, databaseLoginSecretParameter, deadLetterQueueName, functionName, SSM } from '../names.ts';
 
 /** Not in services/common/environment.ts ENV yet: the feature flags as JSON, for the services to read. */
 export const FEATURES_ENV = 'ALEX_FEATURES';
@@ -87,6 +74,8 @@ export function modelArns(stack: Stack, config: AlexConfig): string[] {
 export interface ServiceStackProps extends StackProps {
   config: AlexConfig;
   spec: ServiceSpec;
+  /** The queue that takes the delayed deadline messages (the deadline receiver's), by name. */
+  deadlineQueueName: string;
 }
 
 export class ServiceStack extends Stack {
@@ -96,7 +85,7 @@ export class ServiceStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
-    const { config, spec } = props;
+    const { config, spec, deadlineQueueName } = props;
     const name = functionName(spec.name);
 
     this.queue = new BufferedQueue(this, 'Buffer', spec.queue);
@@ -120,7 +109,7 @@ export class ServiceStack extends Stack {
       );
     }
 
-    // The planner also consumes the core stack's jobs queue, found by name.
+    // A service that consumes the core stack's jobs queue (the planner) finds it by name.
     const jobsQueue = spec.consumes.includes('jobs')
       ? sqs.Queue.fromQueueAttributes(this, 'JobsQueue', {
           queueArn: this.queueArn(JOBS_QUEUE.name),
@@ -139,12 +128,12 @@ export class ServiceStack extends Stack {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Alex ${spec.name}: only what its function needs`,
     });
-    this.grantLeastPrivilege(spec, config, bus, deadLetterArns);
+    this.grantLeastPrivilege(spec, config, bus, deadLetterArns, deadlineQueueName);
 
     const settings = functionSettings(config, spec.memoryMb, spec.timeoutSeconds, spec.name);
-    const usesDatabase = DATABASE_SERVICES.includes(spec.name);
+    const usesDatabase = spec.needs.database === true;
     this.function = new BundledFunction(this, 'Handler', {
-      entry: `services/${spec.name}/lambda.ts`,
+      entry: spec.entry,
       functionName: name,
       description: spec.description,
       memoryMb: settings.memoryMb,
@@ -161,9 +150,7 @@ export class ServiceStack extends Stack {
         [ENV.deadLetterQueueUrls]: Stack.of(this).toJsonString(deadLetterUrls),
         // The planner schedules each job's deadline on the aggregator's queue; the aggregator sends
         // on a deadline that SQS's 15-minute delay limit delivered early.
-        ...(SCHEDULES_DEADLINES.includes(spec.name)
-          ? { [ENV.deadlineQueueUrl]: this.queueUrl(SERVICES.aggregator.queue.name) }
-          : {}),
+        ...(spec.needs.deadlines ? { [ENV.deadlineQueueUrl]: this.queueUrl(deadlineQueueName) } : {}),
         // Only the services that may call a model get Bedrock; the others stay on the offline model.
         ...(spec.usesModel && config.model === 'bedrock'
           ? { [MODEL_ENV.model]: 'bedrock', [MODEL_ENV.bedrockModelId]: config.modelId }
@@ -179,7 +166,7 @@ export class ServiceStack extends Stack {
               [ENV.databaseName]: config.aurora.databaseName,
             }
           : {}),
-        ...(spec.name === 'planner' && config.prices === 'polygon'
+        ...(spec.needs.prices && config.prices === 'polygon'
           ? {
               [PRICE_ENV.source]: 'polygon',
               [PRICE_ENV.secretId]: ssm.StringParameter.valueForStringParameter(this, SSM.polygonApiKeySecretArn),
@@ -226,15 +213,15 @@ export class ServiceStack extends Stack {
     config: AlexConfig,
     bus: events.IEventBus,
     deadLetterArns: string[],
+    deadlineQueueName: string,
   ): void {
     const allow = (sid: string, actions: string[], resources: string[]) =>
       this.role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
     allow('PublishOnTheBus', ['events:PutEvents'], [bus.eventBusArn]);
     allow('SendBadInputToDeadLetterQueues', ['sqs:SendMessage'], deadLetterArns);
     allow('Idempotency', IDEMPOTENCY_ACTIONS, [this.tableArn(TABLES.idempotency)]);
-    if (COMPLETION_SERVICES.includes(spec.name))
-      allow('CompletionTracking', COMPLETION_ACTIONS, [this.tableArn(TABLES.completion)]);
-    if (DATABASE_SERVICES.includes(spec.name)) {
+    if (spec.needs.completionTable) allow('CompletionTracking', COMPLETION_ACTIONS, [this.tableArn(TABLES.completion)]);
+    if (spec.needs.database) {
       allow('DataApi', DATA_API_ACTIONS, [ssm.StringParameter.valueForStringParameter(this, SSM.databaseClusterArn)]);
       allow(
         'DatabaseCredentials',
@@ -242,10 +229,10 @@ export class ServiceStack extends Stack {
         [ssm.StringParameter.valueForStringParameter(this, databaseLoginSecretParameter(spec.name))],
       );
     }
-    if (SCHEDULES_DEADLINES.includes(spec.name)) {
-      allow('ScheduleDeadlines', ['sqs:SendMessage'], [this.queueArn(SERVICES.aggregator.queue.name)]);
+    if (spec.needs.deadlines) {
+      allow('ScheduleDeadlines', ['sqs:SendMessage'], [this.queueArn(deadlineQueueName)]);
     }
-    if (spec.name === 'planner' && config.prices === 'polygon') {
+    if (spec.needs.prices && config.prices === 'polygon') {
       allow(
         'PolygonApiKey',
         ['secretsmanager:GetSecretValue'],

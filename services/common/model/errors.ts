@@ -2,6 +2,7 @@
  * How adapters tell the guard what went wrong, so it can decide: retry with the validation
  * error, fall back to the offline answer, or fail the record so SQS retries it later.
  */
+import { RetryableError } from '#events/errors.ts';
 import type { ModelUsage } from './port.ts';
 
 export interface ModelErrorDetails {
@@ -29,9 +30,8 @@ export class ModelOutputError extends Error {
  * The model could not be reached or is throttling, even after the adapter's own retries.
  * Retryable: the handler fails the record and SQS redelivers it after the visibility timeout.
  */
-export class ModelUnavailableError extends Error {
+export class ModelUnavailableError extends RetryableError {
   override name = 'ModelUnavailableError';
-  readonly retryable = true;
   constructor(
     message: string,
     readonly details: ModelErrorDetails,

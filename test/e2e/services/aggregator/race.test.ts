@@ -4,14 +4,13 @@
  * twice. Against dynalite and PGlite: exactly one consolidated write per job, one announcement.
  */
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detail, DetailInput, DetailType } from '#events/catalog.ts';
 import { LocalRuntime } from '#infra/local/runtime.ts';
 import { TABLES } from '#infra/topology.ts';
 import { countAnalyses } from '#services/aggregator/analysis-store.ts';
 import { createAggregatorHandler } from '#services/aggregator/handler.ts';
+import { aggregator } from '#services/aggregator/service.ts';
 import { buildCharts } from '#services/charter/domain.ts';
 import { OfflineModel } from '#services/common/model/offline.ts';
 import { loadPortfolio, savePortfolio } from '#services/common/portfolio-store.ts';
@@ -19,6 +18,7 @@ import { buildSnapshot } from '#services/planner/domain.ts';
 import { writeReport } from '#services/reporter/domain.ts';
 import { projectRetirement } from '#services/retirement/domain.ts';
 import { referenceClassification } from '#services/tagger/reference.ts';
+import { eventRecord, lambdaContext, testServiceContext } from '#test/support/lambda.ts';
 import { examplePortfolio } from '../../support.ts';
 
 let runtime: LocalRuntime;
@@ -27,41 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => runtime.close());
 
-const context = {
-  functionName: 'alex-aggregator',
-  getRemainingTimeInMillis: () => 30_000,
-  awsRequestId: 'race',
-} as unknown as Context;
-
-function record(detailType: DetailType, detail: unknown): SQSRecord {
-  const body = JSON.stringify({
-    version: '0',
-    id: randomUUID(),
-    'detail-type': detailType,
-    source: 'alex.test',
-    account: '000000000000',
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: 'us-east-1',
-    resources: [],
-    detail,
-  });
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'x',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:alex-aggregator',
-    awsRegion: 'us-east-1',
-  };
-}
+const context = lambdaContext('alex-aggregator');
+const record = (detailType: DetailType, detail: unknown) =>
+  eventRecord(detailType, detail, { queue: 'alex-aggregator' });
 
 describe('the aggregator under a simultaneous finish', () => {
   it('writes exactly one consolidated analysis per job when everything arrives at once, twice', async () => {
@@ -80,29 +48,23 @@ describe('the aggregator under a simultaneous finish', () => {
 
     const writes: string[] = [];
     const announced: string[] = [];
-    const handler = createAggregatorHandler(
-      {
-        publisher: {
-          publish: async (events) => {
-            for (const e of events)
-              if (e.detailType === 'AnalysisCompleted') announced.push((e.detail as { jobId: string }).jobId);
-          },
+    const { ctx } = testServiceContext(aggregator, {
+      publisher: {
+        publish: async (events) => {
+          for (const e of events)
+            if (e.detailType === 'AnalysisCompleted') announced.push((e.detail as { jobId: string }).jobId);
         },
-        deadLetters: {
-          send: async () => {
-            throw new Error('nothing here is bad input');
-          },
-        },
-        deadlines: { schedule: async () => undefined },
-        logger: new Logger({ logLevel: 'SILENT' }),
-        dynamo: runtime.dynamo.client,
-        tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
-        db: async () => runtime.db,
-        model: new OfflineModel(),
-        now: () => new Date(),
       },
-      { onConsolidatedWrite: (jobId) => writes.push(jobId) },
-    );
+      deadLetters: {
+        send: async () => {
+          throw new Error('nothing here is bad input');
+        },
+      },
+      dynamo: runtime.dynamo.client,
+      tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
+      db: async () => runtime.db,
+    });
+    const handler = createAggregatorHandler(ctx, { onConsolidatedWrite: (jobId) => writes.push(jobId) });
 
     const jobs = Array.from({ length: 8 }, () => randomUUID());
     await Promise.all(

@@ -3,9 +3,16 @@ import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_SECRETS_ENV } from '#infra/cdk/handlers/migrate-database.ts';
-import { DATABASE_SERVICES, databaseLoginSecretParameter, SSM, STACK_NAMES } from '#infra/cdk/names.ts';
+import { databaseLoginSecretParameter, SSM, STACK_NAMES } from '#infra/cdk/names.ts';
 import { TemplateLinter } from '#infra/cdk/template-lint.ts';
-import { JOBS_QUEUE, JOBS_RULE, type QueueSettings, SERVICE_NAMES, SERVICES } from '#infra/topology.ts';
+import {
+  DATABASE_SERVICES,
+  JOBS_QUEUE,
+  JOBS_RULE,
+  type QueueSettings,
+  SERVICE_NAMES,
+  SERVICES,
+} from '#infra/topology.ts';
 import { ENV } from '#services/common/environment.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 

@@ -1,25 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { InvalidInputError } from '#events/errors.ts';
+import { DomainRefusal, InvalidInputError, RetryableError } from '#events/errors.ts';
 import { createBatchHandler, jobIdIn } from '#services/common/batch-handler.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
+import { lambdaContext, sqsRecord } from '#test/support/lambda.ts';
 
 const JOB = '3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10';
-const context = { functionName: 'fn', getRemainingTimeInMillis: () => 1000, awsRequestId: 'r' } as unknown as Context;
-function record(body: string, id: string): SQSRecord {
-  return {
-    messageId: id,
-    receiptHandle: id,
-    body,
-    attributes: { ApproximateReceiveCount: '2' } as SQSRecord['attributes'],
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:1:alex-charter',
-    awsRegion: 'us-east-1',
-  };
-}
+const context = lambdaContext('fn', 1000);
+const record = (body: string, id: string) => sqsRecord(body, { messageId: id, queue: 'alex-charter', receiveCount: 2 });
 afterEach(() => vi.restoreAllMocks());
 
 describe('createBatchHandler', () => {
@@ -55,6 +43,23 @@ describe('createBatchHandler', () => {
     ]);
     const handled = lines.map((l) => JSON.parse(l)).find((l) => l.message === 'handled');
     expect(handled.correlation_id).toBe(JOB);
+  });
+
+  it('dead-letters any non-retryable error with its reason and fails retryable ones for redelivery', async () => {
+    const letters: DeadLetter[] = [];
+    const handler = createBatchHandler(
+      { logger: new Logger({ logLevel: 'SILENT' }), deadLetters: { send: async (l) => void letters.push(l) } },
+      async (r) => {
+        if (r.body === 'refused') throw new DomainRefusal('NoPricedPositions', 'nothing is priced');
+        throw new RetryableError('ThrottlingException: slow down');
+      },
+    );
+    const response = await handler(
+      { Records: [record('refused', 'refused'), record('throttled', 'throttled')] },
+      context,
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'throttled' }]);
+    expect(letters.map((l) => [l.body, l.reason])).toEqual([['refused', 'nothing is priced']]);
   });
 
   it('finds a jobId in an envelope or a bare detail, and nothing where there is none', () => {

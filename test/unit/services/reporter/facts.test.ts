@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '#events/errors.ts';
 import { computeFacts, fact, factRecord, formatPercent, formatPoints, formatUsd } from '#services/reporter/facts.ts';
 import { portfolio, threeHoldings } from './snapshots.ts';
 
@@ -125,8 +124,9 @@ describe('computeFacts edge cases', () => {
   });
 
   it('refuses a portfolio with nothing in it, naming why', () => {
+    // A refusal of the domain, not bad input: the reporter announces it with its code.
     expect(() => computeFacts(portfolio({ holdings: [{ symbol: 'GONE', value: 0, unpriced: true }] }))).toThrow(
-      InvalidInputError,
+      expect.objectContaining({ name: 'DomainRefusal', code: 'NoPricedPositions' }),
     );
     expect(() => computeFacts(portfolio({ holdings: [] }))).toThrow(/no value/);
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { AnalysisPlanned } from '#events/catalog.ts';
-import { InvalidInputError } from '#events/errors.ts';
 import { RetirementResult, Snapshot } from '#events/values.ts';
 import { portfolioAllocation, projectRetirement } from '#services/retirement/domain.ts';
 
@@ -180,6 +179,8 @@ describe('projectRetirement', () => {
       /goals\.lifeExpectancy: must be above the owner's current age \(106/,
     );
     const empty = { ...household, accounts: [], positions: [], goals: { ...household.goals, annualContribution: 0 } };
-    expect(() => projectRetirement(empty)).toThrow(InvalidInputError);
+    expect(() => projectRetirement(empty)).toThrow(
+      expect.objectContaining({ name: 'DomainRefusal', code: 'NothingToProject' }),
+    );
   });
 });

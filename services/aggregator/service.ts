@@ -1,0 +1,27 @@
+/**
+ * The aggregator: tracks each job's completion and writes the consolidated analysis once. Its
+ * queue also takes the jobs' deadlines (delayed messages), which it sends on when SQS's delay
+ * limit delivered them early.
+ */
+import { defineService } from '../common/declaration.ts';
+
+export const aggregator = defineService({
+  name: 'aggregator',
+  source: 'alex.aggregator',
+  description: 'Tracks completion per job and writes the consolidated analysis exactly once.',
+  rules: [
+    {
+      name: 'alex-aggregator-progress',
+      description: 'Planned jobs and specialist outcomes, for completion tracking',
+      pattern: {
+        source: [{ prefix: 'alex.' }],
+        'detail-type': ['AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed'],
+      },
+    },
+  ],
+  receivesDeadlines: true,
+  limits: { memoryMb: 512, timeoutSeconds: 30, maxConcurrency: 10 },
+  needs: { database: true, completionTable: true, deadlines: true },
+  // Deadlines it sends on go through the scheduler, under the planner's source.
+  publishes: ['AnalysisCompleted', 'AnalysisFailed'],
+});

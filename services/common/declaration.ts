@@ -1,0 +1,93 @@
+/**
+ * What a service says about itself in `services/<name>/service.ts`: plain data, no CDK or SDK.
+ * The registry (services/index.ts) pairs each declaration with its handler factory;
+ * infra/topology.ts turns declarations into rules and queues, and the local runtime and the
+ * CDK app wire them. Nothing outside a service's folder and the registry names the service.
+ */
+import { catalog, type DetailType } from '#events/catalog.ts';
+import type { Task } from '#events/values.ts';
+
+/** An EventBridge event pattern, as JSON. */
+export type EventPattern = Record<string, unknown>;
+
+/** A rule on the bus that delivers to the declaring service's own queue. */
+export interface RuleDeclaration {
+  /** Rule name on the bus, unique. */
+  name: string;
+  description: string;
+  pattern: EventPattern;
+  /**
+   * Whether archive replays reach this rule (default true). A rule whose target must never see
+   * history again (say, one that notifies a person) sets false and gets a `replay-name` guard.
+   */
+  acceptsReplays?: boolean;
+}
+
+/** Departures from the shared queue defaults (infra/topology.ts); the queue is named `alex-<name>`. */
+export interface QueueOverrides {
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+  retentionSeconds?: number;
+  dlqRetentionSeconds?: number;
+  batchSize?: number;
+  batchingWindowSeconds?: number;
+}
+
+export interface ServiceLimits {
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** Concurrency cap on the event source, so a burst cannot exhaust the database. */
+  maxConcurrency: number;
+}
+
+/** What the service's function reaches besides the bus, its queue and the idempotency table. */
+export interface ServiceNeeds {
+  /** PostgreSQL (Aurora through the Data API), as its own login. */
+  database?: true;
+  /** A language model (Bedrock when configured; the offline model otherwise). */
+  model?: true;
+  /** The completion-tracking table. */
+  completionTable?: true;
+  /** Schedules AnalysisDeadlineReached messages on the deadline queue. */
+  deadlines?: true;
+  /** Market prices (Polygon when configured). */
+  prices?: true;
+}
+
+export interface ServiceDeclaration<N extends string = string, P extends DetailType = DetailType> {
+  name: N;
+  /** The source every event it publishes carries. */
+  source: string;
+  description: string;
+  /** Rules feeding its own queue. */
+  rules: readonly RuleDeclaration[];
+  queue?: QueueOverrides;
+  /** Also consumes the shared jobs queue (AnalysisRequested). */
+  consumesJobs?: true;
+  /** Its queue takes the delayed AnalysisDeadlineReached messages (exactly one service does). */
+  receivesDeadlines?: true;
+  limits: ServiceLimits;
+  needs: ServiceNeeds;
+  /** The detail-types it may publish; `ctx.emit` refuses any other. */
+  publishes: readonly P[];
+}
+
+/** Keeps the literal name and detail-types, so the registry and `emit` are typed by them. */
+export function defineService<const N extends string, const P extends DetailType>(
+  declaration: ServiceDeclaration<N, P>,
+): ServiceDeclaration<N, P> {
+  return declaration;
+}
+
+/** The rule of a specialist that does `task`: AnalysisPlanned events whose tasks include it. */
+export function plannedTaskRule(service: string, task: Task): RuleDeclaration {
+  return {
+    name: `alex-${service}-analysis-planned`,
+    description: `AnalysisPlanned events that ask for the ${task} task`,
+    pattern: {
+      source: [...catalog.AnalysisPlanned.sources],
+      'detail-type': ['AnalysisPlanned'],
+      detail: { tasks: [task] },
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Typed emit: `ctx.emit('AnalysisPlanned', detail)`. The source comes from the service's
+ * declaration and the version from the catalog, so no handler writes either; a detail-type the
+ * service does not declare in `publishes` is refused before anything leaves.
+ */
+import { catalog, type DetailInput, type DetailType } from '#events/catalog.ts';
+import type { EventPublisher } from '#events/publisher.ts';
+import type { ServiceDeclaration } from './declaration.ts';
+
+/** A detail without its `version` (the catalog's is stamped on), for each member of a union. */
+export type DetailBody<D extends DetailType> =
+  DetailInput<D> extends infer T ? (T extends unknown ? Omit<T, 'version'> : never) : never;
+
+export type Emit = <D extends DetailType>(detailType: D, detail: DetailBody<D>) => Promise<void>;
+
+/** Thrown for an event the service does not declare: a bug in the service, never in its input. */
+export class UndeclaredEventError extends Error {
+  override name = 'UndeclaredEventError';
+}
+
+export function emitterFor(service: ServiceDeclaration, publisher: EventPublisher): Emit {
+  return async (detailType, detail) => {
+    if (!service.publishes.includes(detailType)) {
+      throw new UndeclaredEventError(
+        `${service.name} does not declare that it publishes ${detailType}; add it to publishes in services/${service.name}/service.ts`,
+      );
+    }
+    const full = { version: catalog[detailType].version, ...detail } as DetailInput<typeof detailType>;
+    await publisher.publish([{ detailType, source: service.source, detail: full }]);
+  };
+}

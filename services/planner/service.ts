@@ -1,0 +1,19 @@
+/** The planner: takes jobs, prices and classifies the portfolio, plans the specialists' tasks. */
+import { defineService } from '../common/declaration.ts';
+
+export const planner = defineService({
+  name: 'planner',
+  source: 'alex.planner',
+  description: 'Validates a job, loads and prices the portfolio, asks for classification, plans the tasks.',
+  rules: [
+    {
+      name: 'alex-planner-instruments-classified',
+      description: "The tagger finished classifying a job's instruments: resume planning",
+      pattern: { source: ['alex.tagger'], 'detail-type': ['InstrumentsClassified'] },
+    },
+  ],
+  consumesJobs: true,
+  limits: { memoryMb: 512, timeoutSeconds: 60, maxConcurrency: 10 },
+  needs: { database: true, deadlines: true, prices: true },
+  publishes: ['ClassificationRequested', 'AnalysisPlanned', 'AnalysisFailed', 'AnalysisDeadlineReached'],
+});

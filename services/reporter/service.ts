@@ -1,0 +1,12 @@
+/** The reporter: the specialist for the report task. */
+import { defineService, plannedTaskRule } from '../common/declaration.ts';
+
+export const reporter = defineService({
+  name: 'reporter',
+  source: 'alex.reporter',
+  description: 'Computes portfolio facts and writes the report and its recommendations.',
+  rules: [plannedTaskRule('reporter', 'report')],
+  limits: { memoryMb: 512, timeoutSeconds: 120, maxConcurrency: 5 },
+  needs: { model: true },
+  publishes: ['SpecialistCompleted', 'SpecialistFailed'],
+});

@@ -1,0 +1,12 @@
+/** The retirement service: the specialist for the retirement task. */
+import { defineService, plannedTaskRule } from '../common/declaration.ts';
+
+export const retirement = defineService({
+  name: 'retirement',
+  source: 'alex.retirement',
+  description: 'Projects the retirement outcome by simulation.',
+  rules: [plannedTaskRule('retirement', 'retirement')],
+  limits: { memoryMb: 1024, timeoutSeconds: 60, maxConcurrency: 10 },
+  needs: {},
+  publishes: ['SpecialistCompleted', 'SpecialistFailed'],
+});
