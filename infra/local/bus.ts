@@ -1,7 +1,8 @@
 /**
  * The local event bus: wraps each entry in the EventBridge envelope, archives it, and delivers
  * the envelope's JSON text to every rule whose pattern matches, evaluated with EventBridge's
- * pattern language (event-pattern.ts).
+ * pattern language (event-pattern.ts) through an index, so an event is tested only against the
+ * rules that can match it.
  */
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '#events/envelope.ts';
@@ -10,7 +11,7 @@ import { entrySize, MAX_REQUEST_BYTES } from '#events/eventbridge-publisher.ts';
 import type { BusEntry, EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import { toBusEntry } from '#events/publisher.ts';
 import type { EventArchive } from './archive.ts';
-import { type CompiledPattern, compilePattern } from './event-pattern.ts';
+import { type CompiledPattern, compilePattern, RuleIndex } from './event-pattern.ts';
 
 export interface LocalRule {
   name: string;
@@ -27,6 +28,7 @@ export interface PutOptions {
 
 export class LocalBus {
   private readonly rules: LocalRule[] = [];
+  private readonly index = new RuleIndex<LocalRule>();
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
 
   constructor(
@@ -41,7 +43,9 @@ export class LocalBus {
   ) {}
 
   addRule(name: string, pattern: unknown, deliver: (eventJson: string) => void): void {
-    this.rules.push({ name, pattern: compilePattern(pattern), deliver });
+    const rule: LocalRule = { name, pattern: compilePattern(pattern), deliver };
+    this.rules.push(rule);
+    this.index.add(rule, rule.pattern);
   }
 
   get ruleNames(): string[] {
@@ -85,9 +89,10 @@ export class LocalBus {
     if (!options.replayName) this.options.archive?.append(json);
     const batch = this.options.batch ?? ((work) => work());
     batch(() => {
-      for (const rule of this.rules) {
+      // In the order the rules were added, as before the index.
+      for (const rule of this.index.matching(delivered)) {
         if (options.ruleNames && !options.ruleNames.includes(rule.name)) continue;
-        if (rule.pattern.matches(delivered)) rule.deliver(json);
+        rule.deliver(json);
       }
     });
     for (const listener of this.listeners) listener(delivered);

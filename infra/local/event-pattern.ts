@@ -1,7 +1,9 @@
 /**
  * The EventBridge event-pattern language for the local bus: validation as EventBridge does it,
- * and matching with event-ruler's semantics. A pattern is compiled once into closures; matching
- * an event walks only the fields the pattern names and stops at the first failed condition.
+ * and matching with event-ruler's semantics. A pattern is expanded into its `$or` alternatives
+ * (event-pattern/expand.ts) and each compiled once into closures; matching an event walks only
+ * the fields the pattern names and stops at the first failed condition. RuleIndex
+ * (event-pattern/rule-index.ts) matches many patterns at once, as the bus does.
  *
  * Operators: exact values (strings, numbers compared numerically, booleans, null), prefix and
  * suffix (each also with equals-ignore-case), equals-ignore-case, wildcard, anything-but (value,
@@ -9,26 +11,35 @@
  * (IPv4 and IPv6) and `$or`. See event-pattern/compile.ts for how arrays and nesting behave.
  */
 import { InvalidInputError } from '#events/errors.ts';
-import { compileRoot, isPlainObject, matchRoot } from './event-pattern/compile.ts';
+import { isPlainObject, matchRoot } from './event-pattern/compile.ts';
 import { InvalidEventPatternError } from './event-pattern/errors.ts';
+import { type Alternative, compileRoot } from './event-pattern/expand.ts';
 
-export { MAX_PATTERN_DEPTH } from './event-pattern/compile.ts';
 export { InvalidEventPatternError } from './event-pattern/errors.ts';
+export { MAX_PATTERN_ALTERNATIVES, MAX_PATTERN_DEPTH } from './event-pattern/expand.ts';
+export { RuleIndex } from './event-pattern/rule-index.ts';
 
 export interface CompiledPattern {
   /** The pattern as given. */
   readonly source: unknown;
+  /** What it expands into: it matches when one of them does. */
+  readonly alternatives: readonly Alternative[];
   /** Whether the event (a parsed EventBridge envelope) matches. */
   matches(event: unknown): boolean;
 }
 
 /** Validates and compiles a pattern; throws InvalidEventPatternError naming the offending path. */
 export function compilePattern(pattern: unknown): CompiledPattern {
-  const root = compileRoot(pattern);
-  return {
-    source: pattern,
-    matches: (event) => matchRoot(root, event),
-  };
+  const alternatives = compileRoot(pattern);
+  const matchers = alternatives.map((alternative) => alternative.matcher);
+  const matches =
+    matchers.length === 1
+      ? (event: unknown) => matchRoot(matchers[0]!, event)
+      : (event: unknown) => {
+          for (let i = 0; i < matchers.length; i++) if (matchRoot(matchers[i]!, event)) return true;
+          return false;
+        };
+  return { source: pattern, alternatives, matches };
 }
 
 /** One-off match; compile once with compilePattern when the same pattern sees many events. */

@@ -25,7 +25,13 @@ import {
 
 /** A compiled operator: a test on leaf values, or a presence requirement. */
 export type Operator =
-  | { readonly kind: 'test'; readonly test: ScalarTest; readonly cost: number }
+  | {
+      readonly kind: 'test';
+      readonly test: ScalarTest;
+      readonly cost: number;
+      /** Set for a plain (case-sensitive) prefix: the test is exactly "starts with it". */
+      readonly prefix?: string;
+    }
   | { readonly kind: 'exists'; readonly present: boolean };
 
 /**
@@ -83,9 +89,11 @@ export function compileOperator(expression: JsonObject, path: PatternPath): Oper
   const [name, argument] = onlyKey(expression, path, 'Match expression name not found');
   const at = [...path, name];
   switch (name) {
-    case 'prefix':
+    case 'prefix': {
       if (isObject(argument)) return test(hasPrefixIgnoringCase(ignoreCaseArgument(argument, at, 'prefix')), 3);
-      return test(hasPrefix(requireString(argument, at, 'prefix')), 2);
+      const prefix = requireString(argument, at, 'prefix');
+      return { kind: 'test', test: hasPrefix(prefix), cost: 2, prefix };
+    }
     case 'suffix':
       if (isObject(argument)) return test(hasSuffixIgnoringCase(ignoreCaseArgument(argument, at, 'suffix')), 3);
       return test(hasSuffix(requireString(argument, at, 'suffix')), 2);

@@ -367,10 +367,21 @@ describe('exists', () => {
     expect(matchesPattern(pattern, { positions: [] })).toBe(true);
   });
 
-  it('exists: false next to a positive condition is judged within the element that matched', () => {
+  // Answers from event-ruler itself: it checks absence among the array elements consistent with
+  // the fields before it in name order ("error" < "symbol" < "warning").
+  it('exists: false after a positive condition in name order is judged within the element that matched', () => {
+    const pattern = { positions: { symbol: ['VTI'], warning: [{ exists: false }] } };
+    expect(matchesPattern(pattern, { positions: [{ symbol: 'VTI' }, { symbol: 'BND', warning: 'stale' }] })).toBe(true);
+    expect(matchesPattern(pattern, { positions: [{ symbol: 'VTI', warning: 'stale' }, { symbol: 'BND' }] })).toBe(
+      false,
+    );
+  });
+
+  it('exists: false before a positive condition in name order is judged on the whole event', () => {
     const pattern = { positions: { symbol: ['VTI'], error: [{ exists: false }] } };
-    expect(matchesPattern(pattern, { positions: [{ symbol: 'VTI' }, { symbol: 'BND', error: 'stale' }] })).toBe(true);
+    expect(matchesPattern(pattern, { positions: [{ symbol: 'VTI' }, { symbol: 'BND', error: 'stale' }] })).toBe(false);
     expect(matchesPattern(pattern, { positions: [{ symbol: 'VTI', error: 'stale' }, { symbol: 'BND' }] })).toBe(false);
+    expect(matchesPattern(pattern, { positions: [{ symbol: 'VTI' }, { symbol: 'BND' }] })).toBe(true);
   });
 
   it('ORs exists with the other values of the same leaf', () => {
