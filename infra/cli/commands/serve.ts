@@ -6,7 +6,7 @@
 
 import { startApiServer } from '../../api/server.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex serve [--port 8080] [--host 127.0.0.1] [--home DIR]
 
@@ -44,6 +44,7 @@ export const serveCommand: Command = {
       home,
       workers: values.workers,
       logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
+      ...runtimeOptions('serve', io),
     });
     let server: Awaited<ReturnType<typeof startApiServer>>;
     try {
