@@ -24,6 +24,16 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Real `alex` processes killed with SIGKILL, racing, on damaged homes: slower, so run on
+        // their own (`npm run test:processes`, and by .ci/run after `npm test`).
+        test: {
+          name: 'processes',
+          include: ['test/processes/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

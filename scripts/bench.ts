@@ -12,6 +12,7 @@ import { apiResults, measureApi } from './bench/api.ts';
 import { bundleResults, measureBundles } from './bench/bundles.ts';
 import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
+import { measureDurableQueues } from './bench/durable.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
@@ -47,6 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('retirement engine');
   results.push(...measureRetirement());
+  results.push(...measureDurableQueues());
 
   progress('event pattern matcher');
   const matcher = measureMatcher();

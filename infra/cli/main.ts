@@ -5,6 +5,7 @@
  */
 
 import { type Command, EXIT, type Io, report } from './cli-kit.ts';
+import { escapingIo } from './terminal-text.ts';
 
 export interface CommandEntry {
   name: string;
@@ -37,6 +38,11 @@ export const COMMANDS: CommandEntry[] = [
     name: 'dlq',
     summary: 'list dead letters with their reasons, or redrive them to their source queues',
     load: async () => (await import('./commands/dlq.ts')).dlqCommand,
+  },
+  {
+    name: 'doctor',
+    summary: 'check the state folder for damage; --repair fixes what can be',
+    load: async () => (await import('./commands/doctor.ts')).doctorCommand,
   },
   {
     name: 'retirement',
@@ -75,7 +81,9 @@ ${COMMANDS.map((command) => `  ${command.name.padEnd(11)} ${command.summary}`).j
 State (database, queues, event archive) lives in ./.alex, or --home DIR, or ALEX_HOME.
 Exit codes: 0 ok, 1 unexpected error, 2 bad input or usage, 3 analysis partial, 4 analysis failed.`;
 
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: string[], rawIo: Io = defaultIo()): Promise<number> {
+  // User data (names, symbols, reasons) can hold control and bidi characters: escaped on every line.
+  const io = escapingIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);

@@ -1,5 +1,5 @@
 /**
- * Who may put what on the bus, on AWS: the same rule as events/guard.ts locally. Other accounts
+ * Who may put what on the bus, on AWS: the same rule as events/provenance.ts locally. Other accounts
  * (configured by id) may put only the open detail-types, and never under an `alex.` source; each
  * service's role may put only the detail-types it declares it publishes, under its own source. Also the EventBridge schema registry: one schema per detail-type, from the catalog.
  */
@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import * as z from 'zod';
 import { catalog, DETAIL_TYPES, OPEN_DETAIL_TYPES } from '#events/catalog.ts';
 import { EventEnvelope } from '#events/envelope.ts';
-import { ALEX_SOURCE_PREFIX } from '#events/guard.ts';
+import { ALEX_SOURCE_PREFIX } from '#events/provenance.ts';
 
 export const SCHEMA_REGISTRY_NAME = 'alex-events';
 

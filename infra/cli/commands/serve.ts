@@ -8,7 +8,7 @@ import { startApiServer } from '../../api/server.ts';
 import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex serve [--port 8080] [--host 127.0.0.1] [--home DIR]
 
@@ -47,6 +47,7 @@ export const serveCommand: Command = {
       home,
       workers: values.workers,
       logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
+      ...runtimeOptions('serve', io),
     });
     let server: Awaited<ReturnType<typeof startApiServer>>;
     try {

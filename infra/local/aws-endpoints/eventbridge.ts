@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '#events/errors.ts';
 import { MAX_ENTRIES_PER_REQUEST, MAX_REQUEST_BYTES } from '#events/eventbridge-publisher.ts';
-import { type Publisher, publishRefusal } from '#events/guard.ts';
+import { type Publisher, publishRefusal } from '#events/provenance.ts';
 import { InvalidEventPatternError, testEventPattern } from '../event-pattern.ts';
 import {
   ACCOUNT,
@@ -156,7 +156,7 @@ export class EventBridgeApi {
       return entryError('InvalidArgument', 'Parameter Resources is not valid. Reason: must be a list of strings.');
     }
     const refusal = publishRefusal({ source, detailType }, publisher);
-    if (refusal) return entryError(refusal.code, refusal.message);
+    if (refusal) return entryError(refusal.errorCode, refusal.errorMessage);
     const time = typeof entry.Time === 'number' ? new Date(entry.Time * 1000) : new Date();
     const busEntry = {
       source,

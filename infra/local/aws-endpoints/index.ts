@@ -2,7 +2,7 @@
  * AWS-compatible endpoints over the local runtime: EventBridge (AWS JSON 1.1, `AWSEvents.*`)
  * and SQS (AWS JSON 1.0, `AmazonSQS.*`), so an AWS SDK or the AWS CLI works against Alex with
  * only its endpoint changed. Every request must be SigV4-signed with a key pair the runtime
- * issued (keys.ts); the key decides what its publisher may put on the bus (events/guard.ts).
+ * issued (keys.ts); the key decides what its publisher may put on the bus (events/provenance.ts).
  * Mount `handleFetch` beside other routes with `isAwsRequest`, or run `startAwsEndpointServer`.
  */
 import { randomUUID } from 'node:crypto';

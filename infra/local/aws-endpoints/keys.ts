@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import * as z from 'zod';
 import { InvalidInputError } from '#events/errors.ts';
-import type { Publisher } from '#events/guard.ts';
+import type { Publisher } from '#events/provenance.ts';
 
 const KeyPair = z.object({
   accessKeyId: z.string().regex(/^[A-Z0-9]{16,128}$/),
