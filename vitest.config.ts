@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects, as in Powertools for AWS Lambda: fast unit tests of pure modules and adapters,
-// and end-to-end tests that run the whole choreography on the embedded local runtime.
+// Projects, as in Powertools for AWS Lambda: fast unit tests of pure modules and adapters,
+// end-to-end tests that run the whole choreography on the embedded local runtime, and real processes.
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

@@ -6,7 +6,7 @@
 import { DEFAULT_ENDPOINT_PORT, startAwsEndpointServer } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex endpoints [--home DIR] [--port N] [--host ADDRESS]
 
@@ -33,7 +33,7 @@ export const endpointsCommand: Command = {
     }
     const home = stateHome(values.home, io);
     ensureKey(home);
-    const runtime = await LocalRuntime.start({ home });
+    const runtime = await LocalRuntime.start({ home, ...runtimeOptions('endpoints', io) });
     let server: Awaited<ReturnType<typeof startAwsEndpointServer>>;
     try {
       server = await startAwsEndpointServer({ runtime, keys: loadKeyStore(home), port, host: values.host });
