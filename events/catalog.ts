@@ -92,6 +92,9 @@ export const AnalysisRequested = defineEvent({
 
 export const InstrumentRef = z.object({ symbol: Ticker, name: z.string().max(200).optional() });
 
+/** Instruments per ClassificationRequested; the planner splits a larger set into several requests. */
+export const MAX_INSTRUMENTS_PER_REQUEST = 100;
+
 export const ClassificationRequested = defineEvent({
   detailType: 'ClassificationRequested',
   openToOutside: true,
@@ -101,7 +104,7 @@ export const ClassificationRequested = defineEvent({
   detail: z.object({
     version: Version,
     jobId: JobId,
-    instruments: z.array(InstrumentRef).min(1).max(100),
+    instruments: z.array(InstrumentRef).min(1).max(MAX_INSTRUMENTS_PER_REQUEST),
   }),
   example: {
     version: 1,

@@ -2,7 +2,7 @@
  * The planner's decisions, pure: which job was asked for, which instruments still need a
  * classification, and the frozen snapshot the specialists will work from.
  */
-import { catalog, type Detail } from '#events/catalog.ts';
+import { catalog, type Detail, MAX_INSTRUMENTS_PER_REQUEST } from '#events/catalog.ts';
 import { isEnvelope, parseEnvelope, parseJson } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
 import { type Classification, round, type Snapshot, TASKS, type Task } from '#events/values.ts';
@@ -83,6 +83,21 @@ export function unclassifiedInstruments(
     }
   }
   return [...missing].map(([symbol, name]) => (name ? { symbol, name } : { symbol }));
+}
+
+/**
+ * The instruments to classify, split into ClassificationRequested-sized batches. Sorted by
+ * symbol first, so a duplicate of the same request batches identically (the tagger's key is the
+ * job and the symbols asked for).
+ */
+export function classificationBatches<I extends { symbol: string }>(
+  instruments: readonly I[],
+  size = MAX_INSTRUMENTS_PER_REQUEST,
+): I[][] {
+  const sorted = [...instruments].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  const batches: I[][] = [];
+  for (let start = 0; start < sorted.length; start += size) batches.push(sorted.slice(start, start + size));
+  return batches;
 }
 
 export function heldSymbols(portfolio: StoredPortfolio): string[] {

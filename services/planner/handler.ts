@@ -7,8 +7,14 @@
  * before ClassificationRequested is published (so the tagger's answer can never find the job
  * in an earlier state), and AnalysisPlanned is published before the row moves to `planned`
  * (so a crash in between is retried, not lost; duplicates downstream are harmless).
+ *
+ * A portfolio with more unknown instruments than one ClassificationRequested holds is classified
+ * in several requests; each InstrumentsClassified checks whether every held instrument is now
+ * stored, and only then is the plan published, once per job.
  */
 import type { SQSRecord } from 'aws-lambda';
+import { catalog } from '#events/catalog.ts';
+import { entrySize, MAX_REQUEST_BYTES } from '#events/eventbridge-publisher.ts';
 import type { Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext } from '../common/context.ts';
@@ -19,6 +25,7 @@ import type { SqlDatabase } from '../common/sql-database.ts';
 import {
   type AnalysisRequest,
   buildSnapshot,
+  classificationBatches,
   deadlineOf,
   heldSymbols,
   parsePlannerMessage,
@@ -50,7 +57,7 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       });
     }
     const snapshot = buildSnapshot(portfolio, classifications, plannedAt, prices.book);
-    await ctx.emit('AnalysisPlanned', {
+    const detail = {
       jobId: job.jobId,
       userId: job.userId,
       tasks: job.tasks,
@@ -58,7 +65,21 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       requestedAt: job.requestedAt,
       plannedAt: plannedAt.toISOString(),
       deadline: job.deadline,
-    });
+    };
+    // The bus would refuse the plan and dead-letter it on every redrive: end the job now, saying why.
+    const bytes = plannedEntrySize(ctx.service.source, detail);
+    if (bytes > MAX_REQUEST_BYTES) {
+      await fail(
+        db,
+        job.jobId,
+        job.userId,
+        `The portfolio is too large to analyse: its snapshot (${portfolio.positions.length} positions, ` +
+          `${snapshot.instruments.length} instruments) is ${bytes} bytes and an event holds at most ` +
+          `${MAX_REQUEST_BYTES}; split it into smaller portfolios.`,
+      );
+      return;
+    }
+    await ctx.emit('AnalysisPlanned', detail);
     await advanceJob(db, job.jobId, 'planned', { plannedAt: plannedAt.toISOString() });
   }
 
@@ -129,8 +150,11 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       const missing = unclassifiedInstruments(portfolio, classifications);
       if (missing.length > 0) {
         await advanceJob(db, request.jobId, 'classifying');
-        await ctx.emit('ClassificationRequested', { jobId: request.jobId, instruments: missing });
-        return { outcome: 'classifying' as const, instruments: missing.length };
+        const batches = classificationBatches(missing);
+        for (const instruments of batches) {
+          await ctx.emit('ClassificationRequested', { jobId: request.jobId, instruments });
+        }
+        return { outcome: 'classifying' as const, instruments: missing.length, batches: batches.length };
       }
       await publishPlanned(db, job, portfolio);
       return { outcome: 'planned' as const };
@@ -143,6 +167,8 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
     },
   );
 
+  // Keyed on the job alone, and entered only once every instrument is stored: however many
+  // batches answer, in whatever order and however often, the plan is published once.
   const resume = idempotent(
     async (classified: { jobId: string }) => {
       const db = await ctx.db();
@@ -170,11 +196,37 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
     { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-planner-resume', keyPath: 'jobId' },
   );
 
+  /**
+   * One batch of a job's classification is stored. Read-only until the last one is: a job still
+   * waiting for other batches, or not classifying at all, is left as it is, and nothing is cached
+   * under the job's key that would make the last batch's answer look like a duplicate.
+   */
+  async function onClassified(jobId: string) {
+    const db = await ctx.db();
+    const row = await getJob(db, jobId);
+    if (!row || row.status !== 'classifying') return;
+    const portfolio = await loadPortfolio(db, row.user_id);
+    if (portfolio) {
+      const missing = unclassifiedInstruments(portfolio, await loadClassifications(db, heldSymbols(portfolio)));
+      if (missing.length > 0) {
+        logger.info('Classification of the job is still under way', { jobId, waitingFor: missing.length });
+        return;
+      }
+    }
+    await resume({ jobId });
+  }
+
+  /** The AnalysisPlanned entry's size as EventBridge counts it, the version stamped as emit does. */
+  function plannedEntrySize(source: string, detail: object): number {
+    const full = { version: catalog.AnalysisPlanned.version, ...detail };
+    return entrySize({ Source: source, DetailType: 'AnalysisPlanned', Detail: JSON.stringify(full), Time: new Date() });
+  }
+
   return createBatchHandler(ctx, async (record: SQSRecord, context) => {
     plan.registerLambdaContext(context);
     resume.registerLambdaContext(context);
     const message = parsePlannerMessage(record.body);
-    if (message.kind === 'classified') await resume({ jobId: message.jobId });
+    if (message.kind === 'classified') await onClassified(message.jobId);
     else await plan({ request: message.request, replayName: message.replayName });
   });
 }

@@ -281,14 +281,23 @@ export function dataQualityFacts(c: FactContext, rows: readonly AssetClassRow[])
   book.count('holdings.count', 'Distinct instruments held', new Set(snapshot.positions.map((p) => p.symbol)).size);
   book.count('accounts.count', 'Accounts', snapshot.accounts.length);
   book.count('unclassified.count', 'Instruments without a classification', unclassified.length);
-  book.text('unclassified.symbols', 'Instruments without a classification', unclassified.join(', ') || null);
+  book.text('unclassified.symbols', 'Instruments without a classification', symbolList(unclassified));
   book.percent(
     'unclassified.percent',
     'Share of the portfolio in unclassified instruments',
     shareIn(rows, UNCLASSIFIED),
   );
   book.count('unpriced.count', 'Instruments without a price (excluded from totals)', unpriced.length);
-  book.text('unpriced.symbols', 'Instruments without a price', unpriced.join(', ') || null);
+  book.text('unpriced.symbols', 'Instruments without a price', symbolList(unpriced));
+}
+
+/** Symbols the prose names: the first few and a count, so a large portfolio's section still fits its limit. */
+export const MAX_SYMBOLS_NAMED = 12;
+
+function symbolList(symbols: readonly string[]): string | null {
+  if (symbols.length === 0) return null;
+  if (symbols.length <= MAX_SYMBOLS_NAMED) return symbols.join(', ');
+  return `${symbols.slice(0, MAX_SYMBOLS_NAMED).join(', ')} and ${symbols.length - MAX_SYMBOLS_NAMED} more`;
 }
 
 /** Assumptions and rules, cited by the text. */

@@ -1,7 +1,8 @@
 /**
  * The tagger's handler: ClassificationRequested → classifications stored in PostgreSQL →
- * InstrumentsClassified. Idempotent on the job, so a duplicate request asks no model twice, and
- * durable per instrument, so a retry repeats no call that already succeeded.
+ * InstrumentsClassified. Idempotent on the job and the instruments asked for (a large portfolio's
+ * come in several requests), so a duplicate request asks no model twice, and durable per
+ * instrument, so a retry repeats no call that already succeeded.
  */
 import { parseEnvelope, parseJson } from '#events/envelope.ts';
 import type { Classification } from '#events/values.ts';
@@ -70,7 +71,14 @@ export function createTaggerHandler(ctx: ServiceContext): SqsBatchHandler {
       });
       return { classified: classifications.length };
     },
-    { dynamo: ctx.dynamo, tableName: ctx.tables.idempotency, keyPrefix: 'alex-tagger', keyPath: 'jobId' },
+    {
+      dynamo: ctx.dynamo,
+      tableName: ctx.tables.idempotency,
+      keyPrefix: 'alex-tagger',
+      // The business key is the job and exactly what it asked for: each of a job's batches is its
+      // own request, and a planner retry that batches differently is new work, not a duplicate.
+      keyPath: '[jobId, instruments[].symbol]',
+    },
   );
 
   return createBatchHandler(ctx, async (record, context) => {
