@@ -100,7 +100,9 @@ export const ClassificationRequested = defineEvent({
   openToOutside: true,
   sources: ['alex.planner'],
   version: DETAIL_VERSION,
-  description: 'Instruments that have no classification yet. The tagger classifies them and stores the result.',
+  description:
+    'Instruments that have no classification yet, at most 100 a request (a job with more sends several). ' +
+    'The tagger classifies them and stores the result.',
   detail: z.object({
     version: Version,
     jobId: JobId,

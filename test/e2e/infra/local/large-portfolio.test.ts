@@ -120,3 +120,28 @@ describe('a portfolio with more unknown instruments than one classification requ
     expect((await getJob(runtime.db, request.jobId))?.status).toBe('failed');
   }, 60_000);
 });
+
+describe('portfolios at the edges of what the validator accepts', () => {
+  const example = examplePortfolio();
+  const year = new Date().getUTCFullYear();
+  it.each([
+    [
+      'every yearly amount at its $1,000,000,000 limit',
+      { annualContribution: 1e9, annualSpending: 1e9, otherIncome: 1e9 },
+      {},
+    ],
+    ['an owner already past retirement age, one year short of life expectancy', {}, { birthYear: year - 94 }],
+  ])(
+    'completes with %s',
+    async (_name, goals, user) => {
+      const portfolio = parsePortfolioFile(
+        JSON.stringify({ ...example, user: { ...example.user, ...user }, goals: { ...example.goals, ...goals } }),
+      );
+      const { runtime, request, end } = await analyse(portfolio);
+      expect(end['detail-type']).toBe('AnalysisCompleted');
+      expect(runtime.deadLetters()).toEqual([]);
+      expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
+    },
+    60_000,
+  );
+});

@@ -5,6 +5,7 @@ import type { Classification } from '#events/values.ts';
 import type { StoredPortfolio } from '#services/common/portfolio-store.ts';
 import {
   buildSnapshot,
+  classificationBatches,
   deadlineOf,
   parseJobMessage,
   parsePlannerMessage,
@@ -117,5 +118,23 @@ describe('the planner domain', () => {
       assetClass: {},
     });
     expect(catalog.AnalysisPlanned.detail.shape.snapshot.parse(snapshot)).toBeTruthy();
+  });
+});
+
+describe('classificationBatches', () => {
+  const symbols = (n: number) => Array.from({ length: n }, (_, i) => ({ symbol: `S${String(i).padStart(3, '0')}` }));
+  it('splits 250 instruments into requests of 100, 100 and 50, each symbol once', () => {
+    const batches = classificationBatches(symbols(250).reverse());
+    expect(batches.map((b) => b.length)).toEqual([100, 100, 50]);
+    expect(batches[0]![0]!.symbol).toBe('S000');
+    expect(batches[2]![49]!.symbol).toBe('S249');
+  });
+  it('batches the same instruments the same way whatever their order, so a duplicate is a duplicate', () => {
+    const shuffled = [...symbols(101)].sort(() => 0.5 - Math.random());
+    expect(classificationBatches(shuffled)).toEqual(classificationBatches(symbols(101)));
+  });
+  it('keeps up to 100 in one request', () => {
+    expect(classificationBatches(symbols(100))).toHaveLength(1);
+    expect(classificationBatches([])).toEqual([]);
   });
 });

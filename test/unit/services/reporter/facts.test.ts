@@ -124,6 +124,22 @@ describe('computeFacts edge cases', () => {
     expect(record['drift.max']).toBeNull(); // no target on file
   });
 
+  it('names the first 12 of 20 unclassified instruments and counts the other 8, so the prose stays within its limit', () => {
+    const unknown = Array.from({ length: 20 }, (_, i) => `QZ${String.fromCharCode(65 + i)}`);
+    const facts = computeFacts(
+      portfolio({
+        holdings: [
+          { symbol: 'VTI', value: 80_000 },
+          ...unknown.map((symbol) => ({ symbol, value: 1_000, unclassified: true })),
+        ],
+      }),
+    );
+    expect(factRecord(facts)).toMatchObject({
+      'unclassified.count': 20,
+      'unclassified.symbols': 'QZA, QZB, QZC, QZD, QZE, QZF, QZG, QZH, QZI, QZJ, QZK, QZL and 8 more',
+    });
+  });
+
   it('refuses a portfolio with nothing in it, naming why', () => {
     // A refusal of the domain, not bad input: the reporter announces it with its code.
     expect(() => computeFacts(portfolio({ holdings: [{ symbol: 'GONE', value: 0, unpriced: true }] }))).toThrow(
