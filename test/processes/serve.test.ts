@@ -51,8 +51,9 @@ describe('alex serve after kill -9', () => {
     await api.putExamplePortfolio();
     const jobIds = [await api.submit(), await api.submit(), await api.submit()];
     // Killed while the first job is being worked on and the last was just accepted (its 202 seen).
-    for (;;) {
-      if ((await api.status(jobIds[0]!)) !== 'planning') break;
+    const working = Date.now() + 30_000;
+    while ((await api.status(jobIds[0]!)) === 'planning') {
+      if (Date.now() > working) throw new Error(`job ${jobIds[0]} still planning after 30 s`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     jobIds.push(await api.submit(), await api.submit());
