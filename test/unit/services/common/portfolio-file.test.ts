@@ -50,6 +50,11 @@ describe('parsePortfolioFile', () => {
     ],
     ['a zero price', (p: any) => (p.positions[0].price = 0), 'p.json: positions[0].price: must be greater than 0'],
     [
+      'a zero quantity',
+      (p: any) => (p.positions[2].quantity = 0),
+      'p.json: positions[2].quantity: must be greater than 0 (remove the position if it was sold)',
+    ],
+    [
       'life expectancy before retirement',
       (p: any) => (p.goals.lifeExpectancy = 60),
       'p.json: goals.lifeExpectancy: must be greater than goals.retirementAge',

@@ -62,6 +62,12 @@ describe('findUnsupportedNumbers', () => {
     expect(findUnsupportedNumbers(text, facts)).toEqual([]);
   });
 
+  it('reads a bare number as itself, never as a ratio fact stated in percent', () => {
+    // The HHI is 0.451: "45.1%" and "45%" state it as a percent, but a bare 45 or 45.1 is no fact.
+    expect(findUnsupportedNumbers('An HHI of 0.451, or 45.1%, or about 45%.', facts)).toEqual([]);
+    expect(findUnsupportedNumbers('You hold 45 funds, or 45.1 of them.', facts)).toEqual(['45', '45.1']);
+  });
+
   it('flags years and plain numbers that are not facts', () => {
     expect(findUnsupportedNumbers('By 2031 you will hold 37 funds.', facts)).toEqual(['2031', '37']);
   });
