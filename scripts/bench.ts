@@ -2,7 +2,8 @@
  * `npm run bench [-- --json]`: Alex measured on this machine, in one run, beside what it
  * replaces — end-to-end throughput and latency on the local runtime, the choreography's
  * overhead over direct calls, the retirement engine, the bus's pattern matcher, the Lambda
- * bundles, the command line's start-up, and the cost of one analysis on AWS. See docs/benchmarks.md.
+ * bundles, the command line's start-up, the cost of one analysis on AWS, and the mutation scores
+ * of the modules that matter most (read from Stryker's reports, not re-run). See docs/benchmarks.md.
  * `-- --only cli` measures just the command line.
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
@@ -13,6 +14,7 @@ import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
+import { mutationResults } from './bench/mutation.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 
@@ -35,6 +37,11 @@ async function main(argv: readonly string[]): Promise<void> {
   // First, while nothing else of the benchmark's own has warmed or filled the machine.
   results.push(...cliResults(await measureCli(progress)));
   if (only === 'cli') return report(results, notes, json);
+
+  const mutation = mutationResults();
+  results.push(...mutation.results);
+  if (mutation.unmeasured.length > 0)
+    notes.push(`Mutation: no Stryker report (npm run mutation) for ${mutation.unmeasured.join(', ')}.`);
 
   progress('retirement engine');
   results.push(...measureRetirement());
