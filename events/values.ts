@@ -195,6 +195,51 @@ export const PercentileBand = z.object({
   p75: z.number(),
   p90: z.number(),
 });
+/** The projection under one assumption set, as the headline shows it. */
+export const ScenarioOutcome = z.object({
+  id: z.enum(['historical', 'forward', 'stated']),
+  label: z.string(),
+  /** Under the cautious reading of unclassified holdings (the lower of the two readings). */
+  successProbability: z.number().min(0).max(1),
+  /** Success with unclassified holdings read as bonds and as stocks; null when all is classified. */
+  successRange: z.object({ low: z.number().min(0).max(1), high: z.number().min(0).max(1) }).nullable(),
+  /** Yearly spending (today's money, other income included) the plan supports with 90% success. */
+  sustainableSpending: z.number().nullable(),
+  moneyLastsToAgeP10: z.number(),
+  /** Nominal expected annual returns (arithmetic means) by asset class, and inflation: fractions. */
+  expectedReturn: z.record(z.string(), z.number()),
+  /** Constant yearly inflation; null for historical sequences, which use each year's CPI. */
+  inflation: z.number().nullable(),
+  source: z.string(),
+});
+export type ScenarioOutcome = z.infer<typeof ScenarioOutcome>;
+
+/** What the headline needs: success under each assumption set, and what makes it uncertain. */
+export const RetirementOutlook = z.object({
+  scenarios: z.array(ScenarioOutcome).min(1),
+  /** The scenario the bands, chart and primary figures come from. */
+  primary: z.enum(['historical', 'forward', 'stated']),
+  /** Planned yearly spending in retirement (today's money) and the part the portfolio must pay. */
+  plannedSpending: z.number(),
+  spendingFromPortfolio: z.number(),
+  unclassifiedPercent: z.number(),
+  unclassifiedSymbols: z.array(z.string()),
+  /** Which reading of the unclassified share gave the lower success; null when all is classified. */
+  cautiousReading: z.enum(['fixed_income', 'equity']).nullable(),
+  /** True when more than 10% is unclassified: the headline must say the projection is uncertain. */
+  uncertain: z.boolean(),
+  singleStocks: z.array(z.object({ symbol: z.string(), percent: z.number(), volatility: z.number() })),
+  fees: z.object({
+    /** Percent a year of the whole portfolio. */
+    weightedExpenseRatioPercent: z.number(),
+    annualCost: z.number(),
+    /** Fees paid until life expectancy on the median path of the primary scenario, today's money. */
+    horizonCost: z.number(),
+    unknownSymbols: z.array(z.string()),
+  }),
+});
+export type RetirementOutlook = z.infer<typeof RetirementOutlook>;
+
 export const RetirementResult = z.object({
   method: z.enum(['monte-carlo', 'historical']),
   paths: z.number().int().positive(),
@@ -214,6 +259,7 @@ export const RetirementResult = z.object({
    */
   sustainableWithdrawalRate: z.number().nullable(),
   assumptions: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  outlook: RetirementOutlook.optional(),
 });
 export type RetirementResult = z.infer<typeof RetirementResult>;
 

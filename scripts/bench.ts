@@ -4,16 +4,18 @@
  * overhead over direct calls, the retirement engine, the bus's pattern matcher, the Lambda
  * bundles, the command line's start-up, the cost of one analysis on AWS, and the mutation scores
  * of the modules that matter most (read from Stryker's reports, not re-run). See docs/benchmarks.md.
- * `-- --only cli` measures just the command line.
+ * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
 import { cpus } from 'node:os';
+import { apiResults, measureApi } from './bench/api.ts';
 import { bundleResults, measureBundles } from './bench/bundles.ts';
 import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
+import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
@@ -26,17 +28,23 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  if (unknown.length > 0 || (argv.includes('--only') && only !== 'cli'))
-    throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli]`);
+  if (unknown.length > 0 || (argv.includes('--only') && only !== 'cli' && only !== 'api'))
+    throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api]`);
   const json = argv.includes('--json');
   // With --json, stdout carries the one JSON object; progress goes to stderr either way.
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
   const notes: string[] = [];
   const results: BenchResult[] = [];
 
+  if (only === 'api') {
+    results.push(...apiResults(await measureApi(progress)));
+    return report(results, notes, json);
+  }
   // First, while nothing else of the benchmark's own has warmed or filled the machine.
   results.push(...cliResults(await measureCli(progress)));
   if (only === 'cli') return report(results, notes, json);
+  // Its own server process, before this process holds a runtime of its own.
+  results.push(...apiResults(await measureApi(progress)));
 
   const mutation = mutationResults();
   results.push(...mutation.results);
@@ -90,6 +98,8 @@ async function main(argv: readonly string[]): Promise<void> {
       await counted.runtime.close();
     }
     results.push(...costResults(cost));
+    // A month of the whole system at 1k, 10k and 100k analyses, from that measured figure (docs/aws.md).
+    results.push(...monthlyResults(cost.cost.total));
     notes.push(describeCost(cost));
   } finally {
     await runtime.idle().catch(() => undefined);

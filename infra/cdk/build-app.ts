@@ -2,21 +2,35 @@
  * Builds the whole CDK app from a config: the core stack, one stack per service, the dashboard.
  * The CLI entry (app.ts) and the tests share it, so the tests synthesize what `cdk deploy` would.
  */
-import { App, type AppProps, type Environment, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RegisteredService } from '#services/index.ts';
 import { deadlineReceiver, type ServiceName, specsOf } from '../topology.ts';
 import type { AlexConfig } from './config.ts';
-import { STACK_NAMES } from './names.ts';
+import { BundledFunction } from './constructs/bundled-function.ts';
+import { EDGE_REGION } from './constructs/edge-web-acl.ts';
+import { COST_TAG, STACK_NAMES } from './names.ts';
+import { ApiStack } from './stacks/api-stack.ts';
 import { CoreStack } from './stacks/core-stack.ts';
+import { CostStack } from './stacks/cost-stack.ts';
 import { MonitoringStack } from './stacks/monitoring-stack.ts';
+import { NetworkStack } from './stacks/network-stack.ts';
+import { SecurityStack } from './stacks/security-stack.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
+import { WafStack } from './stacks/waf-stack.ts';
 
 export interface AlexApp {
   app: App;
   core: CoreStack;
   services: Record<ServiceName, ServiceStack>;
   monitoring: MonitoringStack;
+  /** Present when `api` is configured. */
+  api?: ApiStack;
+  /** The opt-in extras (docs/aws.md), each present only when its switch is on. */
+  cost?: CostStack;
+  security?: SecurityStack;
+  network?: NetworkStack;
+  waf?: WafStack;
 }
 
 export interface BuildOptions {
@@ -33,7 +47,7 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
   const env: Environment = config.account
     ? { account: config.account, region: config.region }
     : { region: config.region };
-  const tags = { project: 'alex' };
+  const tags = { [COST_TAG.key]: COST_TAG.value };
   const core = new CoreStack(app, STACK_NAMES.core, {
     env,
     config,
@@ -65,6 +79,60 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
     tags,
     description: 'Alex dashboard',
   });
+  const extras = buildExtras(app, config, env, Object.values(services));
+  // Order only, as for the services: Budgets checks at creation that it may publish to the core's topic.
+  for (const stack of [extras.cost, extras.security]) stack?.addStackDependency(core, 'publishes to the alarm topic');
+  // On every resource, not only on the stacks: the budget filters on it, and the templates show it.
+  Tags.of(app).add(COST_TAG.key, COST_TAG.value);
+  const api = config.api
+    ? new ApiStack(app, STACK_NAMES.api, { env, config, api: config.api, tags, description: 'Alex HTTP API' })
+    : undefined;
+  api?.addStackDependency(core, 'reads the /alex/core/ SSM parameters');
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, core, services, monitoring };
+  return { app, core, services, monitoring, api, ...extras };
+}
+
+/** The opt-in stacks; each deploys alone and finds what it needs of the core by name. */
+function buildExtras(app: App, config: AlexConfig, env: Environment, services: ServiceStack[]) {
+  const tags = { [COST_TAG.key]: COST_TAG.value };
+  const cost =
+    config.budget === undefined
+      ? undefined
+      : new CostStack(app, STACK_NAMES.cost, {
+          env,
+          tags,
+          budgetUsd: config.budget,
+          description: 'Alex monthly cost budget and its alerts',
+        });
+  const security =
+    config.guardduty === false
+      ? undefined
+      : new SecurityStack(app, STACK_NAMES.security, {
+          env,
+          tags,
+          detector: config.guardduty === 'existing' ? 'existing' : 'create',
+          description: 'Alex threat detection: GuardDuty and its findings to the alarm topic',
+        });
+  let network: NetworkStack | undefined;
+  if (config.vpc) {
+    network = new NetworkStack(app, STACK_NAMES.network, {
+      env,
+      tags,
+      config,
+      description: 'Alex private networking: subnets without a route out, VPC endpoints',
+    });
+    for (const stack of services) {
+      stack.addStackDependency(network, 'reads the /alex/network/ SSM parameters');
+      for (const node of stack.node.findAll()) if (node instanceof BundledFunction) node.placeInPrivateNetwork();
+    }
+  }
+  const waf = config.waf
+    ? new WafStack(app, STACK_NAMES.waf, {
+        env: { ...env, region: EDGE_REGION },
+        tags,
+        rateLimitPer5Minutes: config.wafRateLimit,
+        description: 'Alex WAF web ACL for CloudFront (us-east-1)',
+      })
+    : undefined;
+  return { cost, security, network, waf };
 }

@@ -33,6 +33,26 @@ const ScheduledReanalysis = z
   })
   .strict();
 
+const ApiSettings = z
+  .object({
+    /** The token issuer (`iss`); API Gateway finds its keys from its OpenID configuration. */
+    issuer: z.url({ protocol: /^https$/, error: 'must be an https URL (the token iss)' }),
+    /** Accepted `aud` (or `client_id`) values. */
+    audience: z.array(z.string().min(1)).min(1),
+    /** The JWKS the function checks tokens against; `<issuer>/.well-known/jwks.json` when absent. */
+    jwksUrl: z.url({ protocol: /^https$/ }).optional(),
+    /** API Gateway stage throttling (all users together); the app adds a per-user bucket. */
+    ratePerSecond: z.number().positive().max(10_000).default(50),
+    burst: z.number().int().positive().max(5_000).default(100),
+    corsOrigins: z.array(z.url()).default([]),
+    /** A CloudFront WAF web ACL (us-east-1) for the streaming distribution, e.g. the AlexWaf stack's. */
+    webAclArn: z
+      .string()
+      .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\//, 'must be a CLOUDFRONT-scope web ACL ARN in us-east-1')
+      .optional(),
+  })
+  .strict();
+
 export const AlexConfigSchema = z
   .object({
     /** Unset: the stacks are account-agnostic and resolve the account at deploy time. */
@@ -74,8 +94,29 @@ export const AlexConfigSchema = z
     /** Emails subscribed to the alarm topic. */
     alarmEmails: z.array(z.email()),
     scheduledReanalysis: ScheduledReanalysis,
+    // The enterprise extras (docs/aws.md "Opt-in extras"): each off by default, each its own stack.
+    /** Monthly cost budget in USD for everything tagged project=alex; unset: no AlexCost stack. */
+    budget: z.number().positive().max(1_000_000).optional(),
+    /**
+     * GuardDuty: `true` creates the region's detector; `existing` keeps the detector the account
+     * already has (a region holds one, and creating a second fails) and only routes its findings.
+     */
+    guardduty: z.union([z.boolean(), z.literal('existing')]),
+    /** Service functions in private subnets with VPC endpoints only: no NAT, no internet. */
+    vpc: z.boolean(),
+    /** The AlexWaf stack (us-east-1): a CloudFront-scope web ACL for the API's distribution. */
+    waf: z.boolean(),
+    /** Requests one client IP may make in any 5 minutes before the web ACL blocks it. */
+    wafRateLimit: z.number().int().min(10).max(2_000_000_000),
+    /** The HTTP API (AlexApi stack); absent: no API stack. `-c api='{"issuer":"https://…","audience":["alex"]}'`. */
+    api: ApiSettings.optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => !(c.vpc && c.prices === 'polygon'), {
+    message:
+      'private networking has no route to the internet, so the planner cannot reach Polygon.io: set prices to local, or vpc to false',
+    path: ['vpc'],
+  });
 
 export type AlexConfig = z.infer<typeof AlexConfigSchema>;
 
@@ -95,6 +136,10 @@ export const DEFAULT_CONFIG: AlexConfig = {
   logRetentionDays: 30,
   alarmEmails: [],
   scheduledReanalysis: { enabled: false, expression: 'cron(0 6 ? * MON *)', timezone: 'UTC', userIds: [] },
+  guardduty: false,
+  vpc: false,
+  waf: false,
+  wafRateLimit: 1000,
 };
 
 /** The keys read from CDK context; each is the config field of the same name. */

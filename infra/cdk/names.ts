@@ -12,6 +12,11 @@ export const APP_NAME = 'alex';
 export const STACK_NAMES = {
   core: 'AlexCore',
   monitoring: 'AlexMonitoring',
+  api: 'AlexApi',
+  cost: 'AlexCost',
+  security: 'AlexSecurity',
+  network: 'AlexNetwork',
+  waf: 'AlexWaf',
   service: (service: string) => `Alex${service[0]!.toUpperCase()}${service.slice(1)}`,
 } as const;
 
@@ -24,6 +29,7 @@ export function functionName(service: string): string {
 }
 
 export const ALARM_TOPIC_NAME = 'alex-alarms';
+export const API_FUNCTION_NAME = 'alex-api';
 export const ARCHIVE_NAME = 'alex-archive';
 export const DB_CLUSTER_IDENTIFIER = 'alex-db';
 export const DASHBOARD_NAME = 'alex';
@@ -43,6 +49,23 @@ export const SSM = {
   polygonApiKeySecretArn: '/alex/core/polygon-api-key-secret-arn',
   alarmTopicArn: '/alex/core/alarm-topic-arn',
 } as const;
+
+/** The cost-allocation tag on every Alex resource; the budget filters on it. */
+export const COST_TAG = { key: 'project', value: APP_NAME } as const;
+
+export const BUDGET_NAME = 'alex-monthly';
+/** On the default bus, where GuardDuty publishes its findings. */
+export const FINDINGS_RULE_NAME = 'alex-guardduty-findings';
+export const WEB_ACL_NAME = 'alex-edge';
+
+/** SSM parameters the network stack writes and the service stacks read when `vpc` is on. */
+export const NETWORK_SSM = {
+  subnetIds: '/alex/network/subnet-ids',
+  functionSecurityGroupId: '/alex/network/function-security-group-id',
+} as const;
+
+/** Written by the AlexWaf stack, in us-east-1 (a CloudFront web ACL lives there). */
+export const WEB_ACL_ARN_PARAMETER = '/alex/edge/web-acl-arn';
 
 /**
  * The database login a service's function connects as, and the group role holding its grants

@@ -43,6 +43,16 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'simulate a withdrawal rate over history or Monte Carlo paths',
     load: async () => (await import('./commands/retirement.ts')).retirementCommand,
   },
+  {
+    name: 'serve',
+    summary: 'run the local runtime behind the HTTP API until stopped',
+    load: async () => (await import('./commands/serve.ts')).serveCommand,
+  },
+  {
+    name: 'token',
+    summary: 'print a bearer token for the local API (alex serve)',
+    load: async () => (await import('./commands/token.ts')).tokenCommand,
+  },
 ];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime

@@ -321,6 +321,21 @@ export class LocalRuntime {
     }
   }
 
+  /**
+   * Stops taking messages and waits up to `timeoutMs` for running invocations to finish; any
+   * still running then stay in flight and are persisted with their queue by close(), so the next
+   * start delivers them again. Returns whether everything finished.
+   */
+  async stopPolling(timeoutMs: number): Promise<boolean> {
+    for (const poller of this.pollers) poller.stop();
+    const deadline = Date.now() + timeoutMs;
+    while (this.pollers.some((poller) => poller.busy)) {
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
+  }
+
   deadLetters(): Array<{ queue: string; message: QueueMessage }> {
     return [...this.queues.values()].flatMap(({ dlq }) =>
       dlq.peekAll().map((message) => ({ queue: dlq.name, message })),

@@ -6,6 +6,7 @@
  * initdb and the caller migrates.
  */
 import {
+  constants,
   cpSync,
   existsSync,
   mkdirSync,
@@ -111,6 +112,7 @@ export function seedDataDir(dataDir: string, template: ClusterTemplate): void {
   }
   const staging = `${dataDir}.${process.pid}.seed`;
   rmSync(staging, { recursive: true, force: true });
-  cpSync(template.dataDir, staging, { recursive: true });
+  // A reflink where the file system has them (btrfs, XFS), else a plain copy.
+  cpSync(template.dataDir, staging, { recursive: true, mode: constants.COPYFILE_FICLONE });
   renameSync(staging, dataDir);
 }

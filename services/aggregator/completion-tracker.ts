@@ -1,6 +1,7 @@
 /**
  * Completion tracking in DynamoDB. One partition per job: a `plan` item (the tasks expected
- * and the snapshot) and one `task#<name>` item per specialist outcome. Every write is
+ * and the snapshot), one `task#<name>` item per specialist outcome and one `step#<detail-type>`
+ * item per classification step (for the timeline only). Every write is
  * conditional, so duplicates and replays change nothing, and events may arrive in any order:
  * outcomes that come before their plan simply wait in the table.
  *
@@ -36,9 +37,18 @@ export interface OutcomeRecord {
   at: string;
 }
 
+/** A step of the job that decides nothing but belongs in its timeline (ClassificationRequested…). */
+export interface StepRecord {
+  jobId: string;
+  detailType: string;
+  at: string;
+  note?: string;
+}
+
 export interface JobState {
   plan: PlanRecord | undefined;
   outcomes: Map<Task, OutcomeRecord>;
+  steps: StepRecord[];
 }
 
 export class CompletionTracker {
@@ -62,6 +72,11 @@ export class CompletionTracker {
     return this.putOnce({ pk: outcome.jobId, sk: `task#${outcome.task}`, ...outcome });
   }
 
+  /** Stores the first sighting of a step; returns false when it was already there. */
+  recordStep(step: StepRecord): Promise<boolean> {
+    return this.putOnce({ pk: step.jobId, sk: `step#${step.detailType}`, ...step });
+  }
+
   async load(jobId: string): Promise<JobState> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -78,9 +93,10 @@ export class CompletionTracker {
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    const state: JobState = { plan: undefined, outcomes: new Map() };
+    const state: JobState = { plan: undefined, outcomes: new Map(), steps: [] };
     for (const item of items) {
       if (item.sk === 'plan') state.plan = item as unknown as PlanRecord;
+      else if (String(item.sk).startsWith('step#')) state.steps.push(item as unknown as StepRecord);
       else state.outcomes.set(item.task as Task, item as unknown as OutcomeRecord);
     }
     return state;

@@ -72,6 +72,8 @@ export function consolidate(
   completedAt: Date,
   /** Why a task that never reported is missing (at a deadline: which one). */
   noResultReason = 'no result arrived',
+  /** Classification steps before the plan (ClassificationRequested, InstrumentsClassified). */
+  steps: readonly { detailType: string; at: string; note?: string }[] = [],
 ): ConsolidatedAnalysis {
   const snapshot = planned.snapshot;
   const resultOf = <T extends Task>(task: T) => {
@@ -105,6 +107,20 @@ export function consolidate(
           },
     ),
   ].sort((a, b) => a.time.localeCompare(b.time));
+  // Steps go right after the request, in causal order: their envelope times have whole seconds
+  // only, so sorting them with the millisecond times around them could misplace them.
+  const stepOrder = ['ClassificationRequested', 'InstrumentsClassified'];
+  const ordered = [...steps].sort((a, b) => stepOrder.indexOf(a.detailType) - stepOrder.indexOf(b.detailType));
+  const requestedIndex = timeline.findIndex((entry) => entry.detailType === 'AnalysisRequested');
+  timeline.splice(
+    requestedIndex + 1,
+    0,
+    ...ordered.map((step) => ({
+      detailType: step.detailType,
+      time: step.at,
+      ...(step.note ? { note: step.note } : {}),
+    })),
+  );
   const status = finalStatusOf(planned.tasks, outcomes);
   timeline.push({
     detailType: status === 'failed' ? 'AnalysisFailed' : 'AnalysisCompleted',

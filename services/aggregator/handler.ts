@@ -3,7 +3,7 @@
  * order and any number of times; exactly one consolidated analysis per job out.
  */
 import { catalog, type Detail } from '#events/catalog.ts';
-import { parseEnvelope, parseJson } from '#events/envelope.ts';
+import { isEnvelope, parseEnvelope, parseJson } from '#events/envelope.ts';
 import type { Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext, ServiceHooks } from '../common/context.ts';
@@ -12,6 +12,8 @@ import { advanceJob, getJob } from '../common/job-store.ts';
 import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
 import { consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
+
+const STEP_TYPES = ['ClassificationRequested', 'InstrumentsClassified'] as const;
 
 type Progress =
   | { jobId: string; kind: 'AnalysisPlanned'; task: 'plan'; detail: Detail<'AnalysisPlanned'> }
@@ -77,6 +79,7 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
       outcomes,
       ctx.now(),
       atDeadline ? `no result by the deadline ${planned.deadline}` : undefined,
+      state.steps,
     );
     const modelCalls = [...outcomes.values()].flatMap((outcome) => outcome.detail.modelCalls ?? []);
     const inserted = await storeAnalysis(db, analysis, modelCalls);
@@ -158,9 +161,32 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     },
   );
 
+  /**
+   * A classification step, kept for the timeline only. The planner and the tagger are its
+   * consumers and dead-letter a malformed one; here it is skipped, so it lands in one DLQ, not two.
+   */
+  async function noteStep(raw: unknown): Promise<void> {
+    let envelope: ReturnType<typeof parseEnvelope<'ClassificationRequested' | 'InstrumentsClassified'>>;
+    try {
+      envelope = parseEnvelope(raw, STEP_TYPES);
+    } catch (error) {
+      ctx.logger.warn('Skipped a malformed classification step', { reason: (error as Error).message });
+      return;
+    }
+    const { jobId, instruments } = envelope.detail;
+    await tracker.recordStep({
+      jobId,
+      detailType: envelope['detail-type'],
+      at: envelope.time,
+      note: `${instruments.length} instrument${instruments.length === 1 ? '' : 's'}`,
+    });
+  }
+
   return createBatchHandler(ctx, async (record, context) => {
     track.registerLambdaContext(context);
-    const envelope = parseEnvelope(parseJson(record.body, 'message'), [
+    const raw = parseJson(record.body, 'message');
+    if (isEnvelope(raw) && (STEP_TYPES as readonly unknown[]).includes(raw['detail-type'])) return noteStep(raw);
+    const envelope = parseEnvelope(raw, [
       'AnalysisPlanned',
       'SpecialistCompleted',
       'SpecialistFailed',

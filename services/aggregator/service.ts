@@ -12,10 +12,17 @@ export const aggregator = defineService({
   rules: [
     {
       name: 'alex-aggregator-progress',
-      description: 'Planned jobs and specialist outcomes, for completion tracking',
+      // The classification steps only feed the job's timeline; the planner and tagger consume them.
+      description: 'Planned jobs and specialist outcomes, for completion tracking, and classification steps',
       pattern: {
         source: [{ prefix: 'alex.' }],
-        'detail-type': ['AnalysisPlanned', 'SpecialistCompleted', 'SpecialistFailed'],
+        'detail-type': [
+          'AnalysisPlanned',
+          'SpecialistCompleted',
+          'SpecialistFailed',
+          'ClassificationRequested',
+          'InstrumentsClassified',
+        ],
       },
     },
   ],

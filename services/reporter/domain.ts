@@ -2,12 +2,14 @@
  * The reporter's domain: computed facts, rule-based recommendations, a narrative written from
  * the facts alone, and the markdown report. No AWS here; the model arrives through its port.
  */
-import { InvalidInputError } from '#events/errors.ts';
-import { ReportResult, Snapshot } from '#events/values.ts';
+import { DomainRefusal, InvalidInputError } from '#events/errors.ts';
+import { ReportResult, type RetirementOutlook, Snapshot } from '#events/values.ts';
+import { projectRetirement } from '#services/retirement/domain.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import { computeFacts, factRecord } from './facts.ts';
+import { renderMarkdown } from './markdown.ts';
 import { recommend } from './recommendations.ts';
-import { renderMarkdown, writeNarrative } from './writer.ts';
+import { writeNarrative } from './writer.ts';
 
 export async function writeReport(
   snapshot: Snapshot,
@@ -15,7 +17,7 @@ export async function writeReport(
   context: { jobId?: string },
 ): Promise<ReportResult> {
   const parsed = InvalidInputError.parse(Snapshot, snapshot, 'snapshot');
-  const facts = computeFacts(parsed);
+  const facts = reportFacts(parsed);
   const recommendations = recommend(facts);
   const { narrative, writer } = await writeNarrative(facts, recommendations, model, context);
   return ReportResult.parse({
@@ -24,4 +26,22 @@ export async function writeReport(
     facts: factRecord(facts),
     writer,
   });
+}
+
+/** The facts a report is written from: the portfolio's and the projection's. */
+export function reportFacts(snapshot: Snapshot) {
+  return computeFacts(snapshot, outlookOf(snapshot));
+}
+
+/**
+ * The same projection the retirement service makes (same inputs, same seed), so the report's
+ * headline and advice quote the figures the charts show. None when the goals allow no projection.
+ */
+function outlookOf(snapshot: Snapshot): RetirementOutlook | undefined {
+  try {
+    return projectRetirement(snapshot).outlook;
+  } catch (error) {
+    if (error instanceof InvalidInputError || error instanceof DomainRefusal) return undefined;
+    throw error;
+  }
 }

@@ -5,8 +5,17 @@
  * validated, whereas names are user data.
  */
 import type { Recommendation } from '#events/values.ts';
+import { cheaperAlternative } from '../common/fund-facts.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { counted, countWord, fact, num, points, RULES, txt } from './facts.ts';
+import {
+  assetLocation,
+  cheaperFunds,
+  companyConcentration,
+  emergencyReserve,
+  projectionShortfall,
+  sameIndexFunds,
+} from './planner-rules.ts';
 
 type Priority = Recommendation['priority'];
 const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
@@ -33,13 +42,20 @@ export function className(assetClass: string): string {
 type Rule = (facts: PortfolioFacts) => Recommendation | undefined;
 
 /** The rules in the order they are listed within one priority. */
+/** The rules in the order of the risk they remove, within one priority. */
 const RULE_LIST: readonly Rule[] = [
-  rebalance,
+  companyConcentration,
+  projectionShortfall,
   reduceConcentration,
   raiseBonds,
+  rebalance,
+  emergencyReserve,
+  cheaperFunds,
   deployIdleCash,
-  addInternational,
   completeData,
+  assetLocation,
+  addInternational,
+  sameIndexFunds,
 ];
 
 /** Recommendations that apply to these facts, highest priority first; deterministic. */
@@ -64,16 +80,31 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
     `${className(assetClass)} ${isAre(assetClass)} ${txt(facts, `allocation.${assetClass}.percent`)} against a target of ${txt(facts, `target.${assetClass}`)}`;
   const over = off.filter((row) => row.drift! > 0).map((row) => row.assetClass);
   const under = off.filter((row) => row.drift! < 0).map((row) => row.assetClass);
+  const venue = (c: string) => facts.plan.venues[c];
   const moves = [
-    ...over.map((c) => `reduce ${className(c)} by about ${usdMagnitude(facts, `driftValue.${c}`)}`),
-    ...under.map((c) => `add about ${usdMagnitude(facts, `driftValue.${c}`)} to ${className(c)}`),
+    ...over.map((c) => {
+      const v = venue(c);
+      return c === 'cash'
+        ? `invest about ${usdMagnitude(facts, `driftValue.${c}`)} of cash`
+        : `sell about ${usdMagnitude(facts, `driftValue.${c}`)} of ${v ? `${v.symbol} in ${v.accountName}` : className(c)}`;
+    }),
+    ...under.map((c) => {
+      const v = venue(c);
+      const fund = v ? `${v.symbol} in ${v.accountName}` : (cheaperFundFor(c) ?? className(c));
+      return `buy about ${usdMagnitude(facts, `driftValue.${c}`)} of ${fund}`;
+    }),
   ];
+  const glideGap = num(facts, 'glidePath.gap') ?? 0;
+  const glide =
+    under.includes('fixed_income') && glideGap > RULES.glideGap
+      ? ` As retirement nears, the glide path this review uses suggests ${txt(facts, 'glidePath.bondTarget')} in bonds, more than your target: consider raising the target too.`
+      : '';
   return {
     title: 'Rebalance toward the target allocation',
-    recommendation: `${capitalise(joinAnd(moves))}, preferably inside tax-advantaged accounts or with new contributions so that no gains are realised.`,
+    recommendation: `${capitalise(joinAnd(moves))}; trades inside tax-advantaged accounts, or new contributions, realise no gains.`,
     reasoning:
       `${capitalise(joinAnd(off.map((row) => describe(row.assetClass))))}. ` +
-      `The largest gap, ${points(facts, 'drift.max')} in ${className(txt(facts, 'drift.maxClass'))}, is more than the ${points(facts, 'rule.driftThreshold')} this review allows before acting.`,
+      `The largest gap, ${points(facts, 'drift.max')} in ${className(txt(facts, 'drift.maxClass'))}, is more than the ${points(facts, 'rule.driftThreshold')} this review allows before acting.${glide}`,
     impact:
       'Brings the portfolio’s risk back to the level you chose, and sells what has grown rather than what has fallen.',
     priority: maxDrift > 2 * RULES.driftThreshold ? 'high' : 'medium',
@@ -81,6 +112,8 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
 }
 
 function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined {
+  // One company above the limit is the planner rule's finding, with the look-through amount.
+  if (companyConcentration(facts)) return undefined;
   const stockShare = num(facts, 'largestStock.percent');
   const topFiveShare = num(facts, 'topFive.percent') ?? 0;
   const stockTooLarge = stockShare !== null && stockShare > RULES.singleStockLimit;
@@ -116,6 +149,9 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
 
 function raiseBonds(facts: PortfolioFacts): Recommendation | undefined {
   const gap = num(facts, 'glidePath.gap');
+  const merged = rebalance(facts);
+  // Rebalancing that already adds bonds says the same thing: one recommendation, not two.
+  if (merged && (num(facts, 'drift.fixed_income') ?? 0) < -RULES.driftThreshold) return undefined;
   const years = num(facts, 'yearsToRetirement') ?? 0;
   if (gap === null || gap <= RULES.glideGap) return undefined;
   const targetBonds = facts.assetClasses.find((row) => row.assetClass === 'fixed_income')?.target ?? null;
@@ -145,7 +181,7 @@ function deployIdleCash(facts: PortfolioFacts): Recommendation | undefined {
   const reserve = num(facts, 'cash.emergencyReserve') ?? 0;
   return {
     title: 'Put idle cash to work',
-    recommendation: `Invest about ${txt(facts, 'cash.idleValue')} of cash according to your allocation, in a lump sum or in equal monthly amounts over a few months if that is easier to live with.`,
+    recommendation: `Invest about ${txt(facts, 'cash.idleValue')} of cash in ${idleCashFund(facts)}, in the account where the cash sits, in a lump sum or in equal monthly amounts over a few months if that is easier to live with.`,
     reasoning:
       `Cash is ${txt(facts, 'cash.value')} (${txt(facts, 'cash.percent')} of the portfolio). ` +
       (reserve > 0
@@ -160,10 +196,10 @@ function deployIdleCash(facts: PortfolioFacts): Recommendation | undefined {
 function addInternational(facts: PortfolioFacts): Recommendation | undefined {
   const usShare = num(facts, 'homeBias.usEquityPercent');
   if (usShare === null || usShare <= RULES.homeBiasLimit) return undefined;
+  const usEquity = facts.plan.venues.equity;
   return {
     title: 'Add international equities',
-    recommendation:
-      'Direct part of the equity allocation to a broad international index fund (developed and emerging markets), moving the US share of your stocks toward the global market weight over time.',
+    recommendation: `Move about ${txt(facts, 'homeBias.moveToLimit')} from ${usEquity ? `${usEquity.symbol} in ${usEquity.accountName}` : 'US stock funds'} to ${cheaperAlternative('equity', 'international') ?? 'a broad international index fund'} (developed and emerging markets), and direct new stock money there until the US share of your stocks is nearer the global weight.`,
     reasoning: `North American companies are ${txt(facts, 'homeBias.usEquityPercent')} of your equities, against about ${txt(facts, 'assumption.globalUsEquityShare')} of a global index; that is above the ${txt(facts, 'rule.homeBiasLimit')} level at which this review suggests diversifying abroad.`,
     impact:
       'Spreads your stock risk across more economies and currencies, so that one country’s slump weighs less on your plan.',
@@ -194,6 +230,20 @@ function completeData(facts: PortfolioFacts): Recommendation | undefined {
     // An unclassified slice wider than the drift band could hide a rebalancing need.
     priority: unpriced > 0 || (num(facts, 'unclassified.percent') ?? 0) > RULES.driftThreshold ? 'medium' : 'low',
   };
+}
+
+/** The fund idle cash should buy: the class furthest below target (equity without a target). */
+function idleCashFund(facts: PortfolioFacts): string {
+  const under = facts.assetClasses
+    .filter((row) => row.assetClass !== 'cash' && (row.drift ?? 0) < 0)
+    .sort((a, b) => (a.drift ?? 0) - (b.drift ?? 0))[0];
+  const assetClass = under?.assetClass ?? 'equity';
+  const fund = facts.plan.venues[assetClass]?.symbol ?? cheaperFundFor(assetClass);
+  return fund ? `${fund} (${className(assetClass)})` : className(assetClass);
+}
+
+function cheaperFundFor(assetClass: string): string | undefined {
+  return cheaperAlternative(assetClass, assetClass === 'equity' ? 'north_america' : undefined);
 }
 
 function usdMagnitude(facts: PortfolioFacts, key: string): string {

@@ -108,22 +108,56 @@ export function validateCapitalMarketAssumptions(
   return market;
 }
 
+/** One company's shares, simulated with its own volatility instead of as the index. */
+export interface SingleStock {
+  symbol: string;
+  /** Fraction of the portfolio (part of the equity weight). */
+  fraction: number;
+  /** Standard deviation of its annual return. */
+  volatility: number;
+}
+
+/**
+ * Correlation of one company's annual return with the stock market, a stated default: large
+ * companies typically sit between 0.4 and 0.7. Two companies then correlate at 0.5² (one factor).
+ */
+export const SINGLE_STOCK_MARKET_CORRELATION = 0.5;
+
 /**
  * Mean and standard deviation of the annual return of a portfolio rebalanced to `weights` (in
  * ASSET_CLASSES order): w·μ and √(wᵀΣw). With jointly normal asset returns the portfolio's return
  * is exactly normal with these moments, so a path needs one draw per year, not one per asset.
+ * Single stocks are part of the equity weight; each is a one-factor asset — the market times
+ * β = ρσ/σ_market plus its own risk — with the equity expected return (no reward is assumed for
+ * the extra risk) and its own volatility.
  */
-export function portfolioMoments(weights: ArrayLike<number>, market: CapitalMarketAssumptions): AssetReturn {
-  let expectedReturn = 0;
+export function portfolioMoments(
+  weights: ArrayLike<number>,
+  market: CapitalMarketAssumptions,
+  singleStocks: readonly SingleStock[] = [],
+): AssetReturn {
+  const w = Array.from(ASSET_CLASSES, (_, i) => weights[i] ?? 0);
+  const equity = ASSET_CLASSES.indexOf('equity');
+  const inStocks = singleStocks.reduce((sum, stock) => sum + stock.fraction, 0);
+  w[equity] = Math.max(0, w[equity]! - inStocks);
+  let expectedReturn = inStocks * market.assets.equity.expectedReturn;
   let variance = 0;
   ASSET_CLASSES.forEach((a, i) => {
-    const wa = weights[i] ?? 0;
-    expectedReturn += wa * market.assets[a].expectedReturn;
+    expectedReturn += w[i]! * market.assets[a].expectedReturn;
     ASSET_CLASSES.forEach((b, j) => {
-      variance +=
-        wa * (weights[j] ?? 0) * market.assets[a].volatility * market.assets[b].volatility * market.correlation[a][b];
+      variance += w[i]! * w[j]! * market.assets[a].volatility * market.assets[b].volatility * market.correlation[a][b];
     });
   });
+  const rho = SINGLE_STOCK_MARKET_CORRELATION;
+  for (const s of singleStocks) {
+    ASSET_CLASSES.forEach((a, i) => {
+      variance +=
+        2 * s.fraction * w[i]! * rho * s.volatility * market.assets[a].volatility * market.correlation.equity[a];
+    });
+    for (const t of singleStocks) {
+      variance += s.fraction * t.fraction * s.volatility * t.volatility * (s === t ? 1 : rho * rho);
+    }
+  }
   return { expectedReturn, volatility: Math.sqrt(Math.max(0, variance)) };
 }
 

@@ -37,7 +37,7 @@ export function simulateMonteCarlo(options: MonteCarloOptions): SimulationResult
   const plan = resolvePlan(options);
   const { paths, seed } = InvalidInputError.parse(RunSchema, { paths: options.paths, seed: options.seed }, 'options');
   const market = options.market ? validateCapitalMarketAssumptions(options.market) : defaultCapitalMarketAssumptions();
-  const portfolio = portfolioMoments(plan.weights, market);
+  const portfolio = portfolioMoments(plan.weights, market, plan.singleStocks);
 
   // Real growth factor = (1 + r) / (1 + inflation) with r ~ N(μ, σ): an affine map of one draw.
   const base = (1 + portfolio.expectedReturn) / (1 + market.inflation);
@@ -56,7 +56,12 @@ export function simulateMonteCarlo(options: MonteCarloOptions): SimulationResult
     inflation: market.inflation,
     portfolioExpectedReturn: portfolio.expectedReturn,
     portfolioVolatility: portfolio.volatility,
+    annualFee: plan.annualFee,
   };
+  for (const stock of plan.singleStocks) {
+    assumptions[`singleStock.${stock.symbol}.fraction`] = stock.fraction;
+    assumptions[`singleStock.${stock.symbol}.volatility`] = stock.volatility;
+  }
   for (const assetClass of ASSET_CLASSES) {
     assumptions[`expectedReturn.${assetClass}`] = market.assets[assetClass].expectedReturn;
     assumptions[`volatility.${assetClass}`] = market.assets[assetClass].volatility;

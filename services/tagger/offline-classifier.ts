@@ -30,7 +30,7 @@ const ASSET_CLASS_RULES: ReadonlyArray<Rule<AssetClass>> = [
   {
     value: 'fixed_income',
     pattern:
-      /\bbonds?\b|\btreasur(?:y|ies)\b|\baggregate\b|\bmunicipal\b|\bmunis?\b|\btips\b|\binflation[- ]protected\b|\bfixed[- ]income\b|\bhigh[- ]yield\b|\bmortgage[- ]backed\b|\bt[- ]bills?\b/,
+      /\bbonds?\b|\btreasur(?:y|ies)\b|\baggregate\b|\bmunicipal\b|\bmunis?\b|\btips\b|\binflation[- ]protected\b|\bfixed[- ]income\b|\bhigh[- ]yield\b|\bmortgage[- ]backed\b|\bt[- ]bills?\b|\bgovernment\b|\bincome\b|\btotal return\b|\bgnma\b/,
   },
   {
     value: 'equity',
@@ -63,7 +63,7 @@ const REGION_RULES: ReadonlyArray<Rule<RegionWord>> = [
   { value: 'pacific', pattern: /\bpacific\b|\basia\b|\bjapan\b|\baustralia\b/ },
   {
     value: 'developed',
-    pattern: /\binternational\b|\bdeveloped\b|\bex[- ]?u\.?s\.?a?\b|\bforeign\b|\beafe\b|\boverseas\b/,
+    pattern: /\binternational\b|\beuropacific\b|\bdeveloped\b|\bex[- ]?u\.?s\.?a?\b|\bforeign\b|\beafe\b|\boverseas\b/,
   },
   { value: 'global', pattern: /\bglobal\b|\bworld\b|\ball[- ]country\b/ },
   {
@@ -102,11 +102,41 @@ const INSTRUCTION_LIKE =
   /\b(?:ignore|disregard|forget)\b.{0,40}\b(?:instructions?|previous|prior|above|rules?)\b|\bsystem prompt\b|\byou are (?:now )?an?\b|\brespond (?:only )?with\b|\bclassify (?:it |this |me )?as\b|<\/?[a-z_]+>/i;
 
 const MUTUAL_FUND_SYMBOL = /^[A-Z]{4}X$/;
+/** Words that name one company's shares rather than a fund. */
+const COMPANY =
+  /\bcorp(?:oration)?\b|\binc\b|\bincorporated\b|\bcommon stock\b|\bclass [a-c] (?:shares|common)\b|\bordinary shares\b|\bltd\b|\bplc\b|\bholdings?\b|\bco\b/;
+/** Exchange tickers of single companies: one to four letters (funds' tickers are usually longer). */
+const SHORT_TICKER = /^[A-Z]{1,4}(?:[.-][A-Z])?$/;
+
+/**
+ * One company's shares: a company word ("Corp", "Inc", "Common Stock", "Class A shares") or a
+ * plain one-to-four-letter ticker, and no fund word. Checked before the asset-class words, so
+ * "Realty Income Corp" is a stock, not an income fund.
+ */
+function singleCompany(symbol: string, text: string): InstrumentGuess | null {
+  if (FUND_WORD.test(text) || /\btrust\b|\bshares? of (?:the )?fund\b|\bmoney[- ]market\b/.test(text)) return null;
+  const word = COMPANY.exec(text);
+  const hits = matches(ASSET_CLASS_RULES, text);
+  const shortTicker = SHORT_TICKER.test(symbol) && hits.size === 0;
+  if (!word && !shortTicker) return null;
+  const why = word
+    ? `"${word[0]}" in the name and no fund word → one company's shares (100% equity)`
+    : `a plain ${symbol.length}-letter ticker, no fund or asset-class word → one company's shares (100% equity)`;
+  return {
+    instrumentType: 'stock',
+    assetClass: { equity: 100 },
+    regions: { north_america: 100 },
+    sectors: { other: 100 },
+    rationale: `Offline heuristic from the symbol and name only (no language model; confirm before relying on it): ${why}; US listing assumed (north_america); sector unknown → other.`,
+  };
+}
 
 export function offlineClassification(instrument: { symbol: string; name?: string }): InstrumentGuess | null {
   const name = instrument.name?.trim() ?? '';
   if (name === '' || INSTRUCTION_LIKE.test(name)) return null;
   const text = name.toLowerCase();
+  const company = singleCompany(instrument.symbol, text);
+  if (company) return company;
   const evidence: string[] = [];
 
   const assetClass = assetClassOf(text, evidence);

@@ -6,13 +6,15 @@
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS } from '../../bundling.ts';
+import { NETWORK_SSM } from '../names.ts';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -43,12 +45,24 @@ export interface BundledFunctionProps {
   afterBundling?: (inputDir: string, outputDir: string) => string[];
 }
 
+/** What Lambda needs of the execution role to attach a function to subnets (AWSLambdaVPCAccessExecutionRole). */
+export const NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
 export class BundledFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly logGroup: logs.LogGroup;
+  private readonly role: iam.IRole;
 
   constructor(scope: Construct, id: string, props: BundledFunctionProps) {
     super(scope, id);
+    this.role = props.role;
     // An explicit log group, so the role can be granted writing to exactly it and retention is set.
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: `/aws/lambda/${props.functionName}`,
@@ -89,6 +103,32 @@ export class BundledFunction extends Construct {
           afterBundling: (inputDir, outputDir) => props.afterBundling?.(inputDir, outputDir) ?? [],
         },
       },
+    });
+  }
+
+  /**
+   * Puts the function in the AlexNetwork stack's private subnets behind its functions' security
+   * group (`vpc` on), both read from SSM at deploy time, so no stack references another. The
+   * app calls this on every service function (build-app.ts); a service declares nothing for it.
+   */
+  placeInPrivateNetwork(): void {
+    const stack = Stack.of(this);
+    const cfn = this.function.node.defaultChild as lambda.CfnFunction;
+    cfn.vpcConfig = {
+      subnetIds: ssm.StringListParameter.valueForTypedListParameter(stack, NETWORK_SSM.subnetIds),
+      securityGroupIds: [ssm.StringParameter.valueForStringParameter(stack, NETWORK_SSM.functionSecurityGroupId)],
+    };
+    // Lambda checks these at CreateFunction; the function already depends on the role and its policy.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'PrivateNetworkInterfaces',
+        actions: NETWORK_INTERFACE_ACTIONS,
+        resources: ['*'],
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: "EC2's network-interface and Describe actions take no resource ARN for Lambda's VPC attachment.",
     });
   }
 }

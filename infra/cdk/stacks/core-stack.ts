@@ -40,6 +40,7 @@ import {
   DB_CLUSTER_IDENTIFIER,
   databaseLogin,
   databaseLoginSecretParameter,
+  FINDINGS_RULE_NAME,
   SSM,
 } from '../names.ts';
 import { logRetention } from './service-stack.ts';
@@ -194,8 +195,53 @@ export class CoreStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
+    this.allowOptInPublishers(key, topic);
     for (const email of config.alarmEmails) topic.addSubscription(new subscriptions.EmailSubscription(email));
     return topic;
+  }
+
+  /**
+   * Budgets (AlexCost) and the GuardDuty findings rule (AlexSecurity) publish to this topic. The
+   * grants are here whether those stacks exist or not, so turning either on deploys that stack
+   * alone, with no change to this one; each is limited to this account's budgets and that one rule.
+   */
+  private allowOptInPublishers(key: kms.Key, topic: sns.Topic): void {
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OptInPublishersEncrypt',
+        principals: [
+          new iam.ServicePrincipal('budgets.amazonaws.com'),
+          new iam.ServicePrincipal('events.amazonaws.com'),
+        ],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'], // in a key policy, "*" means this key
+      }),
+    );
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'BudgetNotifications',
+        principals: [new iam.ServicePrincipal('budgets.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': `arn:${this.partition}:budgets::${this.account}:*` },
+        },
+      }),
+    );
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GuardDutyFindings',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          ArnEquals: {
+            'aws:SourceArn': this.formatArn({ service: 'events', resource: 'rule', resourceName: FINDINGS_RULE_NAME }),
+          },
+        },
+      }),
+    );
   }
 
   private database(config: AlexConfig): rds.DatabaseCluster {

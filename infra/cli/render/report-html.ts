@@ -9,6 +9,7 @@ import type { JobStatus } from '#events/catalog.ts';
 import type { Classification, ReportResult, RetirementResult, Task } from '#events/values.ts';
 import { instrumentTypeLabel } from '#services/charter/labels.ts';
 import { renderMarkdown } from './markdown.ts';
+import { onTrack, successPercent } from './on-track.ts';
 import {
   type ChartInput,
   escapeXml as escapeHtml,
@@ -80,6 +81,7 @@ export function renderReportHtml(analysis: ConsolidatedAnalysis, options: Report
     '<main>',
     header(analysis),
     statusBanner(analysis),
+    onTrackSection(analysis),
     reportSection(analysis.report),
     chartsSection(analysis.charts),
     retirementSection(analysis.retirement),
@@ -125,6 +127,26 @@ function statusBanner(analysis: ConsolidatedAnalysis): string {
   return `<section class="banner banner-failed" role="alert"><p><strong>This analysis failed.</strong></p>${list}</section>`;
 }
 
+/** "On track?" first: success under both assumption sets, sustainable against planned, the main action. */
+function onTrackSection(analysis: ConsolidatedAnalysis): string {
+  const summary = onTrack(analysis.retirement, analysis.report?.recommendations);
+  if (!summary) return '';
+  const rows = summary.lines.map(
+    (line) => `<div><dt>${escapeHtml(line.label)}</dt><dd>${escapeHtml(line.value)}</dd></div>`,
+  );
+  return [
+    '<section id="on-track" aria-labelledby="on-track-heading">',
+    '<h2 id="on-track-heading">On track?</h2>',
+    `<p class="verdict"><strong>${escapeHtml(summary.verdict)}</strong></p>`,
+    summary.warning ? `<p class="banner banner-partial" role="status">${escapeHtml(summary.warning)}</p>` : '',
+    `<dl class="key-figures">${rows.join('')}</dl>`,
+    summary.action ? `<p><strong>Main action.</strong> ${escapeHtml(summary.action)}</p>` : '',
+    '</section>',
+  ]
+    .filter((part) => part !== '')
+    .join('\n');
+}
+
 function reportSection(report: ReportResult | null | undefined): string {
   const body = report
     ? `<div class="markdown">${renderMarkdown(report.markdown, { headingOffset: 2 })}</div>`
@@ -151,7 +173,7 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
   }
   const retirementAge = retirement.assumptions['retirementAge'];
   const figures: [string, string][] = [
-    ['Chance of not running out of money', formatPercent(retirement.successProbability * 100)],
+    ['Chance of not running out of money', successPercent(retirement.successProbability)],
     ['Median value at the end', formatUsd(retirement.medianEndingValue)],
     ['Value at the end in a poor case (10th percentile)', formatUsd(retirement.p10EndingValue)],
     ['In a poor case (1 in 10) the money lasts to age', String(Math.floor(retirement.moneyLastsToAgeP10))],
@@ -176,7 +198,11 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
     '<section id="retirement" aria-labelledby="retirement-heading">',
     heading,
     `<dl class="key-figures">${figures.map(([term, value]) => `<div><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
-    `<figure class="chart-card wide">\n${fanChart(retirement.bands, typeof retirementAge === 'number' ? { retirementAge } : {})}\n</figure>`,
+    `<figure class="chart-card wide">\n${fanChart(retirement.bands, {
+      ...(typeof retirementAge === 'number' ? { retirementAge } : {}),
+      ...(retirement.outlook ? { spendingNeed: retirement.outlook.spendingFromPortfolio } : {}),
+      runsOutAge: retirement.moneyLastsToAgeP10,
+    })}\n</figure>`,
     assumptions.length > 0
       ? `<details><summary>Assumptions</summary><table class="assumptions"><tbody>${assumptions.join('')}</tbody></table></details>`
       : '',
@@ -255,7 +281,7 @@ function capitalise(text: string): string {
   return text.length === 0 ? text : text[0]!.toUpperCase() + text.slice(1);
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; --text: #1f2933; --muted: #52606d; --line: #d9dee3; --accent: #0072B2; --bg: #f5f7fa; }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); font: 15px/1.55 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }

@@ -3,16 +3,22 @@
  * markdown stands on its own (tables instead of charts).
  */
 import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
+import { onTrack, successPercent } from './on-track.ts';
 import { narrativeBy } from './report-html.ts';
 import { formatUsd } from './svg-charts.ts';
 
 export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
   const lines: string[] = [];
   lines.push(`# Portfolio analysis for ${escapeMarkdown(analysis.portfolio.owner.name)}`, '');
-  lines.push(
-    `Job \`${analysis.jobId}\` · status **${analysis.status}** · as of ${analysis.portfolio.asOf.slice(0, 10)}`,
-    '',
-  );
+  lines.push(`As of ${analysis.portfolio.asOf.slice(0, 10)}.`, '');
+  const summary = onTrack(analysis.retirement, analysis.report?.recommendations);
+  if (summary) {
+    lines.push('## On track?', '', `**${summary.verdict}**`, '');
+    if (summary.warning) lines.push(`> ${summary.warning}`, '');
+    for (const line of summary.lines) lines.push(`- ${line.label}: **${line.value}**`);
+    lines.push('');
+    if (summary.action) lines.push(`**Main action.** ${summary.action}`, '');
+  }
   if (analysis.missing.length > 0) {
     lines.push('> **Partial analysis.** Missing parts:');
     for (const missing of analysis.missing) lines.push(`> - ${missing.task}: ${escapeMarkdown(missing.reason)}`);
@@ -47,7 +53,7 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
     const r = analysis.retirement;
     lines.push('## Retirement projection (data)', '');
     lines.push(
-      `Method: ${r.method}, ${r.paths.toLocaleString('en-US')} paths. Probability the money lasts: **${(r.successProbability * 100).toFixed(0)}%**.`,
+      `Method: ${r.method}, ${r.paths.toLocaleString('en-US')} paths. Probability the money lasts: **${successPercent(r.successProbability)}**.`,
       '',
     );
     lines.push(
@@ -65,7 +71,8 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
     }
     lines.push('');
   }
-  lines.push('## Timeline', '');
+  lines.push('## Appendix: internal notes', '', `Job \`${analysis.jobId}\` · status **${analysis.status}**.`, '');
+  lines.push('### Timeline', '');
   for (const entry of analysis.timeline)
     lines.push(
       `- ${entry.time} ${entry.detailType}${entry.task ? ` (${entry.task})` : ''}${entry.note ? ` — ${entry.note}` : ''}`,

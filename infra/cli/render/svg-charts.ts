@@ -29,6 +29,10 @@ export interface FanChartOptions extends ChartSize {
   description?: string;
   /** Draws a marker where contributions stop and withdrawals begin. */
   retirementAge?: number;
+  /** Yearly spending the portfolio must pay: drawn as a line, so a balance near it is visibly close to empty. */
+  spendingNeed?: number;
+  /** Age the money runs out in a poor case (1 in 10); marked when before the last age. */
+  runsOutAge?: number;
 }
 
 /** Okabe & Ito (2008), black left out because it is reserved for text and axes. */
@@ -469,7 +473,7 @@ export function fanChart(bands: readonly FanBand[], options: FanChartOptions = {
   const title = options.title ?? 'Projected portfolio value';
   const description =
     options.description ??
-    'Range of simulated outcomes by age: 10th to 90th percentile (light band), 25th to 75th percentile (dark band) and the median (line).';
+    'Range of simulated outcomes by age: 10th to 90th percentile (light band, cut off above the scale, which stops just above the highest 75th percentile so the poor case stays visible), 25th to 75th percentile (dark band) and the median (line).';
   const sorted = [...bands].sort((a, b) => a.age - b.age);
   if (sorted.length === 0) return emptyChart('fan', { title, description }, width);
 
@@ -482,13 +486,12 @@ export function fanChart(bands: readonly FanBand[], options: FanChartOptions = {
     sorted.length === 1
       ? (plot.left + plot.right) / 2
       : plot.left + ((age - first.age) / ageSpan) * (plot.right - plot.left);
-  const y = linearScale(
-    sorted.flatMap((b) => [b.p10, b.p90]),
-    plot.bottom,
-    plot.top,
-  );
+  // The scale stops at the highest 75th percentile (with room), not the 90th: the rare best
+  // cases would otherwise flatten the poor case against the axis. The outer band is clipped.
+  const cap = Math.max(...sorted.map((b) => b.p75), options.spendingNeed ?? 0) * 1.15;
+  const y = linearScale([0, ...sorted.map((b) => Math.min(b.p10, cap)), cap], plot.bottom, plot.top);
   const line = (pick: (b: FanBand) => number, rows: readonly FanBand[]) =>
-    rows.map((b) => `${n(xAt(b.age))},${n(y.at(pick(b)))}`).join(' ');
+    rows.map((b) => `${n(xAt(b.age))},${n(y.at(Math.min(pick(b), y.ticks.at(-1)!)))}`).join(' ');
   const reversed = [...sorted].reverse();
   const blue = PALETTE[0];
 
@@ -507,6 +510,21 @@ export function fanChart(bands: readonly FanBand[], options: FanChartOptions = {
     `<polygon class="band band-inner" points="${line((b) => b.p75, sorted)} ${line((b) => b.p25, reversed)}" fill="${blue}" fill-opacity="0.38"><title>25th to 75th percentile</title></polygon>`,
     `<polyline class="median" points="${line((b) => b.p50, sorted)}" fill="none" stroke="#003f6b" stroke-width="2.5" stroke-linejoin="round"><title>Median</title></polyline>`,
   );
+  const need = options.spendingNeed;
+  if (need !== undefined && need > 0) {
+    body.push(
+      `<line class="spending-need" x1="${plot.left}" y1="${n(y.at(need))}" x2="${plot.right}" y2="${n(y.at(need))}" stroke="${PALETTE[5]}" stroke-width="1.5" stroke-dasharray="2 3"><title>${escapeXml(`Yearly spending from the portfolio: ${formatCompactUsd(need)}`)}</title></line>`,
+      `<text x="${n(plot.left + 4)}" y="${n(y.at(need) - 4)}" fill="${TEXT}">${escapeXml(`Spending need ${formatCompactUsd(need)} a year`)}</text>`,
+    );
+  }
+  const runsOut = options.runsOutAge;
+  if (runsOut !== undefined && runsOut < last.age && runsOut >= first.age) {
+    const x = n(xAt(runsOut));
+    body.push(
+      `<line class="runs-out" x1="${x}" y1="${plot.top}" x2="${x}" y2="${plot.bottom}" stroke="#b00020" stroke-width="1.5"/>`,
+      `<text x="${x}" y="${n(plot.top + 14)}" text-anchor="end" fill="#b00020">${escapeXml(`Poor case (1 in 10): money runs out at ${Math.floor(runsOut)}`)}</text>`,
+    );
+  }
   const retirementAge = options.retirementAge;
   if (retirementAge !== undefined && retirementAge >= first.age && retirementAge <= last.age) {
     const x = n(xAt(retirementAge));

@@ -70,6 +70,13 @@ describe('the local choreography', () => {
     expect(analysis.timeline.map((t) => t.detailType)).toEqual(
       expect.arrayContaining(['AnalysisRequested', 'AnalysisPlanned', 'SpecialistCompleted', 'AnalysisCompleted']),
     );
+    // The example holds funds the reference data lacks: the tagger's round trip is in the timeline too.
+    expect(analysis.timeline.map((t) => t.detailType).slice(0, 4)).toEqual([
+      'AnalysisRequested',
+      'ClassificationRequested',
+      'InstrumentsClassified',
+      'AnalysisPlanned',
+    ]);
 
     expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
     expect((await getJob(runtime.db, request.jobId))?.status).toBe('completed');

@@ -46,4 +46,24 @@ describe('deployment config', () => {
       /CDK config\.aurora: .*expected object/i,
     );
   });
+
+  it('keeps every enterprise extra off by default, and reads -c budget=100 guardduty=existing vpc=true waf=true', () => {
+    expect(resolveConfig()).toMatchObject({ guardduty: false, vpc: false, waf: false });
+    expect(resolveConfig().budget).toBeUndefined();
+    const config = configFromContext(
+      (key) => ({ budget: '100', guardduty: 'existing', vpc: 'true', waf: 'true', wafRateLimit: '500' })[key],
+    );
+    expect(config).toMatchObject({ budget: 100, guardduty: 'existing', vpc: true, waf: true, wafRateLimit: 500 });
+    expect(configFromContext((key) => (key === 'guardduty' ? 'true' : undefined)).guardduty).toBe(true);
+  });
+
+  it('refuses extras it cannot honour, saying which field and what to do', () => {
+    expect(() => resolveConfig({ budget: '0' })).toThrow(/CDK config\.budget: .*>0/);
+    expect(() => resolveConfig({ guardduty: 'maybe' })).toThrow(/CDK config\.guardduty/);
+    expect(() => resolveConfig({ wafRateLimit: 5 })).toThrow(/CDK config\.wafRateLimit/);
+    // Private subnets have no route to the internet, and Polygon.io is on it.
+    expect(() => resolveConfig({ vpc: true, prices: 'polygon' })).toThrow(
+      /CDK config\.vpc: .*cannot reach Polygon\.io: set prices to local, or vpc to false/,
+    );
+  });
 });

@@ -348,3 +348,26 @@ describe('deadlines on AWS', () => {
     }
   });
 });
+
+describe('opt-in extras, off by default (extras.test.ts turns them on)', () => {
+  it('synthesizes no budget, GuardDuty, network or WAF stack, nor their resources elsewhere', () => {
+    expect(synth.assembly.stacks.map((s) => s.stackName).sort()).toEqual([...ALL_STACKS].sort());
+    for (const name of ALL_STACKS) {
+      for (const type of [
+        'AWS::Budgets::Budget',
+        'AWS::GuardDuty::Detector',
+        'AWS::WAFv2::WebACL',
+        'AWS::EC2::VPCEndpoint',
+      ])
+        expect(resources(name, type), `${name} ${type}`).toEqual([]);
+    }
+  });
+
+  it('leaves every service function outside any VPC, with no network-interface permission', () => {
+    for (const service of SERVICE_NAMES) {
+      const stack = STACK_NAMES.service(service);
+      for (const fn of resources(stack, 'AWS::Lambda::Function')) expect(fn.VpcConfig, stack).toBeUndefined();
+      expect(identityActions(stack)).not.toContain('ec2:CreateNetworkInterface');
+    }
+  });
+});

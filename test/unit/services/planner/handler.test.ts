@@ -1,70 +1,85 @@
-/**
- * The planner under duplicate delivery, against dynalite and PGlite: the same request taken by two
- * invocations at once (as two Lambda instances would take an SQS duplicate) plans the job once.
- * Sequential duplicates are also stopped by the job row's status; concurrent ones only by the
- * idempotency key on the request's jobId.
- */
+/** The planner's decisions, one message at a time, on dynalite and PGlite. */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJob } from '#services/common/job-store.ts';
 import { savePortfolio, upsertClassification } from '#services/common/portfolio-store.ts';
-import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { createPlannerHandler } from '#services/planner/handler.ts';
 import { planner } from '#services/planner/service.ts';
 import { referenceClassification } from '#services/tagger/reference.ts';
-import { examplePortfolio, jobRequest } from '#test/e2e/support.ts';
-import { lambdaContext, sqsEvent, sqsRecord, testServiceContext } from '#test/support/lambda.ts';
+import { examplePortfolio } from '#test/e2e/support.ts';
+import { envelopeBody, lambdaContext, sqsEvent, sqsRecord, testServiceContext } from '#test/support/lambda.ts';
 import { startTestPorts, type TestPorts } from '#test/support/ports.ts';
 
 let ports: TestPorts;
-let userId: string;
 beforeAll(async () => {
   ports = await startTestPorts();
-  // Only instruments with reference data, all classified, so the planner plans at once
-  // instead of asking the tagger first.
+  // Two holdings: VTI (in the reference data) and a fund nobody has classified yet.
   const file = examplePortfolio();
-  const classified = file.positions.map((p) => referenceClassification(p.symbol)).filter((c) => c !== undefined);
-  const symbols = new Set(classified.map((c) => c.symbol));
-  file.positions = file.positions.filter((p) => symbols.has(p.symbol));
-  file.user.id = `planner-${randomUUID()}`;
-  userId = file.user.id;
-  await savePortfolio(ports.db, file);
-  for (const c of classified) await upsertClassification(ports.db, c, { overwrite: 'always' });
+  await savePortfolio(ports.db, {
+    ...file,
+    user: { ...file.user, id: 'two-funds' },
+    positions: file.positions.filter((p) => p.symbol === 'VTI' || p.symbol === 'NBRWX'),
+    instruments: [],
+  });
 }, 60_000);
 afterAll(() => ports.close());
 
-/** A `ctx.db` whose first `parties` callers are let through together, or after `patienceMs`. */
-function meetAtTheDatabase(db: SqlDatabase, parties: number, patienceMs = 1_000): () => Promise<SqlDatabase> {
-  const waiting: Array<() => void> = [];
-  let arrived = 0;
-  const releaseAll = () => {
-    for (const release of waiting.splice(0)) release();
-  };
-  return () => {
-    if (++arrived > parties) return Promise.resolve(db);
-    return new Promise((resolve) => {
-      waiting.push(() => resolve(db));
-      if (arrived === parties) releaseAll();
-      else setTimeout(releaseAll, patienceMs);
-    });
-  };
+function run(body: string) {
+  const { ctx, recorded } = testServiceContext(planner, ports.ports);
+  const handle = createPlannerHandler(ctx);
+  return handle(sqsEvent(sqsRecord(body, { queue: 'alex-jobs' })), lambdaContext('alex-planner')).then((response) => ({
+    response,
+    recorded,
+  }));
 }
 
-describe('the planner under duplicate delivery', () => {
-  it('plans a request taken by two invocations at once exactly once: one AnalysisPlanned, one deadline', async () => {
-    // The worst interleaving, made certain: each invocation that gets past its delivery checks
-    // waits at the database for the other (or for a second, if the other was turned away).
-    const { ctx, recorded } = testServiceContext(planner, { ...ports.ports, db: meetAtTheDatabase(ports.db, 2) });
-    const handler = createPlannerHandler(ctx);
-    const body = JSON.stringify(jobRequest(userId));
-    const deliver = () => handler(sqsEvent(sqsRecord(body, { queue: 'alex-jobs' })), lambdaContext('alex-planner'));
+const request = (userId: string) => ({
+  version: 1,
+  jobId: randomUUID(),
+  userId,
+  requestedAt: new Date().toISOString(),
+});
 
-    const responses = await Promise.all([deliver(), deliver()]);
-    // A duplicate that found its twin in progress fails and comes back, as SQS would redeliver it.
-    for (const response of responses) if (response.batchItemFailures.length > 0) await deliver();
+describe('the planner handler', () => {
+  it('fails the job of a user with no stored portfolio, saying how to load one, and still schedules its deadline', async () => {
+    const job = request('nobody');
+    const { response, recorded } = await run(JSON.stringify(job));
+    expect(response.batchItemFailures).toEqual([]);
+    expect(recorded.published.map((e) => [e.detailType, e.source])).toEqual([['AnalysisFailed', 'alex.planner']]);
+    expect((recorded.published[0]!.detail as { reason: string }).reason).toContain(
+      'No portfolio is stored for user "nobody"',
+    );
+    expect(recorded.deadlines.map((d) => d.jobId)).toEqual([job.jobId]);
+    expect((await getJob(ports.db, job.jobId))?.status).toBe('failed');
+  });
 
-    const planned = recorded.published.filter((e) => e.detailType === 'AnalysisPlanned');
-    expect(planned).toHaveLength(1);
-    expect(recorded.deadlines).toHaveLength(1);
-    expect(recorded.deadLetters).toEqual([]);
+  it('asks the tagger for the unclassified holdings, then plans every task once they are classified', async () => {
+    const job = request('two-funds');
+    const first = await run(JSON.stringify(job));
+    expect(first.recorded.published.map((e) => e.detailType)).toEqual(['ClassificationRequested']);
+    const asked = (first.recorded.published[0]!.detail as { instruments: Array<{ symbol: string }> }).instruments;
+    expect(asked.map((i) => i.symbol).sort()).toEqual(['NBRWX', 'VTI']);
+    expect((await getJob(ports.db, job.jobId))?.status).toBe('classifying');
+
+    await upsertClassification(
+      ports.db,
+      { ...referenceClassification('VTI')!, symbol: 'VTI' },
+      { overwrite: 'weaker' },
+    );
+    await upsertClassification(
+      ports.db,
+      { ...referenceClassification('VTI')!, symbol: 'NBRWX', name: 'Northbridge Regional Water Utilities Fund' },
+      { overwrite: 'weaker' },
+    );
+    const classified = { version: 1, jobId: job.jobId, instruments: [{ symbol: 'VTI', source: 'reference' }] };
+    const second = await run(envelopeBody('InstrumentsClassified', classified, 'alex.tagger'));
+    expect(second.recorded.published.map((e) => e.detailType)).toEqual(['AnalysisPlanned']);
+    const plannedDetail = second.recorded.published[0]!.detail as {
+      tasks: string[];
+      snapshot: { positions: unknown[] };
+    };
+    expect(plannedDetail.tasks).toEqual(['report', 'charts', 'retirement']);
+    expect(plannedDetail.snapshot.positions).toHaveLength(2);
+    expect((await getJob(ports.db, job.jobId))?.status).toBe('planned');
   });
 });

@@ -60,16 +60,17 @@ describe('computeFacts on three holdings and cash ($100,000)', () => {
 
   it('counts only taxable cash toward the emergency reserve and prices the rest as cash drag', () => {
     // reserve target: 6 months of $60,000 = $30,000; only the $2,000 in the taxable account qualifies
-    // idle = 10,000 - 2,000 = 8,000; mix 70/20 → 7 × 7/9 + 4 × 2/9 = 6.333%; drag = 8,000 × 3.333% = $266.67
+    // idle = 10,000 - 2,000 = 8,000; mix 70/20 with the forward set's 6.7% / 3.8% / 3.0%:
+    // 6.7 × 7/9 + 3.8 × 2/9 = 6.0556%; drag = 8,000 × 3.0556% = $244.44
     expect(record).toMatchObject({
       'cash.emergencyTarget': 30_000,
       'cash.emergencyReserve': 2_000,
       'cash.idleValue': 8_000,
       'cash.idlePercent': 8,
-      'cashDrag.investedReturn': 6.3,
-      'cashDrag.annual': 267,
+      'cashDrag.investedReturn': 6.1,
+      'cashDrag.annual': 244,
     });
-    expect(fact(facts, 'cashDrag.annual').text).toBe('$267');
+    expect(fact(facts, 'cashDrag.annual').text).toBe('$244');
   });
 
   it('states the glide path and retirement figures', () => {

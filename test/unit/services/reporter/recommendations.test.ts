@@ -15,24 +15,29 @@ describe('recommend on three holdings and cash', () => {
 
   it('fires the rules the figures call for, highest priority first', () => {
     expect(recommendations.map((r) => [r.title, r.priority])).toEqual([
+      // AAPL 15% direct + 6.12% of the $55,000 in VTI (reference look-through) = 18.4% > 10%
+      ['Reduce AAPL to 10% of the portfolio', 'high'],
       ['Rebalance toward the target allocation', 'high'], // bonds 15 points under target
-      ['Reduce concentration', 'medium'], // AAPL 15% > 10%
+      ['Build the emergency reserve', 'medium'], // $30,000 wanted, $2,000 in taxable accounts
       ['Put idle cash to work', 'medium'], // $8,000 idle = 8% > 5%
       ['Add international equities', 'low'], // 100% North American
     ]);
   });
 
   it('cites the facts behind each recommendation', () => {
-    const [rebalance, concentration, cash] = recommendations;
-    expect(rebalance!.recommendation).toContain('add about $15,000 to bonds');
+    const [concentration, rebalance, reserve, cash] = recommendations;
+    // bonds 20,000 against 35% of 100,000: buy 15,000 of the bond fund already held, in the 401(k)
+    expect(rebalance!.recommendation).toContain('buy about $15,000 of BND in the 401(k)');
     expect(rebalance!.reasoning).toContain('bonds are 20.0% against a target of 35.0%');
     expect(rebalance!.reasoning).toContain('15.0 percentage points in bonds');
-    expect(concentration!.recommendation).toContain('Trim AAPL by about $5,000');
-    expect(concentration!.reasoning).toContain('AAPL alone is 15.0% of the portfolio');
+    // 15,000 + 0.0612 × 55,000 = 18,366 against a limit of 10,000: sell 8,366 of the direct holding
+    expect(concentration!.recommendation).toContain('Sell about $8,366 of AAPL in the taxable account');
+    expect(concentration!.reasoning).toContain('AAPL is 18.4% of the portfolio ($18,366');
+    expect(reserve!.recommendation).toContain('about $28,000');
     expect(cash!.reasoning).toContain(
       'After keeping $2,000 in taxable accounts as an emergency reserve, $8,000 (8.0%) is idle',
     );
-    expect(cash!.impact).toContain('About $267 a year');
+    expect(cash!.impact).toContain('About $244 a year');
   });
 });
 
@@ -58,8 +63,8 @@ describe('thresholds: each rule fires above its threshold and not at it', () => 
     // ten funds of $9,000 and one stock: top five stays under 60%; 10,200 / 100,200 prints as 10.2%
     const at = titles({ holdings: [...funds(10, 9_000), { symbol: 'AAPL', value: 10_000, type: 'stock' }] });
     const above = titles({ holdings: [...funds(10, 9_000), { symbol: 'AAPL', value: 10_200, type: 'stock' }] });
-    expect(at).not.toContain('Reduce concentration');
-    expect(above).toContain('Reduce concentration');
+    expect(at).not.toContain('Reduce AAPL to 10% of the portfolio');
+    expect(above).toContain('Reduce AAPL to 10% of the portfolio');
   });
 
   it('reduces concentration when the top five exceed 60% and include an individual security', () => {
@@ -168,7 +173,9 @@ describe('thresholds: each rule fires above its threshold and not at it', () => 
     expect(
       titles({
         birthYear: 1990, // 29 years out: glide path 10% bonds
-        goals: { targetAllocation: { equity: 80, fixed_income: 20 } },
+        // six months of spending kept in the taxable account: no reserve shortfall
+        accounts: [{ id: 'taxable', name: 'Brokerage', type: 'taxable', cash: 4_000 }],
+        goals: { targetAllocation: { equity: 78, fixed_income: 19, cash: 3 }, annualSpending: 8_000 },
         holdings: [
           { symbol: 'VTI', value: 50_000 },
           { symbol: 'VXUS', value: 30_000, regions: { europe: 60, asia_pacific: 40 } },

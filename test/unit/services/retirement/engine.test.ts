@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '#events/errors.ts';
 import { type CapitalMarketAssumptions, defaultCapitalMarketAssumptions } from '#services/retirement/assumptions.ts';
-import { quantilesInPlace, selectInPlace } from '#services/retirement/engine.ts';
 import { simulateMonteCarlo } from '#services/retirement/monte-carlo.ts';
+import { quantilesInPlace, selectInPlace } from '#services/retirement/quantiles.ts';
 
 /** A market where every asset returns exactly `nominal` a year: Monte Carlo collapses to arithmetic. */
 function certainMarket(nominal: number, inflation: number): CapitalMarketAssumptions {

@@ -168,7 +168,7 @@ describe('classifyInstruments', () => {
     const [bond, widgets] = await classifyInstruments(
       [
         { symbol: 'ACBIX', name: 'Acme Total Bond Index Fund' },
-        { symbol: 'FWI', name: 'Fabrikam Widgets Inc' },
+        { symbol: 'FWIDX', name: 'Fabrikam Widgets' },
       ],
       model,
       { jobId: JOB },

@@ -24,9 +24,42 @@ describe('offlineClassification', () => {
   });
 
   it('returns null when nothing in the name supports a classification', () => {
-    expect(offlineClassification({ symbol: 'FWI', name: 'Fabrikam Widgets Inc' })).toBeNull();
+    expect(offlineClassification({ symbol: 'FWIDX', name: 'Fabrikam Widgets' })).toBeNull();
     expect(offlineClassification({ symbol: 'FWI' })).toBeNull();
-    expect(offlineClassification({ symbol: 'FWT', name: 'Fabrikam Technology Inc' })).toBeNull();
+    expect(offlineClassification({ symbol: 'FWTSX', name: 'Fabrikam Technology' })).toBeNull();
+  });
+
+  it('recognises bond funds whose names lack the word "bond"', () => {
+    for (const name of [
+      'Contoso Total Return Fund Class A',
+      'Contoso U.S. Government Securities Fund',
+      'Contoso Intermediate Municipal Fund',
+      'Contoso Treasury Portfolio',
+      'Contoso Income Fund of America',
+    ]) {
+      expect(offlineClassification({ symbol: 'CTRAX', name })?.assetClass, name).toEqual({ fixed_income: 100 });
+    }
+    expect(offlineClassification({ symbol: 'CMMXX', name: 'Contoso Money Market Fund' })?.assetClass).toEqual({
+      cash: 100,
+    });
+  });
+
+  it("recognises one company's shares: Corp, Inc, Common Stock, Class A shares, a plain short ticker", () => {
+    for (const [symbol, name] of [
+      ['NWND', 'Northwind Traders Corp Common Stock'],
+      ['FWI', 'Fabrikam Widgets Inc'],
+      ['TLSP', 'Tailspin Toys Class A shares'],
+      ['WWI', 'Wide World Importers'],
+      ['RLTY', 'Realty Income Corp'],
+    ] as const) {
+      expect(offlineClassification({ symbol, name }), name).toMatchObject({
+        instrumentType: 'stock',
+        assetClass: { equity: 100 },
+      });
+    }
+    expect(offlineClassification({ symbol: 'FXBAX', name: 'Fabrikam Widgets Index Fund' })?.instrumentType).not.toBe(
+      'stock',
+    );
   });
 
   it('returns null rather than guess the split of mixed or worldwide funds', () => {

@@ -10,8 +10,8 @@ import { CUT_NOTE, withAudit } from '#services/common/model/guard.ts';
 import type { ModelCallRecord } from '#services/common/model/port.ts';
 import { writeReport } from '#services/reporter/domain.ts';
 import { computeFacts } from '#services/reporter/facts.ts';
+import { offlineNarrative } from '#services/reporter/prose.ts';
 import { recommend } from '#services/reporter/recommendations.ts';
-import { offlineNarrative } from '#services/reporter/writer.ts';
 import { classifyInstruments } from '#services/tagger/domain.ts';
 import {
   type BedrockScript,

@@ -1,0 +1,119 @@
+/**
+ * The planner's rules: the projection itself, one company's weight (direct plus through index
+ * funds), costly funds, funds tracking the same index, asset location and the emergency reserve.
+ * Each names the account, the instrument and the dollar amount, every figure a fact as printed.
+ */
+import type { Recommendation } from '#events/values.ts';
+import type { PortfolioFacts } from './facts.ts';
+import { num, RULES, txt } from './facts.ts';
+import { SUCCESS_FLOOR_PERCENT } from './plan-facts.ts';
+
+export function projectionShortfall(facts: PortfolioFacts): Recommendation | undefined {
+  if (!facts.hasProjection) return undefined;
+  const primary = txt(facts, 'projection.primary');
+  const key = `projection.${primary}`;
+  const success = num(facts, `${key}.success`);
+  const gap = num(facts, 'projection.spendingGap') ?? 0;
+  if (success === null || (success >= SUCCESS_FLOOR_PERCENT && gap <= 0)) return undefined;
+  const history = facts.byKey.has('projection.historical.success')
+    ? ` Under the historical record it is ${txt(facts, 'projection.historical.success')}, with ${txt(facts, 'projection.historical.sustainableSpending')} a year sustainable; the difference is how much return the future pays.`
+    : '';
+  return {
+    title: 'Close the gap between planned and sustainable spending',
+    recommendation:
+      gap > 0
+        ? `Plan retirement spending of about ${txt(facts, `${key}.sustainableSpending`)} a year instead of ${txt(facts, 'projection.plannedSpending')} (${txt(facts, 'projection.spendingGap')} less), or close the same gap by saving more or retiring later; revisit it every year.`
+        : `Raise savings or plan to retire later until the chance the money lasts is above ${txt(facts, 'rule.successFloor')}.`,
+    reasoning:
+      `Under the ${txt(facts, `${key}.label`)} assumptions the money lasts in ${txt(facts, `${key}.success`)} of simulated markets, below the ${txt(facts, 'rule.successFloor')} this review asks for, and a poor case (1 in 10) runs out at age ${txt(facts, `${key}.moneyLastsToAge`)}.` +
+      history,
+    impact: 'Makes the plan hold in poor markets too, not only in average ones.',
+    priority: 'high',
+  };
+}
+
+export function companyConcentration(facts: PortfolioFacts): Recommendation | undefined {
+  const top = facts.plan.exposures[0];
+  if (!top) return undefined;
+  const share = num(facts, `exposure.${top.symbol}.percent`) ?? 0;
+  if (share <= RULES.singleStockLimit) return undefined;
+  const account = top.directAccounts[0];
+  const trim = num(facts, `exposure.${top.symbol}.trim`) ?? 0;
+  const inPlan = account?.accountType === '401k';
+  const where = account ? ` in ${account.accountName}` : '';
+  const nua = inPlan
+    ? ` Before selling employer stock inside the 401(k), ask the plan about net unrealized appreciation: moved in kind to a taxable account as part of a lump-sum distribution, its growth can be taxed as a long-term capital gain instead of income.`
+    : '';
+  const funds =
+    (num(facts, `exposure.${top.symbol}.viaFunds`) ?? 0) > 0
+      ? `, of which ${txt(facts, `exposure.${top.symbol}.direct`)} directly and ${txt(facts, `exposure.${top.symbol}.viaFunds`)} inside index funds`
+      : '';
+  return {
+    title: `Reduce ${top.symbol} to ${txt(facts, 'rule.singleStockLimit')} of the portfolio`,
+    recommendation:
+      trim > 0
+        ? `Sell about ${txt(facts, `exposure.${top.symbol}.trim`)} of ${top.symbol}${where} and reinvest it in a broad index fund; in a taxable account, spread the sales over tax years and sell the lots with the smallest gains first.${nua}`
+        : `Direct new money away from funds heavy in ${top.symbol}; its weight comes from the index funds you hold.`,
+    reasoning: `${top.symbol} is ${txt(facts, `exposure.${top.symbol}.percent`)} of the portfolio (${txt(facts, `exposure.${top.symbol}.value`)}${funds}), above the ${txt(facts, 'rule.singleStockLimit')} limit for one company. One company can lose most of its value in a year; the projection gives a single stock its own, higher volatility.`,
+    impact: 'Removes the largest single risk to the plan: one company’s trouble no longer decides your retirement.',
+    priority: 'high',
+  };
+}
+
+export function cheaperFunds(facts: PortfolioFacts): Recommendation | undefined {
+  const switches = facts.plan.expensive.filter((f) => f.alternative !== undefined);
+  if (switches.length === 0) return undefined;
+  const key = (f: (typeof switches)[number]) => `fee.${f.symbol}.${f.accountId}`;
+  const moves = switches.map(
+    (f) =>
+      `move ${txt(facts, `${key(f)}.value`)} of ${f.symbol} (${txt(facts, `${key(f)}.percent`)} a year) in ${f.accountName} to ${f.alternative} (${txt(facts, `${key(f)}.alternativePercent`)}), saving about ${txt(facts, `${key(f)}.saving`)} a year`,
+  );
+  return {
+    title: 'Replace costly funds with index funds of the same kind',
+    recommendation: `${capitalise(moves.join('; '))}. Inside retirement accounts the switch costs no tax; in a taxable account weigh the gain you would realise, and a share class with a sales charge is never worth buying more of.`,
+    reasoning: `The whole portfolio costs ${txt(facts, 'fees.weightedPercent')} a year (${txt(facts, 'fees.annualCost')} this year). Each of these funds charges more than ${txt(facts, 'rule.expensiveFund')} a year for a market a low-cost index fund holds for less; the fee is certain, the extra return is not.`,
+    impact: 'Every dollar not paid in fees compounds for you; the projection is already net of today’s costs.',
+    priority: 'medium',
+  };
+}
+
+export function sameIndexFunds(facts: PortfolioFacts): Recommendation | undefined {
+  const groups = facts.plan.sameIndex;
+  if (groups.length === 0) return undefined;
+  return {
+    title: 'Consolidate funds that track the same index',
+    recommendation: `${capitalise(groups.map((g) => `${g.symbols.join(' and ')} both track the ${g.index}: keep the cheaper where you can`).join('; '))}.`,
+    reasoning:
+      'Funds that track the same index hold the same companies: owning several adds accounts to watch, not diversification.',
+    impact: 'A simpler portfolio that is easier to rebalance, with the same risk.',
+    priority: 'low',
+  };
+}
+
+export function assetLocation(facts: PortfolioFacts): Recommendation | undefined {
+  const swap = num(facts, 'location.swap') ?? 0;
+  if (swap < 1000) return undefined;
+  return {
+    title: 'Hold bonds and gold in tax-advantaged accounts',
+    recommendation: `Swap about ${txt(facts, 'location.swap')}: sell bond and gold funds in the taxable account and buy stock funds there, while selling the same amount of stock funds inside a retirement account and buying the bond and gold funds there. The mix stays the same.`,
+    reasoning: `The taxable account holds ${txt(facts, 'location.taxableBondsAndGold')} in bonds and gold, whose interest and gains are taxed as income every year or at the collectibles rate, while tax-advantaged accounts hold ${txt(facts, 'location.shelteredEquity')} in stocks, which are taxed lightly in a taxable account.`,
+    impact: 'Lowers the tax paid every year without changing the risk you take.',
+    priority: 'low',
+  };
+}
+
+export function emergencyReserve(facts: PortfolioFacts): Recommendation | undefined {
+  const shortfall = num(facts, 'cash.emergencyShortfall') ?? 0;
+  if (shortfall < 500) return undefined;
+  return {
+    title: 'Build the emergency reserve',
+    recommendation: `Set aside about ${txt(facts, 'cash.emergencyShortfall')} in cash or a money market fund in a taxable account, from new savings before further investing.`,
+    reasoning: `An emergency reserve of ${txt(facts, 'cash.emergencyTarget')} (six months of planned spending) keeps a job loss or a large bill from forcing a sale in a falling market; ${txt(facts, 'cash.emergencyReserve')} is available in taxable accounts now.`,
+    impact: 'Protects the long-term plan from short-term needs.',
+    priority: 'medium',
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
