@@ -76,4 +76,9 @@ function main(argv: readonly string[]): number {
   return failed ? 1 : 0;
 }
 
-process.exitCode = main(process.argv.slice(2));
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`mutation: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}
