@@ -195,4 +195,38 @@ describe('parsePortfolioFile', () => {
   it('names the whole file when the problem is not in a field', () => {
     expect(problem('[]')).toMatch(/^p\.json: \(file\): /);
   });
+
+  it("takes the user's own classifications without a source, up to 500", () => {
+    const instrument = {
+      symbol: 'NBRWX',
+      name: 'Northbridge Regional Water Utilities Fund',
+      instrumentType: 'mutual_fund',
+      assetClass: { equity: 100 },
+      regions: { north_america: 100 },
+      sectors: { utilities: 100 },
+      rationale: 'a regional utilities fund, by its prospectus',
+    };
+    const portfolio = parsePortfolioFile(withChange((p) => (p.instruments = [instrument])));
+    expect(portfolio.instruments).toEqual([{ ...instrument, sources: [] }]);
+    const many = Array.from({ length: 501 }, (_, i) => ({ ...instrument, symbol: `X${i}` }));
+    expect(problem(withChange((p) => (p.instruments = many)))).toMatch(/^p\.json: instruments: /);
+  });
+
+  it('names the field of a position held twice, and calls an unnamed file "portfolio"', () => {
+    expect(problem(withChange((p) => p.positions.push({ ...p.positions[0] })))).toMatch(
+      /^p\.json: positions\[16\]\.symbol: FXAIX appears twice/,
+    );
+    try {
+      parsePortfolioFile('[]');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^portfolio: \(file\): /);
+    }
+  });
+
+  it('accepts a file of exactly the largest size', () => {
+    const padded = example.trimEnd() + ' '.repeat(MAX_PORTFOLIO_FILE_BYTES - Buffer.byteLength(example.trimEnd()));
+    expect(Buffer.byteLength(padded)).toBe(MAX_PORTFOLIO_FILE_BYTES);
+    expect(parsePortfolioFile(padded).user.id).toBe('rivera-household');
+  });
 });
