@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects, as in Powertools for AWS Lambda: fast unit tests of pure modules and adapters,
-// and end-to-end tests that run the whole choreography on the embedded local runtime.
+// Projects, as in Powertools for AWS Lambda: fast unit tests of pure modules and adapters,
+// end-to-end tests that run the whole choreography on the embedded local runtime, and real processes.
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -22,6 +22,16 @@ export default defineConfig({
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        // Real `alex` processes killed with SIGKILL, racing, on damaged homes: slower, so run on
+        // their own (`npm run test:processes`, and by .ci/run after `npm test`).
+        test: {
+          name: 'processes',
+          include: ['test/processes/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
         },
       },
     ],

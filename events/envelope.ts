@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { catalog, type Detail, type DetailType } from './catalog.ts';
 import { formatPath, InvalidInputError, NUL_CHARACTER_PROBLEM, pathToNulCharacter } from './errors.ts';
+import { refuseSource } from './provenance.ts';
 
 export const EventEnvelope = z.object({
   version: z.string().default('0'),
@@ -47,6 +48,9 @@ export function parseEnvelope<D extends DetailType>(raw: unknown, accepted: read
       `event: detail-type "${envelope['detail-type']}" is not one this consumer handles (expected ${accepted.join(' or ')})`,
     );
   }
+  // A forged internal event (wrong source) goes to the DLQ with its reason before anything reads its detail.
+  const forged = refuseSource(detailType, envelope.source);
+  if (forged) throw new InvalidInputError(forged);
   const detail = InvalidInputError.parse(catalog[detailType].detail, envelope.detail, `${detailType} detail`);
   return { ...envelope, 'detail-type': detailType, detail: detail as Detail<D> };
 }

@@ -1,8 +1,10 @@
 /**
  * Generates schemas/events/<DetailType>.json from the event catalog: one JSON Schema (draft
  * 2020-12) per detail-type, describing the whole EventBridge event as a consumer receives it,
- * for other publishers and the EventBridge schema registry. `npm run schemas` writes the files;
- * `npm run schemas -- --check` only says which ones are stale (exit 1), as CI does.
+ * for other publishers and the EventBridge schema registry; and the catalog's documents,
+ * schemas/asyncapi.json and docs/events.md. It also stores each detail schema the first time its
+ * version is published (schemas/published/), never overwriting one. `npm run schemas` writes the
+ * files; `npm run schemas -- --check` only says which ones are stale (exit 1), as CI does.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,8 +12,36 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { catalog, DETAIL_TYPES, type EventDefinition } from '#events/catalog.ts';
 import { EventEnvelope } from '#events/envelope.ts';
+import { generateAsyncApi, generateEventsMarkdown } from './catalog-documents.ts';
+import { checkPublished, detailSchema, PUBLISHED_DIR, publishedFileName } from './compatibility.ts';
 
 export const SCHEMA_DIR = fileURLToPath(new URL('./events/', import.meta.url));
+export const ASYNCAPI_FILE = fileURLToPath(new URL('./asyncapi.json', import.meta.url));
+export const EVENTS_DOC_FILE = fileURLToPath(new URL('../docs/events.md', import.meta.url));
+
+/** The catalog documents: path → text. */
+export function generateCatalogDocuments(): Record<string, string> {
+  return { [ASYNCAPI_FILE]: toFileText(generateAsyncApi()), [EVENTS_DOC_FILE]: generateEventsMarkdown() };
+}
+
+/** Catalog documents whose file differs from what the catalog generates now. */
+export function staleCatalogDocuments(generated = generateCatalogDocuments()): string[] {
+  return Object.entries(generated)
+    .filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text)
+    .map(([path]) => path);
+}
+
+/** Stores the detail schema of each version not published yet; returns the files written. */
+export function publishNewVersions(dir: string = PUBLISHED_DIR): string[] {
+  mkdirSync(dir, { recursive: true });
+  return checkPublished(dir)
+    .filter((report) => report.unpublished)
+    .map(({ detailType, version }) => {
+      const name = publishedFileName(detailType, version);
+      writeFileSync(join(dir, name), toFileText(detailSchema(detailType)));
+      return name;
+    });
+}
 
 const GENERATED_NOTE = 'Generated from events/catalog.ts by `npm run schemas`; do not edit by hand.';
 
@@ -118,16 +148,21 @@ export function writeEventSchemas(generated: Record<string, string>, dir: string
 function main(argv: readonly string[]): number {
   const generated = generateEventSchemas();
   if (argv.includes('--check')) {
-    const stale = staleSchemaFiles(generated);
+    const stale = [...staleSchemaFiles(generated), ...staleCatalogDocuments()];
     if (stale.length > 0) {
-      console.error(`Stale files in schemas/events (run \`npm run schemas\`): ${stale.join(', ')}`);
+      console.error(`Stale generated files (run \`npm run schemas\`): ${stale.join(', ')}`);
       return 1;
     }
     console.log(`schemas/events is up to date (${Object.keys(generated).length} files).`);
     return 0;
   }
   writeEventSchemas(generated);
-  console.log(`Wrote ${Object.keys(generated).length} files to schemas/events.`);
+  for (const [path, text] of Object.entries(generateCatalogDocuments())) writeFileSync(path, text);
+  const published = publishNewVersions();
+  console.log(
+    `Wrote ${Object.keys(generated).length} files to schemas/events, schemas/asyncapi.json and docs/events.md` +
+      (published.length > 0 ? `; published ${published.join(', ')}` : ''),
+  );
   return 0;
 }
 

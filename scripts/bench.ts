@@ -13,7 +13,9 @@ import { apiResults, measureApi } from './bench/api.ts';
 import { bundleResults, measureBundles } from './bench/bundles.ts';
 import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
+import { measureDurableQueues } from './bench/durable.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
+import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
@@ -53,6 +55,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('retirement engine');
   results.push(...measureRetirement());
+  results.push(...measureDurableQueues());
 
   progress('event pattern matcher');
   const matcher = measureMatcher();
@@ -64,6 +67,11 @@ async function main(argv: readonly string[]): Promise<void> {
       `${matcher.events} events of ${matcher.minEventBytes}–${matcher.maxEventBytes} bytes, ${matcher.averageMatchesPerEvent.toFixed(2)} rules matched per event; ` +
       `${matcher1000.averageMatchesPerEvent.toFixed(1)} at 1,000 rules, ${matcher10000.averageMatchesPerEvent.toFixed(1)} at 10,000.`,
   );
+
+  progress('ingress: PutEvents through the AWS-compatible endpoint');
+  const ingress = await measureIngress();
+  results.push(...ingressResults(ingress));
+  notes.push(describeIngress(ingress));
 
   progress('starting the local runtime');
   const { runtime, portfolio } = await startExampleRuntime();

@@ -1,5 +1,6 @@
 /**
  * npm run -s reliability -- [--jobs N] [--seed S] [--faults JSON] [--json]
+ * npm run -s reliability -- --processes [--kills N] [--seed S]   (real processes, kill -9; JSON)
  * Runs N analyses (default 200) under injected faults, then replays the whole archive, and
  * prints what was lost, written twice, or repeated (all must be 0) and what happened.
  * Exits 1 when something that must never happen did.
@@ -13,8 +14,20 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     faults: { type: 'string' },
     json: { type: 'boolean' },
+    processes: { type: 'boolean' },
+    kills: { type: 'string' },
   },
 });
+if (values.processes) {
+  // Real processes on one home: kill -9, concurrent writers, torn files (scripts/reliability/processes.ts).
+  const { runProcessFaults } = await import('./reliability/processes.ts');
+  const kills = values.kills === undefined ? 50 : Number(values.kills);
+  const seed = values.seed === undefined ? 20261121 : Number(values.seed);
+  const report = await runProcessFaults({ kills, seed, log: (line) => process.stderr.write(`${line}\n`) });
+  const { home: _home, ...figures } = report;
+  process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+  process.exit(report.stuck + report.lost + report.duplicateWrites + report.unreadableHomes > 0 ? 1 : 0);
+}
 const jobs = values.jobs === undefined ? 200 : Number(values.jobs);
 const seed = values.seed === undefined ? 20261121 : Number(values.seed);
 if (!Number.isInteger(jobs) || jobs < 1 || !Number.isInteger(seed)) {

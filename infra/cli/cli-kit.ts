@@ -6,7 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidInputError, NonRetryableError } from '#events/errors.ts';
-import { defaultHome } from '../local/home.ts';
+import { checkHomePath, defaultHome } from '../local/home.ts';
+import { HomeInUseError } from '../local/home-lock.ts';
+import { describeError, StateDamagedError } from '../local/state-errors.ts';
+import { escapeForTerminal } from './terminal-text.ts';
 
 export const EXIT = {
   ok: 0,
@@ -50,12 +53,15 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 
 /** Turns an error into its exit code and one message; unexpected errors keep their stack for ALEX_DEBUG. */
 export function report(error: unknown, io: Io): number {
-  if (error instanceof UsageError || error instanceof NonRetryableError) {
-    io.err(`alex: ${error.message}`);
+  if (error instanceof UsageError || error instanceof NonRetryableError || error instanceof HomeInUseError) {
+    io.err(`alex: ${escapeForTerminal(error.message)}`);
     return EXIT.badInput;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.err(`alex: unexpected error: ${message}`);
+  if (error instanceof StateDamagedError) {
+    io.err(`alex: ${escapeForTerminal(error.message)}`);
+    return EXIT.internal;
+  }
+  io.err(`alex: unexpected error: ${escapeForTerminal(describeError(error))}`);
   if (io.env.ALEX_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
   else io.err('alex: set ALEX_DEBUG=1 to see where it happened.');
   return EXIT.internal;
@@ -71,7 +77,16 @@ export function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-/** The state folder a command uses: --home, else ALEX_HOME, else ./.alex; relative to the working directory. */
+/**
+ * The state folder a command uses: --home, else ALEX_HOME, else ./.alex; relative to the working
+ * directory. Checked (and created) before any work, so a bad path is exit 2 with nothing written.
+ */
 export function stateHome(flag: string | undefined, io: Io): string {
-  return resolve(io.cwd, flag ?? defaultHome(io.cwd, io.env));
+  if (flag !== undefined && flag.trim() === '') throw new UsageError('--home: is empty; give a folder for the state');
+  return checkHomePath(resolve(io.cwd, flag ?? defaultHome(io.cwd, io.env)), flag === undefined ? 'home' : '--home');
+}
+
+/** Runtime options every command passes: its name for the home's lock, and notices on stderr. */
+export function runtimeOptions(command: string, io: Io) {
+  return { command, onNotice: (line: string) => io.err(`alex: ${escapeForTerminal(line)}`) };
 }

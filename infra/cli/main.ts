@@ -5,6 +5,7 @@
  */
 
 import { type Command, EXIT, type Io, report } from './cli-kit.ts';
+import { escapingIo } from './terminal-text.ts';
 
 export interface CommandEntry {
   name: string;
@@ -39,6 +40,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/dlq.ts')).dlqCommand,
   },
   {
+    name: 'doctor',
+    summary: 'check the state folder for damage; --repair fixes what can be',
+    load: async () => (await import('./commands/doctor.ts')).doctorCommand,
+  },
+  {
     name: 'retirement',
     summary: 'simulate a withdrawal rate over history or Monte Carlo paths',
     load: async () => (await import('./commands/retirement.ts')).retirementCommand,
@@ -53,6 +59,16 @@ export const COMMANDS: CommandEntry[] = [
     summary: 'print a bearer token for the local API (alex serve)',
     load: async () => (await import('./commands/token.ts')).tokenCommand,
   },
+  {
+    name: 'endpoints',
+    summary: 'run the local runtime behind AWS-compatible EventBridge and SQS endpoints',
+    load: async () => (await import('./commands/endpoints.ts')).endpointsCommand,
+  },
+  {
+    name: 'credentials',
+    summary: 'print AWS_ENDPOINT_URL and a key pair for the local EventBridge and SQS endpoints',
+    load: async () => (await import('./commands/credentials.ts')).credentialsCommand,
+  },
 ];
 
 const USAGE = `alex: portfolio analysis by a team of specialist services, on the embedded local runtime
@@ -60,12 +76,14 @@ const USAGE = `alex: portfolio analysis by a team of specialist services, on the
 Usage: alex <command> [options]      (alex <command> --help for details)
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`).join('\n')}
+${COMMANDS.map((command) => `  ${command.name.padEnd(11)} ${command.summary}`).join('\n')}
 
 State (database, queues, event archive) lives in ./.alex, or --home DIR, or ALEX_HOME.
 Exit codes: 0 ok, 1 unexpected error, 2 bad input or usage, 3 analysis partial, 4 analysis failed.`;
 
-export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+export async function main(argv: string[], rawIo: Io = defaultIo()): Promise<number> {
+  // User data (names, symbols, reasons) can hold control and bidi characters: escaped on every line.
+  const io = escapingIo(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);

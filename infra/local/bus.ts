@@ -31,7 +31,16 @@ export class LocalBus {
   private readonly index = new RuleIndex<LocalRule>();
   private readonly listeners = new Set<(envelope: EventEnvelope) => void>();
 
-  constructor(readonly options: { name: string; account: string; region: string; archive?: EventArchive }) {}
+  constructor(
+    readonly options: {
+      name: string;
+      account: string;
+      region: string;
+      archive?: EventArchive;
+      /** Runs a put's deliveries as one unit (durable queues sync once for all of them). */
+      batch?: <T>(work: () => T) => T;
+    },
+  ) {}
 
   addRule(name: string, pattern: unknown, deliver: (eventJson: string) => void): void {
     const rule: LocalRule = { name, pattern: compilePattern(pattern), deliver };
@@ -52,20 +61,23 @@ export class LocalBus {
     const details = entries.map((entry, index) =>
       checkBusEntry(entry, entries.length > 1 ? `entry[${index}]` : 'entry'),
     );
-    return entries.map((entry, index) =>
-      this.putEnvelope(
-        {
-          version: '0',
-          id: randomUUID(),
-          'detail-type': entry.detailType,
-          source: entry.source,
-          account: this.options.account,
-          time: entry.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-          region: this.options.region,
-          resources: entry.resources,
-          detail: details[index],
-        },
-        options,
+    const batch = this.options.batch ?? ((work) => work());
+    return batch(() =>
+      entries.map((entry, index) =>
+        this.putEnvelope(
+          {
+            version: '0',
+            id: randomUUID(),
+            'detail-type': entry.detailType,
+            source: entry.source,
+            account: this.options.account,
+            time: entry.time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            region: this.options.region,
+            resources: entry.resources,
+            detail: details[index],
+          },
+          options,
+        ),
       ),
     );
   }
@@ -75,11 +87,14 @@ export class LocalBus {
     const delivered: EventEnvelope = options.replayName ? { ...envelope, 'replay-name': options.replayName } : envelope;
     const json = JSON.stringify(delivered);
     if (!options.replayName) this.options.archive?.append(json);
-    // In the order the rules were added, as before the index.
-    for (const rule of this.index.matching(delivered)) {
-      if (options.ruleNames && !options.ruleNames.includes(rule.name)) continue;
-      rule.deliver(json);
-    }
+    const batch = this.options.batch ?? ((work) => work());
+    batch(() => {
+      // In the order the rules were added, as before the index.
+      for (const rule of this.index.matching(delivered)) {
+        if (options.ruleNames && !options.ruleNames.includes(rule.name)) continue;
+        rule.deliver(json);
+      }
+    });
     for (const listener of this.listeners) listener(delivered);
     return delivered;
   }

@@ -3,8 +3,9 @@
  * (StartMessageMoveTask to the source queue), after which the runtime runs until settled and
  * says what became of each message: processed, or back in a DLQ with its new reason.
  */
-import { SERVICE_NAMES, SERVICES, type ServiceName } from '../topology.ts';
+import { queueSettings, SERVICE_NAMES, SERVICES, type ServiceName } from '../topology.ts';
 import type { QueueMessage } from './queue.ts';
+import { loadQueueState } from './queue-journal.ts';
 import type { LocalRuntime, QueueKey } from './runtime.ts';
 
 export interface DeadLetterView {
@@ -87,6 +88,15 @@ export function listDeadLetters(runtime: QueuesOf, service?: ServiceName): DeadL
   });
 }
 
+/** Dead letters as the queue files of a home say, read without owning it (nothing is changed). */
+export function deadLettersInFiles(home: string, service?: ServiceName): DeadLetterView[] {
+  const { state } = loadQueueState(home, { repairTornTail: false });
+  return queueKeysOf(service).flatMap((key) => {
+    const dlq = `${queueSettings(key).name}-dlq`;
+    return [...(state.get(dlq)?.values() ?? [])].map((message) => describeDeadLetter(dlq, message));
+  });
+}
+
 /**
  * Moves every dead letter of the selected queues back to its source queue as SQS redrive does:
  * the receive count starts again, and the DLQ bookkeeping (reason, source) is dropped, so a
@@ -101,7 +111,9 @@ function moveBack(runtime: QueuesOf, service?: ServiceName): Array<{ queue: stri
   for (const key of queueKeysOf(service)) {
     const pair = runtime.queues.get(key);
     if (!pair) continue;
-    for (const message of pair.dlq.takeAll()) {
+    // Into the source queue first, out of the DLQ after: a crash in between duplicates, never loses.
+    const letters = pair.dlq.peekAll();
+    for (const message of letters) {
       moved.push({ queue: pair.dlq.name, message });
       const { reason: _reason, sourceQueue: _source, ...attributes } = message.attributes;
       pair.queue.enqueue({
@@ -112,6 +124,7 @@ function moveBack(runtime: QueuesOf, service?: ServiceName): Array<{ queue: stri
         attributes,
       });
     }
+    pair.dlq.takeAll();
   }
   return moved;
 }

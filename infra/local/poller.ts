@@ -28,6 +28,7 @@ export interface PollerOptions {
 export class Poller {
   private running = 0;
   private stopped = false;
+  private started = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -38,7 +39,9 @@ export class Poller {
     this.unsubscribe = queue.onChange(() => this.pump());
   }
 
+  /** Nothing is received before this: restoring a home's queues must not start work before recovery is ready. */
   start(): void {
+    this.started = true;
     this.pump();
   }
 
@@ -52,7 +55,7 @@ export class Poller {
   }
 
   private pump(): void {
-    while (!this.stopped && this.running < this.options.concurrency && this.queue.visibleCount > 0) {
+    while (this.started && !this.stopped && this.running < this.options.concurrency && this.queue.visibleCount > 0) {
       const batch = this.queue.receive(this.options.batchSize);
       if (batch.length === 0) break;
       this.running += 1;

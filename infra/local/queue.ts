@@ -6,6 +6,8 @@
  * release to keep that invariant); each receive counts; a message received maxReceiveCount times and
  * still not deleted moves to the dead-letter queue on its next receive, as SQS's redrive policy
  * does. A DLQ entry keeps the last error seen for it, so `alex dlq list` can say why.
+ * With a store (queue-journal.ts), a message is on disk before `send` returns, and every change
+ * to it is recorded, so a killed process loses nothing it accepted.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -17,9 +19,31 @@ export interface QueueMessage {
   firstReceivedAt?: number;
   /** String message attributes (reason, sourceQueue… on dead letters). */
   attributes: Record<string, string>;
+  /** Typed message attributes a client sent with SendMessage, as SQS's JSON protocol carries them. */
+  messageAttributes?: Record<string, TypedAttribute>;
+  /** AWSTraceHeader, when the sender gave one. */
+  traceHeader?: string;
   lastError?: string;
   /** A delayed message becomes visible at this time (epoch ms). */
   notBefore?: number;
+}
+
+export interface TypedAttribute {
+  DataType: string;
+  StringValue?: string;
+  /** Base64, as on the wire. */
+  BinaryValue?: string;
+}
+
+/** Where a durable queue records what happens to its messages (queue-journal.ts). */
+export interface QueueStore {
+  /** A message was accepted; it must be durable when this returns. */
+  put(queue: string, message: QueueMessage): void;
+  delete(queue: string, messageId: string): void;
+  /** The message's receive count (and first receive time) changed. */
+  received(queue: string, message: QueueMessage): void;
+  /** The message's last error changed. */
+  failed(queue: string, message: QueueMessage): void;
 }
 
 export interface QueueOptions {
@@ -28,7 +52,10 @@ export interface QueueOptions {
   deadLetterQueue?: LocalQueue;
   /** When set, receives pick messages in random order (SQS standard queues promise no order). */
   random?: () => number;
+  store?: QueueStore;
 }
+
+export type SendExtras = Pick<QueueMessage, 'messageAttributes' | 'traceHeader'>;
 
 export interface ReceivedMessage {
   message: QueueMessage;
@@ -47,12 +74,17 @@ export class LocalQueue {
   ) {}
 
   /** Sends a message; with `delayMs` it stays invisible that long first (SQS DelaySeconds). */
-  send(body: string, attributes: Record<string, string> = {}, delayMs = 0): string {
-    const message: QueueMessage = { messageId: randomUUID(), body, sentAt: Date.now(), receiveCount: 0, attributes };
-    if (delayMs > 0) {
-      message.notBefore = Date.now() + delayMs;
-      this.delay(message);
-    } else this.enqueue(message);
+  send(body: string, attributes: Record<string, string> = {}, delayMs = 0, extra: SendExtras = {}): string {
+    const message: QueueMessage = {
+      messageId: randomUUID(),
+      body,
+      sentAt: Date.now(),
+      receiveCount: 0,
+      attributes,
+      ...extra,
+    };
+    if (delayMs > 0) message.notBefore = Date.now() + delayMs;
+    this.enqueue(message);
     return message.messageId;
   }
 
@@ -62,7 +94,7 @@ export class LocalQueue {
     const timer = setTimeout(
       () => {
         this.delayed.delete(message);
-        if (!this.closed) this.enqueue(message);
+        if (!this.closed) this.place(message);
       },
       Math.max(0, (message.notBefore ?? 0) - Date.now()),
     );
@@ -70,8 +102,18 @@ export class LocalQueue {
     this.delayed.set(message, timer);
   }
 
-  /** Re-adds a message as it was (restoring persisted state, redriving a DLQ). */
+  /** Accepts a message as it is (redriving a DLQ, a dead letter); durable when it returns. */
   enqueue(message: QueueMessage): void {
+    this.options.store?.put(this.name, message);
+    this.place(message);
+  }
+
+  /** Puts back a message read from the store when a home is opened (not recorded again). */
+  restore(message: QueueMessage): void {
+    this.place(message);
+  }
+
+  private place(message: QueueMessage): void {
     if (message.notBefore && message.notBefore > Date.now() && !this.delayed.has(message)) {
       this.delay(message);
       return;
@@ -97,10 +139,13 @@ export class LocalQueue {
               `received ${message.receiveCount} times without success: ${message.lastError ?? 'no error recorded'}`,
           },
         });
+        // Put before delete: a crash between them leaves a duplicate, never a loss.
+        this.options.store?.delete(this.name, message.messageId);
         continue;
       }
       message.receiveCount += 1;
       message.firstReceivedAt ??= Date.now();
+      this.options.store?.received(this.name, message);
       const receiptHandle = randomUUID();
       this.inFlight.set(receiptHandle, { message });
       received.push({ message, receiptHandle });
@@ -113,7 +158,21 @@ export class LocalQueue {
     if (!entry) return false;
     clearTimeout(entry.timer);
     this.inFlight.delete(receiptHandle);
+    this.options.store?.delete(this.name, entry.message.messageId);
     this.notify();
+    return true;
+  }
+
+  /**
+   * Makes an in-flight message visible again after `ms` (0: now), as ChangeMessageVisibility and
+   * a client's ReceiveMessage do; false when the handle is not in flight.
+   */
+  changeVisibility(receiptHandle: string, ms: number): boolean {
+    const entry = this.inFlight.get(receiptHandle);
+    if (!entry) return false;
+    clearTimeout(entry.timer);
+    entry.timer = setTimeout(() => this.returnToQueue(receiptHandle), ms);
+    entry.timer.unref();
     return true;
   }
 
@@ -125,13 +184,15 @@ export class LocalQueue {
     const entry = this.inFlight.get(receiptHandle);
     if (!entry || entry.timer) return;
     entry.message.lastError = error.slice(0, 2000);
+    this.options.store?.failed(this.name, entry.message);
     entry.timer = setTimeout(() => this.returnToQueue(receiptHandle), this.options.visibilityTimeoutMs);
     entry.timer.unref();
   }
 
-  /** Removes and returns every message (for redrive and persistence). */
+  /** Removes and returns every message (for redrive). */
   takeAll(): QueueMessage[] {
     const all = this.peekAll();
+    for (const message of all) this.options.store?.delete(this.name, message.messageId);
     for (const { timer } of this.inFlight.values()) clearTimeout(timer);
     for (const timer of this.delayed.values()) clearTimeout(timer);
     this.inFlight.clear();

@@ -5,8 +5,6 @@
  * PostgreSQL. State lives in a home folder (default `.alex/`), so jobs, the archive and DLQs
  * survive between commands.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EventEnvelope } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
@@ -23,8 +21,7 @@ import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
-import { migrate, migratedTemplate } from '../storage/migrate.ts';
-import { openPglite } from '../storage/pglite.ts';
+import { migrate } from '../storage/migrate.ts';
 import {
   allRules,
   BUS_NAME,
@@ -38,13 +35,17 @@ import {
 } from '../topology.ts';
 import { EventArchive } from './archive.ts';
 import { type FaultOptions, ThrottlingModel } from './faults.ts';
+import { checkHomePath, checkStoresPresent, lockHome, statePaths } from './home.ts';
+import type { HomeLock } from './home-lock.ts';
+import { loadQueueState, QueueJournal, type QueueState } from './queue-journal.ts';
+import { clearInProgressRecords, ensureDeadlines } from './recovery.ts';
+import { openHomeDatabase } from './stored-state.ts';
 
 export type { FaultOptions } from './faults.ts';
 export { defaultHome } from './home.ts';
 
 import { LocalBus, LocalBusPublisher } from './bus.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
-import { statePaths } from './home.ts';
 import { Poller, type QueueHandler } from './poller.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
 import { isWorkerService, type WorkerHandler, workerHandler } from './worker-handler.ts';
@@ -78,6 +79,19 @@ export interface LocalRuntimeOptions {
    * `faults.modelThrottleRate` cannot be combined with it.
    */
   workers?: boolean;
+  /** What the process runs (`analyze`, `serve`…), written in the home's lock for others to see. */
+  command?: string;
+  /**
+   * Only look: no pollers, no recovery, nothing written (a torn tail is skipped, not cut). The
+   * home's lock is still taken (in read mode), since PGlite cannot share its folder.
+   */
+  readOnly?: boolean;
+  /** A lock on `home` the caller already holds (`alex serve` takes it before starting); not released by close. */
+  lock?: HomeLock;
+  /** Told each notice (a repaired file, recovered work) as it happens. */
+  onNotice?: (line: string) => void;
+  /** Longest wait for the work a dead owner left to settle (default 120 s). */
+  recoveryTimeoutMs?: number;
   /** The services to run; the registry's (services/index.ts) by default. */
   services?: readonly RegisteredService[];
 }
@@ -109,32 +123,99 @@ export class LocalRuntime {
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     if (options.workers) refuseWhatWorkersCannotUse(options);
-    const home = options.home;
-    if (home) mkdirSync(home, { recursive: true });
-    const paths = home ? statePaths(home) : undefined;
-    const db = await openPglite(paths?.postgres, await migratedTemplate());
-    let dynamo: LocalDynamo | undefined;
+    const notices: string[] = [];
+    const notice = (line: string) => {
+      notices.push(line);
+      options.onNotice?.(line);
+    };
+    // Opened in this order and closed in reverse if a step fails, so a failed start leaves no
+    // handle open (an open database would keep the process alive) and the lock released.
+    const opened: Array<() => Promise<void> | void> = [];
     try {
+      const home = options.home ? checkHomePath(options.home) : undefined;
+      let lock: HomeLock | undefined = options.lock;
+      if (home && !lock) {
+        const locked = await lockHome(home, options.command ?? 'runtime', options.readOnly ? 'read' : 'write');
+        lock = locked.lock;
+        opened.push(() => locked.lock.release());
+        locked.notices.forEach(notice);
+      }
+      if (home) checkStoresPresent(home);
+      const paths = home ? statePaths(home) : undefined;
+      const db = await openHomeDatabase(paths?.postgres);
+      opened.push(() => db.close());
       await migrate(db);
-      dynamo = await startLocalDynamo(paths?.dynamodb);
+      const dynamo = await startLocalDynamo(paths?.dynamodb);
+      opened.push(() => dynamo.close());
+      const archive = new EventArchive(paths?.archive, {
+        repairTornTail: !options.readOnly,
+        onNotice: notice,
+      });
+      const loaded = home ? loadQueueState(home, { repairTornTail: !options.readOnly }) : undefined;
+      loaded?.notices.forEach(notice);
+      let journal: QueueJournal | undefined;
+      const bus = new LocalBus({
+        name: BUS_NAME,
+        account: LOCAL_ACCOUNT,
+        region: LOCAL_REGION,
+        archive,
+        batch: (work) => (journal ? journal.batch(work) : work()),
+      });
+      const model = modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults);
+      const runtime = new LocalRuntime({ ...options, home }, bus, archive, db, dynamo, model);
+      runtime.lock = options.lock ? undefined : lock;
+      runtime.notices.push(...notices);
+      if (home && !options.readOnly) {
+        journal = runtime.journal = new QueueJournal(home, () => runtime.queueContents());
+        opened.push(() => runtime.journal?.close());
+      }
+      runtime.wire();
+      if (loaded) runtime.restore(loaded.state);
+      if (options.readOnly) return runtime;
+      const unclean = lock?.tookOverFrom !== undefined || (loaded?.journalRecords ?? 0) > 0;
+      await runtime.recover(unclean, notice);
+      return runtime;
     } catch (error) {
-      await db.close();
+      for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => undefined);
       throw error;
     }
-    const archive = new EventArchive(paths?.archive);
-    const bus = new LocalBus({ name: BUS_NAME, account: LOCAL_ACCOUNT, region: LOCAL_REGION, archive });
-    const runtime = new LocalRuntime(
-      options,
-      bus,
-      archive,
-      db,
-      dynamo,
-      modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults),
-    );
-    runtime.wire();
-    runtime.restoreQueues();
-    for (const poller of runtime.pollers) poller.start();
-    return runtime;
+  }
+
+  /** Lines worth telling the user about the home as it was opened (repairs, recovery). */
+  readonly notices: string[] = [];
+  private lock: HomeLock | undefined;
+  private journal: QueueJournal | undefined;
+
+  /**
+   * Starts the pollers; if the last owner died, first clears what it held and, with the
+   * deadlines of unfinished jobs in place, runs until the work it left has settled.
+   */
+  private async recover(unclean: boolean, notice: (line: string) => void): Promise<void> {
+    const pending = [...this.queues.values()].reduce((sum, { queue }) => sum + queue.visibleCount, 0);
+    if (unclean) await clearInProgressRecords(this.dynamo.client, TABLES.idempotency);
+    const given = this.options.home
+      ? await ensureDeadlines(this.db, this.queues.get(this.deadlineQueue)!.queue, this.deadlineScheduler, new Date())
+      : [];
+    for (const poller of this.pollers) poller.start();
+    if (pending === 0 && given.length === 0) return;
+    const finished: string[] = [];
+    const unsubscribe = this.bus.subscribe((envelope) => {
+      const type = envelope['detail-type'];
+      if (type === 'AnalysisCompleted' || type === 'AnalysisFailed')
+        finished.push(
+          `${(envelope.detail as { jobId: string }).jobId} ${type === 'AnalysisFailed' ? 'failed' : (envelope.detail as { status: string }).status}`,
+        );
+    });
+    try {
+      await this.idle(this.options.recoveryTimeoutMs ?? 120_000);
+    } finally {
+      unsubscribe();
+    }
+    if (pending > 0 || finished.length > 0)
+      notice(
+        `recovered ${pending} queued message(s) left by an earlier command` +
+          (finished.length > 0 ? `; jobs finished: ${finished.join(', ')}` : ''),
+      );
   }
 
   private wire(): void {
@@ -145,21 +226,25 @@ export class LocalRuntime {
     const specs = specsOf(registry);
     for (const key of ['jobs', ...specs.map((spec) => spec.name)] as QueueKey[]) {
       const settings = queueSettings(key, specs);
+      const store = this.journal;
       const dlq = new LocalQueue(`${settings.name}-dlq`, {
         visibilityTimeoutMs: 1000,
         maxReceiveCount: Number.POSITIVE_INFINITY,
+        store,
       });
       const queue = new LocalQueue(settings.name, {
         visibilityTimeoutMs: settings.visibilityTimeoutSeconds * msPerSecond,
         maxReceiveCount: settings.maxReceiveCount,
         deadLetterQueue: dlq,
         random: faults.shuffle ? random : undefined,
+        store,
       });
       this.queues.set(key, { queue, dlq });
     }
     for (const rule of allRules(specs)) {
       const { queue } = this.queues.get(rule.target)!;
       this.bus.addRule(rule.name, effectivePattern(rule), (json) => {
+        // One sync for the burst of sends a put fans out to (see LocalBus.put's batch hook).
         const delay = () => (faults.maxDeliveryDelayMs ? Math.floor(random() * faults.maxDeliveryDelayMs) : 0);
         queue.send(json, {}, delay());
         if (faults.duplicateRate && random() < faults.duplicateRate) queue.send(json, {}, delay());
@@ -178,9 +263,9 @@ export class LocalRuntime {
         });
       },
     };
+    const deadlineQueue = deadlineReceiver(specs).name;
     // Deadlines arrive on the receiver's queue (the aggregator's) as delayed messages, as SQS
     // DelaySeconds would do.
-    const deadlineQueue = deadlineReceiver(specs).name;
     const deadlines: DeadlineScheduler = {
       schedule: async (detail, now) => {
         const { queue } = this.queues.get(deadlineQueue)!;
@@ -191,6 +276,8 @@ export class LocalRuntime {
         );
       },
     };
+    this.deadlineScheduler = deadlines;
+    this.deadlineQueue = deadlineQueue;
     for (const [index, { service, createHandler }] of registry.entries()) {
       const spec = specs[index]!;
       const ctx = serviceContext(service, {
@@ -262,6 +349,10 @@ export class LocalRuntime {
       );
     }
   }
+
+  /** Set by wire(): deadlines go to the receiver's queue as delayed messages. */
+  private deadlineScheduler!: DeadlineScheduler;
+  private deadlineQueue!: QueueKey;
 
   /** The threads the specialists run in when `workers` is on (empty otherwise). */
   get workerThreadIds(): number[] {
@@ -345,7 +436,8 @@ export class LocalRuntime {
   async close(): Promise<void> {
     for (const poller of this.pollers) poller.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
-    this.persistQueues();
+    // The journal is folded into the snapshot before the queues stop: a clean close leaves it empty.
+    this.journal?.close();
     for (const { queue, dlq } of this.queues.values()) {
       queue.close();
       dlq.close();
@@ -353,31 +445,23 @@ export class LocalRuntime {
     this.archive.flush();
     await this.dynamo.close();
     await this.db.close();
+    this.lock?.release();
   }
 
-  private get queueStateFile(): string | undefined {
-    return this.options.home ? join(this.options.home, 'queues.json') : undefined;
-  }
-
-  /** Messages still queued (and dead letters) are kept for the next command, as SQS would. */
-  private persistQueues(): void {
-    const file = this.queueStateFile;
-    if (!file) return;
+  /** Every message of every queue and DLQ, by queue name (what the snapshot holds). */
+  private queueContents(): Record<string, QueueMessage[]> {
     const state: Record<string, QueueMessage[]> = {};
     for (const { queue, dlq } of this.queues.values()) {
       state[queue.name] = queue.peekAll();
       state[dlq.name] = dlq.peekAll();
     }
-    writeFileSync(file, JSON.stringify(state));
+    return state;
   }
 
-  private restoreQueues(): void {
-    const file = this.queueStateFile;
-    if (!file || !existsSync(file)) return;
-    const state = JSON.parse(readFileSync(file, 'utf8')) as Record<string, QueueMessage[]>;
+  private restore(state: QueueState): void {
     for (const { queue, dlq } of this.queues.values()) {
-      for (const message of state[queue.name] ?? []) queue.enqueue(message);
-      for (const message of state[dlq.name] ?? []) dlq.enqueue(message);
+      for (const message of state.get(queue.name)?.values() ?? []) queue.restore(message);
+      for (const message of state.get(dlq.name)?.values() ?? []) dlq.restore(message);
     }
   }
 }

@@ -10,7 +10,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { NonRetryableError } from '#events/errors.ts';
-import { type DeadLetterPort, deadLetterOf } from './dead-letter.ts';
+import { type DeadLetterPort, deadLetterOf, oneLineReason } from './dead-letter.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -42,7 +42,7 @@ export function createBatchHandler(
       } catch (error) {
         if (!(error instanceof NonRetryableError)) {
           logger.error('Record failed; SQS will redeliver it', { messageId: record.messageId, error: error as Error });
-          onRecordFailure?.(record.messageId, (error as Error).message ?? String(error));
+          onRecordFailure?.(record.messageId, oneLineReason((error as Error).message ?? String(error)));
           throw error;
         }
         logger.warn('Rejected bad input; sent to the DLQ', { messageId: record.messageId, reason: error.message });

@@ -22,7 +22,7 @@ export interface DeadLetterPort {
 export function deadLetterOf(record: SQSRecord, reason: string): DeadLetter {
   return {
     body: record.body,
-    reason: reason.slice(0, 2000),
+    reason: oneLineReason(reason),
     sourceQueue: record.eventSourceARN.split(':').pop() ?? record.eventSourceARN,
     receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
   };
@@ -51,4 +51,30 @@ export class SqsDeadLetters implements DeadLetterPort {
       }),
     );
   }
+}
+
+/**
+ * A reason an operator can read in one line: a zod error's JSON list of issues becomes its first
+ * issue (path: message) and a count of the rest; other text loses its line breaks; at most 500 characters.
+ */
+export function oneLineReason(reason: string): string {
+  let text = reason;
+  const start = reason.indexOf('[');
+  if (start >= 0) {
+    try {
+      const issues = JSON.parse(reason.slice(start)) as Array<{ path?: PropertyKey[]; message?: string }>;
+      if (Array.isArray(issues) && issues.length > 0 && typeof issues[0]?.message === 'string') {
+        const [first] = issues;
+        const path = (first!.path ?? [])
+          .map((key) => (typeof key === 'number' ? `[${key}]` : `.${String(key)}`))
+          .join('');
+        const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+        text = `${reason.slice(0, start).trim()} ${path.replace(/^\./, '')}: ${first!.message}${more}`.trim();
+      }
+    } catch {
+      // Not a list of issues: keep the text.
+    }
+  }
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 500 ? `${line.slice(0, 499)}…` : line;
 }

@@ -10,6 +10,9 @@ const AccountId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1–40 letters, digits, _ or - (for example "roth" or "401k")');
 
+/** The largest yearly contribution, spending or other income the projection accepts. */
+export const MAX_YEARLY_AMOUNT = 1e9;
+
 export const PortfolioFile = z
   .object({
     user: z.object({
@@ -99,6 +102,24 @@ export const PortfolioFile = z
       }
       seen.add(key);
     });
+    // Amounts the retirement engine can project: a year's money beyond this is a typo, and
+    // numbers near Number.MAX_VALUE overflow the projection into Infinity.
+    for (const field of ['annualContribution', 'annualSpending', 'otherIncome'] as const) {
+      if (file.goals[field] > MAX_YEARLY_AMOUNT)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['goals', field],
+          message: `must be at most $${MAX_YEARLY_AMOUNT.toLocaleString('en-US')} a year`,
+        });
+    }
+    const age = new Date().getUTCFullYear() - file.user.birthYear;
+    if (age >= file.goals.lifeExpectancy) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['goals', 'lifeExpectancy'],
+        message: `is ${file.goals.lifeExpectancy}, but the owner (born ${file.user.birthYear}) is already ${age}; set it above ${age}`,
+      });
+    }
     if (file.goals.lifeExpectancy <= file.goals.retirementAge) {
       ctx.addIssue({
         code: 'custom',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { DetailType } from '#events/catalog.ts';
+import { catalog, type DetailType, isDetailType } from '#events/catalog.ts';
 import type { OutgoingEvent } from '#events/publisher.ts';
 import { type ServiceContext, type ServicePorts, serviceContext } from '#services/common/context.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
@@ -65,7 +65,12 @@ export function sqsRecord(body: string, options: RecordOptions = {}): SQSRecord 
 }
 
 /** The JSON an EventBridge rule delivers to SQS for one event. */
-export function envelopeBody(detailType: DetailType | string, detail: unknown, source = 'alex.test'): string {
+/** By default an event comes from the service the catalog names as its publisher, as consumers check. */
+export function envelopeBody(
+  detailType: DetailType | string,
+  detail: unknown,
+  source = isDetailType(detailType) ? catalog[detailType].sources[0]! : 'alex.test',
+): string {
   return JSON.stringify({
     version: '0',
     id: randomUUID(),

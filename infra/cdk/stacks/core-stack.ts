@@ -33,6 +33,7 @@ import type { AlexConfig } from '../config.ts';
 import { queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
+import { EventSchemaRegistry, outsidePublishersStatement } from '../constructs/bus-guard.ts';
 import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV } from '../handlers/migrate-database.ts';
 import {
   ALARM_TOPIC_NAME,
@@ -50,9 +51,6 @@ export const TTL_ATTRIBUTES: Record<string, string> = {
   'alex-completion': 'expiresAt',
   'alex-idempotency': 'expiration',
 };
-
-/** The only detail-types other accounts may publish (DESIGN.md: any system may ask for these). */
-export const PUBLIC_DETAIL_TYPES = ['AnalysisRequested', 'ClassificationRequested'];
 
 export interface CoreStackProps extends StackProps {
   config: AlexConfig;
@@ -83,16 +81,9 @@ export class CoreStack extends Stack {
       description: 'Every event on the Alex bus, for replay',
     });
     if (config.allowedPublisherAccounts.length > 0) {
-      this.bus.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowedPublishers',
-          principals: config.allowedPublisherAccounts.map((account) => new iam.AccountPrincipal(account)),
-          actions: ['events:PutEvents'],
-          resources: [this.bus.eventBusArn],
-          conditions: { StringEquals: { 'events:detail-type': PUBLIC_DETAIL_TYPES } },
-        }),
-      );
+      this.bus.addToResourcePolicy(outsidePublishersStatement(this.bus.eventBusArn, config.allowedPublisherAccounts));
     }
+    new EventSchemaRegistry(this, 'Schemas');
 
     this.jobs = new BufferedQueue(this, 'Jobs', JOBS_QUEUE);
     const jobsRule = new events.CfnRule(this, 'JobsRule', {

@@ -4,6 +4,7 @@
  * resources come from names (bus, tables, jobs queue, alarm topic) or from SSM parameters
  * resolved at deploy time (database ARNs), so this stack deploys alone.
  */
+
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -15,6 +16,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ENV } from '#services/common/environment.ts';
 import { MODEL_ENV } from '#services/common/model/from-env.ts';
+import { SERVICE_REGISTRY } from '#services/index.ts';
 import { PRICE_ENV } from '#services/planner/prices/config.ts';
 import {
   BUS_NAME,
@@ -28,6 +30,7 @@ import { type AlexConfig, functionSettings } from '../config.ts';
 import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
+import { servicePublishStatement } from '../constructs/bus-guard.ts';
 import { ALARM_TOPIC_NAME, databaseLoginSecretParameter, deadLetterQueueName, functionName, SSM } from '../names.ts';
 
 /** Not in services/common/environment.ts ENV yet: the feature flags as JSON, for the services to read. */
@@ -217,7 +220,8 @@ export class ServiceStack extends Stack {
   ): void {
     const allow = (sid: string, actions: string[], resources: string[]) =>
       this.role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
-    allow('PublishOnTheBus', ['events:PutEvents'], [bus.eventBusArn]);
+    const declared = SERVICE_REGISTRY.find(({ service }) => service.name === spec.name)?.service.publishes ?? [];
+    this.role.addToPolicy(servicePublishStatement(bus.eventBusArn, spec.source, declared));
     allow('SendBadInputToDeadLetterQueues', ['sqs:SendMessage'], deadLetterArns);
     allow('Idempotency', IDEMPOTENCY_ACTIONS, [this.tableArn(TABLES.idempotency)]);
     if (spec.needs.completionTable) allow('CompletionTracking', COMPLETION_ACTIONS, [this.tableArn(TABLES.completion)]);

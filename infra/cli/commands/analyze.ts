@@ -17,7 +17,8 @@ import {
 } from '#services/common/portfolio-file.ts';
 import { savePortfolio } from '#services/common/portfolio-store.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, type Io, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
+import { checkOutputFolder } from '../paths.ts';
 import { describeProgress } from '../progress.ts';
 import { summarize, writeAnalysisFiles } from '../result-files.ts';
 
@@ -65,9 +66,11 @@ export const analyzeCommand: Command = {
     const portfolio = parsePortfolioFile(readFileSync(path, 'utf8'), positionals[0]!);
 
     const home = stateHome(values.home, io);
+    const outDirChecked = values.out === undefined ? undefined : checkOutputFolder(values.out, io.cwd);
     const runtime = await LocalRuntime.start({
       home,
       logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
+      ...runtimeOptions('analyze', io),
     });
     try {
       await savePortfolio(runtime.db, portfolio);
@@ -158,7 +161,7 @@ export const analyzeCommand: Command = {
         if (values.json) io.out(JSON.stringify({ jobId, status: 'failed', reason }, null, 2));
         return EXIT.failed;
       }
-      const outDir = resolve(io.cwd, values.out ?? `alex-output/${jobId}`);
+      const outDir = outDirChecked ?? resolve(io.cwd, `alex-output/${jobId}`);
       const files = writeAnalysisFiles(analysis, outDir);
       const summary = summarize(analysis, files);
       if (values.json) io.out(JSON.stringify(summary, null, 2));

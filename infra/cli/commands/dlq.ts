@@ -2,10 +2,12 @@
  * `alex dlq list` and `alex dlq redrive`: what is in the dead-letter queues and why, and sending
  * it back to the source queues once the cause is fixed.
  */
-import { type DeadLetterView, listDeadLetters, redriveAndSettle } from '../../local/dead-letters.ts';
+import { type DeadLetterView, deadLettersInFiles, redriveAndSettle } from '../../local/dead-letters.ts';
+import { lockHome } from '../../local/home.ts';
+import { type HomeLock, readHomeOwner } from '../../local/home-lock.ts';
 import { parseServiceName } from '../../local/replay.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, type Io, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex dlq list [--service NAME] [--home DIR] [--json]
        alex dlq redrive [--service NAME] [--home DIR] [--json]
@@ -38,15 +40,29 @@ export const dlqCommand: Command = {
       throw new UsageError(`dlq ${action} takes no further arguments (got "${extra}")\n\n${USAGE}`);
     const service = values.service === undefined ? undefined : parseServiceName(values.service);
 
-    const runtime = await LocalRuntime.start({ home: stateHome(values.home, io) });
-    try {
-      if (action === 'list') {
-        const letters = listDeadLetters(runtime, service);
+    const home = stateHome(values.home, io);
+    if (action === 'list') {
+      // The queue files say what the DLQs hold: read under a read lock, or beside a writer that
+      // keeps them consistent for readers (snapshot written atomically, journal appended).
+      const owner = readHomeOwner(home);
+      let lock: HomeLock | undefined;
+      if (owner?.mode === 'write')
+        io.err(
+          `alex: ${home} is in use by PID ${owner.pid} (alex ${owner.command}); showing what its files say so far`,
+        );
+      else lock = (await lockHome(home, 'dlq list', 'read')).lock;
+      try {
+        const letters = deadLettersInFiles(home, service);
         if (values.json) io.out(JSON.stringify(letters, null, 2));
         else if (letters.length === 0) io.out(`No dead letters${service ? ` for ${service}` : ''}.`);
         else printLetters(letters, io);
         return EXIT.ok;
+      } finally {
+        lock?.release();
       }
+    }
+    const runtime = await LocalRuntime.start({ home, ...runtimeOptions('dlq redrive', io) });
+    try {
       const outcome = await redriveAndSettle(runtime, { ...(service ? { service } : {}), timeoutMs: 300_000 });
       if (values.json) {
         io.out(JSON.stringify(outcome, null, 2));

@@ -4,9 +4,12 @@
  */
 import * as z from 'zod';
 import { InvalidInputError } from '#events/errors.ts';
+import { publishRefusal } from '#events/provenance.ts';
 import { checkBusEntry } from '../../local/bus.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { EXIT, type Io, readJsonFile, stateHome } from '../cli-kit.ts';
+import { EXIT, type Io, readJsonFile, runtimeOptions, stateHome } from '../cli-kit.ts';
+
+const OUTSIDE_PUBLISHER = { name: 'alex events put', internal: false };
 
 const PutEventsEntry = z.union([
   z.object({
@@ -46,23 +49,38 @@ export async function putEvents(file: string, options: { home?: string; json?: b
     ),
   );
 
-  const runtime = await LocalRuntime.start({ home: stateHome(options.home, io) });
+  // Internal detail-types only come from inside (`events put` publishes as another system would): each such entry is refused with its reason, as
+  // PutEvents reports a failed entry, and the others are published.
+  const refused = entries.flatMap((entry, index) => {
+    const refusal = publishRefusal(entry, OUTSIDE_PUBLISHER);
+    return refusal ? [{ index, detailType: entry.detailType, source: entry.source, ...refusal }] : [];
+  });
+  for (const r of refused) io.err(`alex: event[${r.index}] refused (${r.errorCode}): ${r.errorMessage}`);
+  const allowed = entries.filter((_, index) => !refused.some((r) => r.index === index));
+  if (allowed.length === 0) {
+    if (options.json) io.out(JSON.stringify({ failedEntryCount: refused.length, refused, published: [] }, null, 2));
+    return EXIT.badInput;
+  }
+
+  const runtime = await LocalRuntime.start({ home: stateHome(options.home, io), ...runtimeOptions('events put', io) });
   try {
     const dlqBefore = runtime.deadLetters().length;
     const followed: string[] = [];
     const ids = new Set<string>();
-    const jobIds = new Set(entries.map((e) => (e.detail as { jobId?: string }).jobId).filter(Boolean));
+    const jobIds = new Set(allowed.map((e) => (e.detail as { jobId?: string }).jobId).filter(Boolean));
     const unsubscribe = runtime.bus.subscribe((envelope) => {
       const jobId = (envelope.detail as { jobId?: string })?.jobId;
       if (!ids.has(envelope.id) && jobId && jobIds.has(jobId))
         followed.push(`${envelope['detail-type']} from ${envelope.source}`);
     });
-    const put = entries.map((entry) => runtime.putRaw(entry));
+    const put = allowed.map((entry) => runtime.putRaw(entry));
     for (const envelope of put) ids.add(envelope.id);
     await runtime.idle(120_000);
     unsubscribe();
     const newDeadLetters = runtime.deadLetters().slice(dlqBefore);
     const summary = {
+      failedEntryCount: refused.length,
+      refused,
       published: put.map((e) => ({ id: e.id, detailType: e['detail-type'], source: e.source })),
       followedBy: followed,
       deadLetters: newDeadLetters.map((d) => ({ queue: d.queue, reason: d.message.attributes.reason })),

@@ -13,7 +13,9 @@ const USAGE = `Usage: alex events put <event.json> [--home DIR] [--json]
        alex events test-pattern --pattern P.json --event E.json
 
 put: publishes events onto the local bus as another system would with PutEvents, then runs
-     until everything they started has settled. The file holds one entry or an array of them,
+     until everything they started has settled. Only AnalysisRequested and ClassificationRequested
+     are open to other systems; any other entry is refused with its reason (the rest are
+     published; exit 2 when every entry was refused). The file holds one entry or an array of them,
      each either in PutEvents form {"Source", "DetailType", "Detail"} or in envelope form
      {"source", "detail-type", "detail"}. Detail may be an object or a JSON string.
 test-pattern: prints true or false. An invalid pattern exits 2 and says why.`;

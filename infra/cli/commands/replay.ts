@@ -14,7 +14,7 @@ import {
   replayAndSettle,
 } from '../../local/replay.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, type Io, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, type Io, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex replay [--since ISO] [--until ISO] [--service NAME] [--home DIR] [--json]
 
@@ -61,7 +61,11 @@ export const replayCommand: Command = {
       home: stateHome(values.home, io),
       model: guarded(model),
       hooks: { onConsolidatedWrite: () => (consolidatedWrites += 1) },
+      ...runtimeOptions('replay', io),
     });
+    // Work an interrupted command left was finished while starting; it is not the replay's doing.
+    model.calls = 0;
+    consolidatedWrites = 0;
     try {
       const outcome = await replayAndSettle(runtime, {
         ...window,

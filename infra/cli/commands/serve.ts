@@ -5,13 +5,16 @@
  */
 
 import { startApiServer } from '../../api/server.ts';
+import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
+import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
-import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
+import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex serve [--port 8080] [--host 127.0.0.1] [--home DIR]
 
-Runs the local runtime (bus, queues, services, database) behind the Alex HTTP API (/v1, JWT).
-Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C (SIGINT) or SIGTERM: it
+Runs the local runtime (bus, queues, services, database) behind the Alex HTTP API (/v1, JWT)
+and, on the same port, the AWS-compatible EventBridge and SQS endpoints (requests carrying
+X-Amz-Target; SigV4-signed with a key from \`alex credentials\`). Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C (SIGINT) or SIGTERM: it
 drains and exits 0 within 10 s; queued and unfinished jobs resume on the next start.
 
 Auth is never off: with no ALEX_AUTH_JWKS_URL, a signing key is created in the home folder and
@@ -44,16 +47,24 @@ export const serveCommand: Command = {
       home,
       workers: values.workers,
       logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
+      ...runtimeOptions('serve', io),
     });
     let server: Awaited<ReturnType<typeof startApiServer>>;
     try {
-      server = await startApiServer({ runtime, home, port, host: values.host, env: io.env });
+      ensureKey(home);
+      const endpoints = new AwsEndpoints({ runtime, keys: loadKeyStore(home) });
+      const awsProtocol = (request: Request) => endpoints.handleFetch(request);
+      server = await startApiServer({ runtime, home, port, host: values.host, env: io.env, app: { awsProtocol } });
     } catch (error) {
       await runtime.close();
       throw error;
     }
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
     io.out(`alex: API description at ${server.url}/openapi.json`);
+    recordEndpoint(home, server.url);
+    io.out(
+      `alex: AWS-compatible endpoints (EventBridge, SQS) at ${server.url}; eval "$(alex credentials --home ${home})"`,
+    );
     if (server.issuer === 'local')
       io.out(
         `alex: get a token with \`alex token --user <id> --home ${home}\`; send it as Authorization: Bearer <token>`,

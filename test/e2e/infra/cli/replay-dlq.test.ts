@@ -76,12 +76,13 @@ describe('alex replay', () => {
       SpecialistCompleted: 3,
       AnalysisCompleted: 1,
     });
-    // Every specialist and the aggregator saw the history again...
+    // Every specialist and the aggregator saw the history again (the aggregator follows the plan,
+    // the three results and, for its timeline, the classification request and answer)...
     expect(summary.deliveries).toMatchObject({
       'alex-reporter-analysis-planned': 1,
       'alex-charter-analysis-planned': 1,
       'alex-retirement-analysis-planned': 1,
-      'alex-aggregator-progress': 4,
+      'alex-aggregator-progress': 6,
     });
     // ...and did nothing with it.
     expect(summary).toMatchObject({ newEvents: 0, consolidatedWrites: 0, modelCalls: 0, newDeadLetters: [] });

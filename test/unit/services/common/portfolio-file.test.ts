@@ -230,3 +230,25 @@ describe('parsePortfolioFile', () => {
     expect(parsePortfolioFile(padded).user.id).toBe('rivera-household');
   });
 });
+
+describe('the door checks what the pipeline needs', () => {
+  it('refuses a yearly amount the projection cannot handle, naming the field and the limit', () => {
+    expect(problem(withChange((p) => (p.goals.annualSpending = 1e308)))).toBe(
+      'p.json: goals.annualSpending: must be at most $1,000,000,000 a year',
+    );
+    expect(problem(withChange((p) => (p.goals.otherIncome = 2e9)))).toMatch(/goals\.otherIncome: must be at most/);
+  });
+
+  it('refuses an owner already older than their life expectancy, with the age to go above', () => {
+    const born = new Date().getUTCFullYear() - 100;
+    const message = problem(
+      withChange((p) => {
+        p.user.birthYear = born;
+        p.goals.lifeExpectancy = 95;
+      }),
+    );
+    expect(message).toBe(
+      `p.json: goals.lifeExpectancy: is 95, but the owner (born ${born}) is already 100; set it above 100`,
+    );
+  });
+});

@@ -79,10 +79,15 @@ describe('the planner domain', () => {
     });
     const classified = {
       ...envelope,
+      source: 'alex.tagger',
       'detail-type': 'InstrumentsClassified',
       detail: { version: 1, jobId: request.jobId, instruments: [] },
     };
     expect(parsePlannerMessage(JSON.stringify(classified))).toEqual({ kind: 'classified', jobId: request.jobId });
+    // The tagger's answer from anyone else is forged: refused, never applied.
+    expect(() => parsePlannerMessage(JSON.stringify({ ...classified, source: 'partner' }))).toThrow(
+      /source "partner" may not publish InstrumentsClassified/,
+    );
     expect(() => parsePlannerMessage('x'.repeat(262_145))).toThrow(/job message is 262145 bytes/);
   });
 

@@ -1,0 +1,158 @@
+/**
+ * The process-level fault run: real `alex` processes on one home, killed with SIGKILL at seeded
+ * random moments, run two at a time, and with state files torn between runs; then one more
+ * runtime command finishes what was left, and the home is checked: every job the home ever
+ * accepted must reach one final state, announced once, and every command must find the home
+ * readable. Counted over the whole run: stuck, lost, duplicateWrites, unreadableHomes (all must be 0).
+ */
+import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seededRandom } from '#infra/local/random.ts';
+import { type AlexResult, runAlex, spawnAlex } from '#test/support/alex-process.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/portfolio.json', import.meta.url));
+
+export interface ProcessReport {
+  runs: number;
+  kills: number;
+  concurrentRuns: number;
+  corruptions: number;
+  jobs: number;
+  finalExactlyOnce: number;
+  stuck: number;
+  lost: number;
+  duplicateWrites: number;
+  unreadableHomes: number;
+  /** Second writers refused with exit 2 while another owned the home (expected, not a fault). */
+  refusedWriters: number;
+  seconds: number;
+  home: string;
+  problems: string[];
+}
+
+export async function runProcessFaults(options: { kills: number; seed: number; log?: (line: string) => void }) {
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const home = mkdtempSync(join(tmpdir(), 'alex-reliability-'));
+  const report: ProcessReport = {
+    runs: 0,
+    kills: 0,
+    concurrentRuns: 0,
+    corruptions: 0,
+    jobs: 0,
+    finalExactlyOnce: 0,
+    stuck: 0,
+    lost: 0,
+    duplicateWrites: 0,
+    unreadableHomes: 0,
+    refusedWriters: 0,
+    seconds: 0,
+    home,
+    problems: [],
+  };
+  const seen = new Set<string>();
+  const note = (result: AlexResult, what: string) => {
+    if (result.code === 1 || /unexpected error/.test(result.stderr)) {
+      report.unreadableHomes += 1;
+      report.problems.push(`${what}: ${result.stderr.trim().split('\n').slice(-2).join(' | ')}`);
+    }
+    if (result.code === 2 && /is in use by PID/.test(result.stderr)) report.refusedWriters += 1;
+  };
+  const analyze = () => ['analyze', EXAMPLE, '--home', home, '--out', join(home, 'out'), '--timeout', '120'];
+
+  while (report.kills < options.kills) {
+    report.runs += 1;
+    const dice = random();
+    if (dice < 0.15) {
+      // Two writers and a reader at once: one owns the home, the other is refused, the reader reads.
+      report.concurrentRuns += 1;
+      const results = await Promise.all([
+        runAlex(analyze()),
+        runAlex(analyze()),
+        runAlex(['jobs', 'list', '--home', home]),
+      ]);
+      results.forEach((result, index) => note(result, `concurrent run ${report.runs}.${index}`));
+    } else {
+      // A writer killed at a random moment of its life (start, recovery, planning, specialists, writing).
+      // Most kills are timed from the job's start, so they land while it is being worked on.
+      const child = spawnAlex(analyze());
+      const early = random() < 0.2;
+      const delay = early ? 200 + Math.floor(random() * 3000) : Math.floor(random() * 2500);
+      let timer: NodeJS.Timeout | undefined;
+      if (early) timer = setTimeout(() => child.child.kill('SIGKILL'), delay);
+      else
+        child
+          .waitFor(/analysing/, 120_000)
+          .then(() => (timer = setTimeout(() => child.child.kill('SIGKILL'), delay)))
+          .catch(() => undefined);
+      const result = await child.done;
+      clearTimeout(timer);
+      if (result.signal === 'SIGKILL') report.kills += 1;
+      else note(result, `run ${report.runs}`);
+    }
+    if (random() < 0.2) {
+      // A torn write between runs, as a crash in the middle of an append leaves.
+      const file = join(home, random() < 0.5 ? 'archive.jsonl' : 'queues.journal');
+      if (existsSync(file)) {
+        appendFileSync(file, '{"torn":');
+        report.corruptions += 1;
+      }
+    }
+    if (report.runs % 5 === 0) {
+      const list = await runAlex(['jobs', 'list', '--json', '--limit', '100000', '--home', home]);
+      note(list, `jobs list after run ${report.runs}`);
+      if (list.code === 0) for (const job of JSON.parse(list.stdout) as Array<{ jobId: string }>) seen.add(job.jobId);
+    }
+    options.log?.(
+      `run ${report.runs}: ${report.kills} kills, ${report.concurrentRuns} concurrent, ${report.corruptions} torn`,
+    );
+  }
+
+  // One last runtime command finishes whatever the last kill left, then the home is judged.
+  const finish = await runAlex(['dlq', 'list', '--home', home]);
+  note(finish, 'final dlq list');
+  const settle = await runAlex(['replay', '--since', new Date().toISOString(), '--home', home]);
+  note(settle, 'final replay');
+  const list = await runAlex(['jobs', 'list', '--json', '--limit', '100000', '--home', home]);
+  note(list, 'final jobs list');
+  const jobs = list.code === 0 ? (JSON.parse(list.stdout) as Array<{ jobId: string; status: string }>) : [];
+  const finals = finalAnnouncements(home);
+  const present = new Set(jobs.map((job) => job.jobId));
+  report.jobs = new Set([...present, ...seen]).size;
+  report.lost = [...seen].filter((jobId) => !present.has(jobId)).length;
+  for (const job of jobs) {
+    const announced = finals.get(job.jobId) ?? 0;
+    const final = ['completed', 'partial', 'failed'].includes(job.status);
+    if (!final) {
+      report.stuck += 1;
+      report.problems.push(`job ${job.jobId} still ${job.status}`);
+    } else if (announced === 1) report.finalExactlyOnce += 1;
+    if (announced > 1) {
+      report.duplicateWrites += 1;
+      report.problems.push(`job ${job.jobId} announced final ${announced} times`);
+    }
+  }
+  report.seconds = Math.round((Date.now() - started) / 1000);
+  return report;
+}
+
+/** AnalysisCompleted / AnalysisFailed events per job in the archive (replays excluded). */
+function finalAnnouncements(home: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const file = join(home, 'archive.jsonl');
+  if (!existsSync(file)) return counts;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.includes('"Analysis')) continue;
+    try {
+      const event = JSON.parse(line) as { 'detail-type': string; detail?: { jobId?: string }; 'replay-name'?: string };
+      const type = event['detail-type'];
+      if ((type === 'AnalysisCompleted' || type === 'AnalysisFailed') && event.detail?.jobId && !event['replay-name'])
+        counts.set(event.detail.jobId, (counts.get(event.detail.jobId) ?? 0) + 1);
+    } catch {
+      // A torn line is the archive's to report; counted as unreadable by the commands above.
+    }
+  }
+  return counts;
+}
