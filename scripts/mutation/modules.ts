@@ -26,7 +26,7 @@ export const MUTATION_MODULES = {
   },
   'local-queue': {
     mutate: ['infra/local/queue.ts'],
-    tests: ['test/unit/infra/local/queue.test.ts'],
+    tests: ['test/unit/infra/local/queue*.test.ts'],
   },
   'event-pattern': {
     mutate: ['infra/local/event-pattern.ts', 'infra/local/event-pattern/*.ts'],
