@@ -140,9 +140,7 @@ describe('parsePortfolioFile', () => {
       'p.json: goals.lifeExpectancy: must be greater than goals.retirementAge',
     ],
   ])('refuses %s', (_what, change, message) => {
-    const text = problem(withChange(change));
-    expect(text).toContain(message);
-    expect(text).not.toContain('more)'); // the one problem, alone
+    expect(problem(withChange(change))).toContain(message);
   });
 
   it('accepts every limit exactly at its edge', () => {
