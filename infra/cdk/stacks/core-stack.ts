@@ -23,6 +23,7 @@ import { ENV } from '#services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
 import {
   BUS_NAME,
+  DATABASE_ROLES,
   DATABASE_SERVICES,
   effectivePattern,
   JOBS_QUEUE,
@@ -34,7 +35,7 @@ import { queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { EventSchemaRegistry, outsidePublishersStatement } from '../constructs/bus-guard.ts';
-import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV } from '../handlers/migrate-database.ts';
+import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV, SERVICE_ROLES_ENV } from '../handlers/migrate-database.ts';
 import {
   ALARM_TOPIC_NAME,
   ARCHIVE_NAME,
@@ -310,7 +311,10 @@ export class CoreStack extends Stack {
     return secret.attach(cluster);
   }
 
-  /** Runs the migrations after the cluster exists, and again whenever a migration file changes. */
+  /**
+   * Runs the migrations and syncs the services' roles after the cluster exists, and again whenever
+   * a migration file or a service's grants change.
+   */
   private migrateOnDeploy(cluster: rds.DatabaseCluster, config: AlexConfig): void {
     const role = new iam.Role(this, 'MigrationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(
@@ -340,6 +344,8 @@ export class CoreStack extends Stack {
         [LOGIN_SECRETS_ENV]: this.toJsonString(
           Object.fromEntries([...this.databaseLoginSecrets].map(([service, secret]) => [service, secret.secretArn])),
         ),
+        // A changed grant changes the function's configuration, so the trigger runs again.
+        [SERVICE_ROLES_ENV]: JSON.stringify(DATABASE_ROLES),
       },
       logRetention: logRetention(config),
       sourceMap: config.sourceMaps,
