@@ -7,6 +7,8 @@
 import { EVENT_BUS_NAME } from '#events/catalog.ts';
 import type { EventPattern, ServiceDeclaration, ServiceNeeds } from '#services/common/declaration.ts';
 import { type RegisteredService, SERVICE_REGISTRY, type ServiceName } from '#services/index.ts';
+import { databaseLogin } from './cdk/names.ts';
+import type { DatabaseRole } from './storage/database-roles.ts';
 
 export type { EventPattern } from '#services/common/declaration.ts';
 export type { ServiceName } from '#services/index.ts';
@@ -140,6 +142,16 @@ export const SERVICES = Object.fromEntries(REGISTERED.map((spec) => [spec.name, 
 
 /** Services that reach PostgreSQL, each as its own login (infra/cdk/names.ts `databaseLogin`). */
 export const DATABASE_SERVICES: readonly ServiceName[] = REGISTERED.filter((s) => s.needs.database).map((s) => s.name);
+
+/** Each database service's group role and the grants its folder declares (`needs.database`). */
+export function databaseRoles(specs: readonly ServiceSpec[] = REGISTERED): DatabaseRole[] {
+  return specs.flatMap(({ name, needs }) =>
+    needs.database ? [{ service: name, groupRole: databaseLogin(name).groupRole, grants: needs.database.grants }] : [],
+  );
+}
+
+/** What `migrate` syncs after the migrations, locally and in the deploy's migrator. */
+export const DATABASE_ROLES: readonly DatabaseRole[] = databaseRoles();
 /** Services whose handlers track job completion in the completion table. */
 export const COMPLETION_SERVICES: readonly ServiceName[] = REGISTERED.filter((s) => s.needs.completionTable).map(
   (s) => s.name,

@@ -2,7 +2,8 @@
  * `npm run bench [-- --json]`: Alex measured on this machine, in one run, beside what it
  * replaces — end-to-end throughput and latency on the local runtime, the choreography's
  * overhead over direct calls, the retirement engine, the bus's pattern matcher, the Lambda
- * bundles, the command line's start-up, and the cost of one analysis on AWS. See docs/benchmarks.md.
+ * bundles, the command line's start-up, the cost of one analysis on AWS, and the mutation scores
+ * of the modules that matter most (read from Stryker's reports, not re-run). See docs/benchmarks.md.
  * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
@@ -17,6 +18,7 @@ import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e
 import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
+import { mutationResults } from './bench/mutation.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 
@@ -45,6 +47,11 @@ async function main(argv: readonly string[]): Promise<void> {
   if (only === 'cli') return report(results, notes, json);
   // Its own server process, before this process holds a runtime of its own.
   results.push(...apiResults(await measureApi(progress)));
+
+  const mutation = mutationResults();
+  results.push(...mutation.results);
+  if (mutation.unmeasured.length > 0)
+    notes.push(`Mutation: no Stryker report (npm run mutation) for ${mutation.unmeasured.join(', ')}.`);
 
   progress('retirement engine');
   results.push(...measureRetirement());

@@ -81,11 +81,13 @@ export async function buildCli(): Promise<BuildManifest> {
  * migrations (pglite-template.ts).
  */
 export async function warmDatabaseTemplate(): Promise<boolean> {
-  const [{ migratedTemplate }, { pgliteTemplate }] = await Promise.all([
+  const [{ migratedTemplate }, { pgliteTemplate }, { DATABASE_ROLES }] = await Promise.all([
     import('#infra/storage/migrate.ts'),
     import('#infra/storage/pglite.ts'),
+    import('#infra/topology.ts'),
   ]);
-  return (await pgliteTemplate(await migratedTemplate())) !== undefined;
+  // The runtime's template: migrations and the registry's roles (infra/local/runtime.ts).
+  return (await pgliteTemplate(await migratedTemplate(DATABASE_ROLES))) !== undefined;
 }
 
 function isMain(): boolean {

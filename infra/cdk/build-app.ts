@@ -48,13 +48,14 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
     ? { account: config.account, region: config.region }
     : { region: config.region };
   const tags = { [COST_TAG.key]: COST_TAG.value };
+  const specs = specsOf(options.services);
   const core = new CoreStack(app, STACK_NAMES.core, {
     env,
     config,
+    services: specs,
     tags,
     description: 'Alex core: bus, archive, jobs queue, tables, Aurora',
   });
-  const specs = specsOf(options.services);
   const deadlineQueueName = deadlineReceiver(specs).queue.name;
   const services = Object.fromEntries(
     specs.map((spec) => [

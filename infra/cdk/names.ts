@@ -69,8 +69,9 @@ export const WEB_ACL_ARN_PARAMETER = '/alex/edge/web-acl-arn';
 
 /**
  * The database login a service's function connects as, and the group role holding its grants
- * (schemas/migrations/0002_service_roles.sql). The core stack generates the login's secret; the
- * migrator creates the login with that password as a member of the group role.
+ * (declared in its service.ts, applied by infra/storage/database-roles.ts). The core stack
+ * generates the login's secret; the migrator creates the login with that password as a member of
+ * the group role.
  */
 export interface DatabaseLogin {
   readonly service: ServiceName;

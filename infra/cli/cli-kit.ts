@@ -2,10 +2,11 @@
  * What every command shares: argument parsing with --help, and errors that map to exit codes
  * scripts can rely on. A user's mistake is one clear line on stderr, never a stack trace.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidInputError, NonRetryableError } from '#events/errors.ts';
+import { endpointFile, recordedEndpoint } from '../local/aws-endpoints/keys.ts';
 import { checkHomePath, defaultHome } from '../local/home.ts';
 import { HomeInUseError } from '../local/home-lock.ts';
 import { describeError, StateDamagedError } from '../local/state-errors.ts';
@@ -53,7 +54,11 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
 
 /** Turns an error into its exit code and one message; unexpected errors keep their stack for ALEX_DEBUG. */
 export function report(error: unknown, io: Io): number {
-  if (error instanceof UsageError || error instanceof NonRetryableError || error instanceof HomeInUseError) {
+  if (error instanceof HomeInUseError) {
+    io.err(`alex: ${escapeForTerminal(homeInUseLine(error))}`);
+    return EXIT.badInput;
+  }
+  if (error instanceof UsageError || error instanceof NonRetryableError) {
     io.err(`alex: ${escapeForTerminal(error.message)}`);
     return EXIT.badInput;
   }
@@ -65,6 +70,26 @@ export function report(error: unknown, io: Io): number {
   if (io.env.ALEX_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
   else io.err('alex: set ALEX_DEBUG=1 to see where it happened.');
   return EXIT.internal;
+}
+
+/**
+ * A server owner never finishes on its own and takes work over its API, so the way out differs:
+ * use it, or stop it. Its URL is named when the server recorded one since it started.
+ */
+function homeInUseLine(error: HomeInUseError): string {
+  const { home, owner } = error;
+  if (owner.command !== 'serve') return error.message;
+  let url: string | undefined;
+  try {
+    if (statSync(endpointFile(home)).mtimeMs >= Date.parse(owner.startedAt)) url = recordedEndpoint(home);
+  } catch {
+    // Not recorded yet (the server is still starting): the line goes without it.
+  }
+  return (
+    `${home} is in use by PID ${owner.pid} (alex serve, since ${owner.startedAt}); ` +
+    `${url ? `it serves ${url}: send work to its API` : 'send work to its API'}, ` +
+    `or stop it (kill -TERM ${owner.pid}), or give another --home`
+  );
 }
 
 /** Reads a JSON file a user named; a missing file or bad JSON is bad input, said plainly. */

@@ -25,6 +25,7 @@ import { migrate } from '../storage/migrate.ts';
 import {
   allRules,
   BUS_NAME,
+  databaseRoles,
   deadlineReceiver,
   effectivePattern,
   type QueueKey,
@@ -142,9 +143,11 @@ export class LocalRuntime {
       }
       if (home) checkStoresPresent(home);
       const paths = home ? statePaths(home) : undefined;
-      const db = await openHomeDatabase(paths?.postgres);
+      // Each registered database service's role, as the deploy's migrator makes them on Aurora.
+      const roles = databaseRoles(specsOf(options.services));
+      const db = await openHomeDatabase(paths?.postgres, roles);
       opened.push(() => db.close());
-      await migrate(db);
+      await migrate(db, undefined, roles);
       const dynamo = await startLocalDynamo(paths?.dynamodb);
       opened.push(() => dynamo.close());
       const archive = new EventArchive(paths?.archive, {

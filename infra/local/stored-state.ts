@@ -5,6 +5,7 @@
  * in read mode (a writer waits a moment for it); a torn archive tail is skipped, not cut.
  */
 import type { SqlDatabase } from '#services/common/sql-database.ts';
+import type { DatabaseRole } from '../storage/database-roles.ts';
 import { migrate, migratedTemplate } from '../storage/migrate.ts';
 import { openPglite } from '../storage/pglite.ts';
 import { EventArchive } from './archive.ts';
@@ -47,10 +48,16 @@ export async function openStoredState(
   }
 }
 
-/** Opens a home's PostgreSQL; a failure names the folder and the cause instead of PGlite's bare words. */
-export async function openHomeDatabase(folder: string | undefined): Promise<SqlDatabase> {
+/**
+ * Opens a home's PostgreSQL; a failure names the folder and the cause instead of PGlite's bare
+ * words. A new folder starts from the template holding `roles` (the runtime passes the registry's).
+ */
+export async function openHomeDatabase(
+  folder: string | undefined,
+  roles: readonly DatabaseRole[] = [],
+): Promise<SqlDatabase> {
   try {
-    return await openPglite(folder, await migratedTemplate());
+    return await openPglite(folder, await migratedTemplate(roles));
   } catch (error) {
     if (!folder) throw error;
     throw new StateDamagedError(folder, `the database cannot be opened (${describeError(error)})`);

@@ -6,12 +6,17 @@
  * Each file runs in one transaction together with its schema_migrations row, so a failing file
  * leaves nothing behind and is tried again next time. The row is written first: a second migrator
  * running at the same moment waits on it and then finds the file applied.
+ *
+ * After the files, each database service's group role gets exactly the grants its folder declares
+ * (database-roles.ts). The caller passes the roles (infra/topology.ts `DATABASE_ROLES`), so this
+ * module, which the migrator's bundle holds, never imports the service registry.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
+import { type DatabaseRole, syncDatabaseRoles } from './database-roles.ts';
 import { splitStatements } from './named-params.ts';
 import type { SqlTemplatePreparation } from './pglite.ts';
 
@@ -37,8 +42,15 @@ export async function loadMigrations(directory: string = MIGRATIONS_DIR): Promis
   return Promise.all(names.map(async (name) => ({ name, sql: await readFile(join(directory, name), 'utf8') })));
 }
 
-/** Applies the migrations not yet applied; returns their names. Safe to run again. */
-export async function migrate(db: SqlDatabase, migrations?: readonly Migration[]): Promise<string[]> {
+/**
+ * Applies the migrations not yet applied, then syncs `roles` (none when absent); returns the
+ * migrations' names. Safe to run again.
+ */
+export async function migrate(
+  db: SqlDatabase,
+  migrations?: readonly Migration[],
+  roles: readonly DatabaseRole[] = [],
+): Promise<string[]> {
   const pending = [...(migrations ?? (await loadMigrations()))].sort((a, b) => a.name.localeCompare(b.name));
   await db.query(
     `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -84,21 +96,28 @@ export async function migrate(db: SqlDatabase, migrations?: readonly Migration[]
     });
     if (ran) done.push(migration.name);
   }
+  await syncDatabaseRoles(db, roles);
   return done;
 }
 
 /**
- * A PGlite template with every migration applied (see pglite-template.ts), named by their
- * content: a new or edited migration makes a new template. `migrate` still runs after opening
- * and finds nothing to do.
+ * A PGlite template with every migration applied and `roles` synced (see pglite-template.ts),
+ * named by their content: a new or edited migration or grant makes a new template. `migrate`
+ * still runs after opening and finds nothing to do.
  */
-export async function migratedTemplate(directory: string = MIGRATIONS_DIR): Promise<SqlTemplatePreparation> {
+export async function migratedTemplate(
+  roles: readonly DatabaseRole[] = [],
+  directory: string = MIGRATIONS_DIR,
+): Promise<SqlTemplatePreparation> {
   const migrations = await loadMigrations(directory);
-  const content = migrations.map((migration) => `${migration.name}\n${sha256(migration.sql)}`).join('\n');
+  const content = [
+    ...migrations.map((migration) => `${migration.name}\n${sha256(migration.sql)}`),
+    ...roles.map((role) => `${role.groupRole}\n${role.grants.join('\n')}`),
+  ].join('\n');
   return {
     name: `migrated-${sha256(content).slice(0, 16)}`,
     prepare: async (db) => {
-      await migrate(db, migrations);
+      await migrate(db, migrations, roles);
     },
   };
 }

@@ -28,7 +28,16 @@ export const aggregator = defineService({
   ],
   receivesDeadlines: true,
   limits: { memoryMb: 512, timeoutSeconds: 30, maxConcurrency: 10 },
-  needs: { database: true, completionTable: true, deadlines: true },
+  needs: {
+    database: {
+      // Reads and finishes jobs (inserting the row when another system planned the job), writes
+      // the consolidated analysis once and the specialists' model calls with it. Only the
+      // aggregator may write analyses (GitHub issue 4).
+      grants: ['SELECT, INSERT, UPDATE ON jobs', 'SELECT, INSERT ON analyses', 'INSERT ON model_calls'],
+    },
+    completionTable: true,
+    deadlines: true,
+  },
   // Deadlines it sends on go through the scheduler, under the planner's source.
   publishes: ['AnalysisCompleted', 'AnalysisFailed'],
 });

@@ -42,8 +42,8 @@ export interface ServiceLimits {
 
 /** What the service's function reaches besides the bus, its queue and the idempotency table. */
 export interface ServiceNeeds {
-  /** PostgreSQL (Aurora through the Data API), as its own login. */
-  database?: true;
+  /** PostgreSQL (Aurora through the Data API), as its own login holding exactly these grants. */
+  database?: DatabaseNeeds;
   /** A language model (Bedrock when configured; the offline model otherwise). */
   model?: true;
   /** The completion-tracking table. */
@@ -52,6 +52,20 @@ export interface ServiceNeeds {
   deadlines?: true;
   /** Market prices (Polygon when configured). */
   prices?: true;
+}
+
+/**
+ * The service's group role (`alex_<name>_role`) holds exactly these grants: the deploy's migrator
+ * and the local `migrate` create the role and apply them after the migrations (see
+ * infra/storage/database-roles.ts), revoking anything else. A migration that adds a table or a
+ * statement the service runs must be matched by a grant here.
+ */
+export interface DatabaseNeeds {
+  /**
+   * `GRANT <this> TO <role>`, e.g. `SELECT, INSERT ON jobs` or `SELECT (job_id) ON analyses`:
+   * table privileges only, on tables of the public schema.
+   */
+  grants: readonly string[];
 }
 
 export interface ServiceDeclaration<N extends string = string, P extends DetailType = DetailType> {

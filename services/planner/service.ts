@@ -14,6 +14,19 @@ export const planner = defineService({
   ],
   consumesJobs: true,
   limits: { memoryMb: 512, timeoutSeconds: 60, maxConcurrency: 10 },
-  needs: { database: true, deadlines: true, prices: true },
+  needs: {
+    database: {
+      // Reads portfolios (loadPortfolio) and classifications (loadClassifications); creates,
+      // advances and reopens jobs (job-store.ts). reopenJob checks that no analysis exists, which
+      // needs to see analyses.job_id and nothing else of the analysis.
+      grants: [
+        'SELECT ON users, accounts, positions, instruments',
+        'SELECT, INSERT, UPDATE ON jobs',
+        'SELECT (job_id) ON analyses',
+      ],
+    },
+    deadlines: true,
+    prices: true,
+  },
   publishes: ['ClassificationRequested', 'AnalysisPlanned', 'AnalysisFailed', 'AnalysisDeadlineReached'],
 });

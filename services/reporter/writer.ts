@@ -12,6 +12,7 @@ import type { ModelPort } from '../common/model/port.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { findUnsupportedNumbers } from './number-check.ts';
 import { offlineNarrative } from './prose.ts';
+import { reporter } from './service.ts';
 
 const Paragraphs = (what: string) =>
   z
@@ -112,7 +113,7 @@ export async function writeNarrative(
 ): Promise<WrittenNarrative> {
   const refused: string[] = [];
   const response = await guarded(model).generate<Narrative>({
-    service: 'reporter',
+    service: reporter.name,
     ...(context.jobId !== undefined ? { jobId: context.jobId } : {}),
     purpose: 'write-report',
     system: SYSTEM_PROMPT,

@@ -22,6 +22,7 @@ import { guarded } from '../common/model/guard.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import { offlineClassification } from './offline-classifier.ts';
 import { referenceClassification } from './reference.ts';
+import { tagger } from './service.ts';
 
 export type InstrumentToClassify = z.infer<typeof InstrumentRef>;
 
@@ -100,7 +101,7 @@ async function classifyInstrument(
   // falls back to the offline heuristic's answer: no retry loop of our own here. Transport
   // errors (throttling, network) pass through for the queue's retry.
   const response = await guarded(model).generate<ModelAnswer>({
-    service: 'tagger',
+    service: tagger.name,
     ...(context.jobId ? { jobId: context.jobId } : {}),
     purpose: 'classify-instrument',
     system: CLASSIFY_SYSTEM_PROMPT,

@@ -13,6 +13,13 @@ export const tagger = defineService({
     },
   ],
   limits: { memoryMb: 512, timeoutSeconds: 120, maxConcurrency: 5 },
-  needs: { database: true, model: true },
+  needs: {
+    database: {
+      // Reads the job (getJob), reads and upserts classifications, records its model calls.
+      // model_calls.id is an identity column: inserting needs no privilege on its sequence.
+      grants: ['SELECT ON jobs', 'SELECT, INSERT, UPDATE ON instruments', 'INSERT ON model_calls'],
+    },
+    model: true,
+  },
   publishes: ['InstrumentsClassified'],
 });

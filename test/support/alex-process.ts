@@ -13,6 +13,8 @@ export interface AlexProcess {
   /** Resolves when stderr (or stdout) has matched `pattern`; rejects if the process ends first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   done: Promise<AlexResult>;
+  /** What it has printed so far. */
+  output(): { stdout: string; stderr: string };
 }
 
 export interface AlexResult {
@@ -64,7 +66,7 @@ export function spawnAlex(args: string[], options: { cwd?: string; env?: NodeJS.
       watchers.add(check);
       check();
     });
-  return { child, waitFor, done } satisfies AlexProcess;
+  return { child, waitFor, done, output: () => ({ stdout, stderr }) } satisfies AlexProcess;
 }
 
 /** Runs `alex` to the end. */

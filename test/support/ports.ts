@@ -5,7 +5,7 @@
 import { type LocalDynamo, startLocalDynamo } from '#infra/local/dynamodb.ts';
 import { migrate, migratedTemplate } from '#infra/storage/migrate.ts';
 import { openPglite } from '#infra/storage/pglite.ts';
-import { TABLES } from '#infra/topology.ts';
+import { DATABASE_ROLES, TABLES } from '#infra/topology.ts';
 import type { ServicePorts } from '#services/common/context.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
 
@@ -18,8 +18,8 @@ export interface TestPorts {
 }
 
 export async function startTestPorts(): Promise<TestPorts> {
-  const db = await openPglite(undefined, await migratedTemplate());
-  await migrate(db);
+  const db = await openPglite(undefined, await migratedTemplate(DATABASE_ROLES));
+  await migrate(db, undefined, DATABASE_ROLES);
   const dynamo = await startLocalDynamo(undefined);
   return {
     dynamo,

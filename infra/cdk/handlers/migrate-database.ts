@@ -1,7 +1,8 @@
 /**
  * Lambda run by the core stack's deploy trigger: applies schemas/migrations to Aurora through the
- * Data API, then creates or updates each database service's login (service-logins.ts) with the
- * password from its own secret. It runs with the master credentials; the services never do.
+ * Data API, gives each database service's group role the grants its folder declares (passed in by
+ * the core stack, which reads the registry at synth), then creates or updates each service's login
+ * (service-logins.ts) with the password from its own secret. It runs with the master credentials; the services never do.
  * The SQL files are copied next to the bundle at synth time (see core-stack.ts), so a new
  * migration changes the asset, which makes the trigger run again on the next deploy.
  */
@@ -9,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { openAuroraDatabase } from '#services/common/aws-database.ts';
+import type { DatabaseRole } from '../../storage/database-roles.ts';
 import { loadMigrations, migrate } from '../../storage/migrate.ts';
 import type { ServiceName } from '../../topology.ts';
 import { databaseLogin } from '../names.ts';
@@ -19,11 +21,14 @@ export const BUNDLED_MIGRATIONS_DIR = 'migrations';
 /** JSON object: database service name → ARN of its credentials secret. Set by the core stack. */
 export const LOGIN_SECRETS_ENV = 'ALEX_DB_LOGIN_SECRET_ARNS';
 
+/** JSON array of each database service's group role and grants (topology `DATABASE_ROLES`). Set by the core stack. */
+export const SERVICE_ROLES_ENV = 'ALEX_DB_SERVICE_ROLES';
+
 export async function handler(): Promise<{ applied: string[]; logins: Record<string, string> }> {
   const migrations = await loadMigrations(join(dirname(fileURLToPath(import.meta.url)), BUNDLED_MIGRATIONS_DIR));
   if (migrations.length === 0) throw new Error(`no migrations found in the bundle's ${BUNDLED_MIGRATIONS_DIR}/ folder`);
   const db = openAuroraDatabase();
-  const applied = await migrate(db, migrations);
+  const applied = await migrate(db, migrations, serviceRoles());
   const secrets = new SecretsManagerClient({});
   const logins: Record<string, string> = {};
   for (const [service, secretArn] of Object.entries(loginSecretArns())) {
@@ -47,6 +52,25 @@ function loginSecretArns(): Record<string, string> {
     throw new Error(`${LOGIN_SECRETS_ENV} must be a JSON object of service name to secret ARN`);
   }
   return parsed as Record<string, string>;
+}
+
+/** The roles to sync; their names and grants are checked again before any statement runs. */
+export function serviceRoles(raw: string | undefined = process.env[SERVICE_ROLES_ENV]): DatabaseRole[] {
+  if (!raw) throw new Error(`Environment variable ${SERVICE_ROLES_ENV} is not set; the core stack sets it on deploy.`);
+  const parsed: unknown = JSON.parse(raw);
+  const isRole = (role: unknown): role is DatabaseRole => {
+    const { service, groupRole, grants } = (role ?? {}) as Partial<DatabaseRole>;
+    return (
+      typeof service === 'string' &&
+      typeof groupRole === 'string' &&
+      Array.isArray(grants) &&
+      grants.every((grant) => typeof grant === 'string')
+    );
+  };
+  if (!Array.isArray(parsed) || !parsed.every(isRole)) {
+    throw new Error(`${SERVICE_ROLES_ENV} must be a JSON array of {service, groupRole, grants: string[]}`);
+  }
+  return parsed;
 }
 
 function parseCredentials(secretString: string | undefined, service: string): { username: string; password: string } {

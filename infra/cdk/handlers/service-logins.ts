@@ -1,7 +1,7 @@
 /**
  * Creates or updates the database login each service connects as (least privilege, GitHub issue
- * 4): LOGIN, the password from the service's own secret, member of its group role from
- * schemas/migrations/0002_service_roles.sql. Run by the migrator with the master credentials.
+ * 4): LOGIN, the password from the service's own secret, member of its group role (created just
+ * before by infra/storage/database-roles.ts). Run by the migrator with the master credentials.
  *
  * CREATE/ALTER ROLE take no bind parameters, so the password goes into the SQL text. It goes
  * there as a SCRAM-SHA-256 verifier, which PostgreSQL stores as given: the clear password never

@@ -21,20 +21,23 @@ import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
 import { ENV } from '#services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
+import type { DatabaseRole } from '../../storage/database-roles.ts';
 import {
   BUS_NAME,
-  DATABASE_SERVICES,
+  databaseRoles,
   effectivePattern,
   JOBS_QUEUE,
   JOBS_RULE,
   type ServiceName,
+  type ServiceSpec,
+  specsOf,
 } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { EventSchemaRegistry, outsidePublishersStatement } from '../constructs/bus-guard.ts';
-import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV } from '../handlers/migrate-database.ts';
+import { BUNDLED_MIGRATIONS_DIR, LOGIN_SECRETS_ENV, SERVICE_ROLES_ENV } from '../handlers/migrate-database.ts';
 import {
   ALARM_TOPIC_NAME,
   ARCHIVE_NAME,
@@ -54,6 +57,8 @@ export const TTL_ATTRIBUTES: Record<string, string> = {
 
 export interface CoreStackProps extends StackProps {
   config: AlexConfig;
+  /** The deployed services (the registry's by default): their database logins and roles live here. */
+  services?: readonly ServiceSpec[];
 }
 
 export class CoreStack extends Stack {
@@ -122,7 +127,7 @@ export class CoreStack extends Stack {
         }),
     );
 
-    this.cluster = this.database(config);
+    this.cluster = this.database(config, databaseRoles(props.services ?? specsOf()));
     const polygonApiKey = new secretsmanager.Secret(this, 'PolygonApiKey', {
       secretName: 'alex/polygon-api-key',
       description: 'Polygon.io API key for price refreshes; set its value after the first deploy',
@@ -235,7 +240,7 @@ export class CoreStack extends Stack {
     );
   }
 
-  private database(config: AlexConfig): rds.DatabaseCluster {
+  private database(config: AlexConfig, roles: readonly DatabaseRole[]): rds.DatabaseCluster {
     // Nothing runs inside the VPC but Aurora: functions reach it through the Data API, so the
     // subnets are isolated (no NAT gateway to pay for) and the security group admits nobody.
     const vpc = new ec2.Vpc(this, 'Vpc', {
@@ -283,9 +288,9 @@ export class CoreStack extends Stack {
       reason:
         'Rotation needs a rotation function with a route to Secrets Manager (NAT or endpoint, ~$15/month) in an otherwise empty VPC; documented in docs/aws.md as a follow-up.',
     });
-    for (const service of DATABASE_SERVICES)
-      this.databaseLoginSecrets.set(service, this.databaseLoginSecret(cluster, service));
-    this.migrateOnDeploy(cluster, config);
+    for (const { service } of roles)
+      this.databaseLoginSecrets.set(service as ServiceName, this.databaseLoginSecret(cluster, service as ServiceName));
+    this.migrateOnDeploy(cluster, config, roles);
     return cluster;
   }
 
@@ -310,8 +315,11 @@ export class CoreStack extends Stack {
     return secret.attach(cluster);
   }
 
-  /** Runs the migrations after the cluster exists, and again whenever a migration file changes. */
-  private migrateOnDeploy(cluster: rds.DatabaseCluster, config: AlexConfig): void {
+  /**
+   * Runs the migrations and syncs the services' roles after the cluster exists, and again whenever
+   * a migration file or a service's grants change.
+   */
+  private migrateOnDeploy(cluster: rds.DatabaseCluster, config: AlexConfig, roles: readonly DatabaseRole[]): void {
     const role = new iam.Role(this, 'MigrationRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(
       new iam.PolicyStatement({
@@ -340,6 +348,8 @@ export class CoreStack extends Stack {
         [LOGIN_SECRETS_ENV]: this.toJsonString(
           Object.fromEntries([...this.databaseLoginSecrets].map(([service, secret]) => [service, secret.secretArn])),
         ),
+        // A changed grant changes the function's configuration, so the trigger runs again.
+        [SERVICE_ROLES_ENV]: JSON.stringify(roles),
       },
       logRetention: logRetention(config),
       sourceMap: config.sourceMaps,

@@ -134,7 +134,7 @@ export class ServiceStack extends Stack {
     this.grantLeastPrivilege(spec, config, bus, deadLetterArns, deadlineQueueName);
 
     const settings = functionSettings(config, spec.memoryMb, spec.timeoutSeconds, spec.name);
-    const usesDatabase = spec.needs.database === true;
+    const usesDatabase = spec.needs.database !== undefined;
     this.function = new BundledFunction(this, 'Handler', {
       entry: spec.entry,
       functionName: name,

@@ -113,7 +113,5 @@ describe('alex serve', () => {
     }
   });
 
-  // Needs the durable queue journal (issue 11, branch `durable`): today queued messages are saved
-  // only by a clean close, so a kill -9 loses the ones not yet handled. Enabled once it lands.
-  it.todo('after kill -9, the next start resumes every queued and in-flight job and each finishes exactly once');
+  // kill -9 with jobs in flight, and one server per home: test/processes/serve.test.ts (the process tier).
 });

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN_SECRETS_ENV } from '#infra/cdk/handlers/migrate-database.ts';
-import { databaseLoginSecretParameter, SSM, STACK_NAMES } from '#infra/cdk/names.ts';
+import { LOGIN_SECRETS_ENV, SERVICE_ROLES_ENV, serviceRoles } from '#infra/cdk/handlers/migrate-database.ts';
+import { databaseLogin, databaseLoginSecretParameter, SSM, STACK_NAMES } from '#infra/cdk/names.ts';
 import { TemplateLinter } from '#infra/cdk/template-lint.ts';
 import {
   DATABASE_SERVICES,
@@ -157,6 +157,10 @@ describe('core stack', () => {
       (f) => f.FunctionName === 'alex-migrate-database',
     )!;
     expect(JSON.stringify(migrator.Environment.Variables[LOGIN_SECRETS_ENV])).toMatch(/planner.*tagger.*aggregator/);
+    // The group roles and their grants, read from the services' folders at synth.
+    const roles = serviceRoles(migrator.Environment.Variables[SERVICE_ROLES_ENV]);
+    expect(roles.map((role) => role.groupRole)).toEqual(DATABASE_SERVICES.map((s) => databaseLogin(s).groupRole));
+    expect(roles.find((role) => role.service === 'aggregator')?.grants).toContain('SELECT, INSERT ON analyses');
     const migratorSecretReads = resources(STACK_NAMES.core, 'AWS::IAM::Policy')
       .flatMap((p) => p.PolicyDocument.Statement)
       .filter((s: any) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));

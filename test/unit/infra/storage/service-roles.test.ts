@@ -1,7 +1,8 @@
 /**
- * schemas/migrations/0002_service_roles.sql on PGlite (full PostgreSQL, roles included): each
- * service's own statements succeed under its group role, and only the aggregator can write the
- * consolidated analysis (GitHub issue 4). Also the migrator's login sync (service-logins.ts).
+ * The services' group roles on PGlite (full PostgreSQL, roles included), as `migrate` leaves them
+ * with the grants each folder declares: each service's own statements succeed under its group
+ * role, and only the aggregator can write the consolidated analysis (GitHub issue 4). Also the
+ * migrator's login sync (service-logins.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { scramSha256Verifier, sqlStringLiteral, syncServiceLogin } from '#infra/
 import { databaseLogin } from '#infra/cdk/names.ts';
 import { migrate } from '#infra/storage/migrate.ts';
 import { openPglite } from '#infra/storage/pglite.ts';
+import { DATABASE_ROLES } from '#infra/topology.ts';
 import { countAnalyses, getAnalysis, storeAnalysis } from '#services/aggregator/analysis-store.ts';
 import { consolidate } from '#services/aggregator/consolidate.ts';
 import { advanceJob, createJob, getJob, reopenJob } from '#services/common/job-store.ts';
@@ -35,7 +37,7 @@ const DENIED = (table: string) => new RegExp(`permission denied for table ${tabl
 let db: SqlDatabase;
 beforeAll(async () => {
   db = await openPglite();
-  await migrate(db);
+  await migrate(db, undefined, DATABASE_ROLES);
   await savePortfolio(db, PORTFOLIO); // as the superuser, like `alex analyze` with the master credentials
 }, 30_000);
 afterAll(() => db.close());

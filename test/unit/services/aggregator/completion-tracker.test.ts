@@ -48,6 +48,16 @@ describe('CompletionTracker', () => {
     expect(isComplete(await tracker.load('job-2'))).toBe(true);
   });
 
+  it('is not complete while any planned task has not reported, though the plan is in', async () => {
+    await tracker.recordPlan({ ...plan('job-4'), tasks: [...plan('job-4').tasks] });
+    expect(isComplete(await tracker.load('job-4'))).toBe(false);
+    await tracker.recordOutcome(outcome('job-4', 'report'));
+    await tracker.recordOutcome({ ...outcome('job-4', 'retirement'), outcome: 'failed' });
+    expect(isComplete(await tracker.load('job-4'))).toBe(false);
+    await tracker.recordOutcome(outcome('job-4', 'charts'));
+    expect(isComplete(await tracker.load('job-4'))).toBe(true);
+  });
+
   it('lets exactly one claimant finish a job, and lets that claimant retry', async () => {
     await tracker.recordPlan({ ...plan('job-3'), tasks: [...plan('job-3').tasks] });
     const claimants = Array.from({ length: 12 }, (_, i) => `SpecialistCompleted#claimant-${i}`);

@@ -62,6 +62,41 @@ describe('findUnsupportedNumbers', () => {
     expect(findUnsupportedNumbers(text, facts)).toEqual([]);
   });
 
+  it('reads a bare number as itself, never as a ratio fact stated in percent', () => {
+    // The HHI is 0.451: "45.1%" and "45%" state it as a percent, but a bare 45 or 45.1 is no fact.
+    expect(findUnsupportedNumbers('An HHI of 0.451, or 45.1%, or about 45%.', facts)).toEqual([]);
+    expect(findUnsupportedNumbers('You hold 45 funds, or 45.1 of them.', facts)).toEqual(['45', '45.1']);
+  });
+
+  it('ignores the snapshot date written out in words, in every month and both orders', () => {
+    const months = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September'];
+    months.push('October', 'November', 'December');
+    months.forEach((month, index) => {
+      const asOf = `2026-${String(index + 1).padStart(2, '0')}-17`;
+      const record = { asOf, totalValue: 100_000 };
+      const text = `As of ${month} 17, 2026 (17 ${month} 2026, ${asOf}), you hold $100,000.`;
+      expect(findUnsupportedNumbers(text, record), month).toEqual([]);
+      // A day that is not the snapshot's is a stated figure, and not a fact.
+      expect(findUnsupportedNumbers(`As of ${month} 18, 2026.`, record), month).toEqual(['18']);
+    });
+  });
+
+  it('reads every scale word, on money and on plain amounts', () => {
+    const record = { totalValue: 2_500_000_000, saved: 40_000 };
+    const stated = ['$2.5B', '$2.5b', '$2.5bn', '$2.5 billion', '2.5 billion dollars', '$2,500 million', '$2,500M'];
+    stated.push('2.5 billion', '2,500 million', '$40k', '$40K', '$40 thousand', '40 thousand');
+    for (const figure of stated) expect(findUnsupportedNumbers(`It is ${figure}.`, record), figure).toEqual([]);
+    for (const figure of ['$3.5B', '$2.6 billion', '$41k', '41 thousand', '2.4 billion'])
+      expect(findUnsupportedNumbers(`It is ${figure}.`, record), figure).toEqual([figure]);
+  });
+
+  it('reads no figure in plan names, list words or an index name', () => {
+    const text = 'A 457(b), a 457b, a 529 plan and a 529 account; step 14, item 22, recommendation 31; the S&P500.';
+    expect(findUnsupportedNumbers(text, facts)).toEqual([]);
+    // Without the word that makes it a name, the number is a figure.
+    expect(findUnsupportedNumbers('Save 529 a month in 457 ways.', facts)).toEqual(['529', '457']);
+  });
+
   it('flags years and plain numbers that are not facts', () => {
     expect(findUnsupportedNumbers('By 2031 you will hold 37 funds.', facts)).toEqual(['2031', '37']);
   });

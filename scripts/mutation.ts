@@ -1,0 +1,84 @@
+/**
+ * `npm run mutation [-- <module>...]`: StrykerJS with its vitest runner on the modules of
+ * scripts/mutation/modules.ts (all when none is named), one at a time, incrementally: each
+ * module's previous results (reports/mutation/<module>.incremental.json) are reused for code
+ * and tests that did not change. Writes reports/mutation/<module>.json, which `npm run bench`
+ * reads. `--concurrency N` sets Stryker's test processes (default 1: the machine is shared).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import {
+  incrementalPath,
+  MUTATION_MODULE_NAMES,
+  MUTATION_MODULES,
+  type MutationModuleName,
+  reportPath,
+} from './mutation/modules.ts';
+import { readModuleScore } from './mutation/score.ts';
+
+function parseArgs(argv: readonly string[]): { modules: MutationModuleName[]; concurrency: number } {
+  const modules: MutationModuleName[] = [];
+  let concurrency = 1;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (arg === '--concurrency') {
+      concurrency = Number(argv[++i]);
+      if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new Error('--concurrency must be a whole number of at least 1');
+    } else if ((MUTATION_MODULE_NAMES as readonly string[]).includes(arg)) modules.push(arg as MutationModuleName);
+    else throw new Error(`unknown module "${arg}"; choose from ${MUTATION_MODULE_NAMES.join(', ')}`);
+  }
+  return { modules: modules.length > 0 ? modules : MUTATION_MODULE_NAMES, concurrency };
+}
+
+/** Stryker's configuration for one module, written beside its report. */
+function strykerConfig(name: MutationModuleName, concurrency: number) {
+  return {
+    $schema: '../../node_modules/@stryker-mutator/core/schema/stryker-schema.json',
+    testRunner: 'vitest',
+    vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+    plugins: ['@stryker-mutator/vitest-runner'],
+    coverageAnalysis: 'perTest',
+    mutate: [...MUTATION_MODULES[name].mutate],
+    incremental: true,
+    incrementalFile: incrementalPath(name),
+    reporters: ['json', 'clear-text', 'progress'],
+    jsonReporter: { fileName: reportPath(name) },
+    concurrency,
+    timeoutMS: 30_000,
+    // State and output the tests never read; copying them into each sandbox only costs time.
+    ignorePatterns: ['reports', '.alex', 'alex-output', 'cdk.out', 'out', 'dist', 'coverage', '.ci'],
+    cleanTempDir: 'always',
+    thresholds: { high: 85, low: 70, break: null },
+  };
+}
+
+function main(argv: readonly string[]): number {
+  const { modules, concurrency } = parseArgs(argv);
+  mkdirSync('reports/mutation', { recursive: true });
+  let failed = false;
+  for (const name of modules) {
+    const configFile = `reports/mutation/${name}.stryker.json`;
+    writeFileSync(configFile, `${JSON.stringify(strykerConfig(name, concurrency), null, 2)}\n`);
+    process.stderr.write(`mutation: ${name}\n`);
+    const run = spawnSync('npx', ['stryker', 'run', configFile], {
+      stdio: 'inherit',
+      env: { ...process.env, ALEX_MUTATION_TESTS: MUTATION_MODULES[name].tests.join(',') },
+    });
+    if (run.status !== 0) {
+      failed = true;
+      process.stderr.write(`mutation: ${name}: Stryker exited with ${run.status ?? run.signal}\n`);
+      continue;
+    }
+    const score = readModuleScore(reportPath(name));
+    if (score) process.stderr.write(`mutation: ${name}: ${score.score.toFixed(1)}%\n`);
+  }
+  return failed ? 1 : 0;
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`mutation: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 2;
+}

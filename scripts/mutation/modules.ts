@@ -1,0 +1,63 @@
+/**
+ * The modules whose mistakes lose or corrupt data or mislead a user, as mutation testing sees
+ * them: the files Stryker mutates and the tests that may kill those mutants. `npm run mutation`
+ * runs Stryker on them (scripts/mutation.ts); `npm run bench` reads each one's JSON report.
+ */
+
+export interface MutationModule {
+  /** Files Stryker mutates (globs relative to the repository). */
+  mutate: string[];
+  /** Test files that guard them (globs); the runner picks per mutant those that cover it. */
+  tests: string[];
+}
+
+export const MUTATION_MODULES = {
+  'number-check': {
+    mutate: ['services/reporter/number-check.ts'],
+    tests: ['test/unit/services/reporter/*.test.ts'],
+  },
+  'portfolio-validation': {
+    mutate: ['services/common/portfolio-file.ts'],
+    tests: ['test/unit/services/common/portfolio-file.test.ts'],
+  },
+  'retirement-engine': {
+    mutate: ['services/retirement/engine.ts'],
+    tests: ['test/unit/services/retirement/*.test.ts'],
+  },
+  'local-queue': {
+    mutate: ['infra/local/queue.ts'],
+    tests: ['test/unit/infra/local/queue*.test.ts'],
+  },
+  'event-pattern': {
+    mutate: ['infra/local/event-pattern.ts', 'infra/local/event-pattern/*.ts'],
+    tests: [
+      'test/unit/infra/local/event-pattern*.test.ts',
+      'test/unit/infra/local/rule-index.test.ts',
+      'test/unit/infra/local/bus.test.ts',
+    ],
+  },
+  planner: {
+    mutate: ['services/planner/domain.ts', 'services/planner/handler.ts'],
+    tests: ['test/unit/services/planner/*.test.ts'],
+  },
+  aggregator: {
+    mutate: ['services/aggregator/*.ts', '!services/aggregator/lambda.ts', '!services/aggregator/service.ts'],
+    tests: [
+      'test/unit/services/aggregator/*.test.ts',
+      'test/unit/infra/storage/service-roles.test.ts',
+      'test/e2e/services/aggregator/*.test.ts',
+    ],
+  },
+} as const satisfies Record<string, MutationModule>;
+
+export type MutationModuleName = keyof typeof MUTATION_MODULES;
+
+export const MUTATION_MODULE_NAMES = Object.keys(MUTATION_MODULES) as MutationModuleName[];
+
+/** Stryker's JSON report for a module: what the bench reads (committed). */
+export const reportPath = (name: MutationModuleName) => `reports/mutation/${name}.json`;
+
+/** Stryker's incremental file for a module: reused by the next run (not committed). */
+export const incrementalPath = (name: MutationModuleName) => `reports/mutation/${name}.incremental.json`;
+
+export const MUTATION_SCORE_TARGET = 85;

@@ -1,0 +1,57 @@
+/**
+ * The mutation score of one module, from Stryker's JSON report (the mutation-testing-report
+ * schema): killed and timed-out mutants over every mutant that could have been killed, as
+ * Stryker computes it. Compile and runtime errors and ignored mutants count for nothing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+
+export interface MutationCounts {
+  killed: number;
+  timeout: number;
+  survived: number;
+  noCoverage: number;
+  /** Mutants that prove nothing either way: CompileError, RuntimeError, Ignored, Pending. */
+  other: number;
+}
+
+export interface ModuleScore extends MutationCounts {
+  /** Percent, 0..100. */
+  score: number;
+  /** Surviving and uncovered mutants, as `file:line mutator`. */
+  survivors: string[];
+}
+
+interface ReportMutant {
+  mutatorName: string;
+  status: string;
+  location: { start: { line: number } };
+}
+
+/** The score in `reportFile`, or null when the module was never measured. */
+export function readModuleScore(reportFile: string): ModuleScore | null {
+  if (!existsSync(reportFile)) return null;
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+    files: Record<string, { mutants: ReportMutant[] }>;
+  };
+  return scoreOf(report.files);
+}
+
+export function scoreOf(files: Record<string, { mutants: readonly ReportMutant[] }>): ModuleScore {
+  const counts: MutationCounts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, other: 0 };
+  const survivors: string[] = [];
+  for (const [file, { mutants }] of Object.entries(files)) {
+    for (const mutant of mutants) {
+      if (mutant.status === 'Killed') counts.killed += 1;
+      else if (mutant.status === 'Timeout') counts.timeout += 1;
+      else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
+        if (mutant.status === 'Survived') counts.survived += 1;
+        else counts.noCoverage += 1;
+        survivors.push(`${file}:${mutant.location.start.line} ${mutant.mutatorName}`);
+      } else counts.other += 1;
+    }
+  }
+  const detected = counts.killed + counts.timeout;
+  const valid = detected + counts.survived + counts.noCoverage;
+  // Without a single valid mutant there is no score (Stryker shows NaN); callers treat it as not measured.
+  return { ...counts, score: valid === 0 ? Number.NaN : (100 * detected) / valid, survivors };
+}
