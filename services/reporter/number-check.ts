@@ -15,7 +15,8 @@ interface Candidate {
   unit: string;
 }
 
-const MONTHS = [
+/** Month names as the narrative writes dates (prose.ts) and the check reads them. */
+export const MONTHS = [
   'January',
   'February',
   'March',

@@ -6,6 +6,7 @@
 import type { Recommendation } from '#events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { counted, countWord, num, plural, points, RULES, txt } from './facts.ts';
+import { MONTHS } from './number-check.ts';
 import { capitalise, className, isAre, joinAnd } from './recommendations.ts';
 import type { Narrative } from './writer.ts';
 
@@ -267,20 +268,6 @@ function mixSentence(facts: PortfolioFacts): string {
   return `the mix is ${joinAnd(held.map((row) => `${txt(facts, `allocation.${row.assetClass}.percent`)} ${className(row.assetClass)}`))}`;
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 export function longDate(isoDate: string): string {
   const [year, month, day] = isoDate.split('-').map(Number) as [number, number, number];
   return `${MONTHS[month - 1]} ${day}, ${year}`;
