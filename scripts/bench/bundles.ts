@@ -4,13 +4,13 @@
  */
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE_EXTERNALS, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET } from '#infra/bundling.ts';
-import { SERVICE_NAMES, type ServiceName } from '#infra/topology.ts';
+import { SERVICE_NAMES, SERVICES, type ServiceName } from '#infra/topology.ts';
 import { ENV } from '#services/common/environment.ts';
 import { atMost, type BenchResult, median, result } from './results.ts';
 
@@ -56,6 +56,11 @@ export async function bundleService(service: ServiceName, outDir: string): Promi
     keepNames: true,
     logLevel: 'error',
   });
+  // What the deployed bundle carries beside it (service-stack.ts copies the same files).
+  for (const file of SERVICES[service].needs.dataFiles ?? []) {
+    mkdirSync(join(outDir, 'data'), { recursive: true });
+    copyFileSync(join(ROOT, file), join(outDir, 'data', basename(file)));
+  }
   return outfile;
 }
 

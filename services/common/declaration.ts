@@ -52,6 +52,12 @@ export interface ServiceNeeds {
   deadlines?: true;
   /** Market prices (Polygon when configured). */
   prices?: true;
+  /**
+   * Data files its code reads at run time with `new URL('./data/<file>', import.meta.url)`, as
+   * paths from the repository root. esbuild does not follow such reads, so each is copied into
+   * the bundle's `data/` folder, beside the bundled module (CDK and the benchmark alike).
+   */
+  dataFiles?: readonly string[];
 }
 
 /**

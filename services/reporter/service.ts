@@ -7,6 +7,7 @@ export const reporter = defineService({
   description: 'Computes portfolio facts and writes the report and its recommendations.',
   rules: [plannedTaskRule('reporter', 'report')],
   limits: { memoryMb: 512, timeoutSeconds: 120, maxConcurrency: 5 },
-  needs: { model: true },
+  // The projection reads the vendored annual returns (services/retirement/historical.ts).
+  needs: { model: true, dataFiles: ['services/retirement/data/historical-returns.csv'] },
   publishes: ['SpecialistCompleted', 'SpecialistFailed'],
 });

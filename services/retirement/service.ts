@@ -7,6 +7,7 @@ export const retirement = defineService({
   description: 'Projects the retirement outcome by simulation.',
   rules: [plannedTaskRule('retirement', 'retirement')],
   limits: { memoryMb: 1024, timeoutSeconds: 60, maxConcurrency: 10 },
-  needs: {},
+  // The projection reads the vendored annual returns (services/retirement/historical.ts).
+  needs: { dataFiles: ['services/retirement/data/historical-returns.csv'] },
   publishes: ['SpecialistCompleted', 'SpecialistFailed'],
 });

@@ -145,6 +145,11 @@ export class ServiceStack extends Stack {
       role: this.role,
       logRetention: logRetention(config),
       sourceMap: config.sourceMaps,
+      afterBundling: (inputDir, outputDir) =>
+        (spec.needs.dataFiles ?? []).flatMap((file) => [
+          `mkdir -p "${outputDir}/data"`,
+          `cp "${inputDir}/${file}" "${outputDir}/data/"`,
+        ]),
       environment: {
         [ENV.eventBusName]: BUS_NAME,
         [ENV.idempotencyTable]: TABLES.idempotency,
