@@ -212,22 +212,7 @@ export class SqsApi {
         'AWS.SimpleQueueService.BatchRequestTooLong',
       );
     }
-    const Successful: unknown[] = [];
-    const Failed: unknown[] = [];
-    for (const entry of entries) {
-      try {
-        Successful.push({ Id: entry.Id, ...this.sendOne(queue, entry) });
-      } catch (error) {
-        if (!(error instanceof AwsError)) throw error;
-        Failed.push({
-          Id: entry.Id,
-          SenderFault: true,
-          Code: error.queryError?.code ?? error.type,
-          Message: error.message,
-        });
-      }
-    }
-    return { Successful, Failed };
+    return perEntry(entries, (entry) => this.sendOne(queue, entry));
   }
 
   private async receive(queue: NamedQueue, input: Input, signal: AbortSignal, sender: string) {
@@ -270,23 +255,7 @@ export class SqsApi {
 
   private deleteBatch(queue: NamedQueue, input: Input) {
     const entries = batchEntries(input.Entries);
-    const Successful: unknown[] = [];
-    const Failed: unknown[] = [];
-    for (const entry of entries) {
-      try {
-        this.deleteOne(queue, entry.ReceiptHandle);
-        Successful.push({ Id: entry.Id });
-      } catch (error) {
-        if (!(error instanceof AwsError)) throw error;
-        Failed.push({
-          Id: entry.Id,
-          SenderFault: true,
-          Code: error.queryError?.code ?? error.type,
-          Message: error.message,
-        });
-      }
-    }
-    return { Successful, Failed };
+    return perEntry(entries, (entry) => this.deleteOne(queue, entry.ReceiptHandle));
   }
 
   private startMove(input: Input) {
@@ -465,4 +434,27 @@ function messageView(
     ...(Object.keys(Attributes).length > 0 ? { Attributes } : {}),
     ...(md5Attributes ? { MD5OfMessageAttributes: md5Attributes, MessageAttributes: selected } : {}),
   };
+}
+
+/**
+ * A batch call's answer: each entry succeeds or fails on its own, as SQS reports it; an AwsError
+ * is that entry's failure, anything else fails the whole request.
+ */
+function perEntry<E extends { Id?: unknown }>(entries: readonly E[], apply: (entry: E) => object | void) {
+  const Successful: unknown[] = [];
+  const Failed: unknown[] = [];
+  for (const entry of entries) {
+    try {
+      Successful.push({ Id: entry.Id, ...(apply(entry) ?? {}) });
+    } catch (error) {
+      if (!(error instanceof AwsError)) throw error;
+      Failed.push({
+        Id: entry.Id,
+        SenderFault: true,
+        Code: error.queryError?.code ?? error.type,
+        Message: error.message,
+      });
+    }
+  }
+  return { Successful, Failed };
 }
