@@ -4,7 +4,7 @@
  * service does not declare in `publishes` is refused before anything leaves.
  */
 import { catalog, type DetailInput, type DetailType } from '#events/catalog.ts';
-import type { EventPublisher } from '#events/publisher.ts';
+import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import type { ServiceDeclaration } from './declaration.ts';
 
 /** A detail without its `version` (the catalog's is stamped on), for each member of a union. */
@@ -20,12 +20,24 @@ export class UndeclaredEventError extends Error {
 
 export function emitterFor(service: ServiceDeclaration, publisher: EventPublisher): Emit {
   return async (detailType, detail) => {
-    if (!service.publishes.includes(detailType)) {
-      throw new UndeclaredEventError(
-        `${service.name} does not declare that it publishes ${detailType}; add it to publishes in services/${service.name}/service.ts`,
-      );
-    }
-    const full = { version: catalog[detailType].version, ...detail } as DetailInput<typeof detailType>;
-    await publisher.publish([{ detailType, source: service.source, detail: full }]);
+    await publisher.publish([eventFor(service, detailType, detail)]);
   };
+}
+
+/**
+ * The event `emit` would publish, for a caller that stores it first (the outbox): the source
+ * from the declaration, the catalog's version stamped on, an undeclared detail-type refused.
+ */
+export function eventFor<D extends DetailType>(
+  service: ServiceDeclaration,
+  detailType: D,
+  detail: DetailBody<D>,
+): OutgoingEvent<D> {
+  if (!service.publishes.includes(detailType)) {
+    throw new UndeclaredEventError(
+      `${service.name} does not declare that it publishes ${detailType}; add it to publishes in services/${service.name}/service.ts`,
+    );
+  }
+  const full = { version: catalog[detailType].version, ...detail } as DetailInput<D>;
+  return { detailType, source: service.source, detail: full };
 }
