@@ -34,12 +34,14 @@ export function monteCarloPaths(
   return { paths, years, growth, inflation: null, constantInflation: market.inflation };
 }
 
-/** One path per start year whose `years` consecutive years fit in the data. */
+/** One path per start year whose `years` consecutive years fit in the data (or in from–to). */
 export function historicalPaths(
   weights: Float64Array,
   years: number,
   data: HistoricalReturns = loadHistoricalReturns(),
+  window: { from?: number; to?: number } = {},
 ): HistoricalPaths {
+  if (window.from !== undefined || window.to !== undefined) data = sliceYears(data, window);
   const span = data.lastYear - data.firstYear + 1;
   const paths = span - years + 1;
   if (paths < 1) throw new Error(`the plan needs ${years} years of returns; the data holds ${span}`);
@@ -60,4 +62,19 @@ export function historicalPaths(
     }
   }
   return { paths, years, growth, inflation, constantInflation: 0, firstStartYear: data.firstYear };
+}
+
+function sliceYears(data: HistoricalReturns, window: { from?: number; to?: number }): HistoricalReturns {
+  const from = Math.max(window.from ?? data.firstYear, data.firstYear);
+  const to = Math.min(window.to ?? data.lastYear, data.lastYear);
+  const a = from - data.firstYear;
+  const b = to - data.firstYear + 1;
+  return {
+    firstYear: from,
+    lastYear: to,
+    sp500: data.sp500.subarray(a, b),
+    tbill: data.tbill.subarray(a, b),
+    tbond: data.tbond.subarray(a, b),
+    cpi: data.cpi.subarray(a, b),
+  };
 }
