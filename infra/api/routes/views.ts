@@ -15,16 +15,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function viewRoutes(ports: ApiPorts): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
+  // A finished analysis never changes: its page is rendered once (bounded), keyed by owner too.
+  const rendered = new Map<string, { userId: string; html: string }>();
+  const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-cache' };
 
   routes.get('/analyses/:jobId/view.html', async (c) => {
     const userId = c.get('userId');
     const jobId = c.req.param('jobId');
+    const cached = rendered.get(jobId);
+    if (cached && cached.userId === userId) return c.body(cached.html, 200, headers);
     const job = UUID.test(jobId) ? await ports.store.getJob(userId, jobId) : null;
     if (!job) return problem(c, 404, 'Not found', 'no such analysis');
     const analysis = await ports.store.getAnalysis(userId, jobId);
     if (!analysis) return problem(c, 404, 'Not found', `job ${jobId} has no analysis yet (status ${job.status})`);
     const html = renderAnalysisView(analysis, await ports.store.modelCalls(userId, jobId));
-    return c.body(html, 200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'private, no-cache' });
+    if (rendered.size >= 200) rendered.delete(rendered.keys().next().value!);
+    rendered.set(jobId, { userId, html });
+    return c.body(html, 200, headers);
   });
 
   routes.get('/compare', async (c) => {
