@@ -295,4 +295,38 @@ describe('one user never sees another’s portfolio or analyses', () => {
     await expectClean(page, problems, 'Ana’s history');
     await context.close();
   });
+
+  it('imports a portfolio file, names the bad field of a wrong one, and exports what is stored', async () => {
+    const { context, page, problems } = await open();
+    await signIn(page, 'cleo');
+    const example = JSON.parse(readFileSync(EXAMPLE_PATH, 'utf8'));
+    const wrong = structuredClone(example);
+    wrong.positions[3].quantity = -2;
+    const file = page.getByLabel('Portfolio file', { exact: true });
+    await file.setInputFiles({
+      name: 'wrong.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(wrong)),
+    });
+    await page.getByRole('button', { name: 'Import' }).click();
+    // The schema's rule for positions[].quantity, with the path the API names.
+    await page
+      .getByText('positions[3].quantity: must be greater than 0 (remove the position if it was sold)')
+      .waitFor();
+
+    await file.setInputFiles(EXAMPLE_PATH);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Portfolio of Sam and Jordan Rivera' }).waitFor();
+    expect(await page.locator('article.account').count()).toBe(3);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export JSON' }).click();
+    const exported = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+    expect(exported.user).toEqual({ ...example.user, id: 'cleo' });
+    expect(exported.accounts).toEqual(example.accounts);
+    expect(exported.positions).toHaveLength(example.positions.length);
+    expect(problems.failedLoads).toEqual(['/v1/portfolio 404', '/v1/portfolio 400']);
+    await expectClean(page, problems, 'the imported portfolio');
+    await context.close();
+  });
 });
