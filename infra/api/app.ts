@@ -19,6 +19,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings, rateLimitHeade
 import { analysesRoutes } from './routes/analyses.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { viewRoutes } from './routes/views.ts';
 import { traceRequests } from './trace.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -104,6 +105,7 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions = {}): Hono<Ap
   app.route('/v1', portfolioRoutes(ports));
   app.route('/v1', analysesRoutes(ports));
   app.route('/v1', eventsRoutes(ports, { heartbeatMs: options.heartbeatMs ?? 15_000 }));
+  app.route('/v1', viewRoutes(ports));
 
   app.notFound((c) => problem(c, 404, 'Not found', `no resource at ${c.req.path}`));
   app.onError((error, c) => {
