@@ -11,6 +11,7 @@ import { TASKS, Task } from '#events/values.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { nextSlot, parseScheduleExpression, parseTimeZone, type Schedule } from './expression.ts';
 import { deleteSchedule, insertSchedule, listSchedules, MAX_SCHEDULES_PER_USER, type StoredSchedule } from './store.ts';
+import { instantsOf } from './time-zone.ts';
 
 export const ScheduleInput = z
   .object({
@@ -19,12 +20,17 @@ export const ScheduleInput = z
       .min(1)
       .max(256)
       .describe('EventBridge Scheduler expression: cron(0 6 ? * MON *), rate(7 days) or at(2027-01-31T09:00:00)'),
-    timezone: z.string().min(1).max(64).default('UTC').describe('IANA time zone the expression is read in'),
+    timezone: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('IANA time zone the expression is read in; UTC when absent'),
     tasks: z.array(Task).min(1).max(TASKS.length).optional().describe('Parts wanted; all when absent.'),
   })
   .strict();
 
-export type ScheduleInput = z.input<typeof ScheduleInput>;
+export type ScheduleInput = z.infer<typeof ScheduleInput>;
 
 /** What the API and `alex schedule list` show. */
 export interface ScheduleView {
@@ -73,7 +79,7 @@ export function viewOf(stored: StoredSchedule, now: Date): ScheduleView {
 export function newSchedule(userId: string, raw: unknown, now: Date): StoredSchedule {
   const input = InvalidInputError.parse(ScheduleInput, raw, 'schedule');
   const expression = parseScheduleExpression(input.expression.trim());
-  const timezone = parseTimeZone(input.timezone);
+  const timezone = parseTimeZone(input.timezone ?? 'UTC');
   const refuse = (why: string): never => {
     throw new InvalidInputError(`expression: "${expression.text}" ${why}`, [`expression: ${why}`]);
   };
@@ -88,9 +94,9 @@ export function newSchedule(userId: string, raw: unknown, now: Date): StoredSche
     lastSlot: null,
     lastJobId: null,
   };
+  if (expression.kind === 'at' && instantsOf(expression.wall, timezone).length === 0)
+    refuse(`names a time that does not exist in ${timezone} (the clocks go forward then): pick another time`);
   if (nextSlot(scheduleOf(stored), now) === null) {
-    if (expression.kind === 'at' && nextSlot(scheduleOf(stored), new Date(0)) === null)
-      refuse(`names a time that does not exist in ${timezone} (the clocks go forward then): pick another time`);
     refuse('never fires again (its times are all in the past): pick a future time or year');
   }
   return stored;
