@@ -8,6 +8,7 @@ import { startApiServer } from '../../api/server.ts';
 import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
+import { LocalScheduler } from '../../schedules/local-firing.ts';
 import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex serve [--port 8080] [--host 127.0.0.1] [--home DIR]
@@ -20,7 +21,10 @@ drains and exits 0 within 10 s; queued and unfinished jobs resume on the next st
 Auth is never off: with no ALEX_AUTH_JWKS_URL, a signing key is created in the home folder and
 \`alex token --user ID\` prints a token for it. Otherwise ALEX_AUTH_JWKS_URL, ALEX_AUTH_ISSUER
 and ALEX_AUTH_AUDIENCE name the issuer (Clerk, Cognito, …).
-Environment: ALEX_CORS_ORIGINS (comma-separated), ALEX_API_RATE and ALEX_API_BURST (per user).`;
+Environment: ALEX_CORS_ORIGINS (comma-separated), ALEX_API_RATE and ALEX_API_BURST (per user).
+
+Schedules (\`alex schedule add\`, /v1/schedules) fire while it runs; one missed while it was
+down fires once when it starts.`;
 
 /** Running handlers get this long to finish before the runtime closes with them still in flight. */
 const DRAIN_MS = 6000;
@@ -59,6 +63,15 @@ export const serveCommand: Command = {
       await runtime.close();
       throw error;
     }
+    // Started once the API is up: a slot missed while the server was down fires now, once.
+    const scheduler = new LocalScheduler({
+      db: runtime.db,
+      send: (body) => {
+        runtime.sendJob(body);
+      },
+      onError: (error) => io.err(`alex: schedules: ${(error as Error).message}`),
+    });
+    scheduler.start();
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
     io.out(`alex: API description at ${server.url}/openapi.json`);
     recordEndpoint(home, server.url);
@@ -76,6 +89,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', resolve);
     });
     io.err(`alex: ${signal}: draining`);
+    await scheduler.stop();
     await server.close();
     const finished = await runtime.stopPolling(DRAIN_MS);
     await runtime.close();
