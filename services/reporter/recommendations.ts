@@ -13,6 +13,7 @@ import {
   cheaperFunds,
   companyConcentration,
   emergencyReserve,
+  internationalInTrim,
   sameIndexFunds,
 } from './planner-rules.ts';
 
@@ -122,6 +123,8 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
   const topFiveTooLarge =
     topFiveShare > RULES.topFiveLimit && facts.topFive.some((holding) => holding.kind === 'security');
   if (!stockTooLarge && !topFiveTooLarge) return undefined;
+  // Advice names the position, the account and the amount, or is not given.
+  if (!stockTooLarge && facts.plan.trims.length === 0) return undefined;
   const stock = txt(facts, 'largestStock.symbol');
   const reasons: string[] = [];
   if (stockTooLarge) {
@@ -139,7 +142,9 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
     title: 'Reduce concentration',
     recommendation: stockTooLarge
       ? `Trim ${stock} by about ${txt(facts, 'largestStock.excessValue')} to bring it to ${txt(facts, 'rule.singleStockLimit')} of the portfolio, and reinvest the proceeds in a broad index fund. In a taxable account, spread the sales over several years or use shares with the smallest gains first.`
-      : 'Direct new money, and gradually the largest individual positions, into broad index funds until no small group of securities dominates the portfolio.',
+      : `${capitalise(joinAnd(facts.plan.trims.map((t) => `sell about ${txt(facts, t.key)} of ${t.symbol} in ${t.accountName}`)))}` +
+        `${facts.plan.trims.length > 1 ? ` (${txt(facts, 'topFive.trimTotal')} in all)` : ''}, and reinvest the proceeds in a broad index fund such as ${cheaperFundFor('equity') ?? 'a total-market fund'} in the same account${facts.plan.trims.length > 1 ? 's' : ''}. ` +
+        'In a taxable account, spread the sales over tax years and sell the lots with the smallest gains first.',
     reasoning: `${capitalise(reasons.join('; '))}. The effective number of holdings is ${txt(facts, 'effectiveHoldings')}, so a setback in one company would move the whole portfolio.`,
     impact:
       'Lowers the chance that one company’s trouble derails your plan, without giving up the market’s expected return.',
@@ -196,6 +201,8 @@ function deployIdleCash(facts: PortfolioFacts): Recommendation | undefined {
 function addInternational(facts: PortfolioFacts): Recommendation | undefined {
   const usShare = num(facts, 'homeBias.usEquityPercent');
   if (usShare === null || usShare <= RULES.homeBiasLimit) return undefined;
+  // Selling one company above the limit already buys the international funds: one piece of advice.
+  if (internationalInTrim(facts)) return undefined;
   const usEquity = facts.plan.venues.equity;
   return {
     title: 'Add international equities',
@@ -221,16 +228,28 @@ function completeData(facts: PortfolioFacts): Recommendation | undefined {
       `${txt(facts, 'unclassified.symbols')} could not be classified, so ${txt(facts, 'unclassified.percent')} of the portfolio is missing from the asset-class, region and sector figures`,
     );
   }
+  const listed = facts.plan.gaps.slice(0, MAX_GAPS_NAMED).map((gap) => {
+    const where = gap.accountNames.length > 0 ? ` in ${joinAnd(gap.accountNames)}` : '';
+    return gap.problem === 'unpriced'
+      ? `add a price for ${gap.symbol} (held${where})`
+      : `give ${gap.symbol} (${txt(facts, gap.key!)}${where}) its name and asset class in the portfolio file’s instruments list, or correct its symbol`;
+  });
+  const more = facts.plan.gaps.length - listed.length;
   return {
     title: 'Complete the instrument data',
-    recommendation:
-      'Add prices and descriptions for these instruments, or correct their symbols, and run the analysis again.',
+    recommendation: `${capitalise(listed.join('; '))}${more > 0 ? '; do the same for the others named below' : ''}; then run the analysis again.`,
     reasoning: `${capitalise(joinAnd(problems))}.`,
-    impact: 'Makes the totals, allocation and drift figures in this report complete rather than approximate.',
+    impact:
+      unclassified > 0
+        ? 'Makes the totals, allocation and drift figures complete, and lets the projection use the real mix instead of the cautious reading.'
+        : 'Makes the totals, allocation and drift figures in this report complete rather than approximate.',
     // An unclassified slice wider than the drift band could hide a rebalancing need.
     priority: unpriced > 0 || (num(facts, 'unclassified.percent') ?? 0) > RULES.driftThreshold ? 'medium' : 'low',
   };
 }
+
+/** Holdings the data advice names one by one; the rest are named in its reasoning's list. */
+const MAX_GAPS_NAMED = 5;
 
 /** The fund idle cash should buy: the class furthest below target (equity without a target). */
 function idleCashFund(facts: PortfolioFacts): string {
