@@ -90,3 +90,40 @@ export function dataGaps(c: FactContext): DataGap[] {
   for (const symbol of [...unpriced].sort()) gaps.push({ symbol, accountNames: where(symbol), problem: 'unpriced' });
   return gaps;
 }
+
+/**
+ * Bonds far above the glide path for a saver with years to go: the excess over the glide path's
+ * bond share, sold from bond funds (at least 90% bonds), sheltered accounts first (no tax), then
+ * largest first, each at most its value.
+ */
+export function bondSales(c: FactContext, glideTargetPercent: number, bondsPercent: number): Trim[] {
+  const { book, snapshot, total, bySymbol } = c;
+  const excess = Math.max(0, ((bondsPercent - glideTargetPercent) / 100) * total);
+  book.usd('glidePath.excessBondValue', 'Bonds above the glide path, in dollars', excess);
+  if (excess <= 0) return [];
+  const accountType = new Map(snapshot.accounts.map((a) => [a.id, a.type]));
+  const sheltered = (id: string) => (SHELTERED.has(accountType.get(id) ?? 'other') ? 1 : 0);
+  const bondFunds = snapshot.positions
+    .filter((p) => {
+      const classification = bySymbol.get(p.symbol);
+      const share = (classification?.assetClass as Record<string, number> | undefined)?.fixed_income ?? 0;
+      return p.value > 0 && classification?.source !== 'unclassified' && share >= 90;
+    })
+    .sort(
+      (a, b) =>
+        sheltered(b.accountId) - sheltered(a.accountId) || b.value - a.value || a.symbol.localeCompare(b.symbol),
+    );
+  const sales: Trim[] = [];
+  let left = excess;
+  for (const position of bondFunds) {
+    if (left <= 0) break;
+    const amount = Math.min(left, position.value);
+    const key = `glidePath.sell.${position.symbol}.${position.accountId}`;
+    book.usd(key, `${position.symbol} to move to stocks in account ${position.accountId}`, amount);
+    sales.push({ symbol: position.symbol, accountName: accountName(snapshot, position.accountId), key });
+    left -= amount;
+  }
+  return sales;
+}
+
+const SHELTERED = new Set(['401k', 'roth_ira', 'traditional_ira', 'hsa']);

@@ -152,6 +152,7 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
     sameIndex: sameIndexGroups(context),
     trims: topFiveTrims(context, topFive),
     gaps: dataGaps(context),
+    bondSales: context.bondSales ?? [],
   };
   locationFacts(context);
   assumptionFacts(book);

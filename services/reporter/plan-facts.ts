@@ -47,6 +47,8 @@ export interface PlanFacts {
   trims: Trim[];
   /** Holdings without a classification (largest first) or a price, with their accounts. */
   gaps: DataGap[];
+  /** Bond funds to move to stocks, when bonds are far above the glide path with years to go. */
+  bondSales: Trim[];
 }
 
 export function feeFacts(c: FactContext): ExpensiveFund[] {

@@ -16,6 +16,7 @@ import {
   internationalInTrim,
   sameIndexFunds,
 } from './planner-rules.ts';
+import { MORE_STOCKS_TITLE } from './retirement-section.ts';
 
 type Priority = Recommendation['priority'];
 const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
@@ -48,6 +49,7 @@ type Rule = (facts: PortfolioFacts) => Recommendation | undefined;
 const RULE_LIST: readonly Rule[] = [
   companyConcentration,
   reduceConcentration,
+  moreStocks,
   raiseBonds,
   rebalance,
   emergencyReserve,
@@ -149,6 +151,31 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
     impact:
       'Lowers the chance that one company’s trouble derails your plan, without giving up the market’s expected return.',
     priority: (stockShare ?? 0) > 2 * RULES.singleStockLimit ? 'high' : 'medium',
+  };
+}
+
+/**
+ * Far more in bonds than the glide path suggests, years from retirement: the mirror of raiseBonds.
+ * Fixing the mix comes before cutting spending, since the projection's shortfall follows from it.
+ */
+function moreStocks(facts: PortfolioFacts): Recommendation | undefined {
+  const gap = num(facts, 'glidePath.gap');
+  const years = num(facts, 'yearsToRetirement') ?? 0;
+  if (gap === null || -gap <= RULES.glideGap || years <= 0 || facts.plan.bondSales.length === 0) return undefined;
+  // Rebalancing to a target that already sells bonds says the same thing: one recommendation.
+  if (rebalance(facts) && (num(facts, 'drift.fixed_income') ?? 0) > RULES.driftThreshold) return undefined;
+  const sales = facts.plan.bondSales.map((s) => `${txt(facts, s.key)} of ${s.symbol} in ${s.accountName}`);
+  const fund = cheaperFundFor('equity') ?? 'a broad stock index fund';
+  return {
+    title: MORE_STOCKS_TITLE,
+    recommendation:
+      `Move about ${joinAnd(sales)} into a broad stock index fund such as ${fund} in the same account${new Set(facts.plan.bondSales.map((s) => s.accountName)).size > 1 ? 's' : ''}, ` +
+      `and direct new contributions there, until bonds are near ${txt(facts, 'glidePath.bondTarget')} of the portfolio.`,
+    reasoning:
+      `Bonds are ${txt(facts, 'bonds.percent')} of the portfolio with ${counted(facts, 'yearsToRetirement', 'year')} to retirement; the glide path this review uses suggests ${txt(facts, 'glidePath.bondTarget')} ` +
+      `(${txt(facts, 'glidePath.excessBondValue')} less). Over a horizon that long a fall in stocks has time to recover, and the lower return of bonds compounds against you.`,
+    impact: 'Raises the expected growth of your savings, which a long horizon can afford.',
+    priority: years >= 15 ? 'high' : 'medium',
   };
 }
 

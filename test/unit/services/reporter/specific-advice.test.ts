@@ -79,4 +79,18 @@ describe('specific advice: account, instrument and dollar amount', () => {
     expect(first!.recommendation).toContain('the rest in VTI');
     expect(recommendations.map((r) => r.title)).not.toContain('Add international equities');
   });
+
+  it('moves the bonds above the glide path into stocks for a young saver, from the largest bond funds first', () => {
+    // Born 1996: 30 at the 2026 snapshot, 35 years to 65, so the glide path says 10% bonds.
+    // Bonds: CTRAX 40,000 + CGVSX 30,000 + CINCX 15,000 = 85,000 of 136,000 = 62.5%.
+    // Excess: (62.5 − 10)% × 136,000 = 71,400 = 40,000 + 30,000 + 1,400.
+    const [first] = checked(reportFacts(exampleSnapshot('stress-young-saver-bond-funds.json')));
+    expect(first!.title).toBe('Hold more stocks for your horizon');
+    expect(first!.priority).toBe('high');
+    expect(first!.recommendation).toBe(
+      'Move about $40,000 of CTRAX in the 401(k), $30,000 of CGVSX in the 401(k) and $1,400 of CINCX in the 401(k) ' +
+        'into a broad stock index fund such as VTI in the same account, and direct new contributions there, until bonds are near 10.0% of the portfolio.',
+    );
+    expect(first!.reasoning).toContain('($71,400 less)');
+  });
 });
