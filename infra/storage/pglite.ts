@@ -27,7 +27,9 @@ const UNTYPED = 0;
  * PostgreSQL touches all of shared_buffers at start: initdb's 128 MB is a third of `alex`'s
  * memory. The local databases hold a few megabytes, so 16 MB keeps them cached all the same.
  */
-const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+// TimeZone is Aurora's default, so now()::date and timestamp-without-zone casts agree with
+// production; set at start rather than by a statement after it, one round trip less per open.
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'TimeZone=UTC'];
 
 /**
  * Opens PGlite: on disk under `dataDir` (created if missing), in memory without one. A new
@@ -46,8 +48,6 @@ export async function openPglite(dataDir?: string, preparation?: SqlTemplatePrep
     parsers: ROW_CONTRACT_PARSERS,
     startParams: START_PARAMS,
   });
-  // Aurora's default; makes now()::date and timestamp-without-zone casts agree with production.
-  await pg.exec("SET TIME ZONE 'UTC'");
   return new PgliteDatabase(pg);
 }
 
