@@ -23,6 +23,7 @@ import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
 import { migrate } from '../storage/migrate.ts';
+import { startTelemetry, type Telemetry, tracingWanted } from '../telemetry/setup.ts';
 import {
   allRules,
   BUS_NAME,
@@ -166,7 +167,13 @@ export class LocalRuntime {
         batch: (work) => (journal ? journal.batch(work) : work()),
       });
       const model = modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults);
+      // Tracing is on only when configured; then the state folder also keeps the spans for `alex trace`.
+      const spansFile = paths && !options.readOnly && tracingWanted(process.env) ? paths.spans : undefined;
+      const telemetry = await startTelemetry({ env: process.env, ...(spansFile ? { spansFile } : {}) });
+      if (telemetry) opened.push(() => telemetry.shutdown());
       const runtime = new LocalRuntime({ ...options, home }, bus, archive, db, dynamo, model);
+      runtime.telemetry = telemetry;
+      runtime.spansFile = spansFile;
       runtime.lock = options.lock ? undefined : lock;
       runtime.notices.push(...notices);
       if (home && !options.readOnly) {
@@ -189,6 +196,9 @@ export class LocalRuntime {
   readonly notices: string[] = [];
   private lock: HomeLock | undefined;
   private journal: QueueJournal | undefined;
+  private telemetry: Telemetry | undefined;
+  /** Where finished spans are kept, when tracing is on and the runtime has a home. */
+  spansFile: string | undefined;
 
   /**
    * Starts the pollers; if the last owner died, first clears what it held and, with the
@@ -322,6 +332,7 @@ export class LocalRuntime {
       deadLetters,
       onRecordFailure: ctx.onRecordFailure!,
       logLevel: this.options.logLevel ?? 'SILENT',
+      ...(this.spansFile ? { spansFile: this.spansFile } : {}),
     });
     this.workers.push(worker);
     return worker.handle;
@@ -460,6 +471,7 @@ export class LocalRuntime {
   async close(): Promise<void> {
     for (const poller of this.pollers) poller.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.telemetry?.shutdown();
     // The journal is folded into the snapshot before the queues stop: a clean close leaves it empty.
     this.journal?.close();
     for (const { queue, dlq } of this.queues.values()) {
