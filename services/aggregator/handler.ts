@@ -12,7 +12,7 @@ import type { ServiceContext, ServiceHooks } from '../common/context.ts';
 import { eventFor } from '../common/emit.ts';
 import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, getJob } from '../common/job-store.ts';
-import { type OutboxEvent, OutboxRelay, storeInOutbox } from '../common/outbox.ts';
+import { isOutboxSweep, type OutboxEvent, OutboxRelay, SWEEP_OLDER_THAN_MS, storeInOutbox } from '../common/outbox.ts';
 import type { SqlDatabase } from '../common/sql-database.ts';
 import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
@@ -210,6 +210,11 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
   return createBatchHandler(ctx, async (record, context) => {
     track.registerLambdaContext(context);
     const raw = parseJson(record.body, 'message');
+    if (isOutboxSweep(raw)) {
+      const sent = await outbox(await ctx.db()).sweep({ olderThanMs: SWEEP_OLDER_THAN_MS });
+      if (sent > 0) ctx.logger.warn('Sent announcements a crashed delivery had left in the outbox', { sent });
+      return;
+    }
     if (isEnvelope(raw) && (STEP_TYPES as readonly unknown[]).includes(raw['detail-type'])) return noteStep(raw);
     const envelope = parseEnvelope(raw, [
       'AnalysisPlanned',

@@ -43,6 +43,7 @@ export const aggregator = defineService({
     },
     completionTable: true,
     deadlines: true,
+    outboxSweep: true,
   },
   // Deadlines it sends on go through the scheduler, under the planner's source.
   publishes: ['AnalysisCompleted', 'AnalysisFailed'],
