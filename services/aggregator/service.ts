@@ -39,6 +39,8 @@ export const aggregator = defineService({
         'SELECT, INSERT ON analyses',
         'INSERT ON model_calls',
         'SELECT, INSERT, UPDATE ON outbox',
+        // Reads a snapshot that travelled by reference (claim check), never writes one.
+        'SELECT ON payloads',
       ],
     },
     completionTable: true,

@@ -24,7 +24,13 @@ export function largePortfolio(): Record<string, unknown> {
   }));
   return {
     user: { id: 'large-household', name: 'Large Household', birthYear: 1975 },
-    goals: { retirementAge: 65, lifeExpectancy: 95, annualContribution: 20000, annualSpending: 90000, otherIncome: 20000 },
+    goals: {
+      retirementAge: 65,
+      lifeExpectancy: 95,
+      annualContribution: 20000,
+      annualSpending: 90000,
+      otherIncome: 20000,
+    },
     accounts,
     positions,
   };
