@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { reportFacts } from '#services/reporter/domain.ts';
 import { fact } from '#services/reporter/facts.ts';
-import { findUnsupportedNumbers } from '#services/reporter/number-check.ts';
 import { recommend } from '#services/reporter/recommendations.ts';
 import { exampleSnapshot } from '#test/support/example-snapshot.ts';
 
