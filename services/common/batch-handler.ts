@@ -11,7 +11,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { NonRetryableError } from '#events/errors.ts';
 import { type DeadLetterPort, deadLetterOf, oneLineReason } from './dead-letter.ts';
-import { consumedMessage, inConsumerSpan } from './tracing.ts';
+import { consumedMessage, inConsumerSpan, withBatchExport } from './tracing.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -57,11 +57,13 @@ export function createBatchHandler(
       }
     };
     // One record at a time: the logger's correlation id belongs to the record being handled.
-    return processPartialResponse(event, handleRecord, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-      processInParallel: false,
-    });
+    return withBatchExport(() =>
+      processPartialResponse(event, handleRecord, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+        processInParallel: false,
+      }),
+    );
   };
 }
 
