@@ -105,6 +105,62 @@ export const MarketAssumptionOverrides = z
   .strict();
 export type MarketAssumptionOverrides = z.infer<typeof MarketAssumptionOverrides>;
 
+/** Social Security for one person: the yearly benefit at full retirement age and when it is claimed. */
+export const SocialSecurityClaim = z.object({
+  person: z.enum(['owner', 'spouse']).default('owner'),
+  /** Yearly benefit at full retirement age (the SSA statement's figure), today's money. */
+  benefitAtFullRetirementAge: Money.min(0).max(1e6, 'must be a yearly amount in dollars'),
+  claimingAge: z
+    .number()
+    .int()
+    .min(62, 'Social Security can be claimed from 62')
+    .max(70, 'credits stop at 70; claim by 70'),
+});
+export type SocialSecurityClaim = z.infer<typeof SocialSecurityClaim>;
+
+export const Pension = z.object({
+  person: z.enum(['owner', 'spouse']).default('owner'),
+  /** Yearly amount when it starts, today's money. */
+  annualAmount: Money.min(0).max(1e7, 'must be a yearly amount in dollars'),
+  startAge: z.number().int().min(40).max(100),
+  /** True when it rises with inflation; false when fixed in dollars (it loses real value). */
+  cola: z.boolean().default(false),
+});
+export type Pension = z.infer<typeof Pension>;
+
+export const WITHDRAWAL_STRATEGIES = ['constant-dollar', 'constant-percentage', 'vpw', 'guyton-klinger'] as const;
+export const WithdrawalStrategy = z.object({
+  type: z.enum(WITHDRAWAL_STRATEGIES, { error: `must be one of ${WITHDRAWAL_STRATEGIES.join(', ')}` }),
+  /** constant-percentage: the yearly rate (default 0.04); guyton-klinger: the initial rate (default 0.05). */
+  rate: z.number().gt(0).max(0.2, 'must be a yearly fraction (0.05 = 5%)').optional(),
+});
+export type WithdrawalStrategy = z.infer<typeof WithdrawalStrategy>;
+
+export const TAX_BUCKETS = ['taxable', 'pre_tax', 'roth'] as const;
+export const TaxSettings = z
+  .object({
+    filingStatus: z.enum(['single', 'married_joint']).optional(),
+    /** A stated effective rate on ordinary income instead of the federal brackets. */
+    effectiveRate: z.number().min(0).max(0.6, 'must be a fraction (0.18 = 18%)').optional(),
+    /** With effectiveRate: the rate on realised gains (default 0.15). */
+    capitalGainsRate: z.number().min(0).max(0.4, 'must be a fraction (0.15 = 15%)').optional(),
+    /** Which accounts pay first; default taxable, then pre_tax, then roth. */
+    withdrawalOrder: z
+      .array(z.enum(TAX_BUCKETS))
+      .length(3)
+      .refine((order) => new Set(order).size === 3, 'list taxable, pre_tax and roth once each')
+      .optional(),
+    /** Cost basis of taxable positions (total USD paid); a position not listed is taken at today's value. */
+    costBasis: z
+      .array(z.object({ account: z.string(), symbol: z.string(), costBasis: Money.min(0) }))
+      .max(2000)
+      .optional(),
+    /** False: do not model taxes at all. */
+    model: z.boolean().default(true),
+  })
+  .strict();
+export type TaxSettings = z.infer<typeof TaxSettings>;
+
 export const Goals = z.object({
   retirementAge: z.number().int().min(30).max(90),
   lifeExpectancy: z.number().int().min(50).max(120).default(95),
@@ -116,6 +172,12 @@ export const Goals = z.object({
   targetAllocation: AssetClassAllocation.optional(),
   /** Market assumptions for the retirement projection, instead of the historical defaults. */
   marketAssumptions: MarketAssumptionOverrides.optional(),
+  /** The spouse, when Social Security or a pension is theirs. */
+  spouse: z.object({ birthYear: z.number().int().min(1900).max(2100) }).optional(),
+  socialSecurity: z.array(SocialSecurityClaim).max(2).optional(),
+  pensions: z.array(Pension).max(10).optional(),
+  taxes: TaxSettings.optional(),
+  withdrawalStrategy: WithdrawalStrategy.optional(),
 });
 export type Goals = z.infer<typeof Goals>;
 

@@ -17,6 +17,7 @@ import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadl
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { GuardedModel } from '#services/common/model/guard.ts';
 import type { ModelPort } from '#services/common/model/port.ts';
+import { OutboxRelay } from '#services/common/outbox.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
@@ -206,6 +207,12 @@ export class LocalRuntime {
   private async recover(unclean: boolean, notice: (line: string) => void): Promise<void> {
     const pending = [...this.queues.values()].reduce((sum, { queue }) => sum + queue.visibleCount, 0);
     if (unclean) await clearInProgressRecords(this.dynamo.client, TABLES.idempotency);
+    // Announcements a killed owner committed but did not send (or sent but did not mark) leave
+    // first, before any handler runs: one relay at a time, so none is sent twice by this process.
+    const relayed = await new OutboxRelay(this.db, this.publisher, {
+      onStage: this.options.hooks?.onOutboxStage,
+    }).sweep();
+    if (relayed > 0) notice(`sent ${relayed} announcement(s) an earlier command had stored but not sent`);
     const given = this.options.home
       ? await ensureDeadlines(this.db, this.queues.get(this.deadlineQueue)!.queue, this.deadlineScheduler, new Date())
       : [];
@@ -306,7 +313,7 @@ export class LocalRuntime {
         prices: this.prices,
         onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
       });
-      const inProcess = () => createHandler(ctx, this.options.hooks ?? {});
+      const inProcess = () => createHandler(ctx, this.hooks);
       this.pollersOf(spec, this.handlerOf(spec, inProcess, ctx, deadLetters));
     }
   }
@@ -362,6 +369,20 @@ export class LocalRuntime {
         }),
       );
     }
+  }
+
+  /** The caller's hooks, with the injected kill (faults.killAt) when asked for. */
+  private get hooks(): ServiceHooks {
+    const hooks = this.options.hooks ?? {};
+    const killAt = this.options.faults?.killAt;
+    if (!killAt) return hooks;
+    return {
+      ...hooks,
+      onOutboxStage: (stage, eventId) => {
+        hooks.onOutboxStage?.(stage, eventId);
+        if (stage === killAt) process.kill(process.pid, 'SIGKILL');
+      },
+    };
   }
 
   /** Set by wire(): deadlines go to the receiver's queue as delayed messages. */

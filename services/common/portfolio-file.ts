@@ -112,6 +112,24 @@ export const PortfolioFile = z
           message: `must be at most $${MAX_YEARLY_AMOUNT.toLocaleString('en-US')} a year`,
         });
     }
+    // Income that belongs to a spouse needs the spouse's birth year for its ages.
+    for (const field of ['socialSecurity', 'pensions'] as const) {
+      (file.goals[field] ?? []).forEach((stream, index) => {
+        if (stream.person === 'spouse' && !file.goals.spouse)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['goals', field, index, 'person'],
+            message: 'is "spouse" but goals.spouse is missing; add "spouse": {"birthYear": …} to goals',
+          });
+      });
+    }
+    const claimants = (file.goals.socialSecurity ?? []).map((claim) => claim.person);
+    if (new Set(claimants).size < claimants.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['goals', 'socialSecurity'],
+        message: 'lists the same person twice; give one entry for the owner and at most one for the spouse',
+      });
     const age = new Date().getUTCFullYear() - file.user.birthYear;
     if (age >= file.goals.lifeExpectancy) {
       ctx.addIssue({

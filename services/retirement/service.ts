@@ -7,7 +7,9 @@ export const retirement = defineService({
   description: 'Projects the retirement outcome by simulation.',
   rules: [plannedTaskRule('retirement', 'retirement')],
   limits: { memoryMb: 1024, timeoutSeconds: 60, maxConcurrency: 10 },
-  // The projection reads the vendored annual returns (services/retirement/historical.ts).
+  // The projection reads the vendored annual returns (services/retirement/historical.ts). The
+  // planning tables (SSA claiming, federal tax, RMD divisors, VPW) are JSON imports, which esbuild
+  // bundles, so they need no copy beside the bundle.
   needs: { dataFiles: ['services/retirement/data/historical-returns.csv'] },
   publishes: ['SpecialistCompleted', 'SpecialistFailed'],
 });

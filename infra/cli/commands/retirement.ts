@@ -9,11 +9,13 @@ import { defaultCapitalMarketAssumptions, withOverrides } from '#services/retire
 import type { SimulationResult, WithdrawalTiming } from '#services/retirement/engine.ts';
 import { loadHistoricalReturns, simulateHistorical } from '#services/retirement/historical.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from '#services/retirement/monte-carlo.ts';
+import { STRATEGIES, type StrategyKind } from '#services/retirement/strategies.ts';
 import { type Command, EXIT, parse, readJsonFile, UsageError } from '../cli-kit.ts';
+import { printStrategy, simulateStrategy } from './retirement-strategy.ts';
 
 const USAGE = `Usage: alex retirement simulate --years N --withdrawal-rate R --stocks FRACTION
          [--method historical|monte-carlo] [--timing middle|start] [--from YEAR] [--to YEAR]
-         [--paths N] [--seed S] [--json]
+         [--paths N] [--seed S] [--strategy NAME] [--json]
 
 Simulates a retirement that starts today with a portfolio of 1: the first year's withdrawal is R
 of it (0.04 = 4%), raised with inflation every year; FRACTION is in US stocks (S&P 500) and the
@@ -28,6 +30,12 @@ left after N years.
   --market FILE.json    Monte Carlo assumptions instead of the historical defaults, any of
                         {"expectedReturn": {"equity": 0.07}, "volatility": {"equity": 0.17}, "inflation": 0.025}
   --from/--to YEAR      limit the historical data window (e.g. --to 1995 for the 1998 Trinity study)
+  --strategy NAME       constant-dollar (default): R of the starting balance, raised with inflation;
+                        constant-percentage: R of each year's balance;
+                        vpw: the Bogleheads VPW rate for the years left and the allocation (R unused);
+                        guyton-klinger: R at first, then the 2006 decision rules (guardrails).
+                        Variable strategies withdraw at the start of each year and print the
+                        spending path (median and poor case, the 10th percentile)
   --json                print {"successRate", "periods" | "paths", ...} on stdout`;
 
 function numberFlag(
@@ -62,6 +70,7 @@ export const retirementCommand: Command = {
         to: { type: 'string' },
         paths: { type: 'string' },
         seed: { type: 'string' },
+        strategy: { type: 'string' },
         json: { type: 'boolean' },
       },
       this,
@@ -114,6 +123,29 @@ export const retirementCommand: Command = {
       );
     }
 
+    const strategy = values.strategy ?? 'constant-dollar';
+    if (!(STRATEGIES as readonly string[]).includes(strategy))
+      throw new InvalidInputError(`--strategy ${strategy}: must be one of ${STRATEGIES.join(', ')}`);
+    if (strategy !== 'constant-dollar') {
+      if (values.timing === 'middle')
+        throw new UsageError(
+          '--timing middle applies to --strategy constant-dollar only (variable strategies withdraw at the start of each year)',
+        );
+      const output = simulateStrategy({
+        strategy: strategy as StrategyKind,
+        years,
+        rate: withdrawalRate,
+        stocks,
+        method,
+        window,
+        data,
+        paths: paths ?? DEFAULT_PATHS,
+        seed: seed ?? DEFAULT_SEED,
+        market: method === 'historical' ? undefined : withOverrides(defaultCapitalMarketAssumptions(), market),
+      });
+      printStrategy(io, output, values.json === true);
+      return EXIT.ok;
+    }
     const plan = {
       initialBalance: 1,
       allocation: { equity: stocks, fixed_income: 1 - stocks },

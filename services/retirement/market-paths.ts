@@ -1,0 +1,80 @@
+/**
+ * Market paths for the planning engine, drawn once and shared by every run over them: Monte
+ * Carlo under an assumption set (the same normal model and generator as monte-carlo.ts), and
+ * every historical start year of the vendored 1928–2024 returns with each year's CPI.
+ */
+import { ASSET_CLASSES } from '#events/values.ts';
+import { type CapitalMarketAssumptions, portfolioMoments, type SingleStock } from './assumptions.ts';
+import type { MarketPaths } from './cashflow.ts';
+import { ASSET_SERIES, type HistoricalReturns, loadHistoricalReturns } from './historical.ts';
+import { SeededNormal } from './monte-carlo.ts';
+
+export interface HistoricalPaths extends MarketPaths {
+  /** Calendar year path 0 starts in; path i starts in firstStartYear + i. */
+  firstStartYear: number;
+}
+
+/** `paths` × `years` real growth factors: (1 + r) / (1 + inflation), r ~ N(μ, σ), floored at a total loss. */
+export function monteCarloPaths(
+  weights: Float64Array,
+  singleStocks: readonly SingleStock[],
+  market: CapitalMarketAssumptions,
+  paths: number,
+  years: number,
+  seed: number,
+): MarketPaths {
+  const moments = portfolioMoments(weights, market, singleStocks);
+  const base = (1 + moments.expectedReturn) / (1 + market.inflation);
+  const spread = moments.volatility / (1 + market.inflation);
+  const growth = new Float64Array(paths * years);
+  const normals = new SeededNormal(seed);
+  for (let year = 0; year < years; year++) {
+    normals.fill(growth.subarray(year * paths, (year + 1) * paths), paths, base, spread, 0);
+  }
+  return { paths, years, growth, inflation: null, constantInflation: market.inflation };
+}
+
+/** One path per start year whose `years` consecutive years fit in the data (or in from–to). */
+export function historicalPaths(
+  weights: Float64Array,
+  years: number,
+  data: HistoricalReturns = loadHistoricalReturns(),
+  window: { from?: number; to?: number } = {},
+): HistoricalPaths {
+  if (window.from !== undefined || window.to !== undefined) data = sliceYears(data, window);
+  const span = data.lastYear - data.firstYear + 1;
+  const paths = span - years + 1;
+  if (paths < 1) throw new Error(`the plan needs ${years} years of returns; the data holds ${span}`);
+  const realGrowth = new Float64Array(span);
+  for (let y = 0; y < span; y++) {
+    let nominal = 0;
+    ASSET_CLASSES.forEach((assetClass, index) => {
+      if (weights[index]! > 0) nominal += weights[index]! * data[ASSET_SERIES[assetClass]][y]!;
+    });
+    realGrowth[y] = (1 + nominal) / (1 + data.cpi[y]!);
+  }
+  const growth = new Float64Array(paths * years);
+  const inflation = new Float64Array(paths * years);
+  for (let year = 0; year < years; year++) {
+    for (let i = 0; i < paths; i++) {
+      growth[year * paths + i] = realGrowth[i + year]!;
+      inflation[year * paths + i] = data.cpi[i + year]!;
+    }
+  }
+  return { paths, years, growth, inflation, constantInflation: 0, firstStartYear: data.firstYear };
+}
+
+function sliceYears(data: HistoricalReturns, window: { from?: number; to?: number }): HistoricalReturns {
+  const from = Math.max(window.from ?? data.firstYear, data.firstYear);
+  const to = Math.min(window.to ?? data.lastYear, data.lastYear);
+  const a = from - data.firstYear;
+  const b = to - data.firstYear + 1;
+  return {
+    firstYear: from,
+    lastYear: to,
+    sp500: data.sp500.subarray(a, b),
+    tbill: data.tbill.subarray(a, b),
+    tbond: data.tbond.subarray(a, b),
+    cpi: data.cpi.subarray(a, b),
+  };
+}

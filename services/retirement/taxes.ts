@@ -1,0 +1,110 @@
+/**
+ * Federal income tax on a retiree's year, in today's money: ordinary income (pre-tax
+ * withdrawals, pensions, the taxable share of Social Security) through the brackets above the
+ * standard deduction, and long-term gains stacked on top through the capital-gains brackets —
+ * the 2025 tables vendored in data/federal-tax-2025.json with their source. Or, when the
+ * household states one, a flat effective rate.
+ */
+import table from './data/federal-tax-2025.json' with { type: 'json' };
+
+export type FilingStatus = 'single' | 'married_joint';
+
+export const FEDERAL_TAX_SOURCE = `${table.source} (tax year ${table.year})`;
+export const FEDERAL_TAX_YEAR = table.year;
+
+/**
+ * Share of Social Security benefits counted as income: the statutory maximum, 85%
+ * (IRC 86), which applies once other income is moderate; the provisional-income test below it is
+ * not modelled, which overstates the tax of small incomes.
+ */
+export const TAXABLE_SOCIAL_SECURITY_SHARE = 0.85;
+
+export interface TaxSchedule {
+  kind: 'federal' | 'effective';
+  /** Bracket floors (taxable income) and rates, ascending. */
+  ordinaryFrom: Float64Array;
+  ordinaryRate: Float64Array;
+  gainsFrom: Float64Array;
+  gainsRate: Float64Array;
+  standardDeduction: number;
+  /** Extra deduction per person aged 65 or older. */
+  additionalAge65: number;
+  /** For kind 'effective': the rate on ordinary income and on gains. */
+  effectiveRate: number;
+  gainsEffectiveRate: number;
+  description: string;
+}
+
+export function federalSchedule(filingStatus: FilingStatus): TaxSchedule {
+  const t = table[filingStatus];
+  return {
+    kind: 'federal',
+    ordinaryFrom: Float64Array.from(t.ordinary, (b) => b.from),
+    ordinaryRate: Float64Array.from(t.ordinary, (b) => b.rate),
+    gainsFrom: Float64Array.from(t.capitalGains, (b) => b.from),
+    gainsRate: Float64Array.from(t.capitalGains, (b) => b.rate),
+    standardDeduction: t.standardDeduction,
+    additionalAge65: t.additionalAge65,
+    effectiveRate: 0,
+    gainsEffectiveRate: 0,
+    description: `federal ${table.year} brackets and standard deduction, ${filingStatus.replace('_', ' ')} (brackets assumed indexed to inflation)`,
+  };
+}
+
+export function effectiveRateSchedule(rate: number, gainsRate: number): TaxSchedule {
+  const none = new Float64Array(0);
+  return {
+    kind: 'effective',
+    ordinaryFrom: none,
+    ordinaryRate: none,
+    gainsFrom: none,
+    gainsRate: none,
+    standardDeduction: 0,
+    additionalAge65: 0,
+    effectiveRate: rate,
+    gainsEffectiveRate: gainsRate,
+    description: `stated effective rate ${round2(rate * 100)}% on ordinary income, ${round2(gainsRate * 100)}% on realised gains`,
+  };
+}
+
+/** No tax at all: the household said taxes are not to be modelled. */
+export function noTaxSchedule(): TaxSchedule {
+  return { ...effectiveRateSchedule(0, 0), description: 'taxes not modelled' };
+}
+
+/** Tax on the progressive schedule between taxable incomes `low` and `high`. */
+function bracketTax(from: Float64Array, rate: Float64Array, low: number, high: number): number {
+  let tax = 0;
+  for (let k = 0; k < from.length; k++) {
+    const top = k + 1 < from.length ? from[k + 1]! : Number.POSITIVE_INFINITY;
+    const a = low > from[k]! ? low : from[k]!;
+    const b = high < top ? high : top;
+    if (b > a) tax += (b - a) * rate[k]!;
+    if (top >= high) break;
+  }
+  return tax;
+}
+
+/**
+ * The year's tax on `ordinary` income and `gains` (long-term, realised), with `deduction`:
+ * the deduction comes off ordinary income first, and what is left of it off the gains.
+ */
+export function taxOn(schedule: TaxSchedule, ordinary: number, gains: number, deduction: number): number {
+  if (schedule.kind === 'effective') return schedule.effectiveRate * ordinary + schedule.gainsEffectiveRate * gains;
+  const taxableOrdinary = ordinary > deduction ? ordinary - deduction : 0;
+  const leftover = deduction > ordinary ? deduction - ordinary : 0;
+  const taxableGains = gains > leftover ? gains - leftover : 0;
+  return (
+    bracketTax(schedule.ordinaryFrom, schedule.ordinaryRate, 0, taxableOrdinary) +
+    bracketTax(schedule.gainsFrom, schedule.gainsRate, taxableOrdinary, taxableOrdinary + taxableGains)
+  );
+}
+
+/** The year's deduction for a household with `over65` people aged 65 or older. */
+export function deductionFor(schedule: TaxSchedule, over65: number): number {
+  return schedule.standardDeduction + over65 * schedule.additionalAge65;
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
