@@ -11,6 +11,7 @@
  * and SQS redelivers it; nothing here retries those (the adapters do, a bounded number of times).
  */
 import { createHash } from 'node:crypto';
+import { addModelCall } from '../metrics.ts';
 import { ModelOutputError, ModelRequestError } from './errors.ts';
 import { injectionNotice, screenUntrusted } from './injection-screen.ts';
 import type { InjectionVerdict, ModelCallRecord, ModelPort, ModelRequest, ModelResponse, ModelUsage } from './port.ts';
@@ -93,6 +94,7 @@ export class GuardedModel implements ModelPort {
           },
         });
         span.end(record, { ...(details?.raw !== undefined ? { raw: details.raw } : {}) });
+        addModelCall(record);
         audit.push(record);
         if (error instanceof ModelRequestError) {
           return this.fallback(request, audit, {
@@ -144,6 +146,7 @@ export class GuardedModel implements ModelPort {
         },
       });
       span.end(record, { raw: response.raw ?? JSON.stringify(response.output) ?? '' });
+      addModelCall(record);
       audit.push(record);
       if (refusal === undefined && parsed.success) {
         this.emit(record);
