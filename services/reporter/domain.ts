@@ -39,7 +39,8 @@ export function reportFacts(snapshot: Snapshot) {
  */
 function outlookOf(snapshot: Snapshot): RetirementOutlook | undefined {
   try {
-    return projectRetirement(snapshot).outlook;
+    // Only the outlook is quoted here, so the planning view is not computed twice.
+    return projectRetirement(snapshot, { planning: false }).outlook;
   } catch (error) {
     if (error instanceof InvalidInputError || error instanceof DomainRefusal) return undefined;
     throw error;
