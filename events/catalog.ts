@@ -28,6 +28,25 @@ export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   example: z.input<S>;
 }
 
+/**
+ * Metadata every detail may carry beside its business fields: the W3C trace context of the span
+ * that published it. It lives in the detail (not in an SQS attribute or the X-Ray header) so it
+ * survives the archive, replays and DLQ redrives with the event (docs/observability.md).
+ */
+export const EventMetadata = z
+  .object({
+    traceparent: z
+      .string()
+      .regex(
+        /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/,
+        'must be a W3C traceparent (00-<trace>-<span>-<flags>)',
+      )
+      .optional(),
+    tracestate: z.string().max(512).optional(),
+  })
+  .optional()
+  .describe('Trace context of the publishing span (W3C traceparent, tracestate).');
+
 function defineEvent<S extends z.ZodType>(definition: EventDefinition<S>): EventDefinition<S> {
   return definition;
 }
@@ -75,6 +94,7 @@ export const AnalysisRequested = defineEvent({
     'Someone asks for an analysis of a stored portfolio. The jobId is chosen by the requester so that duplicates are recognised.',
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     userId: UserId,
     requestedAt: IsoTime,
@@ -105,6 +125,7 @@ export const ClassificationRequested = defineEvent({
     'The tagger classifies them and stores the result.',
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     instruments: z.array(InstrumentRef).min(1).max(MAX_INSTRUMENTS_PER_REQUEST),
   }),
@@ -122,6 +143,7 @@ export const InstrumentsClassified = defineEvent({
   description: 'The tagger stored classifications for the instruments of a ClassificationRequested.',
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     instruments: z.array(z.object({ symbol: Ticker, source: Classification.shape.source })),
   }),
@@ -136,6 +158,7 @@ export const AnalysisPlanned = defineEvent({
     'A job is ready: the portfolio is frozen in a snapshot with prices and classifications, and the tasks each specialist should do are listed.',
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     userId: UserId,
     tasks: z.array(Task).min(1),
@@ -204,6 +227,7 @@ export const SpecialistCompleted = defineEvent({
   detail: z.intersection(
     z.object({
       version: Version,
+      metadata: EventMetadata,
       jobId: JobId,
       completedAt: IsoTime,
       durationMs: z.number().min(0),
@@ -242,6 +266,7 @@ export const SpecialistFailed = defineEvent({
   description: 'A specialist could not do its task for a job, and says why. Retrying would not help.',
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     task: Task,
     failedAt: IsoTime,
@@ -267,6 +292,7 @@ export const AnalysisCompleted = defineEvent({
     'The consolidated analysis is stored. status is partial when some parts failed or missed the deadline; missing says which.',
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     userId: UserId,
     status: z.enum(['completed', 'partial']),
@@ -294,6 +320,7 @@ export const AnalysisFailed = defineEvent({
   description: 'No analysis could be produced for the job; reason says why.',
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     userId: UserId.optional(),
     reason: z.string().max(2000),
@@ -318,6 +345,7 @@ export const AnalysisDeadlineReached = defineEvent({
     "A job's deadline. The planner schedules it when it creates the job; the aggregator then finishes the job as partial or failed if it has not finished yet. Delivered to the aggregator's queue (delayed), not through the bus.",
   detail: z.object({
     version: Version,
+    metadata: EventMetadata,
     jobId: JobId,
     userId: UserId,
     deadline: IsoTime,

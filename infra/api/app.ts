@@ -19,6 +19,7 @@ import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitSettings, rateLimitHeade
 import { analysesRoutes } from './routes/analyses.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { portfolioRoutes } from './routes/portfolio.ts';
+import { traceRequests } from './trace.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -69,6 +70,7 @@ export function createApiApp(ports: ApiPorts, options: ApiOptions = {}): Hono<Ap
     app.get('/.well-known/jwks.json', (c) => c.json(jwks, 200, { 'Cache-Control': 'public, max-age=300' }));
   }
 
+  app.use('/v1/*', traceRequests);
   app.use(
     '/v1/*',
     cors({

@@ -2,12 +2,13 @@
  * Builds the whole CDK app from a config: the core stack, one stack per service, the dashboard.
  * The CLI entry (app.ts) and the tests share it, so the tests synthesize what `cdk deploy` would.
  */
+import { join } from 'node:path';
 import { App, type AppProps, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RegisteredService } from '#services/index.ts';
 import { deadlineReceiver, type ServiceName, specsOf } from '../topology.ts';
 import type { AlexConfig } from './config.ts';
-import { BundledFunction } from './constructs/bundled-function.ts';
+import { BundledFunction, REPO_ROOT } from './constructs/bundled-function.ts';
 import { EDGE_REGION } from './constructs/edge-web-acl.ts';
 import { COST_TAG, STACK_NAMES } from './names.ts';
 import { ApiStack } from './stacks/api-stack.ts';
@@ -18,6 +19,7 @@ import { NetworkStack } from './stacks/network-stack.ts';
 import { SecurityStack } from './stacks/security-stack.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
 import { WafStack } from './stacks/waf-stack.ts';
+import { WebStack } from './stacks/web-stack.ts';
 
 export interface AlexApp {
   app: App;
@@ -31,6 +33,8 @@ export interface AlexApp {
   security?: SecurityStack;
   network?: NetworkStack;
   waf?: WafStack;
+  /** Present when `web` is configured. */
+  web?: WebStack;
 }
 
 export interface BuildOptions {
@@ -39,6 +43,8 @@ export interface BuildOptions {
   nag?: boolean;
   /** The services to deploy, one stack each; the registry's (services/index.ts) by default. */
   services?: readonly RegisteredService[];
+  /** The built dashboard the AlexWeb stack deploys; `dist/web` (scripts/build.ts) by default. */
+  webAssetsDir?: string;
 }
 
 export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexApp {
@@ -89,8 +95,20 @@ export function buildApp(config: AlexConfig, options: BuildOptions = {}): AlexAp
     ? new ApiStack(app, STACK_NAMES.api, { env, config, api: config.api, tags, description: 'Alex HTTP API' })
     : undefined;
   api?.addStackDependency(core, 'reads the /alex/core/ SSM parameters');
+  const web =
+    config.api && config.web
+      ? new WebStack(app, STACK_NAMES.web, {
+          env,
+          tags,
+          api: config.api,
+          web: config.web,
+          assetsDir: options.webAssetsDir ?? join(REPO_ROOT, 'dist', 'web'),
+          description: 'Alex dashboard: S3 behind CloudFront with the dashboard CSP',
+        })
+      : undefined;
+  if (api) web?.addStackDependency(api, 'reads the /alex/api/ SSM parameters');
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, core, services, monitoring, api, ...extras };
+  return { app, core, services, monitoring, api, web, ...extras };
 }
 
 /** The opt-in stacks; each deploys alone and finds what it needs of the core by name. */

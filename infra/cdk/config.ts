@@ -33,6 +33,10 @@ const ScheduledReanalysis = z
   })
   .strict();
 
+const WebAclArn = z
+  .string()
+  .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\//, 'must be a CLOUDFRONT-scope web ACL ARN in us-east-1');
+
 const ApiSettings = z
   .object({
     /** The token issuer (`iss`); API Gateway finds its keys from its OpenID configuration. */
@@ -46,10 +50,19 @@ const ApiSettings = z
     burst: z.number().int().positive().max(5_000).default(100),
     corsOrigins: z.array(z.url()).default([]),
     /** A CloudFront WAF web ACL (us-east-1) for the streaming distribution, e.g. the AlexWaf stack's. */
-    webAclArn: z
-      .string()
-      .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\//, 'must be a CLOUDFRONT-scope web ACL ARN in us-east-1')
-      .optional(),
+    webAclArn: WebAclArn.optional(),
+  })
+  .strict();
+
+const WebSettings = z
+  .object({
+    /** The OIDC client the dashboard signs in as (a public client: no secret ever reaches a page). */
+    clientId: z.string().min(1),
+    scopes: z.array(z.string().min(1)).min(1).default(['openid', 'profile', 'email']),
+    /** Origins the page calls besides the API and the issuer, e.g. a token endpoint on another host. */
+    connectOrigins: z.array(z.url({ protocol: /^https$/, error: 'must be an https origin' })).default([]),
+    /** A CloudFront WAF web ACL for the dashboard's distribution; `api.webAclArn` when absent. */
+    webAclArn: WebAclArn.optional(),
   })
   .strict();
 
@@ -110,8 +123,14 @@ export const AlexConfigSchema = z
     wafRateLimit: z.number().int().min(10).max(2_000_000_000),
     /** The HTTP API (AlexApi stack); absent: no API stack. `-c api='{"issuer":"https://…","audience":["alex"]}'`. */
     api: ApiSettings.optional(),
+    /** The dashboard on S3 + CloudFront (AlexWeb stack); needs `api` (its issuer). `-c web='{"clientId":"…"}'`. */
+    web: WebSettings.optional(),
   })
   .strict()
+  .refine((c) => !(c.web && !c.api), {
+    message: "the dashboard signs in with the API's issuer and calls the API: configure api as well, or remove web",
+    path: ['web'],
+  })
   .refine((c) => !(c.vpc && c.prices === 'polygon'), {
     message:
       'private networking has no route to the internet, so the planner cannot reach Polygon.io: set prices to local, or vpc to false',

@@ -17,6 +17,7 @@ export const STACK_NAMES = {
   security: 'AlexSecurity',
   network: 'AlexNetwork',
   waf: 'AlexWaf',
+  web: 'AlexWeb',
   service: (service: string) => `Alex${service[0]!.toUpperCase()}${service.slice(1)}`,
 } as const;
 
@@ -87,3 +88,9 @@ export function databaseLogin(service: ServiceName): DatabaseLogin {
 export function databaseLoginSecretParameter(service: string): string {
   return `/alex/core/db-login-secret-arn/${service}`;
 }
+
+/** Written by the AlexApi stack, read by AlexWeb at deploy time: origins (`https://host`, no path). */
+export const API_SSM = {
+  url: '/alex/api/url',
+  streamUrl: '/alex/api/stream-url',
+} as const;

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import { endpointFile, recordedEndpoint } from '../local/aws-endpoints/keys.ts';
+import { killAtFromEnv } from '../local/fault-switch.ts';
 import { checkHomePath, defaultHome } from '../local/home.ts';
 import { HomeInUseError } from '../local/home-lock.ts';
 import { describeError, StateDamagedError } from '../local/state-errors.ts';
@@ -113,5 +114,10 @@ export function stateHome(flag: string | undefined, io: Io): string {
 
 /** Runtime options every command passes: its name for the home's lock, and notices on stderr. */
 export function runtimeOptions(command: string, io: Io) {
-  return { command, onNotice: (line: string) => io.err(`alex: ${escapeForTerminal(line)}`) };
+  // The process tier's fault switch (infra/local/faults.ts): unset for every user.
+  return {
+    command,
+    onNotice: (line: string) => io.err(`alex: ${escapeForTerminal(line)}`),
+    ...killAtFromEnv(io.env),
+  };
 }

@@ -67,7 +67,7 @@ export class LocalBus {
         this.putEnvelope(
           {
             version: '0',
-            id: randomUUID(),
+            id: entry.id ?? randomUUID(),
             'detail-type': entry.detailType,
             source: entry.source,
             account: this.options.account,

@@ -5,6 +5,7 @@
  */
 import { ModelUnavailableError } from '#services/common/model/errors.ts';
 import type { ModelPort, ModelRequest, ModelResponse } from '#services/common/model/port.ts';
+import type { RelayStage } from '#services/common/outbox.ts';
 import type { ServiceName } from '../topology.ts';
 
 export interface FaultOptions {
@@ -27,6 +28,12 @@ export interface FaultOptions {
   modelThrottleRate?: number;
   /** The random source, seeded in tests and the reliability run. */
   random?: () => number;
+  /**
+   * Kill this process (SIGKILL) when an outbox relay reaches this stage of sending a row: after
+   * the commit and before the publish, or after the publish and before marking it sent. The
+   * process tier sets it through ALEX_FAULT_KILL_AT (see `killAtFromEnv`).
+   */
+  killAt?: RelayStage;
 }
 
 /** A model that sometimes answers "throttled", as Bedrock does under load. */

@@ -16,12 +16,13 @@ export function defaultHome(cwd = process.cwd(), env: NodeJS.ProcessEnv = proces
   return env.ALEX_HOME?.trim() ? env.ALEX_HOME : join(cwd, '.alex');
 }
 
-/** The state folder's parts: PGlite's data directory, dynalite's, and the bus archive. */
-export function statePaths(home: string): { postgres: string; dynamodb: string; archive: string } {
+/** The state folder's parts: PGlite's data directory, dynalite's, the bus archive and the spans. */
+export function statePaths(home: string): { postgres: string; dynamodb: string; archive: string; spans: string } {
   return {
     postgres: join(home, HOME_FILES.database),
     dynamodb: join(home, HOME_FILES.dynamo),
     archive: join(home, HOME_FILES.archive),
+    spans: join(home, HOME_FILES.spans),
   };
 }
 
@@ -29,6 +30,8 @@ export const HOME_FILES = {
   database: 'postgres',
   dynamo: 'dynamodb',
   archive: 'archive.jsonl',
+  /** Finished spans, when tracing is on (docs/observability.md). */
+  spans: 'spans.jsonl',
 } as const;
 
 const SPECIAL_FILESYSTEMS = ['/proc', '/sys', '/dev'];

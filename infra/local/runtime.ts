@@ -17,11 +17,13 @@ import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadl
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { GuardedModel } from '#services/common/model/guard.ts';
 import type { ModelPort } from '#services/common/model/port.ts';
+import { OutboxRelay } from '#services/common/outbox.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
 import { migrate } from '../storage/migrate.ts';
+import { startTelemetry, type Telemetry, tracingWanted } from '../telemetry/setup.ts';
 import {
   allRules,
   BUS_NAME,
@@ -165,7 +167,13 @@ export class LocalRuntime {
         batch: (work) => (journal ? journal.batch(work) : work()),
       });
       const model = modelWithFaults(options.model ?? modelFromEnv(process.env), options.faults);
+      // Tracing is on only when configured; then the state folder also keeps the spans for `alex trace`.
+      const spansFile = paths && !options.readOnly && tracingWanted(process.env) ? paths.spans : undefined;
+      const telemetry = await startTelemetry({ env: process.env, ...(spansFile ? { spansFile } : {}) });
+      if (telemetry) opened.push(() => telemetry.shutdown());
       const runtime = new LocalRuntime({ ...options, home }, bus, archive, db, dynamo, model);
+      runtime.telemetry = telemetry;
+      runtime.spansFile = spansFile;
       runtime.lock = options.lock ? undefined : lock;
       runtime.notices.push(...notices);
       if (home && !options.readOnly) {
@@ -188,6 +196,9 @@ export class LocalRuntime {
   readonly notices: string[] = [];
   private lock: HomeLock | undefined;
   private journal: QueueJournal | undefined;
+  private telemetry: Telemetry | undefined;
+  /** Where finished spans are kept, when tracing is on and the runtime has a home. */
+  spansFile: string | undefined;
 
   /**
    * Starts the pollers; if the last owner died, first clears what it held and, with the
@@ -196,6 +207,12 @@ export class LocalRuntime {
   private async recover(unclean: boolean, notice: (line: string) => void): Promise<void> {
     const pending = [...this.queues.values()].reduce((sum, { queue }) => sum + queue.visibleCount, 0);
     if (unclean) await clearInProgressRecords(this.dynamo.client, TABLES.idempotency);
+    // Announcements a killed owner committed but did not send (or sent but did not mark) leave
+    // first, before any handler runs: one relay at a time, so none is sent twice by this process.
+    const relayed = await new OutboxRelay(this.db, this.publisher, {
+      onStage: this.options.hooks?.onOutboxStage,
+    }).sweep();
+    if (relayed > 0) notice(`sent ${relayed} announcement(s) an earlier command had stored but not sent`);
     const given = this.options.home
       ? await ensureDeadlines(this.db, this.queues.get(this.deadlineQueue)!.queue, this.deadlineScheduler, new Date())
       : [];
@@ -296,7 +313,7 @@ export class LocalRuntime {
         prices: this.prices,
         onRecordFailure: (messageId, reason) => this.failureReasons.set(messageId, reason),
       });
-      const inProcess = () => createHandler(ctx, this.options.hooks ?? {});
+      const inProcess = () => createHandler(ctx, this.hooks);
       this.pollersOf(spec, this.handlerOf(spec, inProcess, ctx, deadLetters));
     }
   }
@@ -315,6 +332,7 @@ export class LocalRuntime {
       deadLetters,
       onRecordFailure: ctx.onRecordFailure!,
       logLevel: this.options.logLevel ?? 'SILENT',
+      ...(this.spansFile ? { spansFile: this.spansFile } : {}),
     });
     this.workers.push(worker);
     return worker.handle;
@@ -351,6 +369,20 @@ export class LocalRuntime {
         }),
       );
     }
+  }
+
+  /** The caller's hooks, with the injected kill (faults.killAt) when asked for. */
+  private get hooks(): ServiceHooks {
+    const hooks = this.options.hooks ?? {};
+    const killAt = this.options.faults?.killAt;
+    if (!killAt) return hooks;
+    return {
+      ...hooks,
+      onOutboxStage: (stage, eventId) => {
+        hooks.onOutboxStage?.(stage, eventId);
+        if (stage === killAt) process.kill(process.pid, 'SIGKILL');
+      },
+    };
   }
 
   /** Set by wire(): deadlines go to the receiver's queue as delayed messages. */
@@ -439,6 +471,7 @@ export class LocalRuntime {
   async close(): Promise<void> {
     for (const poller of this.pollers) poller.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
+    await this.telemetry?.shutdown();
     // The journal is folded into the snapshot before the queues stop: a clean close leaves it empty.
     this.journal?.close();
     for (const { queue, dlq } of this.queues.values()) {

@@ -12,6 +12,7 @@ import { serviceContext } from '#services/common/context.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { SERVICE_REGISTRY } from '#services/index.ts';
+import { startTelemetry } from '../telemetry/setup.ts';
 import { TABLES } from '../topology.ts';
 import {
   type ContextFields,
@@ -22,7 +23,10 @@ import {
   type ToWorker,
 } from './worker-handler.ts';
 
-export function serveService(port: MessagePort, { service, dynamoEndpoint, logLevel }: ServiceWorkerData): void {
+export function serveService(
+  port: MessagePort,
+  { service, dynamoEndpoint, logLevel, spansFile }: ServiceWorkerData,
+): void {
   const post = (message: FromWorker) => port.postMessage(message);
   let nextCallId = 0;
   const calls = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -57,8 +61,14 @@ export function serveService(port: MessagePort, { service, dynamoEndpoint, logLe
     onRecordFailure: (messageId, reason) => post({ recordFailure: { messageId, reason } }),
   });
   const handler = registered.createHandler(ctx, {});
+  // The thread's own provider (providers do not cross threads); invocations wait until it is registered.
+  const telemetry = startTelemetry({ env: process.env, ...(spansFile ? { spansFile } : {}) });
 
   port.on('message', (message: ToWorker) => {
+    if ('flush' in message) {
+      void telemetry.then((started) => started?.flush()).finally(() => post({ flushed: true }));
+      return;
+    }
     if (!('id' in message)) {
       const pending = calls.get(message.callId);
       calls.delete(message.callId);
@@ -67,10 +77,15 @@ export function serveService(port: MessagePort, { service, dynamoEndpoint, logLe
       return;
     }
     const { id, event, deadline, context } = message;
-    handler(event, lambdaContext(context, deadline)).then(
-      (response) => post({ id, response }),
-      (error: unknown) => post({ id, error: errorFields(error) }),
-    );
+    telemetry
+      .then(
+        () => handler(event, lambdaContext(context, deadline)),
+        () => handler(event, lambdaContext(context, deadline)),
+      )
+      .then(
+        (response) => post({ id, response }),
+        (error: unknown) => post({ id, error: errorFields(error) }),
+      );
   });
 }
 

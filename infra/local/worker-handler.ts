@@ -11,12 +11,14 @@
  *   main → worker  {callId} | {callId, error}                     ...answered once done, so a publish
  *                                                                  failure fails the record as in-process
  *   worker → main  {recordFailure: {messageId, reason}}           for the DLQ entry's reason
+ *   main → worker  {flush} / worker → main {flushed}              before a stop: its spans are exported
  */
 import { Worker } from 'node:worker_threads';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DomainRefusal, InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import type { DeadLetter, DeadLetterPort } from '#services/common/dead-letter.ts';
+import { tracingWanted } from '../telemetry/config.ts';
 import type { ServiceSpec } from '../topology.ts';
 import type { QueueHandler } from './poller.ts';
 
@@ -37,6 +39,7 @@ export interface WorkerHost {
   deadLetters: DeadLetterPort;
   onRecordFailure: (messageId: string, reason: string) => void;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  spansFile?: string;
 }
 
 /** Handed to the worker at start (structured-cloned). */
@@ -44,6 +47,8 @@ export interface ServiceWorkerData {
   service: string;
   dynamoEndpoint: string;
   logLevel: WorkerHost['logLevel'];
+  /** The state folder's span file, when tracing is on. */
+  spansFile?: string;
 }
 
 /** A Lambda context without its functions, which cannot cross threads. */
@@ -67,14 +72,16 @@ export interface ErrorFields {
 
 export type ToWorker =
   | { id: number; event: SQSEvent; deadline: number; context: ContextFields }
-  | { callId: number; error?: ErrorFields };
+  | { callId: number; error?: ErrorFields }
+  | { flush: true };
 
 export type FromWorker =
   | { id: number; response: SQSBatchResponse }
   | { id: number; error: ErrorFields }
   | { callId: number; publish: OutgoingEvent[] }
   | { callId: number; deadLetter: DeadLetter }
-  | { recordFailure: { messageId: string; reason: string } };
+  | { recordFailure: { messageId: string; reason: string } }
+  | { flushed: true };
 
 export function errorFields(error: unknown): ErrorFields {
   if (error instanceof NonRetryableError) return { name: error.name, message: error.message, code: error.code };
@@ -106,6 +113,7 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
   let worker: Worker | undefined;
   let closing = false;
   let nextId = 0;
+  let flushed: (() => void) | undefined;
   const running = new Map<number, { resolve: (response: SQSBatchResponse) => void; reject: (error: Error) => void }>();
 
   const failRunning = (error: Error) => {
@@ -121,10 +129,16 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
   };
 
   const start = (): Worker => {
-    const data: ServiceWorkerData = { service, dynamoEndpoint: host.dynamoEndpoint, logLevel: host.logLevel };
+    const data: ServiceWorkerData = {
+      service,
+      dynamoEndpoint: host.dynamoEndpoint,
+      logLevel: host.logLevel,
+      ...(host.spansFile ? { spansFile: host.spansFile } : {}),
+    };
     const started = new Worker(BOOTSTRAP, { workerData: data, name: `alex-${service}` });
     started.on('message', (message: FromWorker) => {
-      if ('recordFailure' in message)
+      if ('flushed' in message) flushed?.();
+      else if ('recordFailure' in message)
         host.onRecordFailure(message.recordFailure.messageId, message.recordFailure.reason);
       else if ('publish' in message) answer(started, message.callId, host.publisher.publish(message.publish));
       else if ('deadLetter' in message) answer(started, message.callId, host.deadLetters.send(message.deadLetter));
@@ -143,6 +157,17 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
     return started;
   };
   worker = start();
+
+  // Its finished spans are exported before the thread stops (a stuck export waits at most a second).
+  const flushWorker = (target: Worker) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      flushed = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      target.postMessage({ flush: true } satisfies ToWorker);
+    });
 
   return {
     get threadId() {
@@ -165,6 +190,7 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
     close: async () => {
       closing = true;
       failRunning(new Error(`alex-${service} stopped while running`));
+      if (worker && tracingWanted(process.env)) await flushWorker(worker);
       await worker?.terminate();
       worker = undefined;
     },

@@ -30,8 +30,14 @@ export interface ClusterTemplate {
 
 /** What a prepared template holds beyond initdb, e.g. the migrations applied; named by its content. */
 export interface TemplatePreparation {
-  /** Unique per content, such as a hash of the migrations; prepared templates of other names are pruned. */
+  /** Unique per content, such as a hash of the migrations and the grants. */
   readonly name: string;
+  /**
+   * The part of `name` that outdates other templates, such as the migrations' hash: prepared
+   * templates whose name does not start with it are pruned, those that do (other grants) kept.
+   * Without it, every other prepared template is pruned.
+   */
+  readonly family?: string;
   readonly prepare: (pg: PGlite) => Promise<void>;
 }
 
@@ -78,7 +84,7 @@ export async function clusterTemplate(
     await pg.close();
     writeFileSync(join(staging, TARBALL), new Uint8Array(await dump.arrayBuffer()));
     renameSync(staging, folder);
-    if (preparation) pruneOtherPrepared(location, folder);
+    if (preparation) pruneOtherPrepared(location, folder, preparation.family);
   } catch {
     // Another process may have put its template in place first; either way this copy is not needed.
     rmSync(staging, { recursive: true, force: true });
@@ -86,11 +92,16 @@ export async function clusterTemplate(
   return existsSync(template.tarball) ? template : undefined;
 }
 
-/** Templates for earlier migrations are dead weight (about 40 MB each) once a newer one exists. */
-function pruneOtherPrepared(location: string, keep: string): void {
+/**
+ * Templates for earlier migrations are dead weight (about 40 MB each) once a newer one exists.
+ * Those of the same family stay: `alex jobs` (no grants) and the runtime (the registry's grants)
+ * use the same migrations, and pruning each other's would make every other command run initdb.
+ */
+function pruneOtherPrepared(location: string, keep: string, family?: string): void {
   for (const name of readdirSync(location)) {
     const path = join(location, name);
-    if (name.startsWith(PREPARED_PREFIX) && !name.includes('.') && path !== keep) {
+    const sameFamily = family !== undefined && name.startsWith(`${PREPARED_PREFIX}${family}`);
+    if (name.startsWith(PREPARED_PREFIX) && !name.includes('.') && path !== keep && !sameFamily) {
       rmSync(path, { recursive: true, force: true });
     }
   }

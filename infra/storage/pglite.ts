@@ -6,7 +6,8 @@
  * double precision, JsonParam jsonb, TimestampParam timestamptz, null untyped.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import {
   isJsonParam,
@@ -34,7 +35,10 @@ const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB']
  * `preparation` (e.g. the migrations, see migrate.ts), of a template with that already done.
  */
 export async function openPglite(dataDir?: string, preparation?: SqlTemplatePreparation): Promise<SqlDatabase> {
-  const template = await pgliteTemplate(preparation);
+  // A folder that holds a cluster already needs no template: looking one up could make it
+  // (initdb and the migrations, seconds and hundreds of MB) only to copy nothing.
+  const holdsCluster = dataDir !== undefined && existsSync(join(dataDir, 'PG_VERSION'));
+  const template = holdsCluster ? undefined : await pgliteTemplate(preparation);
   if (dataDir && template) seedDataDir(dataDir, template);
   const pg = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
@@ -52,6 +56,7 @@ export function pgliteTemplate(preparation?: SqlTemplatePreparation): Promise<Cl
   return clusterTemplate(
     preparation && {
       name: preparation.name,
+      family: preparation.family,
       prepare: async (pg) => {
         await pg.exec("SET TIME ZONE 'UTC'");
         await preparation.prepare(new PgliteDatabase(pg));
@@ -63,6 +68,8 @@ export function pgliteTemplate(preparation?: SqlTemplatePreparation): Promise<Cl
 /** What a template database holds beyond initdb, done through the port; `name` unique per content. */
 export interface SqlTemplatePreparation {
   readonly name: string;
+  /** See TemplatePreparation.family: the part of the name that outdates other templates. */
+  readonly family?: string;
   readonly prepare: (db: SqlDatabase) => Promise<void>;
 }
 

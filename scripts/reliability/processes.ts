@@ -4,6 +4,12 @@
  * runtime command finishes what was left, and the home is checked: every job the home ever
  * accepted must reach one final state, announced once, and every command must find the home
  * readable. Counted over the whole run: stuck, lost, duplicateWrites, unreadableHomes (all must be 0).
+ *
+ * duplicateWrites: jobs whose final outcome went out as more than one event: the archive holds
+ * (replays aside) final announcements (AnalysisCompleted, AnalysisFailed) of the job that differ
+ * in event id or in detail. The same event delivered again (same id, same detail, as the outbox
+ * relay does after a kill between publishing and marking it sent, and as EventBridge may do) is
+ * one event to every consumer; it is counted apart, in `redeliveries`.
  */
 import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +30,8 @@ export interface ProcessReport {
   stuck: number;
   lost: number;
   duplicateWrites: number;
+  /** Final announcements delivered again with the same id and detail (at-least-once; not a fault). */
+  redeliveries: number;
   unreadableHomes: number;
   /** Second writers refused with exit 2 while another owned the home (expected, not a fault). */
   refusedWriters: number;
@@ -46,6 +54,7 @@ export async function runProcessFaults(options: { kills: number; seed: number; l
     stuck: 0,
     lost: 0,
     duplicateWrites: 0,
+    redeliveries: 0,
     unreadableHomes: 0,
     refusedWriters: 0,
     seconds: 0,
@@ -123,36 +132,47 @@ export async function runProcessFaults(options: { kills: number; seed: number; l
   report.jobs = new Set([...present, ...seen]).size;
   report.lost = [...seen].filter((jobId) => !present.has(jobId)).length;
   for (const job of jobs) {
-    const announced = finals.get(job.jobId) ?? 0;
+    const deliveries = finals.get(job.jobId) ?? [];
+    const distinct = new Set(deliveries).size;
     const final = ['completed', 'partial', 'failed'].includes(job.status);
+    report.redeliveries += deliveries.length - distinct;
     if (!final) {
       report.stuck += 1;
       report.problems.push(`job ${job.jobId} still ${job.status}`);
-    } else if (announced === 1) report.finalExactlyOnce += 1;
-    if (announced > 1) {
+    } else if (distinct === 1) report.finalExactlyOnce += 1;
+    if (distinct > 1) {
       report.duplicateWrites += 1;
-      report.problems.push(`job ${job.jobId} announced final ${announced} times`);
+      report.problems.push(`job ${job.jobId} announced final as ${distinct} different events`);
     }
   }
   report.seconds = Math.round((Date.now() - started) / 1000);
   return report;
 }
 
-/** AnalysisCompleted / AnalysisFailed events per job in the archive (replays excluded). */
-function finalAnnouncements(home: string): Map<string, number> {
-  const counts = new Map<string, number>();
+/**
+ * Each job's AnalysisCompleted / AnalysisFailed deliveries in the archive (replays excluded), one
+ * entry per delivery, as `<event id> <detail>`: equal entries are one event delivered again.
+ */
+function finalAnnouncements(home: string): Map<string, string[]> {
+  const deliveries = new Map<string, string[]>();
   const file = join(home, 'archive.jsonl');
-  if (!existsSync(file)) return counts;
+  if (!existsSync(file)) return deliveries;
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.includes('"Analysis')) continue;
     try {
-      const event = JSON.parse(line) as { 'detail-type': string; detail?: { jobId?: string }; 'replay-name'?: string };
+      const event = JSON.parse(line) as {
+        id: string;
+        'detail-type': string;
+        detail?: { jobId?: string };
+        'replay-name'?: string;
+      };
       const type = event['detail-type'];
-      if ((type === 'AnalysisCompleted' || type === 'AnalysisFailed') && event.detail?.jobId && !event['replay-name'])
-        counts.set(event.detail.jobId, (counts.get(event.detail.jobId) ?? 0) + 1);
+      const jobId = event.detail?.jobId;
+      if ((type === 'AnalysisCompleted' || type === 'AnalysisFailed') && jobId && !event['replay-name'])
+        deliveries.set(jobId, [...(deliveries.get(jobId) ?? []), `${event.id} ${JSON.stringify(event.detail)}`]);
     } catch {
       // A torn line is the archive's to report; counted as unreadable by the commands above.
     }
   }
-  return counts;
+  return deliveries;
 }

@@ -6,18 +6,22 @@
 
 import { insertModelCalls } from '../common/model/audit-store.ts';
 import type { ModelCallRecord } from '../common/model/port.ts';
+import { type OutboxEvent, storeInOutbox } from '../common/outbox.ts';
 import { json, type SqlDatabase, type SqlExecutor, timestamp } from '../common/sql-database.ts';
 import type { ConsolidatedAnalysis } from './consolidate.ts';
 
 /**
  * Returns true when this call stored the analysis, false when it was already stored. The
  * specialists' model-call records (carried in their events) are stored in the same transaction,
- * and only with the analysis row, so a repeated consolidation cannot store them twice.
+ * and only with the analysis row, so a repeated consolidation cannot store them twice. So is the
+ * announcement (`outgoing`, into the outbox): it leaves if and only if the analysis is stored,
+ * and a repeated consolidation keeps the first one (same id), never a second.
  */
 export async function storeAnalysis(
   db: SqlDatabase,
   analysis: ConsolidatedAnalysis,
   modelCalls: readonly ModelCallRecord[] = [],
+  outgoing?: OutboxEvent,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     // The job row exists when Alex's planner planned the job; another system may have planned it.
@@ -51,6 +55,7 @@ export async function storeAnalysis(
       },
     );
     if (inserted.length > 0) await insertModelCalls(tx, modelCalls);
+    if (outgoing && inserted.length > 0) await storeInOutbox(tx, outgoing);
     return inserted.length > 0;
   });
 }

@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import type { Detail } from '#events/catalog.ts';
 import { Chart, Classification, ReportResult, RetirementResult, round, type Snapshot, Task } from '#events/values.ts';
+import { composeReport } from '#services/reporter/retirement-section.ts';
 import { cashTotal, classificationsBySymbol, investedTotal, totalValue, valueByAccount } from '../common/holdings.ts';
 
 export const TimelineEntry = z.object({
@@ -122,6 +123,8 @@ export function consolidate(
     })),
   );
   const status = finalStatusOf(planned.tasks, outcomes);
+  const report = resultOf('report') as ConsolidatedAnalysis['report'];
+  const retirement = resultOf('retirement') as ConsolidatedAnalysis['retirement'];
   timeline.push({
     detailType: status === 'failed' ? 'AnalysisFailed' : 'AnalysisCompleted',
     time: completedAt.toISOString(),
@@ -137,9 +140,10 @@ export function consolidate(
     missing,
     portfolio: portfolioSection(snapshot),
     classification: snapshot.instruments,
-    report: resultOf('report') as ConsolidatedAnalysis['report'],
+    // The projection ran once, in the retirement service: its paragraph and finding join the report here.
+    report: report ? composeReport(report, retirement) : null,
     charts: (resultOf('charts') as { charts: ConsolidatedAnalysis['charts'] } | null)?.charts ?? [],
-    retirement: resultOf('retirement') as ConsolidatedAnalysis['retirement'],
+    retirement,
     timeline,
   };
 }

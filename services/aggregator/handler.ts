@@ -4,14 +4,19 @@
  */
 import { catalog, type Detail } from '#events/catalog.ts';
 import { isEnvelope, parseEnvelope, parseJson } from '#events/envelope.ts';
+import { eventIdOf } from '#events/event-id.ts';
+import type { OutgoingEvent } from '#events/publisher.ts';
 import type { Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import type { ServiceContext, ServiceHooks } from '../common/context.ts';
+import { eventFor } from '../common/emit.ts';
 import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, getJob } from '../common/job-store.ts';
+import { type OutboxEvent, OutboxRelay, storeInOutbox } from '../common/outbox.ts';
+import type { SqlDatabase } from '../common/sql-database.ts';
 import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
-import { consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
+import { type ConsolidatedAnalysis, consolidate, finalStatusOf, type Outcome } from './consolidate.ts';
 
 const STEP_TYPES = ['ClassificationRequested', 'InstrumentsClassified'] as const;
 
@@ -25,6 +30,33 @@ export type AggregatorHooks = ServiceHooks;
 
 export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHooks = {}): SqsBatchHandler {
   const tracker = new CompletionTracker(ctx.dynamo, ctx.tables.completion, ctx.now);
+  let relay: OutboxRelay | undefined;
+  const outbox = (db: SqlDatabase) => (relay ??= new OutboxRelay(db, ctx.publisher, { onStage: hooks.onOutboxStage }));
+
+  /** The job's one final announcement, under its deterministic id. */
+  function announcementOf(analysis: ConsolidatedAnalysis, planned: Detail<'AnalysisPlanned'>): OutboxEvent {
+    if (analysis.status === 'failed')
+      return withId(
+        eventFor(ctx.service, 'AnalysisFailed', {
+          jobId: planned.jobId,
+          userId: planned.userId,
+          reason: 'Every specialist failed; see failedTasks.',
+          failedTasks: analysis.missing,
+          failedAt: analysis.completedAt,
+        }),
+      );
+    return withId(
+      eventFor(ctx.service, 'AnalysisCompleted', {
+        jobId: planned.jobId,
+        userId: planned.userId,
+        status: analysis.status,
+        missing: analysis.missing,
+        completedAt: analysis.completedAt,
+        totalValue: analysis.portfolio.totalValue,
+        successProbability: analysis.retirement?.successProbability ?? null,
+      }),
+    );
+  }
 
   async function record(progress: Exclude<Progress, { kind: 'AnalysisDeadlineReached' }>): Promise<void> {
     if (progress.kind === 'AnalysisPlanned') {
@@ -82,28 +114,14 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
       state.steps,
     );
     const modelCalls = [...outcomes.values()].flatMap((outcome) => outcome.detail.modelCalls ?? []);
-    const inserted = await storeAnalysis(db, analysis, modelCalls);
+    const announcement = announcementOf(analysis, planned);
+    const inserted = await storeAnalysis(db, analysis, modelCalls, announcement);
     hooks.onConsolidatedWrite?.(planned.jobId, inserted);
-
-    if (analysis.status === 'failed') {
-      await ctx.emit('AnalysisFailed', {
-        jobId: planned.jobId,
-        userId: planned.userId,
-        reason: 'Every specialist failed; see failedTasks.',
-        failedTasks: analysis.missing,
-        failedAt: analysis.completedAt,
-      });
-    } else {
-      await ctx.emit('AnalysisCompleted', {
-        jobId: planned.jobId,
-        userId: planned.userId,
-        status: analysis.status,
-        missing: analysis.missing,
-        completedAt: analysis.completedAt,
-        totalValue: analysis.portfolio.totalValue,
-        successProbability: analysis.retirement?.successProbability ?? null,
-      });
-    }
+    // Whether this delivery stored it or an earlier one did and then died, the stored row is
+    // sent. An earlier one may have decided another status (more outcomes have arrived since):
+    // its announcement, stored with its analysis, is the one that leaves.
+    const stored = inserted ? analysis.status : ((await getAnalysis(db, planned.jobId))?.status ?? analysis.status);
+    await outbox(db).relay(eventIdOf(stored === 'failed' ? 'AnalysisFailed' : 'AnalysisCompleted', planned.jobId));
     await tracker.markPublished(planned.jobId);
     return analysis.status;
   }
@@ -132,16 +150,23 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     const db = await ctx.db();
     const job = await getJob(db, detail.jobId);
     const reason = `Not planned by its deadline ${detail.deadline}${job ? ` (the job was still ${job.status})` : ''}; nothing was analysed.`;
-    if (!(await advanceJob(db, detail.jobId, 'failed', { error: reason, finishedAt: now.toISOString() })))
-      return 'already-finished';
-    await ctx.emit('AnalysisFailed', {
-      jobId: detail.jobId,
-      userId: detail.userId,
-      reason,
-      failedTasks: [],
-      failedAt: now.toISOString(),
+    const failed = withId(
+      eventFor(ctx.service, 'AnalysisFailed', {
+        jobId: detail.jobId,
+        userId: detail.userId,
+        reason,
+        failedTasks: [],
+        failedAt: now.toISOString(),
+      }),
+    );
+    // The failure and its announcement commit together; a retry after a crash only relays it.
+    const advanced = await db.transaction(async (tx) => {
+      const changed = await advanceJob(tx, detail.jobId, 'failed', { error: reason, finishedAt: now.toISOString() });
+      if (changed) await storeInOutbox(tx, failed);
+      return changed;
     });
-    return 'failed-before-planning';
+    await outbox(db).relay(failed.id);
+    return advanced ? 'failed-before-planning' : 'already-finished';
   }
 
   const track = idempotent(
@@ -195,6 +220,11 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     const progress = toProgress(envelope['detail-type'], envelope.detail);
     await track(progress);
   });
+}
+
+/** A job's final announcement gets the id every publisher of it would give it. */
+function withId(event: OutgoingEvent<'AnalysisCompleted' | 'AnalysisFailed'>): OutboxEvent {
+  return { ...event, id: eventIdOf(event.detailType, event.detail.jobId) };
 }
 
 function toProgress(kind: Progress['kind'], detail: unknown): Progress {

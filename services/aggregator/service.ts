@@ -32,8 +32,14 @@ export const aggregator = defineService({
     database: {
       // Reads and finishes jobs (inserting the row when another system planned the job), writes
       // the consolidated analysis once and the specialists' model calls with it. Only the
-      // aggregator may write analyses (GitHub issue 4).
-      grants: ['SELECT, INSERT, UPDATE ON jobs', 'SELECT, INSERT ON analyses', 'INSERT ON model_calls'],
+      // aggregator may write analyses (GitHub issue 4). Its announcements go through the outbox:
+      // stored with the analysis, read and marked sent by its relay (GitHub issue 11).
+      grants: [
+        'SELECT, INSERT, UPDATE ON jobs',
+        'SELECT, INSERT ON analyses',
+        'INSERT ON model_calls',
+        'SELECT, INSERT, UPDATE ON outbox',
+      ],
     },
     completionTable: true,
     deadlines: true,

@@ -11,10 +11,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { NonRetryableError } from '#events/errors.ts';
 import { type DeadLetterPort, deadLetterOf, oneLineReason } from './dead-letter.ts';
+import { consumedMessage, inConsumerSpan } from './tracing.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface BatchHandlerDeps {
+  /** The service whose spans these are (a ServiceContext passes its own declaration). */
+  service?: { name: string };
   logger: Logger;
   deadLetters: DeadLetterPort;
   /** Told why a record failed; the local runtime keeps it for the DLQ entry. */
@@ -23,7 +26,7 @@ export interface BatchHandlerDeps {
 
 /** `processRecord` handles one record; it throws a NonRetryableError for input that can never succeed. */
 export function createBatchHandler(
-  { logger, deadLetters, onRecordFailure }: BatchHandlerDeps,
+  { service, logger, deadLetters, onRecordFailure }: BatchHandlerDeps,
   processRecord: (record: SQSRecord, context: Context) => Promise<void>,
 ): SqsBatchHandler {
   return async (event, context) => {
@@ -32,9 +35,13 @@ export function createBatchHandler(
     const processor = new BatchProcessor(EventType.SQS);
     const handleRecord = async (record: SQSRecord) => {
       // Every log line about this record carries its job, across all the services it passes.
-      logger.setCorrelationId(jobIdIn(record.body) ?? record.messageId);
+      const jobId = jobIdIn(record.body);
+      logger.setCorrelationId(jobId ?? record.messageId);
       try {
-        await processRecord(record, context);
+        // The record's span continues the publisher's trace (its traceparent is in the detail).
+        await inConsumerSpan(service?.name ?? 'unknown', consumedMessage(record.body, jobId), () =>
+          processRecord(record, context),
+        );
         logger.info('Record handled', {
           messageId: record.messageId,
           receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),

@@ -13,6 +13,7 @@ import type { DeadlineScheduler } from './deadlines.ts';
 import type { ServiceDeclaration } from './declaration.ts';
 import { type Emit, emitterFor } from './emit.ts';
 import type { ModelPort } from './model/port.ts';
+import type { RelayStage } from './outbox.ts';
 import type { SqlDatabase } from './sql-database.ts';
 
 export interface ServiceContext {
@@ -52,4 +53,6 @@ export interface ServiceHooks {
    * was new): the measure of "exactly once". The primary key alone would hide a second attempt.
    */
   onConsolidatedWrite?: (jobId: string, inserted: boolean) => void;
+  /** Told each stage of each outbox row a relay sends (services/common/outbox.ts). */
+  onOutboxStage?: (stage: RelayStage, eventId: string) => void;
 }

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { catalog } from '#events/catalog.ts';
 import type { DetailBody } from './emit.ts';
+import { traceFields } from './tracing.ts';
 
 /** The detail without its version, which the catalog's stamps on. */
 export type DeadlineDetail = DetailBody<'AnalysisDeadlineReached'>;
@@ -33,6 +34,7 @@ export function deadlineEnvelope(detail: DeadlineDetail, now: Date, region: stri
     resources: [],
     detail: catalog.AnalysisDeadlineReached.detail.parse({
       ...detail,
+      ...traceFields(), // the deadline is part of the job's trace
       version: catalog.AnalysisDeadlineReached.version,
     }),
   });

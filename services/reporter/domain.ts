@@ -2,9 +2,8 @@
  * The reporter's domain: computed facts, rule-based recommendations, a narrative written from
  * the facts alone, and the markdown report. No AWS here; the model arrives through its port.
  */
-import { DomainRefusal, InvalidInputError } from '#events/errors.ts';
-import { ReportResult, type RetirementOutlook, Snapshot } from '#events/values.ts';
-import { projectRetirement } from '#services/retirement/domain.ts';
+import { InvalidInputError } from '#events/errors.ts';
+import { ReportResult, Snapshot } from '#events/values.ts';
 import type { ModelPort } from '../common/model/port.ts';
 import { computeFacts, factRecord } from './facts.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -28,21 +27,11 @@ export async function writeReport(
   });
 }
 
-/** The facts a report is written from: the portfolio's and the projection's. */
-export function reportFacts(snapshot: Snapshot) {
-  return computeFacts(snapshot, outlookOf(snapshot));
-}
-
 /**
- * The same projection the retirement service makes (same inputs, same seed), so the report's
- * headline and advice quote the figures the charts show. None when the goals allow no projection.
+ * The facts a report is written from: the portfolio's. The reporter runs beside the retirement
+ * specialist and does not project: the projection's paragraph and finding are added from the
+ * retirement result when the analysis is consolidated (retirement-section.ts, composeReport).
  */
-function outlookOf(snapshot: Snapshot): RetirementOutlook | undefined {
-  try {
-    // Only the outlook is quoted here, so the planning view is not computed twice.
-    return projectRetirement(snapshot, { planning: false }).outlook;
-  } catch (error) {
-    if (error instanceof InvalidInputError || error instanceof DomainRefusal) return undefined;
-    throw error;
-  }
+export function reportFacts(snapshot: Snapshot) {
+  return computeFacts(snapshot);
 }

@@ -5,7 +5,7 @@
  * the report can always be traced to one computation and one formatting rule.
  */
 import { DomainRefusal } from '#events/errors.ts';
-import type { RetirementOutlook, Snapshot } from '#events/values.ts';
+import type { Snapshot } from '#events/values.ts';
 import { forwardAssumptions } from '#services/retirement/market-sets.ts';
 import { cashTotal, investedTotal, totalValue } from '../common/holdings.ts';
 import { displayName, type Fact, FactBook } from './fact-book.ts';
@@ -25,7 +25,6 @@ import {
   feeFacts,
   locationFacts,
   type PlanFacts,
-  projectionFacts,
   rebalanceVenues,
   sameIndexGroups,
 } from './plan-facts.ts';
@@ -107,8 +106,6 @@ export interface PortfolioFacts {
   topFive: readonly TopHolding[];
   /** Company exposure, costly funds and same-index funds, for the planner's rules. */
   plan: PlanFacts;
-  /** True when the projection's facts (`projection.*`) are present. */
-  hasProjection: boolean;
   list: readonly Fact[];
   byKey: ReadonlyMap<string, Fact>;
   /** Names supplied by users or the portfolio file: data for the model, never instructions. */
@@ -123,11 +120,8 @@ export interface UserNames {
   instruments: readonly { symbol: string; name: string }[];
 }
 
-/**
- * Every fact about the snapshot; with the retirement outlook (the same projection the retirement
- * service makes), the projection's figures under each assumption set too.
- */
-export function computeFacts(snapshot: Snapshot, outlook?: RetirementOutlook): PortfolioFacts {
+/** Every fact about the snapshot. The projection's figures are added at consolidation (retirement-section.ts). */
+export function computeFacts(snapshot: Snapshot): PortfolioFacts {
   const total = totalValue(snapshot);
   if (!(total > 0)) {
     throw new DomainRefusal(
@@ -157,7 +151,6 @@ export function computeFacts(snapshot: Snapshot, outlook?: RetirementOutlook): P
     sameIndex: sameIndexGroups(context),
   };
   locationFacts(context);
-  projectionFacts(book, outlook);
   assumptionFacts(book);
 
   const names = [
@@ -172,7 +165,6 @@ export function computeFacts(snapshot: Snapshot, outlook?: RetirementOutlook): P
     assetClasses: rows,
     topFive,
     plan,
-    hasProjection: outlook !== undefined,
     list: book.list(),
     names: {
       owner: snapshot.owner.name,

@@ -7,6 +7,7 @@ import type { PortfolioFacts } from './facts.ts';
 import { countWord, GLIDE_PATH_RULE, num, txt } from './facts.ts';
 import { longDate, lowerFirst } from './prose.ts';
 import { capitalise, className } from './recommendations.ts';
+import { recommendationMarkdown } from './retirement-section.ts';
 import { type Narrative, SECTION_TITLES } from './writer.ts';
 
 /** The whole report in markdown: narrative, tables from the facts, recommendations, assumptions. */
@@ -51,18 +52,7 @@ export function renderMarkdown(
     '',
   ];
   recommendations.forEach((recommendation, index) => {
-    lines.push(
-      `### ${index + 1}. ${recommendation.title}`,
-      '',
-      `**Recommendation:** ${recommendation.recommendation}`,
-      '',
-      `**Reasoning:** ${recommendation.reasoning}`,
-      '',
-      `**Impact:** ${recommendation.impact}`,
-      '',
-      `**Priority:** ${capitalise(recommendation.priority)}`,
-      '',
-    );
+    lines.push(...recommendationMarkdown(recommendation, index + 1));
   });
   lines.push(`## ${conclusion}`, '', narrative.conclusion, '', '---', '', assumptionsNote(facts), '');
   return lines.join('\n');

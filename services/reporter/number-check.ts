@@ -92,7 +92,8 @@ export function findUnsupportedNumbers(text: string, facts: FactValues): string[
     // anything larger, however round ("5,000,000", "100 funds"), must be among the facts.
     if (kind === 'plain' && scale === 1 && decimals === 0 && stated <= 10) continue;
     const value = stated * scale * 10 ** exponent;
-    const tolerance = 0.5 * 10 ** -decimals * scale + 1e-9;
+    // The last digit stated sets the precision, scaled like the figure ("$1.2e6" is to 100,000).
+    const tolerance = 0.5 * 10 ** -decimals * scale * 10 ** exponent + 1e-9;
     const supported =
       (kind === 'plain' && asOfYear !== undefined && value === asOfYear) ||
       candidates.some(

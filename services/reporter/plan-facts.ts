@@ -1,19 +1,15 @@
 /**
- * The planner's facts beside the portfolio's: the projection under each assumption set, fund
+ * The planner's facts beside the portfolio's: fund
  * costs and cheaper funds, company exposure with look-through of index funds, asset location
  * and the emergency reserve. Each figure is a fact, so advice can quote it and the number check
  * accepts it. Company exposure and fund costs come from reference data with source and date.
  */
-import type { RetirementOutlook } from '#events/values.ts';
 import { cheaperAlternative, feeSummary, fundFacts, trackedIndex } from '../common/fund-facts.ts';
-import type { FactBook } from './fact-book.ts';
 import type { FactContext } from './fact-sections.ts';
 import { pct } from './fact-sections.ts';
 
 /** A fund costing more than this a year, percent, gets a cheaper fund named. */
 export const EXPENSIVE_FUND_PERCENT = 0.5;
-/** Success below this, percent, is a high-priority finding. */
-export const SUCCESS_FLOOR_PERCENT = 80;
 const TAX_ADVANTAGED = new Set(['401k', 'roth_ira', 'traditional_ira', 'hsa']);
 
 export interface CompanyExposure {
@@ -46,49 +42,6 @@ export interface PlanFacts {
   expensive: ExpensiveFund[];
   /** Groups of held funds tracking the same index, each with two or more symbols. */
   sameIndex: { index: string; symbols: string[] }[];
-}
-
-export function projectionFacts(book: FactBook, outlook: RetirementOutlook | undefined): void {
-  if (!outlook) return;
-  book.text('projection.primary', 'Assumption set the headline leads with', outlook.primary);
-  for (const scenario of outlook.scenarios) {
-    const key = `projection.${scenario.id}`;
-    book.text(`${key}.label`, `Assumption set: ${scenario.id}`, scenario.label);
-    book.percent(`${key}.success`, `Chance the money lasts (${scenario.label})`, scenario.successProbability * 100, 0);
-    if (scenario.successRange) {
-      book.percent(`${key}.successLow`, 'Success, lower reading', scenario.successRange.low * 100, 0);
-      book.percent(`${key}.successHigh`, 'Success, higher reading', scenario.successRange.high * 100, 0);
-    }
-    book.usd(
-      `${key}.sustainableSpending`,
-      `Spending sustained with 90% success (${scenario.label})`,
-      scenario.sustainableSpending,
-    );
-    book.age(
-      `${key}.moneyLastsToAge`,
-      'Age the money lasts to in a poor case (1 in 10)',
-      Math.floor(scenario.moneyLastsToAgeP10),
-    );
-    for (const [assetClass, value] of Object.entries(scenario.expectedReturn)) {
-      book.percent(`${key}.return.${assetClass}`, `Expected return of ${assetClass}`, value * 100, 1);
-    }
-    if (scenario.inflation !== null) book.percent(`${key}.inflation`, 'Inflation', scenario.inflation * 100, 2);
-  }
-  const primary = outlook.scenarios.find((s) => s.id === outlook.primary)!;
-  book.usd('projection.plannedSpending', 'Planned yearly spending in retirement', outlook.plannedSpending);
-  book.usd(
-    'projection.spendingGap',
-    'Planned spending above what is sustainable (headline set)',
-    primary.sustainableSpending === null ? null : Math.max(0, outlook.plannedSpending - primary.sustainableSpending),
-  );
-  book.percent(
-    'projection.unclassifiedPercent',
-    'Share of the projection nobody could classify',
-    outlook.unclassifiedPercent,
-    0,
-  );
-  book.text('projection.cautiousReading', 'How the unclassified share is read', outlook.cautiousReading);
-  book.percent('rule.successFloor', 'Success below which the plan needs action', SUCCESS_FLOOR_PERCENT, 0);
 }
 
 export function feeFacts(c: FactContext): ExpensiveFund[] {

@@ -1,36 +1,11 @@
 /**
- * The planner's rules: the projection itself, one company's weight (direct plus through index
+ * The planner's rules (the one on the projection is in retirement-section.ts): one company's weight (direct plus through index
  * funds), costly funds, funds tracking the same index, asset location and the emergency reserve.
  * Each names the account, the instrument and the dollar amount, every figure a fact as printed.
  */
 import type { Recommendation } from '#events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { num, RULES, txt } from './facts.ts';
-import { SUCCESS_FLOOR_PERCENT } from './plan-facts.ts';
-
-export function projectionShortfall(facts: PortfolioFacts): Recommendation | undefined {
-  if (!facts.hasProjection) return undefined;
-  const primary = txt(facts, 'projection.primary');
-  const key = `projection.${primary}`;
-  const success = num(facts, `${key}.success`);
-  const gap = num(facts, 'projection.spendingGap') ?? 0;
-  if (success === null || (success >= SUCCESS_FLOOR_PERCENT && gap <= 0)) return undefined;
-  const history = facts.byKey.has('projection.historical.success')
-    ? ` Under the historical record it is ${txt(facts, 'projection.historical.success')}, with ${txt(facts, 'projection.historical.sustainableSpending')} a year sustainable; the difference is how much return the future pays.`
-    : '';
-  return {
-    title: 'Close the gap between planned and sustainable spending',
-    recommendation:
-      gap > 0
-        ? `Plan retirement spending of about ${txt(facts, `${key}.sustainableSpending`)} a year instead of ${txt(facts, 'projection.plannedSpending')} (${txt(facts, 'projection.spendingGap')} less), or close the same gap by saving more or retiring later; revisit it every year.`
-        : `Raise savings or plan to retire later until the chance the money lasts is above ${txt(facts, 'rule.successFloor')}.`,
-    reasoning:
-      `Under the ${txt(facts, `${key}.label`)} assumptions the money lasts in ${txt(facts, `${key}.success`)} of simulated markets, below the ${txt(facts, 'rule.successFloor')} this review asks for, and a poor case (1 in 10) runs out at age ${txt(facts, `${key}.moneyLastsToAge`)}.` +
-      history,
-    impact: 'Makes the plan hold in poor markets too, not only in average ones.',
-    priority: 'high',
-  };
-}
 
 export function companyConcentration(facts: PortfolioFacts): Recommendation | undefined {
   const top = facts.plan.exposures[0];

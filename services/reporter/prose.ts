@@ -28,34 +28,22 @@ function executiveSummary(facts: PortfolioFacts, recommendations: readonly Recom
     `${txt(facts, 'investedValue')} invested in ${counted(facts, 'holdings.count', 'instrument')} across ${counted(facts, 'accounts.count', 'account')}` +
     `${(num(facts, 'cash.value') ?? 0) > 0 ? `, and ${txt(facts, 'cash.value')} in cash` : ', with no cash'}. ${capitalise(mixSentence(facts))}.`;
   const top = recommendations[0];
+  // Counts and ranks are of the portfolio's own recommendations: the projection's finding, when
+  // there is one, is added above them at consolidation and speaks for itself.
   const finding = top
-    ? `This review makes ${countWord(recommendations.length)} ${plural(recommendations.length, 'recommendation')}. ` +
-      `The most important is to ${lowerFirst(top.title)}. ${firstSentence(top.reasoning)}`
-    : `By the rules this review applies, nothing needs changing: ${facts.hasTarget ? 'the allocation is close to your target, ' : ''}no single company dominates, and cash is at a sensible level.`;
-  return [opening, `${finding}\n\n${retirementHeadline(facts)}`].join('\n\n');
+    ? `This review makes ${countWord(recommendations.length)} ${plural(recommendations.length, 'recommendation')} about the portfolio itself. ` +
+      `The most important of them is to ${lowerFirst(top.title)}. ${firstSentence(top.reasoning)}`
+    : `By the rules this review applies, nothing in the portfolio itself needs changing: ${facts.hasTarget ? 'the allocation is close to your target, ' : ''}no single company dominates, and cash is at a sensible level.`;
+  const headline = retirementHeadline(facts);
+  return [opening, headline ? `${finding}\n\n${headline}` : finding].join('\n\n');
 }
 
+/** The projection's own paragraph is added at consolidation (retirement-section.ts); this covers the plan without it. */
 function retirementHeadline(facts: PortfolioFacts): string {
   if ((num(facts, 'retirement.spendingFromPortfolio') ?? 0) <= 0) {
     return 'Your expected guaranteed income covers your planned retirement spending, so the portfolio is a reserve rather than your main source of income.';
   }
-  if (!facts.hasProjection) return '';
-  const primary = `projection.${txt(facts, 'projection.primary')}`;
-  const both = facts.byKey.has('projection.historical.success') && primary !== 'projection.historical';
-  const history = both
-    ? ` Under the historical record it is ${txt(facts, 'projection.historical.success')}, supporting ${txt(facts, 'projection.historical.sustainableSpending')} a year.`
-    : '';
-  const unclassified = num(facts, 'projection.unclassifiedPercent') ?? 0;
-  const uncertain =
-    unclassified > 10
-      ? ` This projection is uncertain: ${txt(facts, 'projection.unclassifiedPercent')} of the portfolio could not be classified, and it is read the cautious way (as ${txt(facts, 'projection.cautiousReading') === 'fixed_income' ? 'bonds' : 'stocks'}).`
-      : '';
-  return (
-    `On track? Under ${txt(facts, `${primary}.label`)} assumptions the money lasts in ${txt(facts, `${primary}.success`)} of simulated markets, ` +
-    `and ${txt(facts, `${primary}.sustainableSpending`)} a year of spending is sustainable against the ${txt(facts, 'projection.plannedSpending')} you plan.` +
-    history +
-    uncertain
-  );
+  return '';
 }
 
 function portfolioComposition(facts: PortfolioFacts): string {
@@ -235,12 +223,9 @@ function retirementReadiness(facts: PortfolioFacts): string {
 
 function recommendationsIntro(facts: PortfolioFacts, recommendations: readonly Recommendation[]): string {
   if (recommendations.length === 0) {
-    return `No changes are needed at this time. ${facts.hasTarget ? `Every asset class is within ${points(facts, 'rule.driftThreshold')} of target, n` : 'N'}o single stock exceeds ${txt(facts, 'rule.singleStockLimit')} of the portfolio, and idle cash is below ${txt(facts, 'rule.idleCashLimit')}.`;
+    return `No change to the portfolio itself is needed at this time. ${facts.hasTarget ? `Every asset class is within ${points(facts, 'rule.driftThreshold')} of target, n` : 'N'}o single stock exceeds ${txt(facts, 'rule.singleStockLimit')} of the portfolio, and idle cash is below ${txt(facts, 'rule.idleCashLimit')}.`;
   }
-  const count = recommendations.length;
-  return count === 1
-    ? 'One change follows from the figures above.'
-    : `The ${countWord(count)} recommendations below follow from the figures above, highest priority first.`;
+  return 'The recommendations below follow from the figures above, highest priority first.';
 }
 
 function conclusionText(facts: PortfolioFacts, recommendations: readonly Recommendation[]): string {
@@ -253,7 +238,7 @@ function conclusionText(facts: PortfolioFacts, recommendations: readonly Recomme
     recommendations.length === 0
       ? 'It is in good order. Review it again in a year, or sooner after a change in income, spending or plans.'
       : high.length > 0
-        ? `Start with what matters most: ${joinAnd(high)}${recommendations.length > high.length ? '; the other items can follow at your next review' : ''}.`
+        ? `Of the changes to the portfolio, start with what matters most: ${joinAnd(high)}${recommendations.length > high.length ? '; the other items can follow at your next review' : ''}.`
         : 'None of the recommendations is urgent, but acting on them over the coming months will make the plan sturdier.';
   const unpriced = num(facts, 'unpriced.count') ?? 0;
   const caveat =

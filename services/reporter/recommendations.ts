@@ -13,7 +13,6 @@ import {
   cheaperFunds,
   companyConcentration,
   emergencyReserve,
-  projectionShortfall,
   sameIndexFunds,
 } from './planner-rules.ts';
 
@@ -41,11 +40,12 @@ export function className(assetClass: string): string {
 
 type Rule = (facts: PortfolioFacts) => Recommendation | undefined;
 
-/** The rules in the order they are listed within one priority. */
-/** The rules in the order of the risk they remove, within one priority. */
+/**
+ * The rules in the order of the risk they remove, within one priority. The projection's own
+ * finding comes second, after one company above the limit: composeReport puts it there.
+ */
 const RULE_LIST: readonly Rule[] = [
   companyConcentration,
-  projectionShortfall,
   reduceConcentration,
   raiseBonds,
   rebalance,

@@ -3,13 +3,14 @@
  * data/historical-returns.csv (Damodaran, 1928–2024; see data/historical-returns.sources.md),
  * run through the shared cash-flow engine. Stocks are the S&P 500 with dividends, bonds the
  * 10-year Treasury, cash the 3-month T-bill, and each year's CPI change converts nominal
- * returns to real ones.
+ * returns to real ones. A single company is not the index: see single-stock-history.ts.
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { InvalidInputError } from '#events/errors.ts';
 import { ASSET_CLASSES, type AssetClass } from '#events/values.ts';
 import { type RetirementPlan, resolvePlan, runPaths, type SimulationResult, weightsByAssetClass } from './engine.ts';
+import { singleStockHistory } from './single-stock-history.ts';
 
 export const SERIES = ['sp500', 'tbill', 'tbond', 'cpi'] as const;
 export type Series = (typeof SERIES)[number];
@@ -99,7 +100,10 @@ export interface HistoricalWindow {
   data?: HistoricalReturns;
 }
 
-export interface HistoricalOptions extends RetirementPlan, HistoricalWindow {}
+export interface HistoricalOptions extends RetirementPlan, HistoricalWindow {
+  /** Seed of the single stocks' own (idiosyncratic) returns; unused without single stocks. */
+  seed?: number;
+}
 
 const WindowSchema = z.object({ from: z.number().int().optional(), to: z.number().int().optional() });
 
@@ -119,35 +123,48 @@ export function simulateHistorical(options: HistoricalOptions): SimulationResult
     );
   }
 
-  // Real growth of the rebalanced portfolio in each calendar year of the window.
-  const realGrowth = new Float64Array(span);
+  // Single stocks leave the equity sleeve: the index part follows the S&P 500, each company its own path.
+  const stocks = singleStockHistory(plan, data, from, to, options.seed);
+  const weights = new Float64Array(plan.weights);
+  weights[ASSET_CLASSES.indexOf('equity')] = Math.max(0, weights[ASSET_CLASSES.indexOf('equity')]! - stocks.fraction);
+
+  // Nominal return of the rebalanced portfolio without its single stocks, in each calendar year.
+  const nominal = new Float64Array(span);
+  const inflation = new Float64Array(span);
   for (let y = 0; y < span; y++) {
     const at = from - data.firstYear + y;
-    let nominal = 0;
     ASSET_CLASSES.forEach((assetClass, index) => {
-      const weight = plan.weights[index]!;
-      if (weight > 0) nominal += weight * data[ASSET_SERIES[assetClass]][at]!;
+      const weight = weights[index]!;
+      if (weight > 0) nominal[y] = nominal[y]! + weight * data[ASSET_SERIES[assetClass]][at]!;
     });
-    realGrowth[y] = (1 + nominal) / (1 + data.cpi[at]!);
+    inflation[y] = data.cpi[at]!;
   }
 
-  const statistics = runPaths(plan, periods, (year, growth) => {
-    // Path i starts in calendar year from + i.
-    for (let i = 0; i < periods; i++) growth[i] = realGrowth[i + year]!;
+  // Path i relives the period starting in calendar year from + (i mod periods); with single
+  // stocks each period is relived stocks.replicates times, each time with the companies' own luck.
+  const paths = periods * stocks.replicates;
+  const stockReturns = new Float64Array(paths);
+  const statistics = runPaths(plan, paths, (year, growth) => {
+    stocks.fill(year, periods, stockReturns);
+    for (let i = 0; i < paths; i++) {
+      const y = (i % periods) + year;
+      growth[i] = (1 + nominal[y]! + stockReturns[i]!) / (1 + inflation[y]!);
+    }
   });
-  const weights = weightsByAssetClass(plan.weights);
+  const byClass = weightsByAssetClass(plan.weights);
   return {
     method: 'historical',
     ...statistics,
     assumptions: {
       method: 'historical',
+      ...stocks.assumptions,
       returnsSource: 'Damodaran, Historical Returns on Stocks, Bonds and Bills (January 2025 edition, 1928–2024)',
       historicalFrom: from,
       historicalTo: to,
       firstStartYear: from,
       lastStartYear: from + periods - 1,
       periods,
-      ...Object.fromEntries(ASSET_CLASSES.filter((c) => weights[c] > 0).map((c) => [`series.${c}`, ASSET_SERIES[c]])),
+      ...Object.fromEntries(ASSET_CLASSES.filter((c) => byClass[c] > 0).map((c) => [`series.${c}`, ASSET_SERIES[c]])),
       inflation: 'each year’s CPI-U change (Dec/Dec)',
     },
   };

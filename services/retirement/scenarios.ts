@@ -56,7 +56,7 @@ function runUnderReadings(
   const run = (fractions: AssetFractions): SimulationResult => {
     const full = { ...plan, allocation: fractions };
     return set === undefined
-      ? simulateHistorical(full)
+      ? simulateHistorical({ ...full, seed: options.seed ?? DEFAULT_SEED })
       : simulateMonteCarlo({
           ...full,
           paths: options.paths ?? DEFAULT_PATHS,

@@ -12,6 +12,7 @@ import { renderReportHtml, STYLE } from '#infra/cli/render/report-html.ts';
 import { renderReportMarkdown } from '#infra/cli/render/report-markdown.ts';
 import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import { FINISHED_STATUSES } from '#services/common/job-store.ts';
+import { traceFields } from '#services/common/tracing.ts';
 import type { ApiEnv } from '../app.ts';
 import { problem } from '../http.ts';
 import type { ApiPorts, JobRecord } from '../ports.ts';
@@ -62,6 +63,7 @@ export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
         requestedAt: recorded.job.requestedAt,
         tasks: recorded.job.tasks,
         deadlineSeconds,
+        ...traceFields(),
       });
     }
     const view = jobView(recorded.job);

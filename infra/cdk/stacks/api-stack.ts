@@ -25,7 +25,7 @@ import { JOBS_QUEUE } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { functionAlarms } from '../constructs/alarms.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
-import { ALARM_TOPIC_NAME, API_FUNCTION_NAME, SSM } from '../names.ts';
+import { ALARM_TOPIC_NAME, API_FUNCTION_NAME, API_SSM, SSM } from '../names.ts';
 import { DATA_API_ACTIONS, logRetention } from './service-stack.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -105,6 +105,15 @@ export class ApiStack extends Stack {
     this.apiAlarms(topic);
     functionAlarms(this, 'FunctionAlarms', fn, API_FUNCTION_NAME, topic);
     functionAlarms(this, 'StreamFunctionAlarms', this.streamFunction.function, `${API_FUNCTION_NAME}-stream`, topic);
+    // By value, for the AlexWeb stack to read at deploy time (its CSP and config.json): no export.
+    new ssm.StringParameter(this, 'ApiUrlParameter', {
+      parameterName: API_SSM.url,
+      stringValue: this.httpApi.apiEndpoint,
+    });
+    new ssm.StringParameter(this, 'StreamUrlParameter', {
+      parameterName: API_SSM.streamUrl,
+      stringValue: `https://${this.distribution.distributionDomainName}`,
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'Alex API base URL' });
     new CfnOutput(this, 'StreamUrl', {
       value: `https://${this.distribution.distributionDomainName}`,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { SpanKind } from '@opentelemetry/api';
 import type { Detail } from '#events/catalog.ts';
 import type { EventEnvelope } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
@@ -16,6 +17,7 @@ import {
   portfolioFileTooLarge,
 } from '#services/common/portfolio-file.ts';
 import { savePortfolio } from '#services/common/portfolio-store.ts';
+import { inSpan, traceFields } from '#services/common/tracing.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { type Command, EXIT, type Io, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 import { checkOutputFolder } from '../paths.ts';
@@ -102,7 +104,13 @@ export const analyzeCommand: Command = {
         requestedAt: new Date().toISOString(),
         deadlineSeconds,
       };
-      runtime.sendJob(JSON.stringify(request));
+      // The job's trace starts with the command's request (when tracing is on).
+      await inSpan(
+        'cli',
+        'send AnalysisRequested',
+        { kind: SpanKind.PRODUCER, attributes: { 'alex.job_id': jobId } },
+        async () => runtime.sendJob(JSON.stringify({ ...request, ...traceFields() })),
+      );
 
       // A message about this job in a dead-letter queue is said at once. Before planning (jobs,
       // planner, tagger) it means the job cannot be planned: stop waiting and say what to do.

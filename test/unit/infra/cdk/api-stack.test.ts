@@ -5,7 +5,7 @@
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STACK_NAMES } from '#infra/cdk/names.ts';
+import { API_SSM, STACK_NAMES } from '#infra/cdk/names.ts';
 import { TemplateLinter } from '#infra/cdk/template-lint.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 
@@ -92,6 +92,15 @@ describe('AlexApi', () => {
 
   it('passes the CloudFormation registry schemas', () => {
     expect(new TemplateLinter().lint(synth.template(STACK_NAMES.api) as never)).toEqual([]);
+  });
+
+  it('writes its URL and stream URL, as origins, to SSM for the AlexWeb stack', () => {
+    const parameters = Object.fromEntries(resources(synth, 'AWS::SSM::Parameter').map((p) => [p.Name, p.Value]));
+    // ApiEndpoint is https://{api-id}.execute-api.{region}.amazonaws.com: an origin already.
+    expect(parameters[API_SSM.url]).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] });
+    expect(parameters[API_SSM.streamUrl]).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^Stream/), 'DomainName'] }]],
+    });
   });
 
   it('refers to no other stack (no Fn::ImportValue), so it deploys alone', () => {

@@ -1,0 +1,108 @@
+/**
+ * The aggregator's announcement across a crash, on dynalite and PGlite: a delivery that dies
+ * after the analysis commits (before or after publishing) is retried, and the job is announced
+ * by one event, under the one id its detail-type and jobId give it, with one analysis stored.
+ * A "crash" is a throw from the relay's stage hook: the record fails and its message comes back.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '#events/catalog.ts';
+import { eventIdOf } from '#events/event-id.ts';
+import { countAnalyses } from '#services/aggregator/analysis-store.ts';
+import { createAggregatorHandler } from '#services/aggregator/handler.ts';
+import { aggregator } from '#services/aggregator/service.ts';
+import { buildCharts } from '#services/charter/domain.ts';
+import { createJob, getJob } from '#services/common/job-store.ts';
+import type { RelayStage } from '#services/common/outbox.ts';
+import { unsentCount } from '#services/common/outbox.ts';
+import { eventRecord, lambdaContext, sqsEvent, testServiceContext } from '#test/support/lambda.ts';
+import { startTestPorts, type TestPorts } from '#test/support/ports.ts';
+
+let ports: TestPorts;
+beforeAll(async () => {
+  ports = await startTestPorts();
+}, 60_000);
+afterAll(() => ports.close());
+
+const crashAt = (stage: RelayStage) => ({
+  onOutboxStage: (reached: RelayStage) => {
+    if (reached === stage) throw new Error(`killed at ${stage}`);
+  },
+});
+
+function plannedJob() {
+  const jobId = randomUUID();
+  const planned = {
+    ...catalog.AnalysisPlanned.example,
+    jobId,
+    tasks: ['charts'],
+    deadline: new Date(Date.now() + 60_000).toISOString(),
+  };
+  const charts = buildCharts(catalog.AnalysisPlanned.detail.parse(planned).snapshot);
+  const done = { version: 1, jobId, task: 'charts', result: charts, completedAt: planned.plannedAt, durationMs: 5 };
+  return { jobId, planned, done };
+}
+
+describe('the aggregator killed while announcing', () => {
+  for (const stage of ['committed', 'published'] as const) {
+    it(`announces the job as one event when killed after the ${stage} stage and retried`, async () => {
+      const { jobId, planned, done } = plannedJob();
+      const { ctx, recorded } = testServiceContext(aggregator, ports.ports);
+      const dying = createAggregatorHandler(ctx, crashAt(stage));
+      const context = lambdaContext('alex-aggregator');
+      await dying(sqsEvent(eventRecord('AnalysisPlanned', planned)), context);
+      const last = eventRecord('SpecialistCompleted', done);
+      const crashed = await dying(sqsEvent(last), context);
+      expect(crashed.batchItemFailures).toEqual([{ itemIdentifier: last.messageId }]);
+      expect(await countAnalyses(ports.db, jobId)).toBe(1);
+      expect(recorded.published).toHaveLength(stage === 'committed' ? 0 : 1);
+
+      // SQS delivers the message again, to a function that lives.
+      const retried = await createAggregatorHandler(ctx)(sqsEvent(last), context);
+      expect(retried.batchItemFailures).toEqual([]);
+      const id = eventIdOf('AnalysisCompleted', jobId);
+      // After a kill past publishing, the same event goes again: the same id and the same detail.
+      expect(recorded.published.map((e) => [e.detailType, e.id])).toEqual(
+        stage === 'committed'
+          ? [['AnalysisCompleted', id]]
+          : [
+              ['AnalysisCompleted', id],
+              ['AnalysisCompleted', id],
+            ],
+      );
+      expect(new Set(recorded.published.map((e) => JSON.stringify(e.detail))).size).toBe(1);
+      expect(await countAnalyses(ports.db, jobId)).toBe(1);
+      expect(await ports.db.query('SELECT 1 FROM outbox WHERE id = :id::uuid AND sent_at IS NULL', { id })).toEqual([]);
+
+      // Later duplicates of any message change nothing.
+      await createAggregatorHandler(ctx)(sqsEvent(eventRecord('SpecialistCompleted', done)), context);
+      expect(recorded.published).toHaveLength(stage === 'committed' ? 1 : 2);
+    });
+  }
+
+  it('announces a job that failed before planning once when killed between the commit and the publish', async () => {
+    const jobId = randomUUID();
+    const { ctx, recorded } = testServiceContext(aggregator, ports.ports);
+    const context = lambdaContext('alex-aggregator');
+    const deadline = { version: 1, jobId, userId: 'household-42', deadline: new Date().toISOString() };
+    // The planner created the job and died before planning it.
+    await createJob(ports.db, {
+      id: jobId,
+      userId: 'household-42',
+      tasks: ['charts'],
+      requestedAt: deadline.deadline,
+      deadline: deadline.deadline,
+    });
+    const record = eventRecord('AnalysisDeadlineReached', deadline);
+    const crashed = await createAggregatorHandler(ctx, crashAt('committed'))(sqsEvent(record), context);
+    expect(crashed.batchItemFailures).toHaveLength(1);
+    expect(await getJob(ports.db, jobId)).toMatchObject({ status: 'failed' });
+    expect(await unsentCount(ports.db)).toBeGreaterThanOrEqual(1);
+
+    await createAggregatorHandler(ctx)(sqsEvent(record), context);
+    expect(recorded.published.map((e) => [e.detailType, e.id])).toEqual([
+      ['AnalysisFailed', eventIdOf('AnalysisFailed', jobId)],
+    ]);
+    expect(recorded.published[0]!.detail).toMatchObject({ jobId, reason: expect.stringMatching(/Not planned/) });
+  });
+});
