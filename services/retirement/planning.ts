@@ -24,7 +24,8 @@ export const SENSITIVITY_SPENDING_CHANGES = [-0.2, -0.1, 0, 0.1] as const;
 /** Paths for the sensitivity table and the 90% search: the first paths of the main draws. */
 export const DEFAULT_GRID_PATHS = 1_000;
 const TARGET_SUCCESS = 0.9;
-const SEARCH_STEPS = 14;
+/** Dollars a year: the 90% spending is reported to the nearest $100. */
+const SEARCH_PRECISION = 100;
 
 export interface PlanningRun {
   set: AssumptionSet;
@@ -119,6 +120,7 @@ function scenarioOf(
   });
   const gridPaths = Math.min(options.gridPaths ?? DEFAULT_GRID_PATHS, options.paths);
   const retirementAge = h.currentAge + plan.accumulationYears;
+  const sensitivity = sensitivityOf(h, market, gridPaths);
   return {
     id: run.set.id,
     label: run.set.label,
@@ -142,8 +144,8 @@ function scenarioOf(
       failingRetirementYears: failing,
       basis: history.basis,
     },
-    spendingFor90Percent: spendingForTarget(h, market, gridPaths),
-    sensitivity: sensitivityOf(h, market, gridPaths),
+    spendingFor90Percent: spendingForTarget(h, market, gridPaths, sensitivity),
+    sensitivity,
   };
 }
 
@@ -167,21 +169,34 @@ function sensitivityOf(h: Household, market: MarketPaths, paths: number): Planni
 }
 
 /**
- * Bisection on constant-dollar spending: success falls as spending rises on the same paths, so
- * the highest spending with at least 90% success is bracketed and halved SEARCH_STEPS times.
+ * Bisection on constant-dollar spending: success falls as spending rises on the same paths. The
+ * sensitivity table's row for the planned age already brackets the answer when it lies within
+ * −20%…+10%; outside, the bracket is widened by halving or doubling. Stops at $100.
  */
-function spendingForTarget(h: Household, market: MarketPaths, paths: number): number | null {
+function spendingForTarget(
+  h: Household,
+  market: MarketPaths,
+  paths: number,
+  table: PlanningScenario['sensitivity'],
+): number | null {
   const strategy = { kind: 'constant-dollar' as const };
   const succeeds = (spending: number) =>
     runCashflow(cashflowPlanOf(h, { spending, strategy }), market, { paths }).successProbability >= TARGET_SUCCESS;
+  const row = table.success[table.retirementAges.indexOf(h.retirementAge)];
   let low = 0;
-  let high = Math.max(h.spending, 1_000) * 2;
-  if (!succeeds(low)) return null;
+  let high = Math.max(h.spending, 1_000);
+  if (row) {
+    const passing = table.spendingChanges.filter((_, j) => row[j]! >= TARGET_SUCCESS);
+    const failing = table.spendingChanges.filter((_, j) => row[j]! < TARGET_SUCCESS);
+    if (passing.length > 0) low = h.spending * (1 + Math.max(...passing));
+    high = failing.length > 0 ? h.spending * (1 + Math.min(...failing)) : low * 2;
+  }
+  if (low === 0 && !succeeds(0)) return null;
   while (succeeds(high) && high < 1e9) {
     low = high;
     high *= 2;
   }
-  for (let step = 0; step < SEARCH_STEPS; step++) {
+  while (high - low > SEARCH_PRECISION) {
     const mid = (low + high) / 2;
     if (succeeds(mid)) low = mid;
     else high = mid;
