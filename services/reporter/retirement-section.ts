@@ -8,6 +8,7 @@
 import type { Recommendation, ReportResult, RetirementOutlook, RetirementResult } from '#events/values.ts';
 import { type Fact, FactBook } from './fact-book.ts';
 import { findUnsupportedNumbers } from './number-check.ts';
+import { planningMarkdown } from './planning-section.ts';
 
 /** Success below this, percent, is a high-priority finding. */
 export const SUCCESS_FLOOR_PERCENT = 80;
@@ -132,6 +133,8 @@ export function composeReport(report: ReportResult, retirement: RetirementResult
     ? insertBefore(report.markdown, '\n## Portfolio Composition\n', `${paragraph}\n\n`)
     : report.markdown;
   if (finding) markdown = insertRecommendation(markdown, finding, ahead + 1);
+  if (retirement?.planning)
+    markdown = insertBefore(markdown, '\n## Recommendations\n', `${planningMarkdown(retirement.planning)}\n`);
   return { ...report, markdown, recommendations, facts: { ...report.facts, ...record } };
 }
 
