@@ -22,6 +22,7 @@ import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
+import { measureRetirementAnalysis } from './bench/retirement-planning.ts';
 import { measureWeb, webResults } from './bench/web.ts';
 
 const E2E_ANALYSES = 200;
@@ -62,6 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('retirement engine');
   results.push(...measureRetirement());
+  results.push(...measureRetirementAnalysis());
   results.push(...measureDurableQueues());
 
   progress('event pattern matcher');

@@ -8,6 +8,7 @@
 import type { Recommendation, ReportResult, RetirementOutlook, RetirementResult } from '#events/values.ts';
 import { type Fact, FactBook } from './fact-book.ts';
 import { findUnsupportedNumbers } from './number-check.ts';
+import { planningMarkdown } from './planning-section.ts';
 
 /** The advice to hold more stocks, which (after one company above the limit) outranks the finding. */
 export const MORE_STOCKS_TITLE = 'Hold more stocks for your horizon';
@@ -138,6 +139,8 @@ export function composeReport(report: ReportResult, retirement: RetirementResult
     ? insertBefore(report.markdown, '\n## Portfolio Composition\n', `${paragraph}\n\n`)
     : report.markdown;
   if (finding) markdown = insertRecommendation(markdown, finding, ahead + 1);
+  if (retirement?.planning)
+    markdown = insertBefore(markdown, '\n## Recommendations\n', `${planningMarkdown(retirement.planning)}\n`);
   return { ...report, markdown, recommendations, facts: { ...report.facts, ...record } };
 }
 
