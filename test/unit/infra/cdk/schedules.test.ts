@@ -42,7 +42,7 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 const ofType = (type: string) =>
   Object.entries(resources)
     .filter(([, r]) => r.Type === type)
-    .map(([id, r]) => ({ id, ...r.Properties }));
+    .map(([id, r]) => ({ id, ...r.Properties }) as Record<string, any>);
 const idOf = (queueName: string) => ofType('AWS::SQS::Queue').find((q) => q.QueueName === queueName)!.id;
 
 describe('scheduled analyses on AWS', () => {
