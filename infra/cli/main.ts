@@ -25,6 +25,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/jobs.ts')).jobsCommand,
   },
   {
+    name: 'schedule',
+    summary: "add, list or remove a user's scheduled analyses (alex serve fires them)",
+    load: async () => (await import('./commands/schedule.ts')).scheduleCommand,
+  },
+  {
     name: 'events',
     summary: 'publish events as another system would, or test an event pattern',
     load: async () => (await import('./commands/events.ts')).eventsCommand,

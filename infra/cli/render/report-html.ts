@@ -113,7 +113,7 @@ function header(analysis: ConsolidatedAnalysis): string {
 }
 
 /** Says plainly which parts are missing and why, so a partial report is never mistaken for a whole one. */
-function statusBanner(analysis: ConsolidatedAnalysis): string {
+export function statusBanner(analysis: ConsolidatedAnalysis): string {
   if (analysis.status === 'completed') return '';
   const missing = analysis.missing ?? [];
   const items = missing.map(
@@ -215,7 +215,7 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
 }
 
 /** One row per instrument held: what it is, how much is held, and where its classification came from. */
-function holdingsSection(analysis: ConsolidatedAnalysis): string {
+export function holdingsSection(analysis: ConsolidatedAnalysis): string {
   const valueBySymbol = new Map<string, number>();
   const positionNames = new Map<string, string>();
   for (const position of analysis.portfolio.positions) {
@@ -289,10 +289,20 @@ function unavailable(message: string): string {
 }
 
 /** `2026-11-21T09:30:00.000Z` -> `2026-11-21 09:30 UTC`; anything unparsable is shown as given. */
-function readableTime(iso: string): string {
+export function readableTime(iso: string): string {
   const time = new Date(iso);
   if (Number.isNaN(time.getTime())) return iso;
   return `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** `annualSpending` or `annual_spending` -> `Annual spending`. */
+export function humanizeKey(key: string): string {
+  return capitalise(
+    key
+      .replace(/_/g, ' ')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .toLowerCase(),
+  );
 }
 
 function capitalise(text: string): string {
