@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { Task } from '#events/values.ts';
+import { ScheduleInput } from '#infra/schedules/schedules.ts';
 import { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import { PortfolioFile } from '#services/common/portfolio-file.ts';
 
@@ -78,3 +79,40 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
+
+const ComparedSide = z.object({ jobId: z.string(), completedAt: z.string(), totalValue: z.number() });
+const nullableNumber = z.number().nullable();
+
+export const Comparison = z
+  .object({
+    a: ComparedSide,
+    b: ComparedSide,
+    allocation: z
+      .array(z.object({ label: z.string(), a: nullableNumber, b: nullableNumber, change: nullableNumber }))
+      .describe('Percent of the portfolio by asset class; change is b − a in points; null when a side has no chart.'),
+    successProbability: z.object({ a: nullableNumber, b: nullableNumber, change: nullableNumber }),
+    recommendations: z.object({ added: z.array(z.string()), removed: z.array(z.string()), kept: z.array(z.string()) }),
+  })
+  .register(apiSchemas, { id: 'Comparison', description: 'What changed from analysis a to analysis b' });
+
+export const CompareQuery = z.object({
+  a: z.uuid({ error: 'must be the jobId of one of your analyses' }),
+  b: z.uuid({ error: 'must be the jobId of one of your analyses' }),
+});
+
+export const NewSchedule = ScheduleInput.register(apiSchemas, { id: 'NewSchedule' });
+
+export const Schedule = z
+  .object({
+    id: z.string(),
+    expression: z.string(),
+    timezone: z.string(),
+    tasks: z.array(Task).nullable(),
+    createdAt: z.string(),
+    nextFireAt: z.string().nullable().describe('The next slot; null when the schedule never fires again.'),
+    lastFiredAt: z.string().nullable().describe('The latest slot fired by alex serve (null on AWS).'),
+    lastJobId: z.string().nullable(),
+  })
+  .register(apiSchemas, { id: 'Schedule', description: "A scheduled analysis of the caller's stored portfolio" });
+
+export const ScheduleList = z.object({ items: z.array(Schedule) }).register(apiSchemas, { id: 'ScheduleList' });

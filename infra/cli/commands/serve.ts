@@ -8,19 +8,24 @@ import { startApiServer } from '../../api/server.ts';
 import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
+import { LocalScheduler } from '../../schedules/local-firing.ts';
+import { ensureWebBuild } from '../../web/build.ts';
 import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex serve [--port 8080] [--host 127.0.0.1] [--home DIR]
 
-Runs the local runtime (bus, queues, services, database) behind the Alex HTTP API (/v1, JWT)
-and, on the same port, the AWS-compatible EventBridge and SQS endpoints (requests carrying
+Runs the local runtime (bus, queues, services, database) behind the Alex HTTP API (/v1, JWT),
+the dashboard at / (open the printed URL: its #signin= code signs you in as a user you pick) and, on the same port, the AWS-compatible EventBridge and SQS endpoints (requests carrying
 X-Amz-Target; SigV4-signed with a key from \`alex credentials\`). Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C (SIGINT) or SIGTERM: it
 drains and exits 0 within 10 s; queued and unfinished jobs resume on the next start.
 
 Auth is never off: with no ALEX_AUTH_JWKS_URL, a signing key is created in the home folder and
 \`alex token --user ID\` prints a token for it. Otherwise ALEX_AUTH_JWKS_URL, ALEX_AUTH_ISSUER
 and ALEX_AUTH_AUDIENCE name the issuer (Clerk, Cognito, …).
-Environment: ALEX_CORS_ORIGINS (comma-separated), ALEX_API_RATE and ALEX_API_BURST (per user).`;
+Environment: ALEX_CORS_ORIGINS (comma-separated), ALEX_API_RATE and ALEX_API_BURST (per user).
+
+Schedules (\`alex schedule add\`, /v1/schedules) fire while it runs; one missed while it was
+down fires once when it starts.`;
 
 /** Running handlers get this long to finish before the runtime closes with them still in flight. */
 const DRAIN_MS = 6000;
@@ -43,6 +48,8 @@ export const serveCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError('--port must be a whole number from 0 to 65535 (0 picks a free port)');
     const home = stateHome(values.home, io);
+    // Before the runtime: a development checkout rebuilds a stale dashboard here (about a second).
+    const dashboard = await ensureWebBuild();
     const runtime = await LocalRuntime.start({
       home,
       workers: values.workers,
@@ -54,12 +61,36 @@ export const serveCommand: Command = {
       ensureKey(home);
       const endpoints = new AwsEndpoints({ runtime, keys: loadKeyStore(home) });
       const awsProtocol = (request: Request) => endpoints.handleFetch(request);
-      server = await startApiServer({ runtime, home, port, host: values.host, env: io.env, app: { awsProtocol } });
+      server = await startApiServer({
+        runtime,
+        home,
+        port,
+        host: values.host,
+        env: io.env,
+        app: { awsProtocol },
+        dashboard,
+      });
     } catch (error) {
       await runtime.close();
       throw error;
     }
+    // Started once the API is up: a slot missed while the server was down fires now, once.
+    const scheduler = new LocalScheduler({
+      db: runtime.db,
+      send: (body) => {
+        runtime.sendJob(body);
+      },
+      onError: (error) => io.err(`alex: schedules: ${(error as Error).message}`),
+    });
+    scheduler.start();
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
+    if (dashboard.kind === 'missing') io.err(`alex: no dashboard: ${dashboard.reason}`);
+    else if (dashboard.kind === 'stale') io.err(`alex: serving an out-of-date dashboard: ${dashboard.reason}`);
+    io.out(
+      server.signInCode
+        ? `alex: dashboard at ${server.url}/#signin=${server.signInCode} (the code signs you in; keep it to yourself)`
+        : `alex: dashboard at ${server.url}/`,
+    );
     io.out(`alex: API description at ${server.url}/openapi.json`);
     recordEndpoint(home, server.url);
     io.out(
@@ -76,6 +107,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', resolve);
     });
     io.err(`alex: ${signal}: draining`);
+    await scheduler.stop();
     await server.close();
     const finished = await runtime.stopPolling(DRAIN_MS);
     await runtime.close();
