@@ -5,6 +5,7 @@
  */
 import type { EventEnvelope } from '#events/envelope.ts';
 import type { LocalRuntime } from '../local/runtime.ts';
+import { ScheduleService } from '../schedules/schedules.ts';
 import type { ApiPorts, AuthVerifier, Clock, EventFeed, JobEvent } from './ports.ts';
 import { sqlApiStore } from './sql-store.ts';
 
@@ -20,6 +21,8 @@ export function localPorts(runtime: LocalRuntime, auth: AuthVerifier, clock?: Cl
     events: feed,
     auth,
     clock: clock ?? { now: () => Date.now() },
+    // alex serve's LocalScheduler fires what is stored here.
+    schedules: new ScheduleService(runtime.db),
     close: feed.close,
   };
 }

@@ -83,6 +83,37 @@ const paths = {
       },
     },
   },
+  '/v1/schedules': {
+    post: {
+      ...withAuth,
+      summary: "Schedule analyses of the caller's stored portfolio (EventBridge Scheduler expression and time zone)",
+      requestBody: { required: true, content: json('NewSchedule') },
+      responses: {
+        '201': { description: 'Created; Location names it', content: json('Schedule') },
+        '400': problem('Invalid expression, time zone or tasks, or too many schedules; `errors` names the field'),
+        '413': problem('Body over 1 MB'),
+        '415': problem('Not JSON'),
+        ...authProblems,
+      },
+    },
+    get: {
+      ...withAuth,
+      summary: "The caller's schedules, oldest first, each with its next slot",
+      responses: { '200': { description: 'Schedules', content: json('ScheduleList') }, ...authProblems },
+    },
+  },
+  '/v1/schedules/{scheduleId}': {
+    delete: {
+      ...withAuth,
+      summary: "Remove one of the caller's schedules",
+      parameters: [{ name: 'scheduleId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      responses: {
+        '204': { description: 'Removed' },
+        '404': problem('No such schedule for this user'),
+        ...authProblems,
+      },
+    },
+  },
   '/v1/analyses/{jobId}': {
     get: {
       ...withAuth,

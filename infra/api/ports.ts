@@ -6,6 +6,7 @@
  */
 import type { Detail } from '#events/catalog.ts';
 import type { Task } from '#events/values.ts';
+import type { ScheduleService } from '#infra/schedules/schedules.ts';
 import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import type { JobStatus } from '#services/common/job-store.ts';
 import type { PortfolioFile } from '#services/common/portfolio-file.ts';
@@ -101,4 +102,6 @@ export interface ApiPorts {
   events: EventFeed;
   auth: AuthVerifier;
   clock: Clock;
+  /** The caller's scheduled analyses; absent: /v1/schedules answers 501. */
+  schedules?: ScheduleService;
 }

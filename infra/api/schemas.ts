@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { Task } from '#events/values.ts';
+import { ScheduleInput } from '#infra/schedules/schedules.ts';
 import { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import { PortfolioFile } from '#services/common/portfolio-file.ts';
 
@@ -98,3 +99,20 @@ export const CompareQuery = z.object({
   a: z.uuid({ error: 'must be the jobId of one of your analyses' }),
   b: z.uuid({ error: 'must be the jobId of one of your analyses' }),
 });
+
+export const NewSchedule = ScheduleInput.register(apiSchemas, { id: 'NewSchedule' });
+
+export const Schedule = z
+  .object({
+    id: z.string(),
+    expression: z.string(),
+    timezone: z.string(),
+    tasks: z.array(Task).nullable(),
+    createdAt: z.string(),
+    nextFireAt: z.string().nullable().describe('The next slot; null when the schedule never fires again.'),
+    lastFiredAt: z.string().nullable().describe('The latest slot fired by alex serve (null on AWS).'),
+    lastJobId: z.string().nullable(),
+  })
+  .register(apiSchemas, { id: 'Schedule', description: "A scheduled analysis of the caller's stored portfolio" });
+
+export const ScheduleList = z.object({ items: z.array(Schedule) }).register(apiSchemas, { id: 'ScheduleList' });

@@ -25,6 +25,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/jobs.ts')).jobsCommand,
   },
   {
+    name: 'schedule',
+    summary: "add, list or remove a user's scheduled analyses (alex serve fires them)",
+    load: async () => (await import('./commands/schedule.ts')).scheduleCommand,
+  },
+  {
     name: 'events',
     summary: 'publish events as another system would, or test an event pattern',
     load: async () => (await import('./commands/events.ts')).eventsCommand,
@@ -43,6 +48,21 @@ export const COMMANDS: CommandEntry[] = [
     name: 'doctor',
     summary: 'check the state folder for damage; --repair fixes what can be',
     load: async () => (await import('./commands/doctor.ts')).doctorCommand,
+  },
+  {
+    name: 'watch',
+    summary: 'show a job live: each service, the queues, model calls, the deadline',
+    load: async () => (await import('./commands/watch.ts')).watchCommand,
+  },
+  {
+    name: 'trace',
+    summary: "print a job's spans as a waterfall (kept when ALEX_TRACE=1 or an OTLP endpoint is set)",
+    load: async () => (await import('./commands/trace.ts')).traceCommand,
+  },
+  {
+    name: 'stats',
+    summary: 'analyses completed/partial/failed, stage latency, model tokens and cost, dead letters',
+    load: async () => (await import('./commands/stats.ts')).statsCommand,
   },
   {
     name: 'retirement',

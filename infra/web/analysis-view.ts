@@ -6,6 +6,7 @@
  * escaped and there is no script or style attribute, so it reads without JavaScript under the CSP.
  */
 
+import { assumptionRows } from '#infra/cli/render/assumptions-panel.ts';
 import { renderMarkdown } from '#infra/cli/render/markdown.ts';
 import { onTrack, successPercent } from '#infra/cli/render/on-track.ts';
 import {
@@ -193,7 +194,8 @@ function assumptionsSection(analysis: ConsolidatedAnalysis): string {
     s.inflation === null ? 'each year’s CPI' : formatPercent(s.inflation * 100),
     s.source,
   ]);
-  const inputs = Object.entries(retirement.assumptions).map(([key, value]) => [humanizeKey(key), String(value)]);
+  // Labelled and rounded as a person reads them, the same rows as the HTML report's panel.
+  const inputs = assumptionRows(retirement).map((row) => [row.label, row.value]);
   const method = retirement.method === 'monte-carlo' ? 'Monte Carlo' : 'Historical';
   return [
     open,

@@ -10,6 +10,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgePublisher } from '#events/eventbridge-publisher.ts';
+import { traceLambda } from '#infra/telemetry/lambda.ts';
+import { SqlPayloadStore } from './claim-check.ts';
 import { type ServiceContext, serviceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
 import { SqsDeadlineScheduler } from './deadlines.ts';
@@ -20,9 +22,15 @@ import type { SqlDatabase } from './sql-database.ts';
 
 export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?: () => SqlDatabase): ServiceContext {
   const service = declaration.name;
+  traceLambda();
   let database: SqlDatabase | undefined;
   let deadlines: SqsDeadlineScheduler | undefined;
   const sqs = new SQSClient({});
+  const db = async () => {
+    if (!openDatabase) throw new Error(`the ${service} service has no database access`);
+    database ??= openDatabase();
+    return database;
+  };
   return serviceContext(declaration, {
     publisher: new EventBridgePublisher({
       client: new EventBridgeClient({}),
@@ -37,11 +45,10 @@ export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?
     logger: new Logger({ serviceName: `alex-${service}` }),
     dynamo: new DynamoDBClient({}),
     tables: { idempotency: requireEnv(ENV.idempotencyTable), completion: requireEnv(ENV.completionTable) },
-    db: async () => {
-      if (!openDatabase) throw new Error(`the ${service} service has no database access`);
-      database ??= openDatabase();
-      return database;
-    },
+    db,
+    // The claim-check store is the payloads table, for the functions that reach the database
+    // (the planner writes, the aggregator reads, as their grants say). A specialist has none yet.
+    ...(openDatabase ? { payloads: new SqlPayloadStore(db) } : {}),
     model: modelFromEnv(process.env),
     now: () => new Date(),
   });

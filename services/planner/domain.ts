@@ -5,6 +5,7 @@
 import { catalog, type Detail, MAX_INSTRUMENTS_PER_REQUEST } from '#events/catalog.ts';
 import { isEnvelope, parseEnvelope, parseJson } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
+import { requestOfScheduled, ScheduledAnalysis } from '#events/scheduled-request.ts';
 import { type Classification, round, type Snapshot, TASKS, type Task } from '#events/values.ts';
 import type { StoredPortfolio } from '../common/portfolio-store.ts';
 import { FILE_PRICES_ONLY, type PriceBook, priceOfPosition } from './prices/refresh.ts';
@@ -21,8 +22,9 @@ export type AnalysisRequest = Detail<'AnalysisRequested'>;
 export const MAX_JOB_MESSAGE_BYTES = 262_144;
 
 /**
- * A jobs-queue message is either the EventBridge envelope a rule delivered, or the bare
- * AnalysisRequested detail a client sent with SendMessage.
+ * A jobs-queue message is the EventBridge envelope a rule delivered, the bare AnalysisRequested
+ * detail a client sent with SendMessage, or a scheduled analysis (a schedule id and slot time,
+ * from EventBridge Scheduler or alex serve) whose jobId is derived from the two.
  */
 export function parseJobMessage(body: string): AnalysisRequest {
   return jobRequestOf(parseMessage(body)).request;
@@ -54,6 +56,10 @@ function parseMessage(body: string): unknown {
 
 /** The request, and the replay it came from if the bus replayed it. */
 function jobRequestOf(raw: unknown): { request: AnalysisRequest; replayName: string | null } {
+  if (typeof raw === 'object' && raw !== null && 'scheduleId' in raw) {
+    const scheduled = InvalidInputError.parse(ScheduledAnalysis, raw, 'scheduled job message');
+    return { request: requestOfScheduled(scheduled), replayName: null };
+  }
   if (!isEnvelope(raw))
     return { request: InvalidInputError.parse(catalog.AnalysisRequested.detail, raw, 'job message'), replayName: null };
   const envelope = parseEnvelope(raw, ['AnalysisRequested']);

@@ -12,6 +12,7 @@ import type { Detail } from '#events/catalog.ts';
 import { type ApiOptions, createApiApp } from '#infra/api/app.ts';
 import type { ApiPorts, AuthVerifier, Clock, EventFeed, JobEvent } from '#infra/api/ports.ts';
 import { sqlApiStore } from '#infra/api/sql-store.ts';
+import { ScheduleService } from '#infra/schedules/schedules.ts';
 import { migrate } from '#infra/storage/migrate.ts';
 import { openPglite } from '#infra/storage/pglite.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
@@ -73,6 +74,7 @@ export async function apiFixture(
     events: feed,
     auth,
     clock: options.clock ?? { now: () => Date.now() },
+    schedules: new ScheduleService(db),
   };
   const app = createApiApp(ports, options) as unknown as Hono;
   return {
@@ -185,7 +187,8 @@ function checked(send: Send): Send {
     }
     const text = await response.text();
     checkResponse(init?.method ?? 'GET', path, response.status, response.headers, text);
-    return new Response(response.status === 304 ? null : text, { status: response.status, headers: response.headers });
+    const empty = response.status === 204 || response.status === 304;
+    return new Response(empty ? null : text, { status: response.status, headers: response.headers });
   };
 }
 

@@ -8,6 +8,7 @@ import { startApiServer } from '../../api/server.ts';
 import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
+import { LocalScheduler } from '../../schedules/local-firing.ts';
 import { ensureWebBuild } from '../../web/build.ts';
 import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
@@ -21,7 +22,10 @@ drains and exits 0 within 10 s; queued and unfinished jobs resume on the next st
 Auth is never off: with no ALEX_AUTH_JWKS_URL, a signing key is created in the home folder and
 \`alex token --user ID\` prints a token for it. Otherwise ALEX_AUTH_JWKS_URL, ALEX_AUTH_ISSUER
 and ALEX_AUTH_AUDIENCE name the issuer (Clerk, Cognito, …).
-Environment: ALEX_CORS_ORIGINS (comma-separated), ALEX_API_RATE and ALEX_API_BURST (per user).`;
+Environment: ALEX_CORS_ORIGINS (comma-separated), ALEX_API_RATE and ALEX_API_BURST (per user).
+
+Schedules (\`alex schedule add\`, /v1/schedules) fire while it runs; one missed while it was
+down fires once when it starts.`;
 
 /** Running handlers get this long to finish before the runtime closes with them still in flight. */
 const DRAIN_MS = 6000;
@@ -70,6 +74,15 @@ export const serveCommand: Command = {
       await runtime.close();
       throw error;
     }
+    // Started once the API is up: a slot missed while the server was down fires now, once.
+    const scheduler = new LocalScheduler({
+      db: runtime.db,
+      send: (body) => {
+        runtime.sendJob(body);
+      },
+      onError: (error) => io.err(`alex: schedules: ${(error as Error).message}`),
+    });
+    scheduler.start();
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
     if (dashboard.kind === 'missing') io.err(`alex: no dashboard: ${dashboard.reason}`);
     else if (dashboard.kind === 'stale') io.err(`alex: serving an out-of-date dashboard: ${dashboard.reason}`);
@@ -94,6 +107,7 @@ export const serveCommand: Command = {
       process.once('SIGTERM', resolve);
     });
     io.err(`alex: ${signal}: draining`);
+    await scheduler.stop();
     await server.close();
     const finished = await runtime.stopPolling(DRAIN_MS);
     await runtime.close();
