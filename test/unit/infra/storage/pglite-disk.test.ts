@@ -11,7 +11,7 @@ describe('openPglite on disk', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'alex-pglite-'));
     try {
       const first = await openPglite(dataDir);
-      expect(await migrate(first)).toEqual(['0001_init.sql', '0002_service_roles.sql']);
+      expect(await migrate(first)).toEqual(['0001_init.sql', '0002_service_roles.sql', '0004_schedules.sql']);
       await first.query(`INSERT INTO users (id, name, birth_year) VALUES (:id, :name, :year)`, {
         id: 'u-disk',
         name: 'Grace',

@@ -39,11 +39,12 @@ export function describeSqlDatabaseContract(
 
     describe('migrations', () => {
       it('apply every file once and record it', async () => {
-        expect(firstRun).toEqual(['0001_init.sql', '0002_service_roles.sql']);
+        expect(firstRun).toEqual(['0001_init.sql', '0002_service_roles.sql', '0004_schedules.sql']);
         const recorded = await db.query('SELECT name, checksum FROM schema_migrations ORDER BY name');
         expect(recorded).toEqual([
           { name: '0001_init.sql', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
           { name: '0002_service_roles.sql', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
+          { name: '0004_schedules.sql', checksum: expect.stringMatching(/^[0-9a-f]{64}$/) },
         ]);
         const tables = await db.query<{ table_name: string }>(
           `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
@@ -56,6 +57,7 @@ export function describeSqlDatabaseContract(
           'model_calls',
           'positions',
           'probe',
+          'schedules',
           'schema_migrations',
           'users',
         ]);
@@ -63,7 +65,7 @@ export function describeSqlDatabaseContract(
 
       it('are idempotent: running again applies nothing', async () => {
         expect(await migrate(db)).toEqual([]);
-        expect(await db.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 2 }]);
+        expect(await db.query('SELECT count(*) AS n FROM schema_migrations')).toEqual([{ n: 3 }]);
       });
 
       it('refuse a migration edited after it was applied', async () => {
