@@ -34,6 +34,16 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // The dashboard in Debian's chromium (playwright-core): `npm run test:browser`, run by .ci/run
+        // after the process tier. One server and one browser per file, tests in order within it.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
     ],
   },
 });

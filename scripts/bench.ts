@@ -4,7 +4,8 @@
  * overhead over direct calls, the retirement engine, the bus's pattern matcher, the Lambda
  * bundles, the command line's start-up, the cost of one analysis on AWS, and the mutation scores
  * of the modules that matter most (read from Stryker's reports, not re-run). See docs/benchmarks.md.
- * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`).
+ * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`);
+ * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
@@ -21,6 +22,8 @@ import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
+import { measureRetirementAnalysis } from './bench/retirement-planning.ts';
+import { measureWeb, webResults } from './bench/web.ts';
 
 const E2E_ANALYSES = 200;
 const E2E_WAVE = 25;
@@ -30,8 +33,8 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  if (unknown.length > 0 || (argv.includes('--only') && only !== 'cli' && only !== 'api'))
-    throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api]`);
+  if (unknown.length > 0 || (argv.includes('--only') && only !== 'cli' && only !== 'api' && only !== 'web'))
+    throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api|web]`);
   const json = argv.includes('--json');
   // With --json, stdout carries the one JSON object; progress goes to stderr either way.
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -42,11 +45,16 @@ async function main(argv: readonly string[]): Promise<void> {
     results.push(...apiResults(await measureApi(progress)));
     return report(results, notes, json);
   }
+  if (only === 'web') {
+    results.push(...webResults(await measureWeb(progress)));
+    return report(results, notes, json);
+  }
   // First, while nothing else of the benchmark's own has warmed or filled the machine.
   results.push(...cliResults(await measureCli(progress)));
   if (only === 'cli') return report(results, notes, json);
   // Its own server process, before this process holds a runtime of its own.
   results.push(...apiResults(await measureApi(progress)));
+  results.push(...webResults(await measureWeb(progress)));
 
   const mutation = mutationResults();
   results.push(...mutation.results);
@@ -55,6 +63,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('retirement engine');
   results.push(...measureRetirement());
+  results.push(...measureRetirementAnalysis());
   results.push(...measureDurableQueues());
 
   progress('event pattern matcher');

@@ -3,10 +3,12 @@
  * JavaScript once, so `alex` starts without compiling TypeScript. One esbuild pass, ES modules
  * split per dynamic import (a command loads only what it uses), dependencies left in node_modules.
  * bin/alex.mjs runs the build while no source it was made from changed since (bin/build-freshness.mjs).
+ * Then the dashboard (web/ → dist/web, infra/web/build.ts), which `alex serve` rebuilds when stale.
  */
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWeb } from '#infra/web/build.ts';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 /**
@@ -102,6 +104,10 @@ if (isMain()) {
     process.stderr.write(
       `build: ${manifest.inputs.length} sources → ${relative(ROOT, BUILD_DIR)} in ${Date.now() - started} ms ` +
         `(main.mjs ${Math.round(size / 1024)} KB)\n`,
+    );
+    const web = await buildWeb();
+    process.stderr.write(
+      `build: dashboard (${web.inputs.length} sources) → dist/web (${web.script}, ${Math.round(web.scriptGzipBytes / 1024)} KB gzipped)\n`,
     );
     process.stderr.write(
       (await warmDatabaseTemplate())

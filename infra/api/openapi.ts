@@ -151,6 +151,37 @@ const paths = {
       },
     },
   },
+  '/v1/analyses/{jobId}/view.html': {
+    get: {
+      ...withAuth,
+      summary: "The dashboard's analysis page as an HTML fragment: answer, charts with data tables, holdings, appendix",
+      parameters: [jobIdParam],
+      responses: {
+        '200': {
+          description: 'An HTML fragment (no scripts)',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+        '404': problem('No such job, or no analysis yet'),
+        ...authProblems,
+      },
+    },
+  },
+  '/v1/compare': {
+    get: {
+      ...withAuth,
+      summary: 'What changed from analysis a to analysis b: allocation, success probability, recommendations',
+      parameters: [
+        { name: 'a', in: 'query', required: true, schema: { type: 'string', format: 'uuid' } },
+        { name: 'b', in: 'query', required: true, schema: { type: 'string', format: 'uuid' } },
+      ],
+      responses: {
+        '200': { description: 'The comparison', content: json('Comparison') },
+        '400': problem('a or b is not a jobId'),
+        '404': problem('a or b is not a finished analysis of the caller'),
+        ...authProblems,
+      },
+    },
+  },
   '/v1/analyses/{jobId}/events': {
     get: {
       ...withAuth,

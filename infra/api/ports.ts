@@ -10,6 +10,7 @@ import type { ScheduleService } from '#infra/schedules/schedules.ts';
 import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import type { JobStatus } from '#services/common/job-store.ts';
 import type { PortfolioFile } from '#services/common/portfolio-file.ts';
+import type { ModelCallSummary } from '../web/analysis-view.ts';
 
 /** Sends an AnalysisRequested to the jobs queue, as any client would with SendMessage. */
 export interface JobSubmitter {
@@ -49,6 +50,8 @@ export interface ApiStore {
   getJob(userId: string, jobId: string): Promise<JobRecord | null>;
   listJobs(userId: string, page: { limit: number; cursor?: string }): Promise<JobPage>;
   getAnalysis(userId: string, jobId: string): Promise<ConsolidatedAnalysis | null>;
+  /** The job's language-model calls (its audit trail), oldest first; empty for another user's job. */
+  modelCalls(userId: string, jobId: string): Promise<ModelCallSummary[]>;
 }
 
 /** One event about a job, numbered from 1 in the order it happened; `seq` is the SSE id. */

@@ -80,6 +80,26 @@ export const ListQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
+const ComparedSide = z.object({ jobId: z.string(), completedAt: z.string(), totalValue: z.number() });
+const nullableNumber = z.number().nullable();
+
+export const Comparison = z
+  .object({
+    a: ComparedSide,
+    b: ComparedSide,
+    allocation: z
+      .array(z.object({ label: z.string(), a: nullableNumber, b: nullableNumber, change: nullableNumber }))
+      .describe('Percent of the portfolio by asset class; change is b − a in points; null when a side has no chart.'),
+    successProbability: z.object({ a: nullableNumber, b: nullableNumber, change: nullableNumber }),
+    recommendations: z.object({ added: z.array(z.string()), removed: z.array(z.string()), kept: z.array(z.string()) }),
+  })
+  .register(apiSchemas, { id: 'Comparison', description: 'What changed from analysis a to analysis b' });
+
+export const CompareQuery = z.object({
+  a: z.uuid({ error: 'must be the jobId of one of your analyses' }),
+  b: z.uuid({ error: 'must be the jobId of one of your analyses' }),
+});
+
 export const NewSchedule = ScheduleInput.register(apiSchemas, { id: 'NewSchedule' });
 
 export const Schedule = z

@@ -8,9 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { InvalidInputError } from '#events/errors.ts';
 import type { LocalRuntime } from '../local/runtime.ts';
+import type { WebBuildState } from '../web/build.ts';
+import { dashboardApp } from '../web/dashboard.ts';
+import { type LocalSignIn, newSignInCode } from '../web/local-signin.ts';
 import { type ApiOptions, createApiApp } from './app.ts';
 import { jwtVerifier } from './auth.ts';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, publicJwks } from './local-issuer.ts';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateSigningKey, publicJwks, signLocalToken } from './local-issuer.ts';
 import { localPorts } from './local-ports.ts';
 import type { AuthVerifier, Clock } from './ports.ts';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.ts';
@@ -23,19 +26,34 @@ export interface ApiServerOptions {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   app?: Omit<ApiOptions, 'jwks'>;
+  /** Serve the dashboard at `/` from this build (`alex serve` does; infra/web/build.ts). */
+  dashboard?: WebBuildState;
 }
 
 export interface ApiServer {
   url: string;
   /** `local` when the home's issuer signs tokens (`alex token`), else the configured issuer. */
   issuer: string;
+  /** The dashboard's sign-in code, when the dashboard is served with the local issuer. */
+  signInCode?: string;
   close(): Promise<void>;
 }
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const env = options.env ?? process.env;
-  const { auth, jwks, issuer } = await authFromEnvironment(options.home, env, options.clock);
+  const { auth, jwks, issuer, key } = await authFromEnvironment(options.home, env, options.clock);
   const ports = localPorts(options.runtime, auth, options.clock);
+  const localSignIn: LocalSignIn | undefined =
+    options.dashboard && key
+      ? {
+          code: newSignInCode(),
+          sign: (userId, ttlSeconds) => signLocalToken(key, { userId, ttlSeconds }),
+          users: () => options.runtime.db.query<{ id: string; name: string }>('SELECT id, name FROM users ORDER BY id'),
+        }
+      : undefined;
+  const mounts = options.dashboard
+    ? [{ path: '/', app: dashboardApp({ build: options.dashboard, localSignIn, issuer }) }]
+    : [];
   const app = createApiApp(ports, {
     rateLimit: rateLimitFromEnvironment(env),
     corsOrigins: (env.ALEX_CORS_ORIGINS ?? '')
@@ -43,6 +61,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       .map((origin) => origin.trim())
       .filter(Boolean),
     ...options.app,
+    mounts: [...mounts, ...(options.app?.mounts ?? [])],
     jwks,
   });
   const host = options.host ?? '127.0.0.1';
@@ -62,6 +81,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     issuer,
+    ...(localSignIn ? { signInCode: localSignIn.code } : {}),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -88,7 +108,7 @@ async function authFromEnvironment(home: string, env: NodeJS.ProcessEnv, clock?:
     } catch {
       throw new InvalidInputError(`ALEX_AUTH_JWKS_URL: "${url}" is not a URL`);
     }
-    return { auth: jwtVerifier({ keys, issuer, audience, clock }) as AuthVerifier, jwks: undefined, issuer };
+    return { auth: jwtVerifier({ keys, issuer, audience, clock }) as AuthVerifier, jwks: undefined, issuer, key: null };
   }
   const key = await loadOrCreateSigningKey(home);
   const jwks = publicJwks(key);
@@ -96,6 +116,7 @@ async function authFromEnvironment(home: string, env: NodeJS.ProcessEnv, clock?:
     auth: jwtVerifier({ keys: jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, clock }),
     jwks,
     issuer: 'local',
+    key,
   };
 }
 

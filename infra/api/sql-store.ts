@@ -6,6 +6,7 @@
 import { InvalidInputError } from '#events/errors.ts';
 import { getAnalysis } from '#services/aggregator/analysis-store.ts';
 import { createJob, type JobRow } from '#services/common/job-store.ts';
+import { listModelCalls } from '#services/common/model/audit-store.ts';
 import type { PortfolioFile } from '#services/common/portfolio-file.ts';
 import { loadPortfolio, savePortfolio } from '#services/common/portfolio-store.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
@@ -69,6 +70,19 @@ export function sqlApiStore(db: SqlDatabase): ApiStore {
     async getAnalysis(userId, jobId) {
       if (!(await getJob(userId, jobId))) return null;
       return getAnalysis(db, jobId);
+    },
+    async modelCalls(userId, jobId) {
+      if (!(await getJob(userId, jobId))) return [];
+      return (await listModelCalls(db, jobId)).map((row) => ({
+        at: row.created_at,
+        service: row.service,
+        purpose: row.purpose,
+        model: row.model,
+        outcome: String(row.verdicts.outcome ?? ''),
+        inputTokens: row.input_tokens,
+        outputTokens: row.output_tokens,
+        latencyMs: row.latency_ms,
+      }));
     },
   };
 }

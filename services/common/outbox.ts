@@ -9,6 +9,7 @@
  */
 import type { DetailType } from '#events/catalog.ts';
 import { type EventPublisher, type OutgoingEvent, toBusEntry } from '#events/publisher.ts';
+import { countOutcome } from './metrics.ts';
 import { json, type SqlDatabase, type SqlExecutor, timestamp } from './sql-database.ts';
 
 /** An event bound for the outbox: its deterministic id is required. */
@@ -32,6 +33,19 @@ export async function storeInOutbox(tx: SqlExecutor, event: OutboxEvent): Promis
       time: timestamp(entry.time),
     },
   );
+}
+
+/**
+ * The scheduled sweep's message (AWS: an EventBridge schedule puts it on the relaying service's
+ * queue; see `needs.outboxSweep`). A forged one is harmless: a sweep only sends committed rows.
+ */
+export const OUTBOX_SWEEP_MESSAGE = { alexOutboxSweep: 1 } as const;
+
+/** A sweep takes rows at least this old, so it does not race a writer still relaying its own. */
+export const SWEEP_OLDER_THAN_MS = 2 * 60_000;
+
+export function isOutboxSweep(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && 'alexOutboxSweep' in message;
 }
 
 type OutboxRow = { id: string; detail_type: string; source: string; detail: object; time: string };
@@ -106,6 +120,7 @@ export class OutboxRelay {
       },
     ]);
     this.options.onStage?.('published', id);
+    countOutcome(row.source, row.detail_type, row.detail);
     await this.db.query('UPDATE outbox SET sent_at = now() WHERE id = :id::uuid AND sent_at IS NULL', { id });
     return true;
   }

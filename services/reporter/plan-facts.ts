@@ -5,6 +5,7 @@
  * accepts it. Company exposure and fund costs come from reference data with source and date.
  */
 import { cheaperAlternative, feeSummary, fundFacts, trackedIndex } from '../common/fund-facts.ts';
+import type { DataGap, Trim } from './action-facts.ts';
 import type { FactContext } from './fact-sections.ts';
 import { pct } from './fact-sections.ts';
 
@@ -42,6 +43,12 @@ export interface PlanFacts {
   expensive: ExpensiveFund[];
   /** Groups of held funds tracking the same index, each with two or more symbols. */
   sameIndex: { index: string; symbols: string[] }[];
+  /** Individual securities among the five largest holdings to sell, largest first (action-facts.ts). */
+  trims: Trim[];
+  /** Holdings without a classification (largest first) or a price, with their accounts. */
+  gaps: DataGap[];
+  /** Bond funds to move to stocks, when bonds are far above the glide path with years to go. */
+  bondSales: Trim[];
 }
 
 export function feeFacts(c: FactContext): ExpensiveFund[] {
@@ -227,7 +234,7 @@ const ACCOUNT_LABELS: Record<string, string> = {
  * An account as advice names it: by its type, never by the name a user typed, which is data
  * that must stay inside the prompt's user-data block.
  */
-function accountName(snapshot: FactContext['snapshot'], accountId: string): string {
+export function accountName(snapshot: FactContext['snapshot'], accountId: string): string {
   const type = snapshot.accounts.find((a) => a.id === accountId)?.type ?? 'other';
   return ACCOUNT_LABELS[type] ?? 'the account';
 }

@@ -4,6 +4,7 @@
  * Each names the account, the instrument and the dollar amount, every figure a fact as printed.
  */
 import type { Recommendation } from '#events/values.ts';
+import { cheaperAlternative } from '../common/fund-facts.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { num, RULES, txt } from './facts.ts';
 
@@ -23,16 +24,34 @@ export function companyConcentration(facts: PortfolioFacts): Recommendation | un
     (num(facts, `exposure.${top.symbol}.viaFunds`) ?? 0) > 0
       ? `, of which ${txt(facts, `exposure.${top.symbol}.direct`)} directly and ${txt(facts, `exposure.${top.symbol}.viaFunds`)} inside index funds`
       : '';
+  const us = cheaperAlternative('equity', 'north_america') ?? 'a US total-market fund';
+  const international = cheaperAlternative('equity', 'international') ?? 'an international index fund';
+  const reinvest = internationalInTrim(facts)
+    ? `reinvest it in broad index funds: about ${txt(facts, 'homeBias.moveToLimit')} in ${international} (stocks outside the US, which also brings your US share of stocks down to ${txt(facts, 'rule.homeBiasLimit')}) and the rest in ${us}`
+    : `reinvest it in a broad index fund such as ${us}`;
   return {
     title: `Reduce ${top.symbol} to ${txt(facts, 'rule.singleStockLimit')} of the portfolio`,
     recommendation:
       trim > 0
-        ? `Sell about ${txt(facts, `exposure.${top.symbol}.trim`)} of ${top.symbol}${where} and reinvest it in a broad index fund; in a taxable account, spread the sales over tax years and sell the lots with the smallest gains first.${nua}`
+        ? `Sell about ${txt(facts, `exposure.${top.symbol}.trim`)} of ${top.symbol}${where} and ${reinvest}; in a taxable account, spread the sales over tax years and sell the lots with the smallest gains first.${nua}`
         : `Direct new money away from funds heavy in ${top.symbol}; its weight comes from the index funds you hold.`,
     reasoning: `${top.symbol} is ${txt(facts, `exposure.${top.symbol}.percent`)} of the portfolio (${txt(facts, `exposure.${top.symbol}.value`)}${funds}), above the ${txt(facts, 'rule.singleStockLimit')} limit for one company. One company can lose most of its value in a year; the projection gives a single stock its own, higher volatility.`,
     impact: 'Removes the largest single risk to the plan: one company’s trouble no longer decides your retirement.',
     priority: 'high',
   };
+}
+
+/**
+ * True when one company is above the limit and the US share of stocks too: the sale of the company
+ * then buys the international funds, and the home-bias advice is folded into it (one action, not two).
+ */
+export function internationalInTrim(facts: PortfolioFacts): boolean {
+  const top = facts.plan.exposures[0];
+  if (!top || (num(facts, `exposure.${top.symbol}.percent`) ?? 0) <= RULES.singleStockLimit) return false;
+  const trim = num(facts, `exposure.${top.symbol}.trim`) ?? 0;
+  const move = num(facts, 'homeBias.moveToLimit') ?? 0;
+  const usShare = num(facts, 'homeBias.usEquityPercent');
+  return usShare !== null && usShare > RULES.homeBiasLimit && move > 0 && move <= trim;
 }
 
 export function cheaperFunds(facts: PortfolioFacts): Recommendation | undefined {

@@ -8,7 +8,7 @@
  */
 import { quantilesInPlace } from './quantiles.ts';
 import { GUARDRAILS, type StrategyKind } from './strategies.ts';
-import { type TaxSchedule, taxOn } from './taxes.ts';
+import { marginalGainsRate, marginalOrdinaryRate, type TaxSchedule, taxOn } from './taxes.ts';
 
 export const BUCKETS = ['taxable', 'pre_tax', 'roth'] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -80,7 +80,7 @@ export interface CashflowResult {
   fundedYearsP10: number;
   /** After-tax spending (guaranteed income included) by withdrawal year; empty without detail. */
   spending: SpendingBand[];
-  /** Total balance by year from today (index 0 = today); empty without detail. */
+  /** Total balance today and at the end of the plan; empty without detail. */
   balance: SpendingBand[];
   /** Median of the tax paid over the retirement years, today's money; 0 without detail. */
   medianLifetimeTax: number;
@@ -115,9 +115,11 @@ class State {
   }
 }
 
+// One state reused by every run (main runs, the grid, historical years alternate sizes): grown,
+// never shrunk, so repeated runs allocate nothing per path.
 let cached: State | undefined;
 function stateFor(n: number): State {
-  if (!cached || cached.n !== n) cached = new State(n);
+  if (!cached || cached.n < n) cached = new State(n);
   return cached;
 }
 
@@ -135,15 +137,16 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
   const years = plan.accumulationYears + plan.withdrawalYears;
   if (years > market.years) throw new Error(`the plan needs ${years} years of market paths, got ${market.years}`);
   const s = stateFor(n);
-  s.taxable.fill(plan.taxable);
-  s.basis.fill(Math.min(plan.taxableBasis, plan.taxable));
-  s.preTax.fill(plan.preTax);
-  s.roth.fill(plan.roth);
-  s.price.fill(1);
-  s.withdrawal.fill(0);
-  s.lastReturn.fill(0);
-  s.funded.fill(plan.withdrawalYears);
-  s.taxPaid.fill(0);
+  s.taxable.fill(plan.taxable, 0, n);
+  s.basis.fill(Math.min(plan.taxableBasis, plan.taxable), 0, n);
+  s.preTax.fill(plan.preTax, 0, n);
+  s.roth.fill(plan.roth, 0, n);
+  s.price.fill(1, 0, n);
+  s.withdrawal.fill(0, 0, n);
+  s.lastReturn.fill(0, 0, n);
+  s.lastInflation.fill(0, 0, n);
+  s.funded.fill(plan.withdrawalYears, 0, n);
+  s.taxPaid.fill(0, 0, n);
   const failed = new Uint8Array(n);
   const spendingColumn = new Float64Array(detail ? n : 0);
   const balanceColumn = new Float64Array(detail ? n : 0);
@@ -159,33 +162,40 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
   for (let year = 0; year < years; year++) {
     const row = year * market.paths;
     const t = year - plan.accumulationYears;
-    for (let i = 0; i < n; i++) {
-      if (t < 0) contribute(s, i, plan.contribution, shares);
-      else {
-        if (t === 0) startWithdrawals(plan, s, i);
-        else adjustWithdrawal(plan, s, i, t);
-        payYear(plan, s, i, t, outcome);
-        if (outcome.shortfall > CENT && failed[i] === 0) {
-          failed[i] = 1;
-          s.funded[i] = t;
-        }
-        s.taxPaid[i] = s.taxPaid[i]! + outcome.tax;
-        if (detail) spendingColumn[i] = outcome.spending;
+    if (t < 0) {
+      for (let i = 0; i < n; i++) {
+        contribute(s, i, plan.contribution, shares);
+        grow(
+          s,
+          i,
+          market.growth[row + i]! * fee,
+          market.inflation ? market.inflation[row + i]! : market.constantInflation,
+        );
       }
-      const g = market.growth[row + i]! * fee;
-      const inflation = market.inflation ? market.inflation[row + i]! : market.constantInflation;
-      s.taxable[i] = s.taxable[i]! * g;
-      s.preTax[i] = s.preTax[i]! * g;
-      s.roth[i] = s.roth[i]! * g;
-      // The basis is fixed in dollars, so in today's money inflation wears it down.
-      s.basis[i] = s.basis[i]! / (1 + inflation);
-      s.price[i] = s.price[i]! * (1 + inflation);
-      s.lastReturn[i] = g * (1 + inflation) - 1;
-      s.lastInflation[i] = inflation;
-      if (detail) balanceColumn[i] = s.taxable[i]! + s.preTax[i]! + s.roth[i]!;
+      continue;
     }
-    if (detail && t >= 0) spending.push(bandOf(t, spendingColumn, q, n));
-    if (detail) balance.push(bandOf(year + 1, balanceColumn, q, n));
+    for (let i = 0; i < n; i++) {
+      if (t === 0) startWithdrawals(plan, s, i);
+      else adjustWithdrawal(plan, s, i, t);
+      payYear(plan, s, i, t, outcome);
+      if (outcome.shortfall > CENT && failed[i] === 0) {
+        failed[i] = 1;
+        s.funded[i] = t;
+      }
+      s.taxPaid[i] = s.taxPaid[i]! + outcome.tax;
+      if (detail) spendingColumn[i] = outcome.spending;
+      grow(
+        s,
+        i,
+        market.growth[row + i]! * fee,
+        market.inflation ? market.inflation[row + i]! : market.constantInflation,
+      );
+    }
+    if (detail) spending.push(bandOf(t, spendingColumn, q, n));
+  }
+  if (detail) {
+    for (let i = 0; i < n; i++) balanceColumn[i] = balanceOf(s, i);
+    balance.push(bandOf(years, balanceColumn, q, n));
   }
   return summarise(s, n, failed, spending, balance, detail);
 }
@@ -226,8 +236,29 @@ function bandOf(year: number, values: Float64Array | number, q: Float64Array, n:
     const v = typeof values === 'number' ? values : 0;
     return { year, p10: v, p50: v, p90: v };
   }
-  quantilesInPlace(values, n, [0.1, 0.5, 0.9], q);
-  return { year, p10: q[0]!, p50: q[1]!, p90: q[2]! };
+  // Spending columns are mostly one value (the planned spending), which degrades selection to
+  // quadratic time; the native numeric sort does not care.
+  const sorted = values.subarray(0, n).sort();
+  return { year, p10: type7(sorted, 0.1), p50: type7(sorted, 0.5), p90: type7(sorted, 0.9) };
+}
+
+function grow(s: State, i: number, g: number, inflation: number): void {
+  s.taxable[i] = s.taxable[i]! * g;
+  s.preTax[i] = s.preTax[i]! * g;
+  s.roth[i] = s.roth[i]! * g;
+  // The basis is fixed in dollars, so in today's money inflation wears it down.
+  s.basis[i] = s.basis[i]! / (1 + inflation);
+  s.price[i] = s.price[i]! * (1 + inflation);
+  s.lastReturn[i] = g * (1 + inflation) - 1;
+  s.lastInflation[i] = inflation;
+}
+
+/** Hyndman–Fan type-7 quantile of sorted values (as quantiles.ts computes it). */
+function type7(sorted: Float64Array, p: number): number {
+  const h = (sorted.length - 1) * p;
+  const lower = Math.floor(h);
+  const upper = Math.min(lower + 1, sorted.length - 1);
+  return sorted[lower]! + (h - lower) * (sorted[upper]! - sorted[lower]!);
 }
 
 function contribute(s: State, i: number, contribution: number, shares: readonly number[]): void {
@@ -327,8 +358,8 @@ function payYear(plan: CashflowPlan, s: State, i: number, t: number, out: YearOu
           bucket === 'roth'
             ? 0
             : bucket === 'pre_tax'
-              ? taxOn(plan.tax, ordinary + 1, gains, deduction) - tax
-              : g * (taxOn(plan.tax, ordinary, gains + 1, deduction) - tax);
+              ? marginalOrdinaryRate(plan.tax, ordinary, deduction)
+              : g * marginalGainsRate(plan.tax, ordinary, gains, deduction);
         const x = take(s, i, bucket, short / (1 - (marginal < 0.99 ? marginal : 0.99)));
         if (x <= 0) break;
         if (bucket === 'pre_tax') ordinary += x;

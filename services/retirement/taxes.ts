@@ -100,6 +100,32 @@ export function taxOn(schedule: TaxSchedule, ordinary: number, gains: number, de
   );
 }
 
+/** Rate of the bracket holding taxable income `x` (ascending floors). */
+function rateAt(from: Float64Array, rate: Float64Array, x: number): number {
+  let k = 0;
+  while (k + 1 < from.length && x >= from[k + 1]!) k++;
+  return rate[k]!;
+}
+
+/**
+ * The rate on the next dollar of ordinary income (0 while the deduction covers it). Used only
+ * to size a gross-up step, which the exact taxOn then checks, so the gains it pushes up a
+ * bracket are left out.
+ */
+export function marginalOrdinaryRate(schedule: TaxSchedule, ordinary: number, deduction: number): number {
+  if (schedule.kind === 'effective') return schedule.effectiveRate;
+  if (ordinary < deduction) return 0;
+  return rateAt(schedule.ordinaryFrom, schedule.ordinaryRate, ordinary - deduction);
+}
+
+/** The rate on the next dollar of long-term gains, stacked on ordinary income. */
+export function marginalGainsRate(schedule: TaxSchedule, ordinary: number, gains: number, deduction: number): number {
+  if (schedule.kind === 'effective') return schedule.gainsEffectiveRate;
+  const top = ordinary + gains - deduction;
+  if (top < 0) return 0;
+  return rateAt(schedule.gainsFrom, schedule.gainsRate, top);
+}
+
 /** The year's deduction for a household with `over65` people aged 65 or older. */
 export function deductionFor(schedule: TaxSchedule, over65: number): number {
   return schedule.standardDeduction + over65 * schedule.additionalAge65;

@@ -9,12 +9,13 @@ import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { LocalScheduler } from '../../schedules/local-firing.ts';
+import { ensureWebBuild } from '../../web/build.ts';
 import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
 const USAGE = `Usage: alex serve [--port 8080] [--host 127.0.0.1] [--home DIR]
 
-Runs the local runtime (bus, queues, services, database) behind the Alex HTTP API (/v1, JWT)
-and, on the same port, the AWS-compatible EventBridge and SQS endpoints (requests carrying
+Runs the local runtime (bus, queues, services, database) behind the Alex HTTP API (/v1, JWT),
+the dashboard at / (open the printed URL: its #signin= code signs you in as a user you pick) and, on the same port, the AWS-compatible EventBridge and SQS endpoints (requests carrying
 X-Amz-Target; SigV4-signed with a key from \`alex credentials\`). Binds to 127.0.0.1 unless --host says otherwise. Stop with Ctrl-C (SIGINT) or SIGTERM: it
 drains and exits 0 within 10 s; queued and unfinished jobs resume on the next start.
 
@@ -47,6 +48,8 @@ export const serveCommand: Command = {
     if (!Number.isInteger(port) || port < 0 || port > 65535)
       throw new UsageError('--port must be a whole number from 0 to 65535 (0 picks a free port)');
     const home = stateHome(values.home, io);
+    // Before the runtime: a development checkout rebuilds a stale dashboard here (about a second).
+    const dashboard = await ensureWebBuild();
     const runtime = await LocalRuntime.start({
       home,
       workers: values.workers,
@@ -58,7 +61,15 @@ export const serveCommand: Command = {
       ensureKey(home);
       const endpoints = new AwsEndpoints({ runtime, keys: loadKeyStore(home) });
       const awsProtocol = (request: Request) => endpoints.handleFetch(request);
-      server = await startApiServer({ runtime, home, port, host: values.host, env: io.env, app: { awsProtocol } });
+      server = await startApiServer({
+        runtime,
+        home,
+        port,
+        host: values.host,
+        env: io.env,
+        app: { awsProtocol },
+        dashboard,
+      });
     } catch (error) {
       await runtime.close();
       throw error;
@@ -73,6 +84,13 @@ export const serveCommand: Command = {
     });
     scheduler.start();
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
+    if (dashboard.kind === 'missing') io.err(`alex: no dashboard: ${dashboard.reason}`);
+    else if (dashboard.kind === 'stale') io.err(`alex: serving an out-of-date dashboard: ${dashboard.reason}`);
+    io.out(
+      server.signInCode
+        ? `alex: dashboard at ${server.url}/#signin=${server.signInCode} (the code signs you in; keep it to yourself)`
+        : `alex: dashboard at ${server.url}/`,
+    );
     io.out(`alex: API description at ${server.url}/openapi.json`);
     recordEndpoint(home, server.url);
     io.out(
