@@ -4,8 +4,9 @@
  * module's previous results (reports/mutation/<module>.incremental.json) are reused for code
  * and tests that did not change. Writes reports/mutation/<module>.json, which `npm run bench`
  * reads. `--concurrency N` sets Stryker's test processes (default 1: the machine is shared).
- * `--mutate <glob>` (repeatable, one module only) measures a subset of the module's files, for
- * when the whole would take too long; the report then covers only those files (docs/mutation.md).
+ * `--mutate <glob>` and `--tests <glob>` (repeatable, one module only) measure a subset of the
+ * module's files with a subset of its tests, for when the whole would take too long; the report
+ * then covers only those files, and fewer tests can only lower the score (docs/mutation.md).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,11 +24,14 @@ interface Args {
   concurrency: number;
   /** Replaces the module's `mutate` globs when given. */
   mutate: string[];
+  /** Replaces the module's `tests` globs when given. */
+  tests: string[];
 }
 
 function parseArgs(argv: readonly string[]): Args {
   const modules: MutationModuleName[] = [];
   const mutate: string[] = [];
+  const tests: string[] = [];
   let concurrency = 1;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
@@ -35,6 +39,10 @@ function parseArgs(argv: readonly string[]): Args {
       const glob = argv[++i];
       if (!glob) throw new Error('--mutate needs a glob, such as infra/local/event-pattern/scalar.ts');
       mutate.push(glob);
+    } else if (arg === '--tests') {
+      const glob = argv[++i];
+      if (!glob) throw new Error('--tests needs a glob, such as test/unit/services/planner/domain.test.ts');
+      tests.push(glob);
     } else if (arg === '--concurrency') {
       concurrency = Number(argv[++i]);
       if (!Number.isInteger(concurrency) || concurrency < 1)
@@ -42,9 +50,9 @@ function parseArgs(argv: readonly string[]): Args {
     } else if ((MUTATION_MODULE_NAMES as readonly string[]).includes(arg)) modules.push(arg as MutationModuleName);
     else throw new Error(`unknown module "${arg}"; choose from ${MUTATION_MODULE_NAMES.join(', ')}`);
   }
-  if (mutate.length > 0 && modules.length !== 1)
-    throw new Error('--mutate measures part of one module: name exactly one module with it');
-  return { modules: modules.length > 0 ? modules : MUTATION_MODULE_NAMES, concurrency, mutate };
+  if ((mutate.length > 0 || tests.length > 0) && modules.length !== 1)
+    throw new Error('--mutate and --tests measure part of one module: name exactly one module with them');
+  return { modules: modules.length > 0 ? modules : MUTATION_MODULE_NAMES, concurrency, mutate, tests };
 }
 
 /** Stryker's configuration for one module, written beside its report. */
@@ -70,7 +78,7 @@ function strykerConfig(name: MutationModuleName, concurrency: number, mutate: re
 }
 
 function main(argv: readonly string[]): number {
-  const { modules, concurrency, mutate } = parseArgs(argv);
+  const { modules, concurrency, mutate, tests } = parseArgs(argv);
   mkdirSync('reports/mutation', { recursive: true });
   let failed = false;
   for (const name of modules) {
@@ -79,7 +87,7 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`mutation: ${name}\n`);
     const run = spawnSync('npx', ['stryker', 'run', configFile], {
       stdio: 'inherit',
-      env: { ...process.env, ALEX_MUTATION_TESTS: MUTATION_MODULES[name].tests.join(',') },
+      env: { ...process.env, ALEX_MUTATION_TESTS: (tests.length > 0 ? tests : MUTATION_MODULES[name].tests).join(',') },
     });
     if (run.status !== 0) {
       failed = true;

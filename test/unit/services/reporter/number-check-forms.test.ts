@@ -122,7 +122,7 @@ describe('the number check ignores', () => {
   });
 
   it('list markers and markdown heading numbers at the start of a line, not elsewhere', () => {
-    expect(check('## 12. Costs\n   13) Fees\n#14. Tax')).toEqual([]);
+    expect(check('## 12. Costs\n   13) Fees\n#15. Tax')).toEqual([]);
     expect(check('Costs 12. Then 13) more')).toEqual(['12', '13']);
     expect(check('Section 15, Step  16, ITEM 17')).toEqual([]);
   });
@@ -206,7 +206,7 @@ describe('the number check tells the kinds of figure apart by their words', () =
   });
 
   it('reads no figure where an exponent is glued to more letters or digits', () => {
-    expect(check('codes 5xe5 and 5e5x')).toEqual([]);
+    expect(check('codes 55xe5 and 55e5x')).toEqual([]);
   });
 
   it('scales a plain figure only by a word longer than two letters', () => {
@@ -249,6 +249,13 @@ describe('the number check’s names', () => {
   it('scrubs the longer of two names that share words first', () => {
     const named = factsOf([fact('total', 'usd', 5_000)], ['Fund 2050', 'Fund 2050 Plus 99']);
     expect(findUnsupportedNumbers('Your Fund 2050 Plus 99 holds $5,000.', named)).toEqual([]);
+  });
+
+  it('scrubs a name wherever it appears, next to any character but a letter or digit', () => {
+    const named = factsOf([fact('total', 'usd', 7_000)], ['Fund 2050']);
+    expect(findUnsupportedNumbers('Fund 2050, then Fund 2050 again (é Fund 2050).', named)).toEqual([]);
+    // Glued to a letter, even a non-ASCII one, it is not the name: its 2050 is read.
+    expect(findUnsupportedNumbers('éFund 2050', named)).toEqual(['2050']);
   });
 
   it('scrubs names of three characters or more with a digit and a letter, and no others', () => {
