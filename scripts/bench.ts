@@ -5,7 +5,8 @@
  * bundles, the command line's start-up, the cost of one analysis on AWS, and the mutation scores
  * of the modules that matter most (read from Stryker's reports, not re-run). See docs/benchmarks.md.
  * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`);
- * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size).
+ * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size);
+ * `-- --only observability` just the tracing overhead (analyses per second traced ÷ untraced).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
@@ -20,6 +21,7 @@ import { describeIngress, ingressResults, measureIngress } from './bench/ingress
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
+import { describeObservability, measureObservability, observabilityResults } from './bench/observability.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 import { measureRetirementAnalysis } from './bench/retirement-planning.ts';
@@ -33,8 +35,10 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  if (unknown.length > 0 || (argv.includes('--only') && only !== 'cli' && only !== 'api' && only !== 'web'))
-    throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api|web]`);
+  if (unknown.length > 0 || (argv.includes('--only') && !['cli', 'api', 'web', 'observability'].includes(only ?? '')))
+    throw new Error(
+      `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api|web|observability]`,
+    );
   const json = argv.includes('--json');
   // With --json, stdout carries the one JSON object; progress goes to stderr either way.
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -43,6 +47,12 @@ async function main(argv: readonly string[]): Promise<void> {
 
   if (only === 'api') {
     results.push(...apiResults(await measureApi(progress)));
+    return report(results, notes, json);
+  }
+  if (only === 'observability') {
+    const observability = await measureObservability(progress);
+    results.push(...observabilityResults(observability));
+    notes.push(describeObservability(observability));
     return report(results, notes, json);
   }
   if (only === 'web') {
@@ -122,6 +132,10 @@ async function main(argv: readonly string[]): Promise<void> {
     await runtime.idle().catch(() => undefined);
     await runtime.close();
   }
+
+  const observability = await measureObservability(progress);
+  results.push(...observabilityResults(observability));
+  notes.push(describeObservability(observability));
 
   progress('Lambda bundles');
   results.push(...bundleResults(await measureBundles()));

@@ -5,6 +5,7 @@
  * number check accepts it. Sells go largest first, so the first dollar sold removes the most risk.
  */
 
+import type { Snapshot } from '#events/values.ts';
 import type { FactContext } from './fact-sections.ts';
 import { RULES, type TopHolding } from './facts.ts';
 import { accountName } from './plan-facts.ts';
@@ -42,20 +43,37 @@ export function topFiveTrims(c: FactContext, topFive: readonly TopHolding[]): Tr
   const positions = snapshot.positions
     .filter((p) => securities.has(p.symbol) && p.value > 0)
     .sort((a, b) => b.value - a.value || a.symbol.localeCompare(b.symbol));
-  const trims: Trim[] = [];
-  let left = excess;
-  let sold = 0;
-  for (const position of positions) {
-    if (left <= 0) break;
-    const amount = Math.min(left, position.value);
-    const key = `topFive.trim.${position.symbol}.${position.accountId}`;
-    book.usd(key, `${position.symbol} to sell in account ${position.accountId}`, amount);
-    trims.push({ symbol: position.symbol, accountName: accountName(snapshot, position.accountId), key });
-    left -= amount;
-    sold += amount;
-  }
+  const trims = sellInOrder(c, positions, excess, 'topFive.trim', 'to sell');
+  const sold = Math.min(
+    excess,
+    positions.reduce((sum, p) => sum + p.value, 0),
+  );
   book.usd('topFive.trimTotal', 'Individual securities to sell in all', sold);
   return trims;
+}
+
+/**
+ * Sells `amount` from `positions` in the order given, each at most its value; each sale is a fact
+ * `${prefix}.${symbol}.${accountId}`. Returns the sales made.
+ */
+function sellInOrder(
+  c: FactContext,
+  positions: readonly Snapshot['positions'][number][],
+  amount: number,
+  prefix: string,
+  what: string,
+): Trim[] {
+  const sales: Trim[] = [];
+  let left = amount;
+  for (const position of positions) {
+    if (left <= 0.005) break;
+    const sold = Math.min(left, position.value);
+    const key = `${prefix}.${position.symbol}.${position.accountId}`;
+    c.book.usd(key, `${position.symbol} ${what} in account ${position.accountId}`, sold);
+    sales.push({ symbol: position.symbol, accountName: accountName(c.snapshot, position.accountId), key });
+    left -= sold;
+  }
+  return sales;
 }
 
 /** Holdings nobody could classify (by value) and holdings without a price, with their accounts. */
@@ -113,17 +131,43 @@ export function bondSales(c: FactContext, glideTargetPercent: number, bondsPerce
       (a, b) =>
         sheltered(b.accountId) - sheltered(a.accountId) || b.value - a.value || a.symbol.localeCompare(b.symbol),
     );
-  const sales: Trim[] = [];
-  let left = excess;
-  for (const position of bondFunds) {
-    if (left <= 0) break;
-    const amount = Math.min(left, position.value);
-    const key = `glidePath.sell.${position.symbol}.${position.accountId}`;
-    book.usd(key, `${position.symbol} to move to stocks in account ${position.accountId}`, amount);
-    sales.push({ symbol: position.symbol, accountName: accountName(snapshot, position.accountId), key });
-    left -= amount;
+  return sellInOrder(c, bondFunds, excess, 'glidePath.sell', 'to move to stocks');
+}
+
+/**
+ * Asset location: bond and gold funds held in taxable accounts swapped with stock funds held in
+ * tax-advantaged ones, `swap` dollars each way, the largest positions first on both sides.
+ */
+export function locationSwaps(c: FactContext, swap: number): { taxable: Trim[]; sheltered: Trim[] } {
+  const { snapshot, bySymbol } = c;
+  if (swap <= 0) {
+    c.book.usd('location.swapNamed', 'Amount swapped between the named funds', 0);
+    return { taxable: [], sheltered: [] };
   }
-  return sales;
+  const accountType = new Map(snapshot.accounts.map((a) => [a.id, a.type]));
+  const share = (symbol: string, keys: string[]) => {
+    const classification = bySymbol.get(symbol);
+    if (!classification || classification.source === 'unclassified') return 0;
+    return keys.reduce((sum, key) => sum + ((classification.assetClass as Record<string, number>)[key] ?? 0), 0);
+  };
+  const largestFirst = (a: { value: number; symbol: string }, b: { value: number; symbol: string }) =>
+    b.value - a.value || a.symbol.localeCompare(b.symbol);
+  const taxable = snapshot.positions
+    .filter((p) => p.value > 0 && accountType.get(p.accountId) === 'taxable')
+    .filter((p) => share(p.symbol, ['fixed_income', 'commodities']) >= 90)
+    .sort(largestFirst);
+  const sheltered = snapshot.positions
+    .filter((p) => p.value > 0 && SHELTERED.has(accountType.get(p.accountId) ?? 'other'))
+    .filter((p) => share(p.symbol, ['equity']) >= 90 && c.instrumentType(p.symbol) !== 'stock')
+    .sort(largestFirst);
+  // Both legs move the same dollars, so only what both sides can name is swapped.
+  const total = (positions: readonly { value: number }[]) => positions.reduce((sum, p) => sum + p.value, 0);
+  const amount = Math.min(swap, total(taxable), total(sheltered));
+  c.book.usd('location.swapNamed', 'Amount swapped between the named funds', amount);
+  return {
+    taxable: sellInOrder(c, taxable, amount, 'location.sellTaxable', 'to sell in the taxable account'),
+    sheltered: sellInOrder(c, sheltered, amount, 'location.sellSheltered', 'to sell in the retirement account'),
+  };
 }
 
 const SHELTERED = new Set(['401k', 'roth_ira', 'traditional_ira', 'hsa']);

@@ -153,8 +153,8 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
     trims: topFiveTrims(context, topFive),
     gaps: dataGaps(context),
     bondSales: context.bondSales ?? [],
+    location: locationFacts(context),
   };
-  locationFacts(context);
   assumptionFacts(book);
 
   const names = [

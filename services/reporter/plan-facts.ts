@@ -5,7 +5,7 @@
  * accepts it. Company exposure and fund costs come from reference data with source and date.
  */
 import { cheaperAlternative, feeSummary, fundFacts, trackedIndex } from '../common/fund-facts.ts';
-import type { DataGap, Trim } from './action-facts.ts';
+import { type DataGap, locationSwaps, type Trim } from './action-facts.ts';
 import type { FactContext } from './fact-sections.ts';
 import { pct } from './fact-sections.ts';
 
@@ -49,6 +49,8 @@ export interface PlanFacts {
   gaps: DataGap[];
   /** Bond funds to move to stocks, when bonds are far above the glide path with years to go. */
   bondSales: Trim[];
+  /** Asset location: bond and gold funds to sell in taxable accounts, stock funds to sell in sheltered ones. */
+  location: { taxable: Trim[]; sheltered: Trim[] };
 }
 
 export function feeFacts(c: FactContext): ExpensiveFund[] {
@@ -198,7 +200,7 @@ export function rebalanceVenues(c: FactContext): Partial<Record<string, Venue>> 
 }
 
 /** Bonds and gold in taxable accounts while tax-advantaged accounts hold stocks. */
-export function locationFacts(c: FactContext): void {
+export function locationFacts(c: FactContext): { taxable: Trim[]; sheltered: Trim[] } {
   const { book, snapshot } = c;
   const accountType = new Map(snapshot.accounts.map((a) => [a.id, a.type]));
   let taxInefficientInTaxable = 0;
@@ -218,6 +220,7 @@ export function locationFacts(c: FactContext): void {
     'Amount to swap between account types',
     Math.min(taxInefficientInTaxable, equityInSheltered),
   );
+  return locationSwaps(c, Math.min(taxInefficientInTaxable, equityInSheltered));
 }
 
 const ACCOUNT_LABELS: Record<string, string> = {

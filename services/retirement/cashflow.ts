@@ -236,10 +236,7 @@ function bandOf(year: number, values: Float64Array | number, q: Float64Array, n:
     const v = typeof values === 'number' ? values : 0;
     return { year, p10: v, p50: v, p90: v };
   }
-  // Spending columns are mostly one value (the planned spending), which degrades selection to
-  // quadratic time; the native numeric sort does not care.
-  const sorted = values.subarray(0, n).sort();
-  return { year, p10: type7(sorted, 0.1), p50: type7(sorted, 0.5), p90: type7(sorted, 0.9) };
+  return { year, p10: type7(values, n, 0.1), p50: type7(values, n, 0.5), p90: type7(values, n, 0.9) };
 }
 
 function grow(s: State, i: number, g: number, inflation: number): void {
@@ -253,12 +250,46 @@ function grow(s: State, i: number, g: number, inflation: number): void {
   s.lastInflation[i] = inflation;
 }
 
-/** Hyndman–Fan type-7 quantile of sorted values (as quantiles.ts computes it). */
-function type7(sorted: Float64Array, p: number): number {
-  const h = (sorted.length - 1) * p;
+/** Hyndman–Fan type-7 quantile of values[0..n), as quantiles.ts computes it; reorders values. */
+function type7(values: Float64Array, n: number, p: number): number {
+  const h = (n - 1) * p;
   const lower = Math.floor(h);
-  const upper = Math.min(lower + 1, sorted.length - 1);
-  return sorted[lower]! + (h - lower) * (sorted[upper]! - sorted[lower]!);
+  const low = select3(values, n, lower);
+  if (h === lower || lower + 1 >= n) return low;
+  // After selecting rank `lower`, the next order statistic is the smallest value above it.
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = lower + 1; i < n; i++) if (values[i]! < next) next = values[i]!;
+  return low + (h - lower) * (next - low);
+}
+
+/**
+ * The k-th smallest of values[0..n) by quickselect with a three-way partition: spending columns
+ * are mostly one value (the planned spending), which sends a two-way partition quadratic.
+ */
+function select3(values: Float64Array, n: number, k: number): number {
+  let left = 0;
+  let right = n - 1;
+  while (left < right) {
+    const pivot = values[(left + right) >>> 1]!;
+    let lt = left;
+    let gt = right;
+    let i = left;
+    while (i <= gt) {
+      const v = values[i]!;
+      if (v < pivot) {
+        values[i] = values[lt]!;
+        values[lt++] = v;
+        i++;
+      } else if (v > pivot) {
+        values[i] = values[gt]!;
+        values[gt--] = v;
+      } else i++;
+    }
+    if (k < lt) right = lt - 1;
+    else if (k > gt) left = gt + 1;
+    else return pivot;
+  }
+  return values[k]!;
 }
 
 function contribute(s: State, i: number, contribution: number, shares: readonly number[]): void {
@@ -331,63 +362,100 @@ function gainShare(s: State, i: number): number {
   return share > 0 ? share : 0;
 }
 
+/** One path's year in progress: what has come in and what is taxable so far. */
+class Year {
+  income = 0.5;
+  deduction = 0.5;
+  ordinary = 0.5;
+  gains = 0.5;
+  cash = 0.5;
+  rmd = 0.5;
+  portfolio = 0.5;
+}
+const year = new Year();
+
 /**
  * One path's retirement year: guaranteed income, the required distribution, then withdrawals in
  * the stated order until the strategy's amount is met — after tax for constant dollar (grossed
  * up step by step at the marginal rate, each step re-taxing the whole year exactly), before tax
  * for the balance-based strategies. Money beyond the need (a large RMD) goes back to the
- * taxable account.
+ * taxable account. Split in two so each half stays small enough for V8 to inline its helpers
+ * (a helper's double result is otherwise boxed on the heap, once per call).
  */
 function payYear(plan: CashflowPlan, s: State, i: number, t: number, out: YearOutcome): void {
-  const price = s.price[i]!;
-  const fixed = plan.incomeNominal[t]! / price;
-  const income = plan.incomeReal[t]! + fixed;
-  const deduction = plan.deductions[t]!;
-  const portfolio = balanceOf(s, i);
-  const rmd = take(s, i, 'pre_tax', s.preTax[i]! * plan.rmdFractions[t]!);
-  let ordinary = plan.incomeRealTaxable[t]! + fixed + rmd;
-  let gains = 0;
-  let cash = income + rmd;
-  let tax = taxOn(plan.tax, ordinary, gains, deduction);
-  if (plan.strategy === 'constant-dollar') {
-    let short = plan.spending - (cash - tax);
-    for (const bucket of plan.order) {
-      for (let step = 0; step < MAX_GROSS_UP_STEPS && short > CENT; step++) {
-        const g = bucket === 'taxable' ? gainShare(s, i) : 0;
-        const marginal =
-          bucket === 'roth'
-            ? 0
-            : bucket === 'pre_tax'
-              ? marginalOrdinaryRate(plan.tax, ordinary, deduction)
-              : g * marginalGainsRate(plan.tax, ordinary, gains, deduction);
-        const x = take(s, i, bucket, short / (1 - (marginal < 0.99 ? marginal : 0.99)));
-        if (x <= 0) break;
-        if (bucket === 'pre_tax') ordinary += x;
-        else if (bucket === 'taxable') gains += g * x;
-        cash += x;
-        tax = taxOn(plan.tax, ordinary, gains, deduction);
-        short = plan.spending - (cash - tax);
-      }
+  const fixed = plan.incomeNominal[t]! / s.price[i]!;
+  year.income = plan.incomeReal[t]! + fixed;
+  year.deduction = plan.deductions[t]!;
+  year.portfolio = s.taxable[i]! + s.preTax[i]! + s.roth[i]!;
+  const due = s.preTax[i]! * plan.rmdFractions[t]!;
+  s.preTax[i] = s.preTax[i]! - due;
+  year.rmd = due;
+  year.ordinary = plan.incomeRealTaxable[t]! + fixed + due;
+  year.gains = 0;
+  year.cash = year.income + due;
+  if (plan.strategy === 'constant-dollar') payConstantDollar(plan, s, i, out);
+  else payVariable(plan, s, i, t, out);
+}
+
+function payConstantDollar(plan: CashflowPlan, s: State, i: number, out: YearOutcome): void {
+  const schedule = plan.tax;
+  const deduction = year.deduction;
+  let tax = incomeTax(schedule, year.ordinary, deduction);
+  let short = plan.spending - (year.cash - tax);
+  for (let b = 0; b < plan.order.length && short > CENT; b++) {
+    const bucket = plan.order[b]!;
+    for (let step = 0; step < MAX_GROSS_UP_STEPS && short > CENT; step++) {
+      const g = bucket === 'taxable' ? gainShare(s, i) : 0;
+      const marginal =
+        bucket === 'roth'
+          ? 0
+          : bucket === 'pre_tax'
+            ? marginalOrdinaryRate(schedule, year.ordinary, deduction)
+            : g * marginalGainsRate(schedule, year.ordinary, year.gains, deduction);
+      const x = take(s, i, bucket, short / (1 - (marginal < 0.99 ? marginal : 0.99)));
+      if (x <= 0) break;
+      if (bucket === 'pre_tax') year.ordinary += x;
+      else if (bucket === 'taxable') year.gains += g * x;
+      year.cash += x;
+      tax = taxOn(schedule, year.ordinary, year.gains, deduction);
+      short = plan.spending - (year.cash - tax);
     }
-    finishYear(s, i, cash, tax, short, plan.spending, out);
-    return;
   }
+  finishYear(s, i, year.cash, tax, short, plan.spending, out);
+}
+
+function payVariable(plan: CashflowPlan, s: State, i: number, t: number, out: YearOutcome): void {
   const rate = plan.strategy === 'vpw' ? plan.vpwRates[t]! : plan.strategyRate;
-  const gross = plan.strategy === 'guyton-klinger' ? s.withdrawal[i]! : rate * portfolio;
-  let want = gross - rmd;
-  for (const bucket of plan.order) {
-    if (want <= 0) break;
+  const gross = plan.strategy === 'guyton-klinger' ? s.withdrawal[i]! : rate * year.portfolio;
+  let want = gross - year.rmd;
+  for (let b = 0; b < plan.order.length && want > 0; b++) {
+    const bucket = plan.order[b]!;
     const g = bucket === 'taxable' ? gainShare(s, i) : 0;
     const x = take(s, i, bucket, want);
-    if (bucket === 'pre_tax') ordinary += x;
-    else if (bucket === 'taxable') gains += g * x;
-    cash += x;
+    if (bucket === 'pre_tax') year.ordinary += x;
+    else if (bucket === 'taxable') year.gains += g * x;
+    year.cash += x;
     want -= x;
   }
-  tax = taxOn(plan.tax, ordinary, gains, deduction);
+  const tax = taxOn(plan.tax, year.ordinary, year.gains, year.deduction);
   // An RMD above the strategy's amount is taxed this year but reinvested, not spent.
-  const target = income + gross - tax;
-  finishYear(s, i, cash, tax, want > CENT ? want : 0, target, out);
+  finishYear(s, i, year.cash, tax, want > CENT ? want : 0, year.income + gross - tax, out);
+}
+
+// Before any withdrawal a year's income is the same on every path that has no RMD yet (and, in
+// Monte Carlo, inflation is the same on all), so its tax is usually the previous path's.
+let memoSchedule: TaxSchedule | undefined;
+let memoOrdinary = Number.NaN;
+let memoDeduction = Number.NaN;
+let memoTax = 0;
+function incomeTax(schedule: TaxSchedule, ordinary: number, deduction: number): number {
+  if (schedule !== memoSchedule || ordinary !== memoOrdinary || deduction !== memoDeduction) {
+    memoSchedule = schedule;
+    memoOrdinary = ordinary;
+    memoDeduction = deduction;
+    memoTax = taxOn(schedule, ordinary, 0, deduction);
+  }
+  return memoTax;
 }
 
 function finishYear(

@@ -93,4 +93,16 @@ describe('specific advice: account, instrument and dollar amount', () => {
     );
     expect(first!.reasoning).toContain('($71,400 less)');
   });
+
+  it('names the bond and gold funds to move out of the taxable account and the stock fund to move out of the 401(k)', () => {
+    // examples/portfolio.json, taxable: BND 410 × 73.25 = 30,032.50 and GLD 64 × 245.10 = 15,686.40 (45,718.90);
+    // the largest stock fund in a tax-advantaged account is FXAIX in the 401(k), 1,210.552 × 212.34 = 257,048.61.
+    const advice = checked(reportFacts(exampleSnapshot('portfolio.json'))).find(
+      (r) => r.title === 'Hold bonds and gold in tax-advantaged accounts',
+    )!;
+    expect(advice.recommendation).toContain(
+      'In the taxable account, sell about $30,033 of BND and $15,686 of GLD and buy $45,719 of a broad stock index fund such as VTI; ' +
+        'in the 401(k), sell about $45,719 of FXAIX and buy BND and GLD with it.',
+    );
+  });
 });

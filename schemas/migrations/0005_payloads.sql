@@ -1,4 +1,4 @@
--- Alex schema, version 4: the claim-check store (GitHub issue 16). A detail too large for an
+-- Alex schema, version 5: the claim-check store (GitHub issue 16). A detail too large for an
 -- event (a snapshot of a portfolio at the file's limits) is stored here under the SHA-256 of its
 -- text; the event carries the hash and the size, and its consumers fetch the text and check the
 -- hash before they read it. Content-addressed, so storing the same payload twice is one row.
