@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Detail } from '#events/catalog.ts';
 import type { Task } from '#events/values.ts';
-import { consolidate, finalStatusOf, type Outcome } from '#services/aggregator/consolidate.ts';
+import { ConsolidatedAnalysis, consolidate, finalStatusOf, type Outcome } from '#services/aggregator/consolidate.ts';
 
 // Cash 100 in a1; VTI 566.667 in a1, BND 333.333 and an unpriced XYZ in a2. Total 1,000.
 const snapshot = {
@@ -187,5 +187,60 @@ describe('consolidate', () => {
       snapshot: { ...snapshot, accounts: [], positions: [snapshot.positions[2]] },
     } as unknown as Detail<'AnalysisPlanned'>;
     expect(consolidate(unpriced, new Map(), completedAt).portfolio.positions[0]!.percent).toBe(0);
+  });
+
+  it('adds no step to the timeline when none is given', () => {
+    const { timeline } = consolidate(planned, new Map(), completedAt);
+    expect(timeline.map((entry) => entry.detailType)).toEqual([
+      'AnalysisRequested',
+      'AnalysisPlanned',
+      'AnalysisFailed',
+    ]);
+  });
+
+  it('puts the steps after the request even when a clock put an outcome before it', () => {
+    const early = new Map<Task, Outcome>([['charts', failed('charts', '2026-11-21T09:28:59.000Z', 'X', 'y')]]);
+    const steps = [{ detailType: 'ClassificationRequested', at: '2026-11-21T09:29:01Z' }];
+    const { timeline } = consolidate(planned, early, completedAt, undefined, steps);
+    expect(timeline.map((entry) => entry.detailType)).toEqual([
+      'SpecialistFailed',
+      'AnalysisRequested',
+      'ClassificationRequested',
+      'AnalysisPlanned',
+      'AnalysisFailed',
+    ]);
+  });
+
+  it('refuses a plan whose snapshot was not fetched yet, naming the job', () => {
+    const byReference = { ...planned, snapshot: undefined } as unknown as Detail<'AnalysisPlanned'>;
+    expect(() => consolidate(byReference, new Map(), completedAt)).toThrow(
+      "consolidate: job job-1's snapshot must be fetched (snapshotRef) first",
+    );
+  });
+});
+
+describe('the ConsolidatedAnalysis schema', () => {
+  const stored = () =>
+    consolidate({ ...planned, snapshot: { ...snapshot, instruments: [] } } as never, new Map(), completedAt);
+
+  it('accepts what consolidate produces', () => {
+    expect(ConsolidatedAnalysis.parse(stored())).toEqual(stored());
+  });
+
+  it('refuses an analysis missing any part the API and the web read', () => {
+    const analysis = stored();
+    const broken: unknown[] = [
+      { ...analysis, status: 'done' },
+      { ...analysis, missing: [{ task: 'report' }] },
+      { ...analysis, portfolio: { ...analysis.portfolio, owner: { name: 'Ada' } } },
+      { ...analysis, portfolio: { ...analysis.portfolio, totalValue: undefined } },
+      { ...analysis, portfolio: { ...analysis.portfolio, accounts: [{ id: 'a1' }] } },
+      { ...analysis, portfolio: { ...analysis.portfolio, positions: [{ symbol: 'VTI' }] } },
+      { ...analysis, timeline: [{ detailType: 'AnalysisRequested' }] },
+    ];
+    for (const value of broken)
+      expect(ConsolidatedAnalysis.safeParse(value).success, JSON.stringify(value).slice(0, 80)).toBe(false);
+    for (const status of ['completed', 'partial', 'failed'])
+      expect(ConsolidatedAnalysis.safeParse({ ...analysis, status }).success, status).toBe(true);
   });
 });

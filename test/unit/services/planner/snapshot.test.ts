@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { catalog } from '#events/catalog.ts';
+import { InvalidInputError } from '#events/errors.ts';
 import type { Classification } from '#events/values.ts';
 import type { StoredPortfolio } from '#services/common/portfolio-store.ts';
 import {
@@ -11,6 +12,7 @@ import {
   heldSymbols,
   MAX_JOB_MESSAGE_BYTES,
   parseJobMessage,
+  parsePlannerMessage,
   unclassifiedInstruments,
   unclassifiedMarker,
 } from '#services/planner/domain.ts';
@@ -119,5 +121,41 @@ describe('the job message size', () => {
     expect(() => parseJobMessage(accented)).toThrow(
       `job message is ${MAX_JOB_MESSAGE_BYTES + 1} bytes; the jobs queue accepts at most ${MAX_JOB_MESSAGE_BYTES} bytes`,
     );
+  });
+});
+
+describe('a scheduled job message', () => {
+  const scheduled = {
+    version: 1,
+    scheduleId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+    userId: 'u1',
+    scheduledTime: '2027-03-22T18:59:00.000Z',
+  };
+
+  it('becomes the request of its slot, whose jobId is the same for every sender', () => {
+    // Python's uuid.uuid5(UUID('7b0f6c8e-…'), '3f2504e0-…/2027-03-22T18:59:00Z'), worked out apart.
+    expect(parsePlannerMessage(JSON.stringify(scheduled))).toEqual({
+      kind: 'request',
+      replayName: null,
+      request: {
+        version: 1,
+        jobId: '58380275-9678-5ab0-b2a4-e61638035f97',
+        userId: 'u1',
+        requestedAt: '2027-03-22T18:59:00Z',
+      },
+    });
+  });
+
+  it('is refused naming the field when its schedule id is no UUID', () => {
+    expect(() => parseJobMessage(JSON.stringify({ ...scheduled, scheduleId: 'nightly' }))).toThrow(
+      'scheduled job message.scheduleId: must be the schedule id (a UUID)',
+    );
+  });
+
+  it('is not mistaken for JSON that is no object', () => {
+    for (const body of ['null', '5', '"scheduleId"']) {
+      expect(() => parseJobMessage(body), body).toThrow(InvalidInputError);
+      expect(() => parseJobMessage(body), body).toThrow(/^job message/);
+    }
   });
 });
