@@ -5,7 +5,8 @@
  * bundles, the command line's start-up, the cost of one analysis on AWS, and the mutation scores
  * of the modules that matter most (read from Stryker's reports, not re-run). See docs/benchmarks.md.
  * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`);
- * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size).
+ * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size);
+ * `-- --only large` just one analysis of a portfolio at the file's limits (e2e.largePortfolioMs).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
@@ -17,6 +18,7 @@ import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { measureDurableQueues } from './bench/durable.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
+import { largePortfolioResults, measureLargePortfolio } from './bench/large.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
@@ -32,8 +34,13 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  if (unknown.length > 0 || (argv.includes('--only') && only !== 'cli' && only !== 'api' && only !== 'web'))
-    throw new Error(`unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api|web]`);
+  if (
+    unknown.length > 0 ||
+    (argv.includes('--only') && only !== 'cli' && only !== 'api' && only !== 'web' && only !== 'large')
+  )
+    throw new Error(
+      `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api|web|large]`,
+    );
   const json = argv.includes('--json');
   // With --json, stdout carries the one JSON object; progress goes to stderr either way.
   const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -42,6 +49,11 @@ async function main(argv: readonly string[]): Promise<void> {
 
   if (only === 'api') {
     results.push(...apiResults(await measureApi(progress)));
+    return report(results, notes, json);
+  }
+  if (only === 'large') {
+    progress('one analysis of a portfolio at the file limits');
+    results.push(...largePortfolioResults(await measureLargePortfolio()));
     return report(results, notes, json);
   }
   if (only === 'web') {
@@ -79,6 +91,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const ingress = await measureIngress();
   results.push(...ingressResults(ingress));
   notes.push(describeIngress(ingress));
+
+  progress('one analysis of a portfolio at the file limits (2,000 unknown positions, 50 accounts)');
+  const large = await measureLargePortfolio();
+  results.push(...largePortfolioResults(large));
+  notes.push(`Large portfolio: ended ${large.status} in ${(large.ms / 1000).toFixed(1)} s.`);
 
   progress('starting the local runtime');
   const { runtime, portfolio } = await startExampleRuntime();
