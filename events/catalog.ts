@@ -3,7 +3,19 @@
  * consumers, the generated JSON Schemas (schemas/events) and the bus rules all read from here.
  */
 import * as z from 'zod';
-import { Classification, IsoTime, JobId, Snapshot, SpecialistResult, TASKS, Task, Ticker, UserId } from './values.ts';
+import {
+  ChartsResult,
+  Classification,
+  IsoTime,
+  JobId,
+  ReportResult,
+  RetirementResult,
+  Snapshot,
+  TASKS,
+  Task,
+  Ticker,
+  UserId,
+} from './values.ts';
 
 export const EVENT_BUS_NAME = 'alex-bus';
 /** The detail schema version this code produces and accepts. */
@@ -150,23 +162,42 @@ export const InstrumentsClassified = defineEvent({
   example: { version: 1, jobId: EXAMPLE_JOB, instruments: [{ symbol: 'FSKAX', source: 'model' }] },
 });
 
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
+
+/**
+ * A claim check: a field too large for an event, stored by its producer under the SHA-256 of its
+ * JSON text (services/common/claim-check.ts). Consumers fetch it and check hash and size.
+ */
+export const PayloadRef = z.object({
+  sha256: Sha256Hex,
+  bytes: z.number().int().positive(),
+});
+export type PayloadRef = z.infer<typeof PayloadRef>;
+
 export const AnalysisPlanned = defineEvent({
   detailType: 'AnalysisPlanned',
   sources: ['alex.planner'],
   version: DETAIL_VERSION,
   description:
-    'A job is ready: the portfolio is frozen in a snapshot with prices and classifications, and the tasks each specialist should do are listed.',
-  detail: z.object({
-    version: Version,
-    metadata: EventMetadata,
-    jobId: JobId,
-    userId: UserId,
-    tasks: z.array(Task).min(1),
-    snapshot: Snapshot,
-    requestedAt: IsoTime,
-    plannedAt: IsoTime,
-    deadline: IsoTime,
-  }),
+    'A job is ready: the portfolio is frozen in a snapshot with prices and classifications, and the tasks each specialist should do are listed. ' +
+    'A snapshot over 128 KiB travels by reference (snapshotRef, a claim check) instead of inline; exactly one of the two is present.',
+  detail: z
+    .object({
+      version: Version,
+      metadata: EventMetadata,
+      jobId: JobId,
+      userId: UserId,
+      tasks: z.array(Task).min(1),
+      snapshot: Snapshot.optional(),
+      snapshotRef: PayloadRef.optional().describe('The stored snapshot, when it is too large to travel inline.'),
+      requestedAt: IsoTime,
+      plannedAt: IsoTime,
+      deadline: IsoTime,
+    })
+    .refine((detail) => (detail.snapshot === undefined) !== (detail.snapshotRef === undefined), {
+      message: 'give exactly one of snapshot and snapshotRef',
+      path: ['snapshot'],
+    }),
   example: {
     version: 1,
     jobId: EXAMPLE_JOB,
@@ -178,8 +209,6 @@ export const AnalysisPlanned = defineEvent({
     deadline: '2026-11-21T09:35:01.000Z',
   },
 });
-
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 
 /**
  * One language-model call, for the audit trail: hashes rather than text, so the trail can be kept
@@ -223,18 +252,30 @@ export const SpecialistCompleted = defineEvent({
   detailType: 'SpecialistCompleted',
   sources: ['alex.reporter', 'alex.charter', 'alex.retirement'],
   version: DETAIL_VERSION,
-  description: 'A specialist finished its task for a job; the result travels in the event.',
-  detail: z.intersection(
-    z.object({
-      version: Version,
-      metadata: EventMetadata,
-      jobId: JobId,
-      completedAt: IsoTime,
-      durationMs: z.number().min(0),
-      modelCalls: ModelCalls,
+  description:
+    'A specialist finished its task for a job; the result travels in the event, or by reference (resultRef, a claim check) when it is over 128 KiB.',
+  detail: z
+    .intersection(
+      z.object({
+        version: Version,
+        metadata: EventMetadata,
+        jobId: JobId,
+        completedAt: IsoTime,
+        durationMs: z.number().min(0),
+        modelCalls: ModelCalls,
+        resultRef: PayloadRef.optional().describe('The stored result, when it is too large to travel inline.'),
+      }),
+      // Discriminated on task, so a result that does not match its task is named field by field.
+      z.discriminatedUnion('task', [
+        z.object({ task: z.literal('report'), result: ReportResult.optional() }),
+        z.object({ task: z.literal('charts'), result: ChartsResult.optional() }),
+        z.object({ task: z.literal('retirement'), result: RetirementResult.optional() }),
+      ]),
+    )
+    .refine((detail) => (detail.result === undefined) !== (detail.resultRef === undefined), {
+      message: 'give exactly one of result and resultRef',
+      path: ['result'],
     }),
-    SpecialistResult,
-  ),
   example: {
     version: 1,
     jobId: EXAMPLE_JOB,

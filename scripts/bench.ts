@@ -24,6 +24,7 @@ import { mutationResults } from './bench/mutation.ts';
 import { describeObservability, measureObservability, observabilityResults } from './bench/observability.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
+import { measureRetirementAnalysis } from './bench/retirement-planning.ts';
 import { measureWeb, webResults } from './bench/web.ts';
 
 const E2E_ANALYSES = 200;
@@ -72,6 +73,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('retirement engine');
   results.push(...measureRetirement());
+  results.push(...measureRetirementAnalysis());
   results.push(...measureDurableQueues());
 
   progress('event pattern matcher');

@@ -11,6 +11,7 @@ import { InvalidInputError } from '#events/errors.ts';
 import type { OutgoingEvent } from '#events/publisher.ts';
 
 import type { SqsBatchHandler } from '#services/common/batch-handler.ts';
+import { SqlPayloadStore } from '#services/common/claim-check.ts';
 import { type ServiceContext, type ServiceHooks, serviceContext } from '#services/common/context.ts';
 import type { DeadLetterPort } from '#services/common/dead-letter.ts';
 import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadlines.ts';
@@ -319,6 +320,7 @@ export class LocalRuntime {
         dynamo: this.dynamo.client,
         tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
         db: async () => this.db,
+        payloads: this.payloads,
         model: this.model,
         now: this.options.now ?? (() => new Date()),
         prices: this.prices,
@@ -341,6 +343,7 @@ export class LocalRuntime {
       dynamoEndpoint: this.dynamo.endpoint,
       publisher: this.publisher,
       deadLetters,
+      payloads: this.payloads,
       onRecordFailure: ctx.onRecordFailure!,
       logLevel: this.options.logLevel ?? 'SILENT',
       ...(this.spansFile ? { spansFile: this.spansFile } : {}),
@@ -396,6 +399,9 @@ export class LocalRuntime {
       },
     };
   }
+
+  /** The claim-check store: PostgreSQL's payloads table, lent to worker threads through their port. */
+  readonly payloads = new SqlPayloadStore(async () => this.db);
 
   /** Set by wire(): deadlines go to the receiver's queue as delayed messages. */
   private deadlineScheduler!: DeadlineScheduler;

@@ -32,10 +32,16 @@ export function serveService(
   if (metricsFile) setMetricsSink(metricsFileSink(metricsFile));
   const post = (message: FromWorker) => port.postMessage(message);
   let nextCallId = 0;
-  const calls = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const calls = new Map<number, { resolve: (payload?: string | null) => void; reject: (error: Error) => void }>();
   // A port call resolves when the main thread has done it, so its failure is this record's failure.
-  const call = (request: { publish: OutgoingEvent[] } | { deadLetter: DeadLetter }) =>
-    new Promise<void>((resolve, reject) => {
+  const call = (
+    request:
+      | { publish: OutgoingEvent[] }
+      | { deadLetter: DeadLetter }
+      | { getPayload: string }
+      | { putPayload: { sha256: string; body: string } },
+  ) =>
+    new Promise<string | null | undefined>((resolve, reject) => {
       const callId = ++nextCallId;
       calls.set(callId, { resolve, reject });
       post({ callId, ...request });
@@ -44,8 +50,13 @@ export function serveService(
   const registered = SERVICE_REGISTRY.find((entry) => entry.service.name === service);
   if (!registered) throw new Error(`alex-${service} is not in the registry (services/index.ts)`);
   const ctx = serviceContext(registered.service, {
-    publisher: { publish: (events) => call({ publish: [...events] }) },
-    deadLetters: { send: (letter) => call({ deadLetter: letter }) },
+    publisher: { publish: async (events) => void (await call({ publish: [...events] })) },
+    deadLetters: { send: async (letter) => void (await call({ deadLetter: letter })) },
+    // The store is the main thread's (PostgreSQL): a large snapshot is read, a large result stored.
+    payloads: {
+      put: async (sha256, body) => void (await call({ putPayload: { sha256, body } })),
+      get: async (sha256) => (await call({ getPayload: sha256 })) ?? undefined,
+    },
     deadlines: {
       schedule: () => Promise.reject(new Error(`alex-${service} schedules no deadlines (only the planner does)`)),
     },
@@ -76,7 +87,7 @@ export function serveService(
       const pending = calls.get(message.callId);
       calls.delete(message.callId);
       if (message.error) pending?.reject(errorFrom(message.error));
-      else pending?.resolve();
+      else pending?.resolve(message.payload);
       return;
     }
     const { id, event, deadline, context } = message;

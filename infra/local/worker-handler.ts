@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DomainRefusal, InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
+import type { PayloadStore } from '#services/common/claim-check.ts';
 import type { DeadLetter, DeadLetterPort } from '#services/common/dead-letter.ts';
 import { tracingWanted } from '../telemetry/config.ts';
 import type { ServiceSpec } from '../topology.ts';
@@ -37,6 +38,8 @@ export interface WorkerHost {
   dynamoEndpoint: string;
   publisher: EventPublisher;
   deadLetters: DeadLetterPort;
+  /** The claim-check store, read for the worker (it has no database of its own). */
+  payloads: PayloadStore;
   onRecordFailure: (messageId: string, reason: string) => void;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   spansFile?: string;
@@ -75,7 +78,7 @@ export interface ErrorFields {
 
 export type ToWorker =
   | { id: number; event: SQSEvent; deadline: number; context: ContextFields }
-  | { callId: number; error?: ErrorFields }
+  | { callId: number; error?: ErrorFields; payload?: string | null }
   | { flush: true };
 
 export type FromWorker =
@@ -83,6 +86,8 @@ export type FromWorker =
   | { id: number; error: ErrorFields }
   | { callId: number; publish: OutgoingEvent[] }
   | { callId: number; deadLetter: DeadLetter }
+  | { callId: number; getPayload: string }
+  | { callId: number; putPayload: { sha256: string; body: string } }
   | { recordFailure: { messageId: string; reason: string } }
   | { flushed: true };
 
@@ -146,6 +151,14 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
         host.onRecordFailure(message.recordFailure.messageId, message.recordFailure.reason);
       else if ('publish' in message) answer(started, message.callId, host.publisher.publish(message.publish));
       else if ('deadLetter' in message) answer(started, message.callId, host.deadLetters.send(message.deadLetter));
+      else if ('putPayload' in message)
+        answer(started, message.callId, host.payloads.put(message.putPayload.sha256, message.putPayload.body));
+      else if ('getPayload' in message)
+        host.payloads.get(message.getPayload).then(
+          (payload) => started.postMessage({ callId: message.callId, payload: payload ?? null } satisfies ToWorker),
+          (error: unknown) =>
+            started.postMessage({ callId: message.callId, error: errorFields(error) } satisfies ToWorker),
+        );
       else {
         const invocation = running.get(message.id);
         running.delete(message.id);

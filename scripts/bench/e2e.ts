@@ -9,7 +9,7 @@ import type { Detail } from '#events/catalog.ts';
 import type { EventEnvelope } from '#events/envelope.ts';
 import type { Classification, Task } from '#events/values.ts';
 import { LocalRuntime } from '#infra/local/runtime.ts';
-import type { Outcome } from '#services/aggregator/consolidate.ts';
+import type { CompletedDetail, Outcome } from '#services/aggregator/consolidate.ts';
 import { consolidate } from '#services/aggregator/consolidate.ts';
 import { buildCharts } from '#services/charter/domain.ts';
 import { OfflineModel } from '#services/common/model/offline.ts';
@@ -198,7 +198,7 @@ export async function analyseDirectly(
       result,
       completedAt: new Date().toISOString(),
       durationMs: 0,
-    } as Detail<'SpecialistCompleted'>,
+    } as CompletedDetail,
   });
   const outcomes = new Map<Task, Outcome>([
     ['report', completed('report', await writeReport(snapshot, model, { jobId }))],

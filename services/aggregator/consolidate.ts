@@ -4,7 +4,16 @@
  */
 import * as z from 'zod';
 import type { Detail } from '#events/catalog.ts';
-import { Chart, Classification, ReportResult, RetirementResult, round, type Snapshot, Task } from '#events/values.ts';
+import {
+  Chart,
+  Classification,
+  ReportResult,
+  RetirementResult,
+  round,
+  type Snapshot,
+  type SpecialistResult,
+  Task,
+} from '#events/values.ts';
 import { composeReport } from '#services/reporter/retirement-section.ts';
 import { cashTotal, classificationsBySymbol, investedTotal, totalValue, valueByAccount } from '../common/holdings.ts';
 
@@ -54,8 +63,11 @@ export const ConsolidatedAnalysis = z.object({
 });
 export type ConsolidatedAnalysis = z.infer<typeof ConsolidatedAnalysis>;
 
+/** A SpecialistCompleted with its result inline (fetched first when it travelled by reference). */
+export type CompletedDetail = Detail<'SpecialistCompleted'> & SpecialistResult;
+
 export type Outcome =
-  | { kind: 'completed'; detail: Detail<'SpecialistCompleted'> }
+  | { kind: 'completed'; detail: CompletedDetail }
   | { kind: 'failed'; detail: Detail<'SpecialistFailed'> };
 
 export function finalStatusOf(
@@ -68,6 +80,7 @@ export function finalStatusOf(
 }
 
 export function consolidate(
+  /** The plan with its snapshot inline (fetched first when it travelled by reference). */
   planned: Detail<'AnalysisPlanned'>,
   outcomes: ReadonlyMap<Task, Outcome>,
   completedAt: Date,
@@ -77,6 +90,7 @@ export function consolidate(
   steps: readonly { detailType: string; at: string; note?: string }[] = [],
 ): ConsolidatedAnalysis {
   const snapshot = planned.snapshot;
+  if (!snapshot) throw new Error(`consolidate: job ${planned.jobId}'s snapshot must be fetched (snapshotRef) first`);
   const resultOf = <T extends Task>(task: T) => {
     const outcome = outcomes.get(task);
     return outcome?.kind === 'completed' && outcome.detail.task === task ? outcome.detail.result : null;

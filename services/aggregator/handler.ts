@@ -8,11 +8,12 @@ import { eventIdOf } from '#events/event-id.ts';
 import type { OutgoingEvent } from '#events/publisher.ts';
 import type { Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
+import { completedResult, plannedSnapshot } from '../common/claim-check.ts';
 import type { ServiceContext, ServiceHooks } from '../common/context.ts';
 import { eventFor } from '../common/emit.ts';
 import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, getJob } from '../common/job-store.ts';
-import { type OutboxEvent, OutboxRelay, storeInOutbox } from '../common/outbox.ts';
+import { isOutboxSweep, type OutboxEvent, OutboxRelay, SWEEP_OLDER_THAN_MS, storeInOutbox } from '../common/outbox.ts';
 import type { SqlDatabase } from '../common/sql-database.ts';
 import { getAnalysis, storeAnalysis } from './analysis-store.ts';
 import { CompletionTracker, isComplete, type JobState } from './completion-tracker.ts';
@@ -88,10 +89,17 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     const planned = catalog.AnalysisPlanned.detail.parse(JSON.parse(state.plan.planned));
     const outcomes = new Map<Task, Outcome>();
     for (const [task, outcome] of state.outcomes) {
+      // A result that travelled by reference is fetched and checked against its hash here.
       outcomes.set(
         task,
         outcome.outcome === 'completed'
-          ? { kind: 'completed', detail: catalog.SpecialistCompleted.detail.parse(JSON.parse(outcome.detail)) }
+          ? {
+              kind: 'completed',
+              detail: await completedResult(
+                ctx.payloads,
+                catalog.SpecialistCompleted.detail.parse(JSON.parse(outcome.detail)),
+              ),
+            }
           : { kind: 'failed', detail: catalog.SpecialistFailed.detail.parse(JSON.parse(outcome.detail)) },
       );
     }
@@ -107,7 +115,7 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
       return 'already-failed-before-planning';
     }
     const analysis = consolidate(
-      planned,
+      { ...planned, snapshot: await plannedSnapshot(ctx.payloads, planned) },
       outcomes,
       ctx.now(),
       atDeadline ? `no result by the deadline ${planned.deadline}` : undefined,
@@ -210,6 +218,11 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
   return createBatchHandler(ctx, async (record, context) => {
     track.registerLambdaContext(context);
     const raw = parseJson(record.body, 'message');
+    if (isOutboxSweep(raw)) {
+      const sent = await outbox(await ctx.db()).sweep({ olderThanMs: SWEEP_OLDER_THAN_MS });
+      if (sent > 0) ctx.logger.warn('Sent announcements a crashed delivery had left in the outbox', { sent });
+      return;
+    }
     if (isEnvelope(raw) && (STEP_TYPES as readonly unknown[]).includes(raw['detail-type'])) return noteStep(raw);
     const envelope = parseEnvelope(raw, [
       'AnalysisPlanned',

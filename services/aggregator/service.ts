@@ -39,10 +39,13 @@ export const aggregator = defineService({
         'SELECT, INSERT ON analyses',
         'INSERT ON model_calls',
         'SELECT, INSERT, UPDATE ON outbox',
+        // Reads a snapshot that travelled by reference (claim check), never writes one.
+        'SELECT ON payloads',
       ],
     },
     completionTable: true,
     deadlines: true,
+    outboxSweep: true,
   },
   // Deadlines it sends on go through the scheduler, under the planner's source.
   publishes: ['AnalysisCompleted', 'AnalysisFailed'],

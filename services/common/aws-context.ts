@@ -11,6 +11,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgePublisher } from '#events/eventbridge-publisher.ts';
 import { traceLambda } from '#infra/telemetry/lambda.ts';
+import { SqlPayloadStore } from './claim-check.ts';
 import { type ServiceContext, serviceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
 import { SqsDeadlineScheduler } from './deadlines.ts';
@@ -25,6 +26,11 @@ export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?
   let database: SqlDatabase | undefined;
   let deadlines: SqsDeadlineScheduler | undefined;
   const sqs = new SQSClient({});
+  const db = async () => {
+    if (!openDatabase) throw new Error(`the ${service} service has no database access`);
+    database ??= openDatabase();
+    return database;
+  };
   return serviceContext(declaration, {
     publisher: new EventBridgePublisher({
       client: new EventBridgeClient({}),
@@ -39,11 +45,10 @@ export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?
     logger: new Logger({ serviceName: `alex-${service}` }),
     dynamo: new DynamoDBClient({}),
     tables: { idempotency: requireEnv(ENV.idempotencyTable), completion: requireEnv(ENV.completionTable) },
-    db: async () => {
-      if (!openDatabase) throw new Error(`the ${service} service has no database access`);
-      database ??= openDatabase();
-      return database;
-    },
+    db,
+    // The claim-check store is the payloads table, for the functions that reach the database
+    // (the planner writes, the aggregator reads, as their grants say). A specialist has none yet.
+    ...(openDatabase ? { payloads: new SqlPayloadStore(db) } : {}),
     model: modelFromEnv(process.env),
     now: () => new Date(),
   });

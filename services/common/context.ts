@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventPublisher } from '#events/publisher.ts';
 import type { PricePort } from '../planner/prices/port.ts';
+import type { PayloadStore } from './claim-check.ts';
 import type { DeadLetterPort } from './dead-letter.ts';
 import type { DeadlineScheduler } from './deadlines.ts';
 import type { ServiceDeclaration } from './declaration.ts';
@@ -32,6 +33,8 @@ export interface ServiceContext {
   /** Opened on first use: only the planner, tagger and aggregator touch PostgreSQL. */
   db: () => Promise<SqlDatabase>;
   model: ModelPort;
+  /** The claim-check store large details travel through (services/common/claim-check.ts). */
+  payloads?: PayloadStore;
   /** Market data for the planner's price refresh; absent: prices come from the portfolio file only. */
   prices?: PricePort;
   now: () => Date;

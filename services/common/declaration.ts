@@ -53,6 +53,13 @@ export interface ServiceNeeds {
   /** Market prices (Polygon when configured). */
   prices?: true;
   /**
+   * It relays a transactional outbox (services/common/outbox.ts): on AWS an EventBridge schedule
+   * puts a sweep message on its queue every few minutes, and its handler sends the rows a crash
+   * left. SQS redelivery of the crashed message already resends them; the sweep covers the rows
+   * whose message was dead-lettered or finished by another delivery.
+   */
+  outboxSweep?: true;
+  /**
    * Data files its code reads at run time with `new URL('./data/<file>', import.meta.url)`, as
    * paths from the repository root. esbuild does not follow such reads, so each is copied into
    * the bundle's `data/` folder, beside the bundled module (CDK and the benchmark alike).

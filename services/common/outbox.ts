@@ -35,6 +35,19 @@ export async function storeInOutbox(tx: SqlExecutor, event: OutboxEvent): Promis
   );
 }
 
+/**
+ * The scheduled sweep's message (AWS: an EventBridge schedule puts it on the relaying service's
+ * queue; see `needs.outboxSweep`). A forged one is harmless: a sweep only sends committed rows.
+ */
+export const OUTBOX_SWEEP_MESSAGE = { alexOutboxSweep: 1 } as const;
+
+/** A sweep takes rows at least this old, so it does not race a writer still relaying its own. */
+export const SWEEP_OLDER_THAN_MS = 2 * 60_000;
+
+export function isOutboxSweep(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && 'alexOutboxSweep' in message;
+}
+
 type OutboxRow = { id: string; detail_type: string; source: string; detail: object; time: string };
 
 /** Where a relay is in sending one row; the process tier kills the process at each. */

@@ -9,6 +9,7 @@ import { parseEnvelope, parseJson } from '#events/envelope.ts';
 import { InvalidInputError, NonRetryableError } from '#events/errors.ts';
 import type { ResultOf, Snapshot, Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from './batch-handler.ts';
+import { checkIn, isLarge, plannedSnapshot, requireStore } from './claim-check.ts';
 import type { ServiceContext } from './context.ts';
 import { idempotent } from './idempotency.ts';
 import { withAudit } from './model/guard.ts';
@@ -39,10 +40,14 @@ export function createSpecialistHandler<T extends Task>(
       const audit = () => (modelCalls.length > 0 ? { modelCalls } : {});
       try {
         const result = await options.run(planned.snapshot, { jobId: planned.jobId, model });
+        // A large result goes by reference (claim check), stored before the event that names it.
+        const carried = isLarge(result)
+          ? { resultRef: await checkIn(requireStore(ctx.payloads, name), result) }
+          : { result };
         await ctx.emit('SpecialistCompleted', {
           jobId: planned.jobId,
           task: options.task,
-          result,
+          ...carried,
           completedAt: ctx.now().toISOString(),
           durationMs: Math.round(performance.now() - started),
           ...audit(),
@@ -81,6 +86,7 @@ export function createSpecialistHandler<T extends Task>(
       });
       return;
     }
-    await perform({ jobId: detail.jobId, snapshot: detail.snapshot });
+    // A large snapshot travels by reference: fetched and checked against its hash here.
+    await perform({ jobId: detail.jobId, snapshot: await plannedSnapshot(ctx.payloads, detail) });
   });
 }

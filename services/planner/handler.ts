@@ -17,6 +17,7 @@ import { catalog } from '#events/catalog.ts';
 import { entrySize, MAX_REQUEST_BYTES } from '#events/eventbridge-publisher.ts';
 import type { Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
+import { checkIn, isLarge, requireStore } from '../common/claim-check.ts';
 import type { ServiceContext } from '../common/context.ts';
 import { idempotent } from '../common/idempotency.ts';
 import { advanceJob, createJob, getJob, reopenJob } from '../common/job-store.ts';
@@ -57,11 +58,15 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       });
     }
     const snapshot = buildSnapshot(portfolio, classifications, plannedAt, prices.book);
+    // A large snapshot travels by reference (claim check), stored before the plan is published.
+    const carried = isLarge(snapshot)
+      ? { snapshotRef: await checkIn(requireStore(ctx.payloads, 'the planner'), snapshot) }
+      : { snapshot };
     const detail = {
       jobId: job.jobId,
       userId: job.userId,
       tasks: job.tasks,
-      snapshot,
+      ...carried,
       requestedAt: job.requestedAt,
       plannedAt: plannedAt.toISOString(),
       deadline: job.deadline,

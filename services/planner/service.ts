@@ -23,6 +23,8 @@ export const planner = defineService({
         'SELECT ON users, accounts, positions, instruments',
         'SELECT, INSERT, UPDATE ON jobs',
         'SELECT (job_id) ON analyses',
+        // Stores a snapshot too large for AnalysisPlanned (claim check); it never reads one back.
+        'INSERT ON payloads',
       ],
     },
     deadlines: true,

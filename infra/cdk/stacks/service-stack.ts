@@ -16,6 +16,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ENV } from '#services/common/environment.ts';
 import { MODEL_ENV } from '#services/common/model/from-env.ts';
+import { OUTBOX_SWEEP_MESSAGE } from '#services/common/outbox.ts';
 import { SERVICE_REGISTRY } from '#services/index.ts';
 import { PRICE_ENV } from '#services/planner/prices/config.ts';
 import {
@@ -32,6 +33,9 @@ import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { servicePublishStatement } from '../constructs/bus-guard.ts';
 import { ALARM_TOPIC_NAME, databaseLoginSecretParameter, deadLetterQueueName, functionName, SSM } from '../names.ts';
+
+/** How often the outbox sweep runs; rows it sends are at least SWEEP_OLDER_THAN_MS old. */
+export const OUTBOX_SWEEP_MINUTES = 5;
 
 /** Not in services/common/environment.ts ENV yet: the feature flags as JSON, for the services to read. */
 export const FEATURES_ENV = 'ALEX_FEATURES';
@@ -111,6 +115,8 @@ export class ServiceStack extends Stack {
         }),
       );
     }
+
+    if (spec.needs.outboxSweep) this.scheduleOutboxSweep(name);
 
     // A service that consumes the core stack's jobs queue (the planner) finds it by name.
     const jobsQueue = spec.consumes.includes('jobs')
@@ -201,6 +207,28 @@ export class ServiceStack extends Stack {
       topic,
     });
     functionAlarms(this, 'FunctionAlarms', this.function.function, name, topic);
+  }
+
+  /**
+   * Every five minutes the sweep message goes to the service's own queue, so the function it
+   * already has sends what a crash left in its outbox: no second function, no new permission on
+   * the function's role. Schedules live on the default bus; only this rule may send to the queue.
+   */
+  private scheduleOutboxSweep(name: string): void {
+    const sweep = new events.CfnRule(this, 'OutboxSweep', {
+      name: `${name}-outbox-sweep`,
+      description: `Sends announcements a crashed ${name} delivery left in its outbox`,
+      scheduleExpression: `rate(${OUTBOX_SWEEP_MINUTES} minutes)`,
+      targets: [{ id: 'ServiceQueue', arn: this.queue.queue.queueArn, input: JSON.stringify(OUTBOX_SWEEP_MESSAGE) }],
+    });
+    this.queue.queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queue.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': sweep.attrArn } },
+      }),
+    );
   }
 
   private addEventSource(queue: sqs.IQueue, settings: QueueSettings, spec: ServiceSpec): void {

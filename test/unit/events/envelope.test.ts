@@ -57,7 +57,7 @@ describe('parseEnvelope', () => {
     expect(envelope.detail.jobId).toBe('3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10');
     if (envelope.detail.task !== 'charts') throw new Error('expected the charts result');
     // Chart.unit defaults to USD when the producer leaves it out.
-    expect(envelope.detail.result.charts[0]!.unit).toBe('USD');
+    expect(envelope.detail.result!.charts[0]!.unit).toBe('USD');
   });
 
   it('fills version and resources when a replayed or hand-made envelope leaves them out', () => {

@@ -83,9 +83,9 @@ describe('a portfolio with more unknown instruments than one classification requ
     // unclassified, which is its stored answer).
     const planned = ofType(events, 'AnalysisPlanned');
     expect(new Set(planned.map((p) => p.plannedAt)).size).toBe(1);
-    expect(planned[0]!.snapshot.instruments).toHaveLength(101);
+    expect(planned[0]!.snapshot!.instruments).toHaveLength(101);
     expect(
-      planned[0]!.snapshot.instruments.filter((i) => i.rationale.includes('No classification was stored')),
+      planned[0]!.snapshot!.instruments.filter((i) => i.rationale.includes('No classification was stored')),
     ).toEqual([]);
     expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
     expect((await getJob(runtime.db, request.jobId))?.status).toBe('completed');
@@ -101,23 +101,24 @@ describe('a portfolio with more unknown instruments than one classification requ
     ]);
     const planned = ofType(events, 'AnalysisPlanned');
     expect(planned).toHaveLength(1);
-    expect(planned[0]!.snapshot.positions).toHaveLength(500);
+    expect(planned[0]!.snapshot!.positions).toHaveLength(500);
     expect(await countAnalyses(runtime.db, request.jobId)).toBe(1);
   }, 60_000);
 
   // About 410 bytes a made-up symbol (a position and its stored "unclassified" answer): 700 of
-  // them are over EventBridge's 256 KB a plan must fit in. Until the snapshot travels by
-  // reference, such a job ends failed at once, saying why, instead of dead-lettering its plan.
-  it('ends a job whose plan would not fit in one event as failed with the reason, leaving no dead letter', async () => {
+  // them are over the 128 KiB a detail field may take inline, so the snapshot travels by
+  // reference (claim check) and the specialists and the aggregator fetch it.
+  it('analyses a portfolio whose snapshot is too large for one event, the snapshot going by reference', async () => {
     const portfolio = largePortfolio(50, 700);
     const { runtime, request, end, events } = await analyse(portfolio);
-    expect(end['detail-type']).toBe('AnalysisFailed');
-    expect((end.detail as Detail<'AnalysisFailed'>).reason).toMatch(
-      /^The portfolio is too large to analyse: its snapshot \(700 positions, 700 instruments\) is \d+ bytes and an event holds at most 262144; split it/,
-    );
+    expect(end['detail-type']).toBe('AnalysisCompleted');
+    expect((end.detail as Detail<'AnalysisCompleted'>).status).toBe('completed');
     expect(runtime.deadLetters()).toEqual([]);
-    expect(ofType(events, 'AnalysisPlanned')).toEqual([]);
-    expect((await getJob(runtime.db, request.jobId))?.status).toBe('failed');
+    const [planned, ...more] = ofType(events, 'AnalysisPlanned');
+    expect(more).toEqual([]);
+    expect(planned!.snapshot).toBeUndefined();
+    expect(planned!.snapshotRef!.bytes).toBeGreaterThan(128 * 1024);
+    expect((await getJob(runtime.db, request.jobId))?.status).toBe('completed');
   }, 60_000);
 });
 

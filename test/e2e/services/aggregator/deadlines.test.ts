@@ -60,7 +60,7 @@ describe('job deadlines', () => {
           version: 1,
           jobId: request.jobId,
           task: 'retirement',
-          result: projectRetirement(planned.snapshot),
+          result: projectRetirement(planned.snapshot!),
           completedAt: new Date().toISOString(),
           durationMs: 1,
         },

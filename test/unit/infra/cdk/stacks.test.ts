@@ -183,7 +183,8 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
   it('creates its queue and DLQ with the topology settings', () => expectQueueMatches(stack, spec.queue));
 
   it('creates exactly its topology rules, with the same patterns, on the Alex bus', () => {
-    const rules = resources(stack, 'AWS::Events::Rule');
+    // Schedules (the outbox sweep) are checked apart, below.
+    const rules = resources(stack, 'AWS::Events::Rule').filter((r) => r.ScheduleExpression === undefined);
     expect(rules.map((r) => ({ name: r.Name, pattern: r.EventPattern, bus: r.EventBusName }))).toEqual(
       spec.rules.map((r) => ({ name: r.name, pattern: r.pattern, bus: 'alex-bus' })),
     );
@@ -349,6 +350,37 @@ describe('deadlines on AWS', () => {
         expect(fn.Environment.Variables[ENV.deadlineQueueUrl]).toBeUndefined();
         expect(schedules).toBeUndefined();
       }
+    }
+  });
+});
+
+describe('the outbox sweep on AWS', () => {
+  it('puts the sweep message on the aggregator queue every 5 minutes, from a schedule only it may send from', () => {
+    for (const service of SERVICE_NAMES) {
+      const stack = STACK_NAMES.service(service);
+      const schedules = resources(stack, 'AWS::Events::Rule').filter((r) => r.ScheduleExpression !== undefined);
+      if (service !== 'aggregator') {
+        expect(schedules).toEqual([]);
+        continue;
+      }
+      expect(schedules).toHaveLength(1);
+      const [sweep] = schedules;
+      // Schedules run on the default bus: no EventBusName.
+      expect(sweep).toMatchObject({ Name: 'alex-aggregator-outbox-sweep', ScheduleExpression: 'rate(5 minutes)' });
+      expect(sweep!.EventBusName).toBeUndefined();
+      expect(sweep!.Targets).toHaveLength(1);
+      expect(JSON.parse(sweep!.Targets[0].Input)).toEqual({ alexOutboxSweep: 1 });
+      expect(JSON.stringify(sweep!.Targets[0].Arn)).toContain('Buffer');
+      // The queue takes SendMessage from EventBridge only for this rule's ARN (and each bus rule's).
+      const template = synth.template(stack).Resources as Record<string, any>;
+      const sweepId = Object.keys(template).find((id) => template[id].Properties?.Name === sweep!.Name)!;
+      const allows = resources(stack, 'AWS::SQS::QueuePolicy')
+        .flatMap((p) => p.PolicyDocument.Statement)
+        .filter((st: any) => st.Effect === 'Allow' && st.Principal?.Service === 'events.amazonaws.com');
+      expect(allows.map((st: any) => JSON.stringify(st.Condition))).toContainEqual(
+        JSON.stringify({ ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [sweepId, 'Arn'] } } }),
+      );
+      for (const allow of allows) expect(allow.Condition.ArnEquals['aws:SourceArn']).toBeDefined();
     }
   });
 });

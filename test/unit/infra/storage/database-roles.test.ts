@@ -43,6 +43,9 @@ const GRANTED_SINCE_0002 = [
   'alex_aggregator_role INSERT ON outbox',
   'alex_aggregator_role SELECT ON outbox',
   'alex_aggregator_role UPDATE ON outbox',
+  // 0005_payloads: the planner stores large snapshots, the aggregator reads them.
+  'alex_aggregator_role SELECT ON payloads',
+  'alex_planner_role INSERT ON payloads',
 ];
 
 describe('the roles from the services folders', () => {

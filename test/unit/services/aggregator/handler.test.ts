@@ -29,7 +29,7 @@ describe('the aggregator handler', () => {
       plannedAt: at(3),
       deadline: new Date(Date.now() + 60_000).toISOString(),
     };
-    const charts = buildCharts(catalog.AnalysisPlanned.detail.parse(planned).snapshot);
+    const charts = buildCharts(catalog.AnalysisPlanned.detail.parse(planned).snapshot!);
     const deliver = (detailType: string, detail: unknown) =>
       handle(sqsEvent(eventRecord(detailType, detail, { queue: 'alex-aggregator' })), lambdaContext('alex-aggregator'));
 

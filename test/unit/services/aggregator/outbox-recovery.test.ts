@@ -38,7 +38,7 @@ function plannedJob() {
     tasks: ['charts'],
     deadline: new Date(Date.now() + 60_000).toISOString(),
   };
-  const charts = buildCharts(catalog.AnalysisPlanned.detail.parse(planned).snapshot);
+  const charts = buildCharts(catalog.AnalysisPlanned.detail.parse(planned).snapshot!);
   const done = { version: 1, jobId, task: 'charts', result: charts, completedAt: planned.plannedAt, durationMs: 5 };
   return { jobId, planned, done };
 }

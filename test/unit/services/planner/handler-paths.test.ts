@@ -81,7 +81,7 @@ describe('the planner handler plans', () => {
       plannedAt: '2026-11-21T10:00:00.000Z',
       deadline: '2026-11-21T10:01:30.000Z', // 90 s after planning
     });
-    expect(detail.snapshot.userId).toBe(classifiedUser);
+    expect(detail.snapshot!.userId).toBe(classifiedUser);
     expect(recorded.deadlines).toEqual([{ jobId: job.jobId, userId: classifiedUser, deadline: detail.deadline }]);
     const row = await getJob(ports.db, job.jobId);
     expect(row?.status).toBe('planned');

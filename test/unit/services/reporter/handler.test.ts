@@ -27,7 +27,7 @@ function planned(snapshot: unknown) {
 describe('the reporter handler', () => {
   it('announces SpecialistFailed with code NoPricedPositions for a portfolio with no value', async () => {
     const { ctx, recorded } = testServiceContext(reporter, ports.ports);
-    const example = catalog.AnalysisPlanned.example.snapshot;
+    const example = catalog.AnalysisPlanned.example.snapshot!;
     const worthless = {
       ...example,
       accounts: example.accounts.map((a) => ({ ...a, cash: 0 })),

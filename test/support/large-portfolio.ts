@@ -1,0 +1,47 @@
+/**
+ * A portfolio at the file's limits (services/common/portfolio-file.ts): 50 accounts, 2,000
+ * positions, every symbol distinct and none in the reference data, so the tagger classifies
+ * all 2,000. Names are at their longest (200 characters) so every event carrying them is as
+ * large as a valid file allows. Shared by the claim-check tests and the large-portfolio benchmark.
+ */
+export const LARGE_ACCOUNTS = 50;
+export const LARGE_POSITIONS = 2000;
+
+export function largePortfolio(): Record<string, unknown> {
+  const accounts = Array.from({ length: LARGE_ACCOUNTS }, (_, index) => ({
+    id: `acct-${String(index).padStart(2, '0')}`,
+    name: `Account ${index} ${'x'.repeat(100)}`,
+    type: index % 2 === 0 ? 'taxable' : 'roth_ira',
+    cash: 1000 + index,
+  }));
+  const positions = Array.from({ length: LARGE_POSITIONS }, (_, index) => ({
+    account: accounts[index % LARGE_ACCOUNTS]!.id,
+    // ZQ + four letters: not a ticker the reference data knows, and distinct for each position.
+    symbol: `ZQ${lettersOf(index)}`,
+    name: `Unlisted holding number ${index} `.padEnd(200, 'y'),
+    quantity: 10 + (index % 97),
+    price: 5 + (index % 311) / 10,
+  }));
+  return {
+    user: { id: 'large-household', name: 'Large Household', birthYear: 1975 },
+    goals: {
+      retirementAge: 65,
+      lifeExpectancy: 95,
+      annualContribution: 20000,
+      annualSpending: 90000,
+      otherIncome: 20000,
+    },
+    accounts,
+    positions,
+  };
+}
+
+function lettersOf(index: number): string {
+  let text = '';
+  let rest = index;
+  for (let digit = 0; digit < 4; digit++) {
+    text = String.fromCharCode(65 + (rest % 26)) + text;
+    rest = Math.floor(rest / 26);
+  }
+  return text;
+}
