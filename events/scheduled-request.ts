@@ -4,9 +4,9 @@
  * retry and every sender of one slot names the same job. Scheduler cannot compute a UUID in its
  * input template, and its execution id (e.g. d32c5kddcf5bb8c3) is no UUID: it is kept for tracing.
  */
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DETAIL_VERSION, type Detail } from './catalog.ts';
+import { uuidV5 } from './event-id.ts';
 import { IsoTime, TASKS, Task, UserId } from './values.ts';
 
 /** Fixed for ever: changing it would give every slot a new jobId and fire it again. */
@@ -44,16 +44,4 @@ export function requestOfScheduled(message: ScheduledAnalysis): Detail<'Analysis
     requestedAt: canonicalSlotTime(message.scheduledTime),
     ...(message.tasks ? { tasks: message.tasks } : {}),
   };
-}
-
-export function uuidV5(namespace: string, name: string): string {
-  const bytes = createHash('sha1')
-    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
-    .update(name, 'utf8')
-    .digest()
-    .subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x50;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

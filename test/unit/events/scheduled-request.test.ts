@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '#events/errors.ts';
-import { SCHEDULE_NAMESPACE, scheduledJobId, uuidV5 } from '#events/scheduled-request.ts';
+import { uuidV5 } from '#events/event-id.ts';
+import { SCHEDULE_NAMESPACE, scheduledJobId } from '#events/scheduled-request.ts';
 import { parsePlannerMessage } from '#services/planner/domain.ts';
 
 const SCHEDULE = '0f8fad5b-d9cb-469f-a165-70867728950e';
