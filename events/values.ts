@@ -302,6 +302,60 @@ export const RetirementOutlook = z.object({
 });
 export type RetirementOutlook = z.infer<typeof RetirementOutlook>;
 
+const SpendingPoint = z.object({ age: z.number().int(), median: z.number(), poor: z.number() });
+
+/** One assumption set under the planning engine: both methods, the sensitivity table, the 90% spending. */
+export const PlanningScenario = z.object({
+  id: z.enum(['historical', 'forward', 'stated']),
+  label: z.string(),
+  monteCarlo: z.object({
+    paths: z.number().int().positive(),
+    successProbability: z.number().min(0).max(1),
+    /** In one path in ten the spending is not met in full from this age (life expectancy when 90% last). */
+    moneyLastsToAgeP10: z.number(),
+    medianEndingBalance: z.number(),
+    medianLifetimeTax: z.number(),
+    /** After-tax spending each retirement year, guaranteed income included: median and 10th percentile. */
+    spending: z.array(SpendingPoint),
+  }),
+  historical: z.object({
+    periods: z.number().int().positive(),
+    successProbability: z.number().min(0).max(1),
+    firstRetirementYear: z.number().int(),
+    lastRetirementYear: z.number().int(),
+    /** Calendar years whose retirement could not pay the spending in full, as cFIREsim lists them. */
+    failingRetirementYears: z.array(z.number().int()),
+    /** How the sequences were read under this set: as they happened, or shifted to its means. */
+    basis: z.string(),
+  }),
+  /** Yearly after-tax spending (constant dollar, income included) that succeeds in 90% of Monte Carlo paths. */
+  spendingFor90Percent: z.number().nullable(),
+  sensitivity: z.object({
+    paths: z.number().int().positive(),
+    retirementAges: z.array(z.number().int()),
+    /** Fractions of the planned spending: -0.2 = 20% less. */
+    spendingChanges: z.array(z.number()),
+    /** success[ageIndex][spendingIndex], Monte Carlo, constant-dollar spending. */
+    success: z.array(z.array(z.number().min(0).max(1))),
+  }),
+});
+export type PlanningScenario = z.infer<typeof PlanningScenario>;
+
+/** The planning view: income, taxes by account type, the withdrawal strategy, and every set. */
+export const RetirementPlanning = z.object({
+  strategy: z.object({ type: z.enum(WITHDRAWAL_STRATEGIES), rate: z.number().nullable(), description: z.string() }),
+  withdrawalOrder: z.array(z.enum(TAX_BUCKETS)),
+  taxes: z.string(),
+  balances: z.object({ taxable: z.number(), taxableBasis: z.number(), preTax: z.number(), roth: z.number() }),
+  income: z.array(z.object({ label: z.string(), startAge: z.number(), annualAmount: z.number(), cola: z.boolean() })),
+  rmdStartAge: z.number().int(),
+  scenarios: z.array(PlanningScenario).min(1),
+  /** Stated assumptions and simplifications, shown with the figures. */
+  notes: z.array(z.string()),
+  sources: z.record(z.string(), z.string()),
+});
+export type RetirementPlanning = z.infer<typeof RetirementPlanning>;
+
 export const RetirementResult = z.object({
   method: z.enum(['monte-carlo', 'historical']),
   paths: z.number().int().positive(),
@@ -322,6 +376,8 @@ export const RetirementResult = z.object({
   sustainableWithdrawalRate: z.number().nullable(),
   assumptions: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
   outlook: RetirementOutlook.optional(),
+  /** Social Security, pensions, taxes by account, the withdrawal strategy, both methods, sensitivity. */
+  planning: RetirementPlanning.optional(),
 });
 export type RetirementResult = z.infer<typeof RetirementResult>;
 

@@ -6,7 +6,8 @@
  * of the modules that matter most (read from Stryker's reports, not re-run). See docs/benchmarks.md.
  * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`);
  * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size);
- * `-- --only large` just one analysis of a portfolio at the file's limits (e2e.largePortfolioMs).
+ * `-- --only large` just one analysis of a portfolio at the file's limits (e2e.largePortfolioMs);
+ * `-- --only observability` just the tracing overhead (analyses per second traced ÷ untraced).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
@@ -22,8 +23,10 @@ import { largePortfolioResults, measureLargePortfolio } from './bench/large.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
+import { describeObservability, measureObservability, observabilityResults } from './bench/observability.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
+import { measureRetirementAnalysis } from './bench/retirement-planning.ts';
 import { measureWeb, webResults } from './bench/web.ts';
 
 const E2E_ANALYSES = 200;
@@ -34,12 +37,10 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  if (
-    unknown.length > 0 ||
-    (argv.includes('--only') && only !== 'cli' && only !== 'api' && only !== 'web' && only !== 'large')
-  )
+  const onlies = ['cli', 'api', 'web', 'observability', 'large'];
+  if (unknown.length > 0 || (argv.includes('--only') && !onlies.includes(only ?? '')))
     throw new Error(
-      `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api|web|large]`,
+      `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only ${onlies.join('|')}]`,
     );
   const json = argv.includes('--json');
   // With --json, stdout carries the one JSON object; progress goes to stderr either way.
@@ -54,6 +55,12 @@ async function main(argv: readonly string[]): Promise<void> {
   if (only === 'large') {
     progress('one analysis of a portfolio at the file limits');
     results.push(...largePortfolioResults(await measureLargePortfolio()));
+    return report(results, notes, json);
+  }
+  if (only === 'observability') {
+    const observability = await measureObservability(progress);
+    results.push(...observabilityResults(observability));
+    notes.push(describeObservability(observability));
     return report(results, notes, json);
   }
   if (only === 'web') {
@@ -74,6 +81,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   progress('retirement engine');
   results.push(...measureRetirement());
+  results.push(...measureRetirementAnalysis());
   results.push(...measureDurableQueues());
 
   progress('event pattern matcher');
@@ -137,6 +145,10 @@ async function main(argv: readonly string[]): Promise<void> {
     await runtime.idle().catch(() => undefined);
     await runtime.close();
   }
+
+  const observability = await measureObservability(progress);
+  results.push(...observabilityResults(observability));
+  notes.push(describeObservability(observability));
 
   progress('Lambda bundles');
   results.push(...bundleResults(await measureBundles()));

@@ -3,7 +3,7 @@
  * URL), and a problem answer (RFC 9457) becomes an ApiProblem whose `errors` name each field, so
  * a form can show the API's own message beside the input. A 401 ends the session.
  */
-import { apiBase, currentSession, signOut } from './session.ts';
+import { apiBase, currentSession, signOut, streamBase } from './session.ts';
 
 export interface FieldProblem {
   field: string;
@@ -21,13 +21,13 @@ export class ApiProblem extends Error {
   }
 }
 
-export async function call(path: string, init: RequestInit = {}): Promise<Response> {
+export async function call(path: string, init: RequestInit = {}, base = apiBase()): Promise<Response> {
   const session = currentSession();
   const headers = new Headers(init.headers);
   if (session) headers.set('Authorization', `Bearer ${session.token}`);
   let response: Response;
   try {
-    response = await fetch(`${apiBase()}${path}`, { ...init, headers });
+    response = await fetch(`${base}${path}`, { ...init, headers });
   } catch {
     throw new ApiProblem(0, 'Network error', 'the API cannot be reached; is `alex serve` still running?');
   }
@@ -83,10 +83,14 @@ export async function followEvents(jobId: string, onEvent: (event: ProgressEvent
   let lastId = 0;
   for (let attempt = 0; attempt < 5 && !signal.aborted; attempt++) {
     try {
-      const response = await call(`/v1/analyses/${jobId}/events`, {
-        headers: { Accept: 'text/event-stream', ...(lastId > 0 ? { 'Last-Event-ID': String(lastId) } : {}) },
-        signal,
-      });
+      const response = await call(
+        `/v1/analyses/${jobId}/events`,
+        {
+          headers: { Accept: 'text/event-stream', ...(lastId > 0 ? { 'Last-Event-ID': String(lastId) } : {}) },
+          signal,
+        },
+        streamBase(),
+      );
       const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
       for (;;) {

@@ -11,10 +11,18 @@ export interface Session {
   expiresAt: string;
 }
 
+/**
+ * config.json: from `alex serve` (`{"auth": {"kind": "local"}}`, or `token` with a configured
+ * issuer), or from the AlexWeb stack (the shape of infra/web/page-config.ts: apiUrl, streamUrl,
+ * OIDC issuer and client id). No apiUrl means the API is on the page's own origin.
+ */
 export interface DashboardConfig {
-  /** The API's origin; '' for the dashboard's own origin (`alex serve`). */
-  apiBase: string;
-  auth: { kind: 'local' } | { kind: 'external'; issuer?: string };
+  apiUrl?: string;
+  streamUrl?: string;
+  auth:
+    | { kind: 'local' }
+    | { kind: 'token'; issuer?: string }
+    | { kind: 'oidc'; issuer: string; clientId: string; audience?: string; scopes: string[] };
 }
 
 const SESSION = 'alex.session';
@@ -66,10 +74,15 @@ let config: DashboardConfig | undefined;
 export async function loadConfig(): Promise<DashboardConfig> {
   if (config) return config;
   const response = await fetch('config.json', { cache: 'no-cache' });
-  config = response.ok ? ((await response.json()) as DashboardConfig) : { apiBase: '', auth: { kind: 'local' } };
+  config = response.ok ? ((await response.json()) as DashboardConfig) : { auth: { kind: 'local' } };
   return config;
 }
 
 export function apiBase(): string {
-  return config?.apiBase.replace(/\/$/, '') ?? '';
+  return (config?.apiUrl ?? '').replace(/\/$/, '');
+}
+
+/** Where the progress stream is read: CloudFront's streaming route on AWS, else the API. */
+export function streamBase(): string {
+  return (config?.streamUrl ?? config?.apiUrl ?? '').replace(/\/$/, '');
 }

@@ -7,4 +7,8 @@ export const API_ENV = {
   rate: 'ALEX_API_RATE',
   burst: 'ALEX_API_BURST',
   jobsQueueUrl: 'ALEX_JOBS_QUEUE_URL',
+  /** The scheduled-analysis target (AWS): the jobs queue, its DLQ and the role Scheduler assumes. */
+  jobsQueueArn: 'ALEX_JOBS_QUEUE_ARN',
+  jobsDeadLetterQueueArn: 'ALEX_JOBS_DLQ_ARN',
+  schedulerRoleArn: 'ALEX_SCHEDULER_ROLE_ARN',
 } as const;

@@ -50,6 +50,21 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/doctor.ts')).doctorCommand,
   },
   {
+    name: 'watch',
+    summary: 'show a job live: each service, the queues, model calls, the deadline',
+    load: async () => (await import('./commands/watch.ts')).watchCommand,
+  },
+  {
+    name: 'trace',
+    summary: "print a job's spans as a waterfall (kept when ALEX_TRACE=1 or an OTLP endpoint is set)",
+    load: async () => (await import('./commands/trace.ts')).traceCommand,
+  },
+  {
+    name: 'stats',
+    summary: 'analyses completed/partial/failed, stage latency, model tokens and cost, dead letters',
+    load: async () => (await import('./commands/stats.ts')).statsCommand,
+  },
+  {
     name: 'retirement',
     summary: 'simulate a withdrawal rate over history or Monte Carlo paths',
     load: async () => (await import('./commands/retirement.ts')).retirementCommand,

@@ -16,13 +16,20 @@ export function defaultHome(cwd = process.cwd(), env: NodeJS.ProcessEnv = proces
   return env.ALEX_HOME?.trim() ? env.ALEX_HOME : join(cwd, '.alex');
 }
 
-/** The state folder's parts: PGlite's data directory, dynalite's, the bus archive and the spans. */
-export function statePaths(home: string): { postgres: string; dynamodb: string; archive: string; spans: string } {
+/** The state folder's parts: PGlite's data directory, dynalite's, the bus archive, spans and metrics. */
+export function statePaths(home: string): {
+  postgres: string;
+  dynamodb: string;
+  archive: string;
+  spans: string;
+  metrics: string;
+} {
   return {
     postgres: join(home, HOME_FILES.database),
     dynamodb: join(home, HOME_FILES.dynamo),
     archive: join(home, HOME_FILES.archive),
     spans: join(home, HOME_FILES.spans),
+    metrics: join(home, HOME_FILES.metrics),
   };
 }
 
@@ -32,6 +39,8 @@ export const HOME_FILES = {
   archive: 'archive.jsonl',
   /** Finished spans, when tracing is on (docs/observability.md). */
   spans: 'spans.jsonl',
+  /** The services' metrics, as CloudWatch embedded metric format documents (`alex stats`). */
+  metrics: 'metrics.jsonl',
 } as const;
 
 const SPECIAL_FILESYSTEMS = ['/proc', '/sys', '/dev'];

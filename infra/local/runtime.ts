@@ -15,6 +15,7 @@ import { SqlPayloadStore } from '#services/common/claim-check.ts';
 import { type ServiceContext, type ServiceHooks, serviceContext } from '#services/common/context.ts';
 import type { DeadLetterPort } from '#services/common/dead-letter.ts';
 import { type DeadlineScheduler, deadlineEnvelope } from '#services/common/deadlines.ts';
+import { setMetricsSink } from '#services/common/metrics.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { GuardedModel } from '#services/common/model/guard.ts';
 import type { ModelPort } from '#services/common/model/port.ts';
@@ -24,6 +25,7 @@ import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
 import { migrate } from '../storage/migrate.ts';
+import { metricsFileSink } from '../telemetry/metrics-file.ts';
 import { startTelemetry, type Telemetry, tracingWanted } from '../telemetry/setup.ts';
 import {
   allRules,
@@ -172,8 +174,15 @@ export class LocalRuntime {
       const spansFile = paths && !options.readOnly && tracingWanted(process.env) ? paths.spans : undefined;
       const telemetry = await startTelemetry({ env: process.env, ...(spansFile ? { spansFile } : {}) });
       if (telemetry) opened.push(() => telemetry.shutdown());
+      // The services' EMF metrics are kept in the state folder, as CloudWatch would keep them.
+      const metricsFile = paths && !options.readOnly ? paths.metrics : undefined;
+      if (metricsFile) {
+        setMetricsSink(metricsFileSink(metricsFile));
+        opened.push(() => setMetricsSink(undefined));
+      }
       const runtime = new LocalRuntime({ ...options, home }, bus, archive, db, dynamo, model);
       runtime.telemetry = telemetry;
+      runtime.metricsFile = metricsFile;
       runtime.spansFile = spansFile;
       runtime.lock = options.lock ? undefined : lock;
       runtime.notices.push(...notices);
@@ -200,6 +209,8 @@ export class LocalRuntime {
   private telemetry: Telemetry | undefined;
   /** Where finished spans are kept, when tracing is on and the runtime has a home. */
   spansFile: string | undefined;
+  /** Where the services' metrics are kept, when the runtime has a home. */
+  metricsFile: string | undefined;
 
   /**
    * Starts the pollers; if the last owner died, first clears what it held and, with the
@@ -336,6 +347,7 @@ export class LocalRuntime {
       onRecordFailure: ctx.onRecordFailure!,
       logLevel: this.options.logLevel ?? 'SILENT',
       ...(this.spansFile ? { spansFile: this.spansFile } : {}),
+      ...(this.metricsFile ? { metricsFile: this.metricsFile } : {}),
     });
     this.workers.push(worker);
     return worker.handle;
@@ -478,6 +490,7 @@ export class LocalRuntime {
     for (const poller of this.pollers) poller.stop();
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.telemetry?.shutdown();
+    if (this.metricsFile) setMetricsSink(undefined);
     // The journal is folded into the snapshot before the queues stop: a clean close leaves it empty.
     this.journal?.close();
     for (const { queue, dlq } of this.queues.values()) {

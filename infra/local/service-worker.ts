@@ -10,8 +10,10 @@ import type { Context } from 'aws-lambda';
 import type { OutgoingEvent } from '#events/publisher.ts';
 import { serviceContext } from '#services/common/context.ts';
 import type { DeadLetter } from '#services/common/dead-letter.ts';
+import { setMetricsSink } from '#services/common/metrics.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { SERVICE_REGISTRY } from '#services/index.ts';
+import { metricsFileSink } from '../telemetry/metrics-file.ts';
 import { startTelemetry } from '../telemetry/setup.ts';
 import { TABLES } from '../topology.ts';
 import {
@@ -25,8 +27,9 @@ import {
 
 export function serveService(
   port: MessagePort,
-  { service, dynamoEndpoint, logLevel, spansFile }: ServiceWorkerData,
+  { service, dynamoEndpoint, logLevel, spansFile, metricsFile }: ServiceWorkerData,
 ): void {
+  if (metricsFile) setMetricsSink(metricsFileSink(metricsFile));
   const post = (message: FromWorker) => port.postMessage(message);
   let nextCallId = 0;
   const calls = new Map<number, { resolve: (payload?: string | null) => void; reject: (error: Error) => void }>();

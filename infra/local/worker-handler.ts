@@ -43,6 +43,7 @@ export interface WorkerHost {
   onRecordFailure: (messageId: string, reason: string) => void;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   spansFile?: string;
+  metricsFile?: string;
 }
 
 /** Handed to the worker at start (structured-cloned). */
@@ -52,6 +53,8 @@ export interface ServiceWorkerData {
   logLevel: WorkerHost['logLevel'];
   /** The state folder's span file, when tracing is on. */
   spansFile?: string;
+  /** The state folder's metrics file. */
+  metricsFile?: string;
 }
 
 /** A Lambda context without its functions, which cannot cross threads. */
@@ -139,6 +142,7 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
       dynamoEndpoint: host.dynamoEndpoint,
       logLevel: host.logLevel,
       ...(host.spansFile ? { spansFile: host.spansFile } : {}),
+      ...(host.metricsFile ? { metricsFile: host.metricsFile } : {}),
     };
     const started = new Worker(BOOTSTRAP, { workerData: data, name: `alex-${service}` });
     started.on('message', (message: FromWorker) => {

@@ -64,7 +64,12 @@ async function registerProvider(options: TelemetryOptions): Promise<Telemetry> {
   ]);
   const exporters = await spanExporters(options);
   const processors = exporters.map(
-    (exporter) => new base.BatchSpanProcessor(exporter, { scheduledDelayMillis: 500, maxExportBatchSize: 512 }),
+    (exporter) =>
+      new base.BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: 2000,
+        maxExportBatchSize: 1024,
+        maxQueueSize: 4096,
+      }),
   );
   const providers = new Map<string, InstanceType<typeof base.BasicTracerProvider>>();
   // One provider per service, so each service's spans carry its own service.name; all share the processors.

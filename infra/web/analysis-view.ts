@@ -6,6 +6,7 @@
  * escaped and there is no script or style attribute, so it reads without JavaScript under the CSP.
  */
 
+import { assumptionRows } from '#infra/cli/render/assumptions-panel.ts';
 import { renderMarkdown } from '#infra/cli/render/markdown.ts';
 import { onTrack, successPercent } from '#infra/cli/render/on-track.ts';
 import {
@@ -192,9 +193,9 @@ function assumptionsSection(analysis: ConsolidatedAnalysis): string {
   const heading = '<h2 id="assumptions-heading">Assumptions</h2>';
   if (!retirement)
     return `<section id="assumptions" aria-labelledby="assumptions-heading">${heading}${unavailable('No projection, so no assumptions.')}</section>`;
-  const rows = Object.entries(retirement.assumptions).map(
-    ([key, value]) =>
-      `<tr><th scope="row">${escapeHtml(humanizeKey(key))}</th><td>${escapeHtml(String(value))}</td></tr>`,
+  // Labelled and rounded as a person reads them, the same rows as the HTML report's panel.
+  const rows = assumptionRows(retirement).map(
+    (row) => `<tr><th scope="row">${escapeHtml(row.label)}</th><td>${escapeHtml(row.value)}</td></tr>`,
   );
   const scenarios = (retirement.outlook?.scenarios ?? []).map((s) => {
     const returns = Object.entries(s.expectedReturn)

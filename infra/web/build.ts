@@ -2,7 +2,8 @@
  * Builds the dashboard (web/) into dist/web: one esbuild pass bundles web/main.ts and its CSS
  * under content-hashed names in assets/, then index.html is written naming them, and build.json
  * last (its presence says the build is whole). The folder is self-contained, so the AlexWeb stack
- * deploys it as it is; the API origin comes at run time from config.json, never baked in.
+ * deploys it as it is; where the API is comes at run time from config.json (served by `alex serve`,
+ * written by the AlexWeb stack: infra/web/page-config.ts), never baked in.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -51,8 +52,6 @@ export async function buildWeb(root = PACKAGE_ROOT, outDir = join(root, 'dist', 
     join(staging, 'index.html'),
     template.replace('{{script}}', `assets/${script}`).replace('{{style}}', `assets/${style}`),
   );
-  // The deployable default: API on the same origin, local sign-in. The AlexWeb stack writes its own.
-  writeFileSync(join(staging, 'config.json'), `${JSON.stringify({ apiBase: '', auth: { kind: 'local' } })}\n`);
   const inputs = Object.keys(output.metafile.inputs)
     .filter((path) => !path.includes('node_modules/'))
     .concat('web/index.html');

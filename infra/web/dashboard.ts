@@ -42,9 +42,9 @@ export function dashboardApp(options: DashboardOptions): Hono {
   app.get('/', page);
   app.get('/index.html', page);
 
+  // The API is on this origin, so no apiUrl; the AlexWeb stack writes the AWS form (page-config.ts).
   const config = JSON.stringify({
-    apiBase: '',
-    auth: options.localSignIn ? { kind: 'local' } : { kind: 'external', issuer: options.issuer ?? '' },
+    auth: options.localSignIn ? { kind: 'local' } : { kind: 'token', issuer: options.issuer ?? '' },
   });
   app.get('/config.json', (c) =>
     c.body(config, 200, { ...csp, 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }),

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { loadOrCreateSigningKey, signLocalToken } from '#infra/api/local-issuer.ts';
+import { buildCli, warmDatabaseTemplate } from '#scripts/build.ts';
 import { atLeast, atMost, type BenchResult, median, result } from './results.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -73,6 +74,11 @@ async function submitAndFollow(url: string, token: string): Promise<{ ms: number
 }
 
 export async function measureApi(progress: (message: string) => void): Promise<ApiMeasurement> {
+  // From the build, as `npm ci` leaves it: a stale one would make alex serve compile from source
+  // (tsx and esbuild in the process, about 80 MB more), which `--only api` would then measure.
+  progress('api: building the command line, as npm ci does');
+  await buildCli();
+  await warmDatabaseTemplate();
   const home = mkdtempSync(join(tmpdir(), 'alex-bench-api-'));
   progress('api: starting alex serve');
   const { child, url } = await startServer(home);

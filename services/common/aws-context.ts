@@ -10,6 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgePublisher } from '#events/eventbridge-publisher.ts';
+import { traceLambda } from '#infra/telemetry/lambda.ts';
 import { SqlPayloadStore } from './claim-check.ts';
 import { type ServiceContext, serviceContext } from './context.ts';
 import { SqsDeadLetters } from './dead-letter.ts';
@@ -21,6 +22,7 @@ import type { SqlDatabase } from './sql-database.ts';
 
 export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?: () => SqlDatabase): ServiceContext {
   const service = declaration.name;
+  traceLambda();
   let database: SqlDatabase | undefined;
   let deadlines: SqsDeadlineScheduler | undefined;
   const sqs = new SQSClient({});

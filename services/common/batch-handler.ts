@@ -11,7 +11,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { NonRetryableError } from '#events/errors.ts';
 import { type DeadLetterPort, deadLetterOf, oneLineReason } from './dead-letter.ts';
-import { consumedMessage, inConsumerSpan } from './tracing.ts';
+import { addLatency, countMetric, METRIC, publishMetrics } from './metrics.ts';
+import { consumedMessage, inConsumerSpan, withBatchExport } from './tracing.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -37,11 +38,11 @@ export function createBatchHandler(
       // Every log line about this record carries its job, across all the services it passes.
       const jobId = jobIdIn(record.body);
       logger.setCorrelationId(jobId ?? record.messageId);
+      const started = performance.now();
+      const name = service?.name ?? 'unknown';
       try {
         // The record's span continues the publisher's trace (its traceparent is in the detail).
-        await inConsumerSpan(service?.name ?? 'unknown', consumedMessage(record.body, jobId), () =>
-          processRecord(record, context),
-        );
+        await inConsumerSpan(name, consumedMessage(record.body, jobId), () => processRecord(record, context));
         logger.info('Record handled', {
           messageId: record.messageId,
           receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
@@ -54,14 +55,23 @@ export function createBatchHandler(
         }
         logger.warn('Rejected bad input; sent to the DLQ', { messageId: record.messageId, reason: error.message });
         await deadLetters.send(deadLetterOf(record, error.message));
+        countMetric(name, METRIC.deadLetters);
+      } finally {
+        addLatency(name, performance.now() - started);
       }
     };
     // One record at a time: the logger's correlation id belongs to the record being handled.
-    return processPartialResponse(event, handleRecord, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-      processInParallel: false,
-    });
+    try {
+      return await withBatchExport(() =>
+        processPartialResponse(event, handleRecord, processor, {
+          context,
+          throwOnFullBatchFailure: false,
+          processInParallel: false,
+        }),
+      );
+    } finally {
+      publishMetrics();
+    }
   };
 }
 

@@ -7,6 +7,7 @@
 import { catalog, type DetailInput, type DetailType } from '#events/catalog.ts';
 import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import type { ServiceDeclaration } from './declaration.ts';
+import { countOutcome } from './metrics.ts';
 import { traceFields } from './tracing.ts';
 
 /** A detail without its `version` (the catalog's is stamped on), for each member of a union. */
@@ -22,7 +23,9 @@ export class UndeclaredEventError extends Error {
 
 export function emitterFor(service: ServiceDeclaration, publisher: EventPublisher): Emit {
   return async (detailType, detail) => {
-    await publisher.publish([eventFor(service, detailType, detail)]);
+    const event = eventFor(service, detailType, detail);
+    await publisher.publish([event]);
+    countOutcome(event.source, detailType, event.detail);
   };
 }
 

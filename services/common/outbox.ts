@@ -9,6 +9,7 @@
  */
 import type { DetailType } from '#events/catalog.ts';
 import { type EventPublisher, type OutgoingEvent, toBusEntry } from '#events/publisher.ts';
+import { countOutcome } from './metrics.ts';
 import { json, type SqlDatabase, type SqlExecutor, timestamp } from './sql-database.ts';
 
 /** An event bound for the outbox: its deterministic id is required. */
@@ -119,6 +120,7 @@ export class OutboxRelay {
       },
     ]);
     this.options.onStage?.('published', id);
+    countOutcome(row.source, row.detail_type, row.detail);
     await this.db.query('UPDATE outbox SET sent_at = now() WHERE id = :id::uuid AND sent_at IS NULL', { id });
     return true;
   }

@@ -123,6 +123,14 @@ export const PortfolioFile = z
           });
       });
     }
+    (file.goals.taxes?.costBasis ?? []).forEach((entry, index) => {
+      if (!seen.has(`${entry.account}/${entry.symbol}`))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['goals', 'taxes', 'costBasis', index],
+          message: `names ${entry.symbol} in account "${entry.account}", which is not a position in this file; fix the account or symbol, or remove the entry`,
+        });
+    });
     const claimants = (file.goals.socialSecurity ?? []).map((claim) => claim.person);
     if (new Set(claimants).size < claimants.length)
       ctx.addIssue({

@@ -35,6 +35,26 @@ export function tracingEnabled(): boolean {
   return enabled;
 }
 
+let batchTelemetry: Promise<{ flush(): Promise<void> } | undefined> | undefined;
+
+/**
+ * On Lambda: each batch waits until tracing has started (it starts asynchronously, at init) and
+ * flushes its spans before returning, since a frozen execution environment exports nothing.
+ */
+export function exportAfterEachBatch(telemetry: Promise<{ flush(): Promise<void> } | undefined>): void {
+  batchTelemetry = telemetry;
+}
+
+/** Runs one batch, then exports its spans when a function asked for it (exportAfterEachBatch). */
+export async function withBatchExport<T>(fn: () => Promise<T>): Promise<T> {
+  const telemetry = await batchTelemetry;
+  try {
+    return await fn();
+  } finally {
+    await telemetry?.flush().catch(() => undefined);
+  }
+}
+
 /** The tracer of one service: its spans carry the service's name as their resource. */
 export function tracerOf(service: string) {
   return trace.getTracer(`alex-${service}`);

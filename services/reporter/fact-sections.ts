@@ -11,6 +11,7 @@ import {
   UNCLASSIFIED,
   valueBySymbol,
 } from '../common/holdings.ts';
+import { bondSales, type Trim } from './action-facts.ts';
 import { displayName, type FactBook } from './fact-book.ts';
 import { ASSUMPTIONS, type AssetClassRow, GLIDE_PATH_RULE, GLIDE_STEP, RULES, type TopHolding } from './facts.ts';
 
@@ -24,6 +25,8 @@ export interface FactContext {
   bySymbol: Map<string, Classification>;
   /** The instrument type of a classified symbol; undefined when nobody could classify it. */
   instrumentType: (symbol: string) => string | undefined;
+  /** Bond funds to move to stocks when bonds are far above the glide path (set by retirementFacts). */
+  bondSales?: Trim[];
 }
 
 const FUND_TYPES = new Set(['etf', 'mutual_fund']);
@@ -240,6 +243,7 @@ export function retirementFacts(c: FactContext, rows: readonly AssetClassRow[]):
   book.percent('bonds.percent', 'Bonds as a share of the portfolio', bonds);
   book.percent('glidePath.bondTarget', 'Bond share the glide path suggests for this horizon', glideTarget);
   book.pp('glidePath.gap', 'Glide-path bond share minus actual bond share', glideTarget - bonds);
+  c.bondSales = yearsToRetirement > 0 ? bondSales(c, glideTarget, bonds) : [];
   const need = Math.max(0, annualSpending - otherIncome);
   const sustainable = (total * ASSUMPTIONS.withdrawalRate) / 100;
   book.usd('goals.annualSpending', 'Planned annual spending in retirement (today’s money)', annualSpending);

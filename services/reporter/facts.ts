@@ -8,6 +8,7 @@ import { DomainRefusal } from '#events/errors.ts';
 import type { Snapshot } from '#events/values.ts';
 import { forwardAssumptions } from '#services/retirement/market-sets.ts';
 import { cashTotal, investedTotal, totalValue } from '../common/holdings.ts';
+import { dataGaps, topFiveTrims } from './action-facts.ts';
 import { displayName, type Fact, FactBook } from './fact-book.ts';
 import {
   allocationFacts,
@@ -149,8 +150,11 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
     exposures: exposureFacts(context),
     expensive: feeFacts(context),
     sameIndex: sameIndexGroups(context),
+    trims: topFiveTrims(context, topFive),
+    gaps: dataGaps(context),
+    bondSales: context.bondSales ?? [],
+    location: locationFacts(context),
   };
-  locationFacts(context);
   assumptionFacts(book);
 
   const names = [

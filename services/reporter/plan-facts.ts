@@ -5,6 +5,7 @@
  * accepts it. Company exposure and fund costs come from reference data with source and date.
  */
 import { cheaperAlternative, feeSummary, fundFacts, trackedIndex } from '../common/fund-facts.ts';
+import { type DataGap, locationSwaps, type Trim } from './action-facts.ts';
 import type { FactContext } from './fact-sections.ts';
 import { pct } from './fact-sections.ts';
 
@@ -42,6 +43,14 @@ export interface PlanFacts {
   expensive: ExpensiveFund[];
   /** Groups of held funds tracking the same index, each with two or more symbols. */
   sameIndex: { index: string; symbols: string[] }[];
+  /** Individual securities among the five largest holdings to sell, largest first (action-facts.ts). */
+  trims: Trim[];
+  /** Holdings without a classification (largest first) or a price, with their accounts. */
+  gaps: DataGap[];
+  /** Bond funds to move to stocks, when bonds are far above the glide path with years to go. */
+  bondSales: Trim[];
+  /** Asset location: bond and gold funds to sell in taxable accounts, stock funds to sell in sheltered ones. */
+  location: { taxable: Trim[]; sheltered: Trim[] };
 }
 
 export function feeFacts(c: FactContext): ExpensiveFund[] {
@@ -191,7 +200,7 @@ export function rebalanceVenues(c: FactContext): Partial<Record<string, Venue>> 
 }
 
 /** Bonds and gold in taxable accounts while tax-advantaged accounts hold stocks. */
-export function locationFacts(c: FactContext): void {
+export function locationFacts(c: FactContext): { taxable: Trim[]; sheltered: Trim[] } {
   const { book, snapshot } = c;
   const accountType = new Map(snapshot.accounts.map((a) => [a.id, a.type]));
   let taxInefficientInTaxable = 0;
@@ -211,6 +220,7 @@ export function locationFacts(c: FactContext): void {
     'Amount to swap between account types',
     Math.min(taxInefficientInTaxable, equityInSheltered),
   );
+  return locationSwaps(c, Math.min(taxInefficientInTaxable, equityInSheltered));
 }
 
 const ACCOUNT_LABELS: Record<string, string> = {
@@ -227,7 +237,7 @@ const ACCOUNT_LABELS: Record<string, string> = {
  * An account as advice names it: by its type, never by the name a user typed, which is data
  * that must stay inside the prompt's user-data block.
  */
-function accountName(snapshot: FactContext['snapshot'], accountId: string): string {
+export function accountName(snapshot: FactContext['snapshot'], accountId: string): string {
   const type = snapshot.accounts.find((a) => a.id === accountId)?.type ?? 'other';
   return ACCOUNT_LABELS[type] ?? 'the account';
 }

@@ -4,6 +4,7 @@
  * Each names the account, the instrument and the dollar amount, every figure a fact as printed.
  */
 import type { Recommendation } from '#events/values.ts';
+import { cheaperAlternative } from '../common/fund-facts.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { num, RULES, txt } from './facts.ts';
 
@@ -15,6 +16,10 @@ export function companyConcentration(facts: PortfolioFacts): Recommendation | un
   const account = top.directAccounts[0];
   const trim = num(facts, `exposure.${top.symbol}.trim`) ?? 0;
   const inPlan = account?.accountType === '401k';
+  // Only a sale in a taxable account realises gains; inside retirement accounts the note is noise.
+  const taxNote = top.directAccounts.some((a) => a.accountType === 'taxable')
+    ? '; in a taxable account, spread the sales over tax years and sell the lots with the smallest gains first'
+    : '';
   const where = account ? ` in ${account.accountName}` : '';
   const nua = inPlan
     ? ` Before selling employer stock inside the 401(k), ask the plan about net unrealized appreciation: moved in kind to a taxable account as part of a lump-sum distribution, its growth can be taxed as a long-term capital gain instead of income.`
@@ -23,16 +28,34 @@ export function companyConcentration(facts: PortfolioFacts): Recommendation | un
     (num(facts, `exposure.${top.symbol}.viaFunds`) ?? 0) > 0
       ? `, of which ${txt(facts, `exposure.${top.symbol}.direct`)} directly and ${txt(facts, `exposure.${top.symbol}.viaFunds`)} inside index funds`
       : '';
+  const us = cheaperAlternative('equity', 'north_america') ?? 'a US total-market fund';
+  const international = cheaperAlternative('equity', 'international') ?? 'an international index fund';
+  const reinvest = internationalInTrim(facts)
+    ? `reinvest it in broad index funds: about ${txt(facts, 'homeBias.moveToLimit')} in ${international} (stocks outside the US, which also brings your US share of stocks down to ${txt(facts, 'rule.homeBiasLimit')}) and the rest in ${us}`
+    : `reinvest it in a broad index fund such as ${us}`;
   return {
     title: `Reduce ${top.symbol} to ${txt(facts, 'rule.singleStockLimit')} of the portfolio`,
     recommendation:
       trim > 0
-        ? `Sell about ${txt(facts, `exposure.${top.symbol}.trim`)} of ${top.symbol}${where} and reinvest it in a broad index fund; in a taxable account, spread the sales over tax years and sell the lots with the smallest gains first.${nua}`
+        ? `Sell about ${txt(facts, `exposure.${top.symbol}.trim`)} of ${top.symbol}${where} and ${reinvest}${taxNote}.${nua}`
         : `Direct new money away from funds heavy in ${top.symbol}; its weight comes from the index funds you hold.`,
     reasoning: `${top.symbol} is ${txt(facts, `exposure.${top.symbol}.percent`)} of the portfolio (${txt(facts, `exposure.${top.symbol}.value`)}${funds}), above the ${txt(facts, 'rule.singleStockLimit')} limit for one company. One company can lose most of its value in a year; the projection gives a single stock its own, higher volatility.`,
     impact: 'Removes the largest single risk to the plan: one company’s trouble no longer decides your retirement.',
     priority: 'high',
   };
+}
+
+/**
+ * True when one company is above the limit and the US share of stocks too: the sale of the company
+ * then buys the international funds, and the home-bias advice is folded into it (one action, not two).
+ */
+export function internationalInTrim(facts: PortfolioFacts): boolean {
+  const top = facts.plan.exposures[0];
+  if (!top || (num(facts, `exposure.${top.symbol}.percent`) ?? 0) <= RULES.singleStockLimit) return false;
+  const trim = num(facts, `exposure.${top.symbol}.trim`) ?? 0;
+  const move = num(facts, 'homeBias.moveToLimit') ?? 0;
+  const usShare = num(facts, 'homeBias.usEquityPercent');
+  return usShare !== null && usShare > RULES.homeBiasLimit && move > 0 && move <= trim;
 }
 
 export function cheaperFunds(facts: PortfolioFacts): Recommendation | undefined {
@@ -66,11 +89,17 @@ export function sameIndexFunds(facts: PortfolioFacts): Recommendation | undefine
 }
 
 export function assetLocation(facts: PortfolioFacts): Recommendation | undefined {
-  const swap = num(facts, 'location.swap') ?? 0;
-  if (swap < 1000) return undefined;
+  const swap = num(facts, 'location.swapNamed') ?? 0;
+  const { taxable, sheltered } = facts.plan.location;
+  if (swap < 1000 || taxable.length === 0 || sheltered.length === 0) return undefined;
+  const sells = (trims: typeof taxable) => trims.map((t) => `${txt(facts, t.key)} of ${t.symbol}`);
+  const accounts = [...new Set(sheltered.map((t) => t.accountName))];
+  const bought = joinAnd([...new Set(taxable.map((t) => t.symbol))]);
   return {
     title: 'Hold bonds and gold in tax-advantaged accounts',
-    recommendation: `Swap about ${txt(facts, 'location.swap')}: sell bond and gold funds in the taxable account and buy stock funds there, while selling the same amount of stock funds inside a retirement account and buying the bond and gold funds there. The mix stays the same.`,
+    recommendation:
+      `In the taxable account, sell about ${joinAnd(sells(taxable))} and buy ${txt(facts, 'location.swapNamed')} of a broad stock index fund such as ${cheaperAlternative('equity', 'north_america') ?? 'a total-market fund'}; ` +
+      `in ${joinAnd(accounts)}, sell about ${joinAnd(sells(sheltered))} and buy ${bought} with it. The mix stays the same, and no tax is due on the trades inside ${accounts.length > 1 ? 'those accounts' : 'it'}; in the taxable account, mind the gains you realise.`,
     reasoning: `The taxable account holds ${txt(facts, 'location.taxableBondsAndGold')} in bonds and gold, whose interest and gains are taxed as income every year or at the collectibles rate, while tax-advantaged accounts hold ${txt(facts, 'location.shelteredEquity')} in stocks, which are taxed lightly in a taxable account.`,
     impact: 'Lowers the tax paid every year without changing the risk you take.',
     priority: 'low',
@@ -87,6 +116,11 @@ export function emergencyReserve(facts: PortfolioFacts): Recommendation | undefi
     impact: 'Protects the long-term plan from short-term needs.',
     priority: 'medium',
   };
+}
+
+function joinAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function capitalise(text: string): string {

@@ -13,8 +13,10 @@ import {
   cheaperFunds,
   companyConcentration,
   emergencyReserve,
+  internationalInTrim,
   sameIndexFunds,
 } from './planner-rules.ts';
+import { MORE_STOCKS_TITLE } from './retirement-section.ts';
 
 type Priority = Recommendation['priority'];
 const PRIORITY_ORDER: Record<Priority, number> = { high: 0, medium: 1, low: 2 };
@@ -47,6 +49,7 @@ type Rule = (facts: PortfolioFacts) => Recommendation | undefined;
 const RULE_LIST: readonly Rule[] = [
   companyConcentration,
   reduceConcentration,
+  moreStocks,
   raiseBonds,
   rebalance,
   emergencyReserve,
@@ -122,6 +125,8 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
   const topFiveTooLarge =
     topFiveShare > RULES.topFiveLimit && facts.topFive.some((holding) => holding.kind === 'security');
   if (!stockTooLarge && !topFiveTooLarge) return undefined;
+  // Advice names the position, the account and the amount, or is not given.
+  if (!stockTooLarge && facts.plan.trims.length === 0) return undefined;
   const stock = txt(facts, 'largestStock.symbol');
   const reasons: string[] = [];
   if (stockTooLarge) {
@@ -139,11 +144,38 @@ function reduceConcentration(facts: PortfolioFacts): Recommendation | undefined 
     title: 'Reduce concentration',
     recommendation: stockTooLarge
       ? `Trim ${stock} by about ${txt(facts, 'largestStock.excessValue')} to bring it to ${txt(facts, 'rule.singleStockLimit')} of the portfolio, and reinvest the proceeds in a broad index fund. In a taxable account, spread the sales over several years or use shares with the smallest gains first.`
-      : 'Direct new money, and gradually the largest individual positions, into broad index funds until no small group of securities dominates the portfolio.',
+      : `${capitalise(joinAnd(facts.plan.trims.map((t) => `sell about ${txt(facts, t.key)} of ${t.symbol} in ${t.accountName}`)))}` +
+        `${facts.plan.trims.length > 1 ? ` (${txt(facts, 'topFive.trimTotal')} in all)` : ''}, and reinvest the proceeds in a broad index fund such as ${cheaperFundFor('equity') ?? 'a total-market fund'} in the same account${facts.plan.trims.length > 1 ? 's' : ''}. ` +
+        'In a taxable account, spread the sales over tax years and sell the lots with the smallest gains first.',
     reasoning: `${capitalise(reasons.join('; '))}. The effective number of holdings is ${txt(facts, 'effectiveHoldings')}, so a setback in one company would move the whole portfolio.`,
     impact:
       'Lowers the chance that one company’s trouble derails your plan, without giving up the market’s expected return.',
     priority: (stockShare ?? 0) > 2 * RULES.singleStockLimit ? 'high' : 'medium',
+  };
+}
+
+/**
+ * Far more in bonds than the glide path suggests, years from retirement: the mirror of raiseBonds.
+ * Fixing the mix comes before cutting spending, since the projection's shortfall follows from it.
+ */
+function moreStocks(facts: PortfolioFacts): Recommendation | undefined {
+  const gap = num(facts, 'glidePath.gap');
+  const years = num(facts, 'yearsToRetirement') ?? 0;
+  if (gap === null || -gap <= RULES.glideGap || years <= 0 || facts.plan.bondSales.length === 0) return undefined;
+  // Rebalancing to a target that already sells bonds says the same thing: one recommendation.
+  if (rebalance(facts) && (num(facts, 'drift.fixed_income') ?? 0) > RULES.driftThreshold) return undefined;
+  const sales = facts.plan.bondSales.map((s) => `${txt(facts, s.key)} of ${s.symbol} in ${s.accountName}`);
+  const fund = cheaperFundFor('equity') ?? 'a broad stock index fund';
+  return {
+    title: MORE_STOCKS_TITLE,
+    recommendation:
+      `Move about ${joinAnd(sales)} into a broad stock index fund such as ${fund} in the same account${new Set(facts.plan.bondSales.map((s) => s.accountName)).size > 1 ? 's' : ''}, ` +
+      `and direct new contributions there, until bonds are near ${txt(facts, 'glidePath.bondTarget')} of the portfolio.`,
+    reasoning:
+      `Bonds are ${txt(facts, 'bonds.percent')} of the portfolio with ${counted(facts, 'yearsToRetirement', 'year')} to retirement; the glide path this review uses suggests ${txt(facts, 'glidePath.bondTarget')} ` +
+      `(${txt(facts, 'glidePath.excessBondValue')} less). Over a horizon that long a fall in stocks has time to recover, and the lower return of bonds compounds against you.`,
+    impact: 'Raises the expected growth of your savings, which a long horizon can afford.',
+    priority: years >= 15 ? 'high' : 'medium',
   };
 }
 
@@ -196,6 +228,8 @@ function deployIdleCash(facts: PortfolioFacts): Recommendation | undefined {
 function addInternational(facts: PortfolioFacts): Recommendation | undefined {
   const usShare = num(facts, 'homeBias.usEquityPercent');
   if (usShare === null || usShare <= RULES.homeBiasLimit) return undefined;
+  // Selling one company above the limit already buys the international funds: one piece of advice.
+  if (internationalInTrim(facts)) return undefined;
   const usEquity = facts.plan.venues.equity;
   return {
     title: 'Add international equities',
@@ -221,16 +255,28 @@ function completeData(facts: PortfolioFacts): Recommendation | undefined {
       `${txt(facts, 'unclassified.symbols')} could not be classified, so ${txt(facts, 'unclassified.percent')} of the portfolio is missing from the asset-class, region and sector figures`,
     );
   }
+  const listed = facts.plan.gaps.slice(0, MAX_GAPS_NAMED).map((gap) => {
+    const where = gap.accountNames.length > 0 ? ` in ${joinAnd(gap.accountNames)}` : '';
+    return gap.problem === 'unpriced'
+      ? `add a price for ${gap.symbol} (held${where})`
+      : `give ${gap.symbol} (${txt(facts, gap.key!)}${where}) its name and asset class in the portfolio file’s instruments list, or correct its symbol`;
+  });
+  const more = facts.plan.gaps.length - listed.length;
   return {
     title: 'Complete the instrument data',
-    recommendation:
-      'Add prices and descriptions for these instruments, or correct their symbols, and run the analysis again.',
+    recommendation: `${capitalise(listed.join('; '))}${more > 0 ? '; do the same for the others named below' : ''}; then run the analysis again.`,
     reasoning: `${capitalise(joinAnd(problems))}.`,
-    impact: 'Makes the totals, allocation and drift figures in this report complete rather than approximate.',
+    impact:
+      unclassified > 0
+        ? 'Makes the totals, allocation and drift figures complete, and lets the projection use the real mix instead of the cautious reading.'
+        : 'Makes the totals, allocation and drift figures in this report complete rather than approximate.',
     // An unclassified slice wider than the drift band could hide a rebalancing need.
     priority: unpriced > 0 || (num(facts, 'unclassified.percent') ?? 0) > RULES.driftThreshold ? 'medium' : 'low',
   };
 }
+
+/** Holdings the data advice names one by one; the rest are named in its reasoning's list. */
+const MAX_GAPS_NAMED = 5;
 
 /** The fund idle cash should buy: the class furthest below target (equity without a target). */
 function idleCashFund(facts: PortfolioFacts): string {

@@ -8,7 +8,10 @@
 import type { Recommendation, ReportResult, RetirementOutlook, RetirementResult } from '#events/values.ts';
 import { type Fact, FactBook } from './fact-book.ts';
 import { findUnsupportedNumbers } from './number-check.ts';
+import { planningMarkdown } from './planning-section.ts';
 
+/** The advice to hold more stocks, which (after one company above the limit) outranks the finding. */
+export const MORE_STOCKS_TITLE = 'Hold more stocks for your horizon';
 /** Success below this, percent, is a high-priority finding. */
 export const SUCCESS_FLOOR_PERCENT = 80;
 /** The projection reads the unclassified share the cautious way; above this share it says so. */
@@ -103,8 +106,9 @@ export function projectionShortfall(facts: Facts): Recommendation | undefined {
 
 /**
  * The report with the projection's paragraph (end of the executive summary) and finding (ranked
- * among the recommendations) added. Only one company above the single-stock limit outranks the
- * finding: that recommendation, when the reporter made it, is its first. Every figure added is
+ * among the recommendations) added. Only one company above the single-stock limit and a mix far
+ * too cautious for the horizon outrank the finding (they change the projection itself): the
+ * reporter ranks them first when it makes them. Every figure added is
  * checked against the projection's facts; a miss is a defect in this file, not the user's.
  */
 export function composeReport(report: ReportResult, retirement: RetirementResult | null | undefined): ReportResult {
@@ -116,9 +120,12 @@ export function composeReport(report: ReportResult, retirement: RetirementResult
   const record = Object.fromEntries(book.list().map((fact) => [fact.key, fact.shown]));
   const guaranteed = (report.facts['retirement.spendingFromPortfolio'] ?? 1) === 0;
   const finding = projectionShortfall(facts);
-  const ahead = companyAboveLimit(report.facts) ? Math.min(1, report.recommendations.length) : 0;
+  const first: string[] = [];
+  if (companyAboveLimit(report.facts) && report.recommendations.length > 0) first.push('the single-company risk');
+  if (report.recommendations[first.length]?.title === MORE_STOCKS_TITLE) first.push('the mix of stocks and bonds');
+  const ahead = first.length;
   const order = finding
-    ? ` The recommendations below ${ahead > 0 ? 'take up that gap right after the single-company risk' : 'start with that gap'}.`
+    ? ` The recommendations below ${ahead > 0 ? `take up that gap after ${first.join(' and ')}, which change${ahead > 1 ? '' : 's'} it` : 'start with that gap'}.`
     : '';
   const paragraph = guaranteed ? '' : onTrackParagraph(facts) + order;
   const added = [paragraph, ...(finding ? [finding.recommendation, finding.reasoning, finding.impact] : [])].join(' ');
@@ -132,6 +139,8 @@ export function composeReport(report: ReportResult, retirement: RetirementResult
     ? insertBefore(report.markdown, '\n## Portfolio Composition\n', `${paragraph}\n\n`)
     : report.markdown;
   if (finding) markdown = insertRecommendation(markdown, finding, ahead + 1);
+  if (retirement?.planning)
+    markdown = insertBefore(markdown, '\n## Recommendations\n', `${planningMarkdown(retirement.planning)}\n`);
   return { ...report, markdown, recommendations, facts: { ...report.facts, ...record } };
 }
 

@@ -8,7 +8,7 @@
  */
 import { quantilesInPlace } from './quantiles.ts';
 import { GUARDRAILS, type StrategyKind } from './strategies.ts';
-import { type TaxSchedule, taxOn } from './taxes.ts';
+import { marginalGainsRate, marginalOrdinaryRate, type TaxSchedule, taxOn } from './taxes.ts';
 
 export const BUCKETS = ['taxable', 'pre_tax', 'roth'] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -80,7 +80,7 @@ export interface CashflowResult {
   fundedYearsP10: number;
   /** After-tax spending (guaranteed income included) by withdrawal year; empty without detail. */
   spending: SpendingBand[];
-  /** Total balance by year from today (index 0 = today); empty without detail. */
+  /** Total balance today and at the end of the plan; empty without detail. */
   balance: SpendingBand[];
   /** Median of the tax paid over the retirement years, today's money; 0 without detail. */
   medianLifetimeTax: number;
@@ -115,9 +115,11 @@ class State {
   }
 }
 
+// One state reused by every run (main runs, the grid, historical years alternate sizes): grown,
+// never shrunk, so repeated runs allocate nothing per path.
 let cached: State | undefined;
 function stateFor(n: number): State {
-  if (!cached || cached.n !== n) cached = new State(n);
+  if (!cached || cached.n < n) cached = new State(n);
   return cached;
 }
 
@@ -135,15 +137,16 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
   const years = plan.accumulationYears + plan.withdrawalYears;
   if (years > market.years) throw new Error(`the plan needs ${years} years of market paths, got ${market.years}`);
   const s = stateFor(n);
-  s.taxable.fill(plan.taxable);
-  s.basis.fill(Math.min(plan.taxableBasis, plan.taxable));
-  s.preTax.fill(plan.preTax);
-  s.roth.fill(plan.roth);
-  s.price.fill(1);
-  s.withdrawal.fill(0);
-  s.lastReturn.fill(0);
-  s.funded.fill(plan.withdrawalYears);
-  s.taxPaid.fill(0);
+  s.taxable.fill(plan.taxable, 0, n);
+  s.basis.fill(Math.min(plan.taxableBasis, plan.taxable), 0, n);
+  s.preTax.fill(plan.preTax, 0, n);
+  s.roth.fill(plan.roth, 0, n);
+  s.price.fill(1, 0, n);
+  s.withdrawal.fill(0, 0, n);
+  s.lastReturn.fill(0, 0, n);
+  s.lastInflation.fill(0, 0, n);
+  s.funded.fill(plan.withdrawalYears, 0, n);
+  s.taxPaid.fill(0, 0, n);
   const failed = new Uint8Array(n);
   const spendingColumn = new Float64Array(detail ? n : 0);
   const balanceColumn = new Float64Array(detail ? n : 0);
@@ -159,33 +162,40 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
   for (let year = 0; year < years; year++) {
     const row = year * market.paths;
     const t = year - plan.accumulationYears;
-    for (let i = 0; i < n; i++) {
-      if (t < 0) contribute(s, i, plan.contribution, shares);
-      else {
-        if (t === 0) startWithdrawals(plan, s, i);
-        else adjustWithdrawal(plan, s, i, t);
-        payYear(plan, s, i, t, outcome);
-        if (outcome.shortfall > CENT && failed[i] === 0) {
-          failed[i] = 1;
-          s.funded[i] = t;
-        }
-        s.taxPaid[i] = s.taxPaid[i]! + outcome.tax;
-        if (detail) spendingColumn[i] = outcome.spending;
+    if (t < 0) {
+      for (let i = 0; i < n; i++) {
+        contribute(s, i, plan.contribution, shares);
+        grow(
+          s,
+          i,
+          market.growth[row + i]! * fee,
+          market.inflation ? market.inflation[row + i]! : market.constantInflation,
+        );
       }
-      const g = market.growth[row + i]! * fee;
-      const inflation = market.inflation ? market.inflation[row + i]! : market.constantInflation;
-      s.taxable[i] = s.taxable[i]! * g;
-      s.preTax[i] = s.preTax[i]! * g;
-      s.roth[i] = s.roth[i]! * g;
-      // The basis is fixed in dollars, so in today's money inflation wears it down.
-      s.basis[i] = s.basis[i]! / (1 + inflation);
-      s.price[i] = s.price[i]! * (1 + inflation);
-      s.lastReturn[i] = g * (1 + inflation) - 1;
-      s.lastInflation[i] = inflation;
-      if (detail) balanceColumn[i] = s.taxable[i]! + s.preTax[i]! + s.roth[i]!;
+      continue;
     }
-    if (detail && t >= 0) spending.push(bandOf(t, spendingColumn, q, n));
-    if (detail) balance.push(bandOf(year + 1, balanceColumn, q, n));
+    for (let i = 0; i < n; i++) {
+      if (t === 0) startWithdrawals(plan, s, i);
+      else adjustWithdrawal(plan, s, i, t);
+      payYear(plan, s, i, t, outcome);
+      if (outcome.shortfall > CENT && failed[i] === 0) {
+        failed[i] = 1;
+        s.funded[i] = t;
+      }
+      s.taxPaid[i] = s.taxPaid[i]! + outcome.tax;
+      if (detail) spendingColumn[i] = outcome.spending;
+      grow(
+        s,
+        i,
+        market.growth[row + i]! * fee,
+        market.inflation ? market.inflation[row + i]! : market.constantInflation,
+      );
+    }
+    if (detail) spending.push(bandOf(t, spendingColumn, q, n));
+  }
+  if (detail) {
+    for (let i = 0; i < n; i++) balanceColumn[i] = balanceOf(s, i);
+    balance.push(bandOf(years, balanceColumn, q, n));
   }
   return summarise(s, n, failed, spending, balance, detail);
 }
@@ -226,8 +236,60 @@ function bandOf(year: number, values: Float64Array | number, q: Float64Array, n:
     const v = typeof values === 'number' ? values : 0;
     return { year, p10: v, p50: v, p90: v };
   }
-  quantilesInPlace(values, n, [0.1, 0.5, 0.9], q);
-  return { year, p10: q[0]!, p50: q[1]!, p90: q[2]! };
+  return { year, p10: type7(values, n, 0.1), p50: type7(values, n, 0.5), p90: type7(values, n, 0.9) };
+}
+
+function grow(s: State, i: number, g: number, inflation: number): void {
+  s.taxable[i] = s.taxable[i]! * g;
+  s.preTax[i] = s.preTax[i]! * g;
+  s.roth[i] = s.roth[i]! * g;
+  // The basis is fixed in dollars, so in today's money inflation wears it down.
+  s.basis[i] = s.basis[i]! / (1 + inflation);
+  s.price[i] = s.price[i]! * (1 + inflation);
+  s.lastReturn[i] = g * (1 + inflation) - 1;
+  s.lastInflation[i] = inflation;
+}
+
+/** Hyndman–Fan type-7 quantile of values[0..n), as quantiles.ts computes it; reorders values. */
+function type7(values: Float64Array, n: number, p: number): number {
+  const h = (n - 1) * p;
+  const lower = Math.floor(h);
+  const low = select3(values, n, lower);
+  if (h === lower || lower + 1 >= n) return low;
+  // After selecting rank `lower`, the next order statistic is the smallest value above it.
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = lower + 1; i < n; i++) if (values[i]! < next) next = values[i]!;
+  return low + (h - lower) * (next - low);
+}
+
+/**
+ * The k-th smallest of values[0..n) by quickselect with a three-way partition: spending columns
+ * are mostly one value (the planned spending), which sends a two-way partition quadratic.
+ */
+function select3(values: Float64Array, n: number, k: number): number {
+  let left = 0;
+  let right = n - 1;
+  while (left < right) {
+    const pivot = values[(left + right) >>> 1]!;
+    let lt = left;
+    let gt = right;
+    let i = left;
+    while (i <= gt) {
+      const v = values[i]!;
+      if (v < pivot) {
+        values[i] = values[lt]!;
+        values[lt++] = v;
+        i++;
+      } else if (v > pivot) {
+        values[i] = values[gt]!;
+        values[gt--] = v;
+      } else i++;
+    }
+    if (k < lt) right = lt - 1;
+    else if (k > gt) left = gt + 1;
+    else return pivot;
+  }
+  return values[k]!;
 }
 
 function contribute(s: State, i: number, contribution: number, shares: readonly number[]): void {
@@ -300,63 +362,100 @@ function gainShare(s: State, i: number): number {
   return share > 0 ? share : 0;
 }
 
+/** One path's year in progress: what has come in and what is taxable so far. */
+class Year {
+  income = 0.5;
+  deduction = 0.5;
+  ordinary = 0.5;
+  gains = 0.5;
+  cash = 0.5;
+  rmd = 0.5;
+  portfolio = 0.5;
+}
+const year = new Year();
+
 /**
  * One path's retirement year: guaranteed income, the required distribution, then withdrawals in
  * the stated order until the strategy's amount is met — after tax for constant dollar (grossed
  * up step by step at the marginal rate, each step re-taxing the whole year exactly), before tax
  * for the balance-based strategies. Money beyond the need (a large RMD) goes back to the
- * taxable account.
+ * taxable account. Split in two so each half stays small enough for V8 to inline its helpers
+ * (a helper's double result is otherwise boxed on the heap, once per call).
  */
 function payYear(plan: CashflowPlan, s: State, i: number, t: number, out: YearOutcome): void {
-  const price = s.price[i]!;
-  const fixed = plan.incomeNominal[t]! / price;
-  const income = plan.incomeReal[t]! + fixed;
-  const deduction = plan.deductions[t]!;
-  const portfolio = balanceOf(s, i);
-  const rmd = take(s, i, 'pre_tax', s.preTax[i]! * plan.rmdFractions[t]!);
-  let ordinary = plan.incomeRealTaxable[t]! + fixed + rmd;
-  let gains = 0;
-  let cash = income + rmd;
-  let tax = taxOn(plan.tax, ordinary, gains, deduction);
-  if (plan.strategy === 'constant-dollar') {
-    let short = plan.spending - (cash - tax);
-    for (const bucket of plan.order) {
-      for (let step = 0; step < MAX_GROSS_UP_STEPS && short > CENT; step++) {
-        const g = bucket === 'taxable' ? gainShare(s, i) : 0;
-        const marginal =
-          bucket === 'roth'
-            ? 0
-            : bucket === 'pre_tax'
-              ? taxOn(plan.tax, ordinary + 1, gains, deduction) - tax
-              : g * (taxOn(plan.tax, ordinary, gains + 1, deduction) - tax);
-        const x = take(s, i, bucket, short / (1 - (marginal < 0.99 ? marginal : 0.99)));
-        if (x <= 0) break;
-        if (bucket === 'pre_tax') ordinary += x;
-        else if (bucket === 'taxable') gains += g * x;
-        cash += x;
-        tax = taxOn(plan.tax, ordinary, gains, deduction);
-        short = plan.spending - (cash - tax);
-      }
+  const fixed = plan.incomeNominal[t]! / s.price[i]!;
+  year.income = plan.incomeReal[t]! + fixed;
+  year.deduction = plan.deductions[t]!;
+  year.portfolio = s.taxable[i]! + s.preTax[i]! + s.roth[i]!;
+  const due = s.preTax[i]! * plan.rmdFractions[t]!;
+  s.preTax[i] = s.preTax[i]! - due;
+  year.rmd = due;
+  year.ordinary = plan.incomeRealTaxable[t]! + fixed + due;
+  year.gains = 0;
+  year.cash = year.income + due;
+  if (plan.strategy === 'constant-dollar') payConstantDollar(plan, s, i, out);
+  else payVariable(plan, s, i, t, out);
+}
+
+function payConstantDollar(plan: CashflowPlan, s: State, i: number, out: YearOutcome): void {
+  const schedule = plan.tax;
+  const deduction = year.deduction;
+  let tax = incomeTax(schedule, year.ordinary, deduction);
+  let short = plan.spending - (year.cash - tax);
+  for (let b = 0; b < plan.order.length && short > CENT; b++) {
+    const bucket = plan.order[b]!;
+    for (let step = 0; step < MAX_GROSS_UP_STEPS && short > CENT; step++) {
+      const g = bucket === 'taxable' ? gainShare(s, i) : 0;
+      const marginal =
+        bucket === 'roth'
+          ? 0
+          : bucket === 'pre_tax'
+            ? marginalOrdinaryRate(schedule, year.ordinary, deduction)
+            : g * marginalGainsRate(schedule, year.ordinary, year.gains, deduction);
+      const x = take(s, i, bucket, short / (1 - (marginal < 0.99 ? marginal : 0.99)));
+      if (x <= 0) break;
+      if (bucket === 'pre_tax') year.ordinary += x;
+      else if (bucket === 'taxable') year.gains += g * x;
+      year.cash += x;
+      tax = taxOn(schedule, year.ordinary, year.gains, deduction);
+      short = plan.spending - (year.cash - tax);
     }
-    finishYear(s, i, cash, tax, short, plan.spending, out);
-    return;
   }
+  finishYear(s, i, year.cash, tax, short, plan.spending, out);
+}
+
+function payVariable(plan: CashflowPlan, s: State, i: number, t: number, out: YearOutcome): void {
   const rate = plan.strategy === 'vpw' ? plan.vpwRates[t]! : plan.strategyRate;
-  const gross = plan.strategy === 'guyton-klinger' ? s.withdrawal[i]! : rate * portfolio;
-  let want = gross - rmd;
-  for (const bucket of plan.order) {
-    if (want <= 0) break;
+  const gross = plan.strategy === 'guyton-klinger' ? s.withdrawal[i]! : rate * year.portfolio;
+  let want = gross - year.rmd;
+  for (let b = 0; b < plan.order.length && want > 0; b++) {
+    const bucket = plan.order[b]!;
     const g = bucket === 'taxable' ? gainShare(s, i) : 0;
     const x = take(s, i, bucket, want);
-    if (bucket === 'pre_tax') ordinary += x;
-    else if (bucket === 'taxable') gains += g * x;
-    cash += x;
+    if (bucket === 'pre_tax') year.ordinary += x;
+    else if (bucket === 'taxable') year.gains += g * x;
+    year.cash += x;
     want -= x;
   }
-  tax = taxOn(plan.tax, ordinary, gains, deduction);
+  const tax = taxOn(plan.tax, year.ordinary, year.gains, year.deduction);
   // An RMD above the strategy's amount is taxed this year but reinvested, not spent.
-  const target = income + gross - tax;
-  finishYear(s, i, cash, tax, want > CENT ? want : 0, target, out);
+  finishYear(s, i, year.cash, tax, want > CENT ? want : 0, year.income + gross - tax, out);
+}
+
+// Before any withdrawal a year's income is the same on every path that has no RMD yet (and, in
+// Monte Carlo, inflation is the same on all), so its tax is usually the previous path's.
+let memoSchedule: TaxSchedule | undefined;
+let memoOrdinary = Number.NaN;
+let memoDeduction = Number.NaN;
+let memoTax = 0;
+function incomeTax(schedule: TaxSchedule, ordinary: number, deduction: number): number {
+  if (schedule !== memoSchedule || ordinary !== memoOrdinary || deduction !== memoDeduction) {
+    memoSchedule = schedule;
+    memoOrdinary = ordinary;
+    memoDeduction = deduction;
+    memoTax = taxOn(schedule, ordinary, 0, deduction);
+  }
+  return memoTax;
 }
 
 function finishYear(

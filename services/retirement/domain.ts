@@ -9,6 +9,9 @@ import { DomainRefusal, InvalidInputError } from '#events/errors.ts';
 import { RetirementResult, round, type Snapshot } from '#events/values.ts';
 import type { RetirementPlan } from './engine.ts';
 import { type PortfolioAllocation, portfolioAllocation } from './inputs.ts';
+import { assumptionSets } from './market-sets.ts';
+import { DEFAULT_PATHS, DEFAULT_SEED } from './monte-carlo.ts';
+import { planRetirement } from './planning.ts';
 import { outlookOf, runScenarios, type Scenario } from './scenarios.ts';
 
 export { type PortfolioAllocation, portfolioAllocation } from './inputs.ts';
@@ -18,6 +21,10 @@ export interface ProjectionOptions {
   /** Monte Carlo paths; the historical method has one path per rolling period. */
   paths?: number;
   seed?: number;
+  /** The planning view (income, taxes, strategy, both methods, sensitivity); on unless false. */
+  planning?: boolean;
+  /** Monte Carlo paths for the planning view's sensitivity table and 90% search. */
+  gridPaths?: number;
 }
 
 export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions = {}): RetirementResult {
@@ -98,6 +105,16 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
       retirementStartAge,
       currentAge,
     }),
+    planning:
+      options.planning === false
+        ? undefined
+        : planRetirement(
+            snapshot,
+            assumptionSets(goals.marketAssumptions).map((set) => ({ set, fractions: primary.fractions })),
+            allocation.singleStocks,
+            allocation.annualFee,
+            { paths: options.paths ?? DEFAULT_PATHS, seed: options.seed ?? DEFAULT_SEED, gridPaths: options.gridPaths },
+          ),
   });
 }
 

@@ -26,6 +26,9 @@ export interface TaxSchedule {
   ordinaryRate: Float64Array;
   gainsFrom: Float64Array;
   gainsRate: Float64Array;
+  /** Tax due at each bracket floor, so a year's tax is one look-up and one multiply. */
+  ordinaryBase: Float64Array;
+  gainsBase: Float64Array;
   standardDeduction: number;
   /** Extra deduction per person aged 65 or older. */
   additionalAge65: number;
@@ -35,14 +38,26 @@ export interface TaxSchedule {
   description: string;
 }
 
+function basesOf(from: Float64Array, rate: Float64Array): Float64Array {
+  const base = new Float64Array(from.length);
+  for (let k = 1; k < from.length; k++) base[k] = base[k - 1]! + (from[k]! - from[k - 1]!) * rate[k - 1]!;
+  return base;
+}
+
 export function federalSchedule(filingStatus: FilingStatus): TaxSchedule {
   const t = table[filingStatus];
+  const ordinaryFrom = Float64Array.from(t.ordinary, (b) => b.from);
+  const ordinaryRate = Float64Array.from(t.ordinary, (b) => b.rate);
+  const gainsFrom = Float64Array.from(t.capitalGains, (b) => b.from);
+  const gainsRate = Float64Array.from(t.capitalGains, (b) => b.rate);
   return {
     kind: 'federal',
-    ordinaryFrom: Float64Array.from(t.ordinary, (b) => b.from),
-    ordinaryRate: Float64Array.from(t.ordinary, (b) => b.rate),
-    gainsFrom: Float64Array.from(t.capitalGains, (b) => b.from),
-    gainsRate: Float64Array.from(t.capitalGains, (b) => b.rate),
+    ordinaryFrom,
+    ordinaryRate,
+    gainsFrom,
+    gainsRate,
+    ordinaryBase: basesOf(ordinaryFrom, ordinaryRate),
+    gainsBase: basesOf(gainsFrom, gainsRate),
     standardDeduction: t.standardDeduction,
     additionalAge65: t.additionalAge65,
     effectiveRate: 0,
@@ -59,6 +74,8 @@ export function effectiveRateSchedule(rate: number, gainsRate: number): TaxSched
     ordinaryRate: none,
     gainsFrom: none,
     gainsRate: none,
+    ordinaryBase: none,
+    gainsBase: none,
     standardDeduction: 0,
     additionalAge65: 0,
     effectiveRate: rate,
@@ -72,17 +89,11 @@ export function noTaxSchedule(): TaxSchedule {
   return { ...effectiveRateSchedule(0, 0), description: 'taxes not modelled' };
 }
 
-/** Tax on the progressive schedule between taxable incomes `low` and `high`. */
-function bracketTax(from: Float64Array, rate: Float64Array, low: number, high: number): number {
-  let tax = 0;
-  for (let k = 0; k < from.length; k++) {
-    const top = k + 1 < from.length ? from[k + 1]! : Number.POSITIVE_INFINITY;
-    const a = low > from[k]! ? low : from[k]!;
-    const b = high < top ? high : top;
-    if (b > a) tax += (b - a) * rate[k]!;
-    if (top >= high) break;
-  }
-  return tax;
+/** Tax on the progressive schedule from 0 to taxable income `x` (x >= 0). */
+function progressive(from: Float64Array, rate: Float64Array, base: Float64Array, x: number): number {
+  let k = 0;
+  while (k + 1 < from.length && x >= from[k + 1]!) k++;
+  return base[k]! + (x - from[k]!) * rate[k]!;
 }
 
 /**
@@ -94,10 +105,41 @@ export function taxOn(schedule: TaxSchedule, ordinary: number, gains: number, de
   const taxableOrdinary = ordinary > deduction ? ordinary - deduction : 0;
   const leftover = deduction > ordinary ? deduction - ordinary : 0;
   const taxableGains = gains > leftover ? gains - leftover : 0;
+  const ordinaryTax = progressive(schedule.ordinaryFrom, schedule.ordinaryRate, schedule.ordinaryBase, taxableOrdinary);
+  if (taxableGains <= 0) return ordinaryTax;
+  // Gains sit on top of ordinary income: the gains brackets apply between the two levels.
+  const { gainsFrom, gainsRate, gainsBase } = schedule;
   return (
-    bracketTax(schedule.ordinaryFrom, schedule.ordinaryRate, 0, taxableOrdinary) +
-    bracketTax(schedule.gainsFrom, schedule.gainsRate, taxableOrdinary, taxableOrdinary + taxableGains)
+    ordinaryTax +
+    progressive(gainsFrom, gainsRate, gainsBase, taxableOrdinary + taxableGains) -
+    progressive(gainsFrom, gainsRate, gainsBase, taxableOrdinary)
   );
+}
+
+/** Rate of the bracket holding taxable income `x` (ascending floors). */
+function rateAt(from: Float64Array, rate: Float64Array, x: number): number {
+  let k = 0;
+  while (k + 1 < from.length && x >= from[k + 1]!) k++;
+  return rate[k]!;
+}
+
+/**
+ * The rate on the next dollar of ordinary income (0 while the deduction covers it). Used only
+ * to size a gross-up step, which the exact taxOn then checks, so the gains it pushes up a
+ * bracket are left out.
+ */
+export function marginalOrdinaryRate(schedule: TaxSchedule, ordinary: number, deduction: number): number {
+  if (schedule.kind === 'effective') return schedule.effectiveRate;
+  if (ordinary < deduction) return 0;
+  return rateAt(schedule.ordinaryFrom, schedule.ordinaryRate, ordinary - deduction);
+}
+
+/** The rate on the next dollar of long-term gains, stacked on ordinary income. */
+export function marginalGainsRate(schedule: TaxSchedule, ordinary: number, gains: number, deduction: number): number {
+  if (schedule.kind === 'effective') return schedule.gainsEffectiveRate;
+  const top = ordinary + gains - deduction;
+  if (top < 0) return 0;
+  return rateAt(schedule.gainsFrom, schedule.gainsRate, top);
 }
 
 /** The year's deduction for a household with `over65` people aged 65 or older. */

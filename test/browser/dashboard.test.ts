@@ -145,13 +145,24 @@ describe('the dashboard in a real browser', () => {
   });
 
   it('analyses with live progress per stage, then reads the answer first and the charts with their data', async () => {
+    // What the live region announces as each stage moves, recorded from inside the page.
+    await page.evaluate(`window.__announced = [];
+      new MutationObserver(() => { const t = document.getElementById('live').textContent; if (t) window.__announced.push(t); })
+        .observe(document.getElementById('live'), { childList: true, characterData: true, subtree: true });`);
     await page.getByRole('button', { name: 'Analyse' }).click();
-    await page
-      .getByRole('heading', { level: 1, name: 'Analysing your portfolio' })
-      .or(page.locator('#answer'))
-      .first()
-      .waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Analysing your portfolio' }).waitFor();
+    const stages = await page
+      .locator('#progress li')
+      .evaluateAll((items) => items.map((item) => item.getAttribute('data-stage')));
+    expect(stages).toEqual(['classifying', 'planned', 'report', 'charts', 'retirement', 'aggregated']);
     await page.locator('#answer').waitFor({ timeout: 60_000 });
+    const announced = (await page.evaluate('window.__announced')) as string[];
+    expect(announced).toContain('Planned: tasks: report, charts, retirement');
+    const done = announced.filter((text) =>
+      /^(Written report|Charts|Retirement projection): done in \d+ ms$/.test(text),
+    );
+    expect(done).toHaveLength(3);
+    expect(announced.at(-1)).toBe('Aggregated: completed');
     firstJob = new URL(page.url()).hash.split('/')[2]!;
     expect(firstJob).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -327,6 +338,36 @@ describe('one user never sees another’s portfolio or analyses', () => {
     expect(exported.positions).toHaveLength(example.positions.length);
     expect(problems.failedLoads).toEqual(['/v1/portfolio 404', '/v1/portfolio 400']);
     await expectClean(page, problems, 'the imported portfolio');
+    await context.close();
+  });
+
+  it('says which parts are missing and why when specialists refuse, from the progress to the page', async () => {
+    const { context, page, problems } = await open();
+    await signIn(page, 'dora');
+    await page.getByLabel('Household name').fill('Dora');
+    await page.getByLabel('Birth year').fill('1980');
+    await page.getByLabel('Retirement age').fill('65');
+    await page.getByLabel('Yearly spending in retirement, today’s money ($)').fill('50000');
+    await page.getByLabel('Account id').fill('a');
+    await page.getByLabel('Account name').fill('Brokerage');
+    await page.getByLabel('Cash ($)').fill('0');
+    await page.getByRole('button', { name: 'Save portfolio' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Add a position' }) });
+    await form.getByLabel('Symbol').fill('VTI');
+    await form.getByLabel('Quantity').fill('10');
+    await form.getByRole('button', { name: 'Add position' }).click();
+    // No price and no cash: nothing has a value.
+    await page.getByRole('cell', { name: 'unpriced' }).waitFor();
+
+    await page.getByRole('button', { name: 'Analyse' }).click();
+    await page.locator('article.analysis').waitFor({ timeout: 60_000 });
+    const banner = await page.locator('.banner-partial').first().textContent();
+    expect(banner).toContain('This analysis is partial');
+    expect(banner).toContain('the portfolio has no value (no priced position and no cash)');
+    expect(await page.locator('#answer').textContent()).toContain('No retirement projection in this analysis');
+    expect(await page.locator('#appendix').textContent()).toContain('SpecialistFailed');
+    problems.failedLoads.length = 0;
+    await expectClean(page, problems, 'a partial analysis');
     await context.close();
   });
 });

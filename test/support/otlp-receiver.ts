@@ -71,7 +71,6 @@ function attributes(list: KeyValue[] | undefined): Record<string, AttributeValue
   return Object.fromEntries((list ?? []).map(({ key, value: v }) => [key, value(v)]));
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the decoded OTLP JSON is walked field by field.
 function decode(body: any): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];
   for (const resourceSpans of body.resourceSpans ?? []) {

@@ -37,6 +37,14 @@ export async function signInPage(config: DashboardConfig): Promise<void> {
         ),
       );
     sections.push(newUserForm(code));
+  } else if (config.auth.kind === 'oidc') {
+    sections.push(
+      h(
+        'p',
+        { class: 'banner' },
+        `Sign-in with ${config.auth.issuer} from this page is not built yet: paste a token that issuer gave you (client ${config.auth.clientId}).`,
+      ),
+    );
   } else if (config.auth.kind === 'local') {
     sections.push(
       h(

@@ -20,13 +20,15 @@ import { ListQuery, SubmitAnalysis } from '../schemas.ts';
 import { readJsonBody } from './body.ts';
 
 const DEFAULT_DEADLINE_SECONDS = 300;
+const UTF8 = new TextEncoder();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HTML_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
 
 export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
   // A finished job never changes: its answer is kept (bounded) so pollers cost no database reads.
-  const finished = new Map<string, { userId: string; body: string; etag: string }>();
+  // The body is kept encoded: 50 KB of UTF-8 per poll is the GET's largest cost after the socket.
+  const finished = new Map<string, { userId: string; body: Uint8Array<ArrayBuffer>; etag: string }>();
 
   routes.post('/analyses', async (c) => {
     const userId = c.get('userId');
@@ -88,7 +90,7 @@ export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
       if (!job) return missing(c);
       const done = FINISHED_STATUSES.includes(job.status);
       const result = done ? await ports.store.getAnalysis(userId, jobId) : null;
-      const body = JSON.stringify({ ...jobView(job), result });
+      const body = UTF8.encode(JSON.stringify({ ...jobView(job), result }));
       answer = { userId, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
       if (done) {
         if (finished.size >= 1000) finished.delete(finished.keys().next().value!);

@@ -20,12 +20,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { API_ENV } from '#infra/api/env.ts';
+import { SCHEDULE_GROUP, SCHEDULER_ROLE_NAME } from '#infra/schedules/target.ts';
 import { ENV } from '#services/common/environment.ts';
 import { JOBS_QUEUE } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { functionAlarms } from '../constructs/alarms.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
-import { ALARM_TOPIC_NAME, API_FUNCTION_NAME, API_SSM, SSM } from '../names.ts';
+import { ALARM_TOPIC_NAME, API_FUNCTION_NAME, API_SSM, deadLetterQueueName, SSM } from '../names.ts';
 import { DATA_API_ACTIONS, logRetention } from './service-stack.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -57,6 +58,26 @@ export class ApiStack extends Stack {
     allow('SendJobs', ['sqs:SendMessage'], [this.formatArn({ service: 'sqs', resource: JOBS_QUEUE.name })]);
     allow('DataApi', DATA_API_ACTIONS, [clusterArn]);
     allow('DatabaseCredentials', ['secretsmanager:GetSecretValue'], [secretArn]);
+    // Users' schedules: one Scheduler schedule each, in Alex's group, run as the core's Scheduler role.
+    allow(
+      'UserSchedules',
+      ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+      [this.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${SCHEDULE_GROUP}/*` })],
+    );
+    const schedulerRoleArn = this.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: SCHEDULER_ROLE_NAME,
+    });
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'PassSchedulerRole',
+        actions: ['iam:PassRole'],
+        resources: [schedulerRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
 
     const environment = {
       [API_ENV.issuer]: api.issuer,
@@ -64,6 +85,12 @@ export class ApiStack extends Stack {
       [API_ENV.jwksUrl]: api.jwksUrl ?? `${api.issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
       [API_ENV.corsOrigins]: api.corsOrigins.join(','),
       [API_ENV.jobsQueueUrl]: `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${JOBS_QUEUE.name}`,
+      [API_ENV.jobsQueueArn]: this.formatArn({ service: 'sqs', resource: JOBS_QUEUE.name }),
+      [API_ENV.jobsDeadLetterQueueArn]: this.formatArn({
+        service: 'sqs',
+        resource: deadLetterQueueName(JOBS_QUEUE.name),
+      }),
+      [API_ENV.schedulerRoleArn]: schedulerRoleArn,
       [ENV.databaseClusterArn]: clusterArn,
       [ENV.databaseSecretArn]: secretArn,
       [ENV.databaseName]: config.aurora.databaseName,
@@ -134,7 +161,12 @@ export class ApiStack extends Stack {
         api.corsOrigins.length > 0
           ? {
               allowOrigins: api.corsOrigins,
-              allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.POST],
+              allowMethods: [
+                apigw.CorsHttpMethod.GET,
+                apigw.CorsHttpMethod.PUT,
+                apigw.CorsHttpMethod.POST,
+                apigw.CorsHttpMethod.DELETE,
+              ],
               allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-none-match', 'last-event-id'],
               exposeHeaders: ['location', 'etag', 'retry-after', 'ratelimit', 'ratelimit-policy'],
               maxAge: Duration.minutes(10),

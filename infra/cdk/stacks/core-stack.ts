@@ -19,6 +19,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as triggers from 'aws-cdk-lib/triggers';
 import type { Construct } from 'constructs';
+import { SCHEDULE_NAMESPACE, uuidV5 } from '#events/scheduled-request.ts';
+import { SCHEDULE_GROUP, SCHEDULER_ROLE_NAME, scheduleTarget } from '#infra/schedules/target.ts';
 import { ENV } from '#services/common/environment.ts';
 import { TABLE_DEFINITIONS } from '../../local/dynamodb.ts';
 import type { DatabaseRole } from '../../storage/database-roles.ts';
@@ -137,7 +139,7 @@ export class CoreStack extends Stack {
       reason: 'A third-party API key: Polygon issues it, so Secrets Manager cannot rotate it; an operator replaces it.',
     });
 
-    if (config.scheduledReanalysis.enabled) this.reanalysisSchedules(config);
+    this.schedules(config);
 
     const parameters: Record<keyof typeof SSM, string> = {
       eventBusName: this.bus.eventBusName,
@@ -366,30 +368,50 @@ export class CoreStack extends Stack {
     });
   }
 
-  /** Optional: one EventBridge Scheduler schedule per household, sending a job to the jobs queue. */
-  private reanalysisSchedules(config: AlexConfig): void {
+  /**
+   * Scheduled analyses: the schedule group, and the role Scheduler assumes to send to the jobs
+   * queue and (after its retries) the jobs DLQ — always, since the API creates users' schedules
+   * in them at run time; plus one schedule per configured household (scheduledReanalysis).
+   */
+  private schedules(config: AlexConfig): void {
+    const group = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', { name: SCHEDULE_GROUP });
     const role = new iam.Role(this, 'SchedulerRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),
+      roleName: SCHEDULER_ROLE_NAME,
+      description: 'EventBridge Scheduler: send scheduled analyses to the jobs queue, failures to its DLQ',
+      // Only this account's schedules in Alex's group may use it (no confused deputy).
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'scheduler',
+              resource: 'schedule',
+              resourceName: `${SCHEDULE_GROUP}/*`,
+            }),
+          },
+        },
+      }),
     });
     this.jobs.queue.grantSendMessages(role);
+    this.jobs.deadLetterQueue.grantSendMessages(role);
+    if (!config.scheduledReanalysis.enabled) return;
+    const arns = {
+      jobsQueueArn: this.jobs.queue.queueArn,
+      jobsDeadLetterQueueArn: this.jobs.deadLetterQueue.queueArn,
+      roleArn: role.roleArn,
+    };
     for (const userId of config.scheduledReanalysis.userIds) {
+      // A fixed id per household, so its slots keep their jobIds across deploys.
+      const scheduleId = uuidV5(SCHEDULE_NAMESPACE, `config/${userId}`);
       new scheduler.CfnSchedule(this, `Reanalysis-${userId}`, {
-        description: `Weekly re-analysis of ${userId}'s portfolio`,
+        name: scheduleId,
+        groupName: group.name,
+        description: `Re-analysis of ${userId}'s portfolio (scheduledReanalysis)`,
         scheduleExpression: config.scheduledReanalysis.expression,
         scheduleExpressionTimezone: config.scheduledReanalysis.timezone,
         flexibleTimeWindow: { mode: 'FLEXIBLE', maximumWindowInMinutes: 15 },
-        target: {
-          arn: this.jobs.queue.queueArn,
-          roleArn: role.roleArn,
-          // A bare AnalysisRequested detail; the execution id is a fresh UUID per run, so each run is a new job.
-          input: JSON.stringify({
-            version: 1,
-            jobId: '<aws.scheduler.execution-id>',
-            userId,
-            requestedAt: '<aws.scheduler.scheduled-time>',
-          }),
-        },
-      });
+        target: scheduleTarget(arns, scheduleId, userId, null),
+      }).addDependency(group);
     }
   }
 }

@@ -5,6 +5,7 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE } from '#services/common/metrics.ts';
 import { JOBS_QUEUE, type ServiceSpec, specsOf } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { DASHBOARD_NAME, deadLetterQueueName, functionName } from '../names.ts';
@@ -18,6 +19,18 @@ function lambdaMetric(metricName: string, fn: string, statistic: string): cloudw
     dimensionsMap: { FunctionName: fn },
     statistic,
     period: PERIOD,
+  });
+}
+
+/** A business metric the services publish as EMF (services/common/metrics.ts), for one service. */
+function alexMetric(metricName: string, service: string, statistic: string, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: `alex-${service}` },
+    statistic,
+    period: PERIOD,
+    label: label ?? `${service} ${metricName}`,
   });
 }
 
@@ -50,7 +63,8 @@ export class MonitoringStack extends Stack {
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({
         markdown:
-          '# Alex\nPer service: invocations, errors, duration; its queue depth, oldest message age and DLQ depth.',
+          '# Alex\nPer service: invocations, errors, duration; its queue depth, oldest message age and DLQ depth. ' +
+          'Below: analyses, stage latency, model tokens and cost, dead letters.',
         width: 24,
         height: 2,
       }),
@@ -77,6 +91,7 @@ export class MonitoringStack extends Stack {
         this.queueRow(service, queueName),
       );
     }
+    this.addBusinessRow(props.services ?? specsOf());
     const model = { ModelId: props.config.modelId };
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({
@@ -105,6 +120,49 @@ export class MonitoringStack extends Stack {
             }),
         ),
         width: 12,
+      }),
+    );
+  }
+
+  /** Analyses by outcome, each stage's latency, model tokens and cost, dead letters: the services' own metrics. */
+  private addBusinessRow(services: readonly ServiceSpec[]): void {
+    const names = services.map((service) => service.name);
+    const modelUsers = services.filter((service) => service.needs.model).map((service) => service.name);
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown:
+          '## Analyses\nOutcomes, stage latency, model tokens and estimated cost, dead letters (namespace Alex).',
+        width: 24,
+        height: 1,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'analyses by outcome',
+        left: [
+          alexMetric(METRIC.completed, 'aggregator', 'Sum', 'completed'),
+          alexMetric(METRIC.partial, 'aggregator', 'Sum', 'partial'),
+          alexMetric(METRIC.failed, 'aggregator', 'Sum', 'failed (aggregator)'),
+          alexMetric(METRIC.failed, 'planner', 'Sum', 'failed (planner)'),
+        ],
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'stage latency p90 (ms)',
+        left: names.map((service) => alexMetric(METRIC.stageLatency, service, 'p90', service)),
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'model tokens and estimated cost',
+        left: modelUsers.flatMap((service) => [
+          alexMetric(METRIC.inputTokens, service, 'Sum', `${service} input tokens`),
+          alexMetric(METRIC.outputTokens, service, 'Sum', `${service} output tokens`),
+        ]),
+        right: modelUsers.map((service) => alexMetric(METRIC.cost, service, 'Sum', `${service} cost (USD)`)),
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'dead letters for bad input',
+        left: names.map((service) => alexMetric(METRIC.deadLetters, service, 'Sum', service)),
+        width: 6,
       }),
     );
   }

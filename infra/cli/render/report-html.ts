@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { JobStatus } from '#events/catalog.ts';
 import type { Classification, ReportResult, RetirementResult, Task } from '#events/values.ts';
 import { instrumentTypeLabel } from '#services/charter/labels.ts';
+import { assumptionRows } from './assumptions-panel.ts';
 import { renderMarkdown } from './markdown.ts';
 import { onTrack, successPercent } from './on-track.ts';
 import {
@@ -46,6 +47,7 @@ export interface ConsolidatedAnalysis {
   retirement?: RetirementResult | null;
   classification: readonly Pick<Classification, 'symbol' | 'name' | 'instrumentType' | 'source' | 'rationale'>[];
   missing?: readonly { task: Task | string; reason: string }[];
+  timeline?: readonly { time: string; detailType: string; task?: string; note?: string }[];
 }
 
 export interface ReportHtmlOptions {
@@ -74,7 +76,7 @@ export function renderReportHtml(analysis: ConsolidatedAnalysis, options: Report
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(`Portfolio analysis · ${analysis.jobId}`)}</title>`,
+    `<title>${escapeHtml(`Portfolio analysis${analysis.portfolio.owner?.name.trim() ? ` for ${analysis.portfolio.owner.name.trim()}` : ''}`)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
@@ -86,8 +88,9 @@ export function renderReportHtml(analysis: ConsolidatedAnalysis, options: Report
     chartsSection(analysis.charts),
     retirementSection(analysis.retirement),
     holdingsSection(analysis),
+    appendixSection(analysis, generatedAt),
     '</main>',
-    footer(analysis, generatedAt),
+    footer(),
     '</body>',
     '</html>',
     '',
@@ -190,9 +193,8 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
       `${retirement.method === 'monte-carlo' ? 'Monte Carlo' : 'Historical'} simulation, ${retirement.paths.toLocaleString('en-US')} paths`,
     ],
   ];
-  const assumptions = Object.entries(retirement.assumptions).map(
-    ([key, value]) =>
-      `<tr><th scope="row">${escapeHtml(humanizeKey(key))}</th><td>${escapeHtml(String(value))}</td></tr>`,
+  const assumptions = assumptionRows(retirement).map(
+    (row) => `<tr><th scope="row">${escapeHtml(row.label)}</th><td>${escapeHtml(row.value)}</td></tr>`,
   );
   return [
     '<section id="retirement" aria-labelledby="retirement-heading">',
@@ -204,7 +206,7 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
       runsOutAge: retirement.moneyLastsToAgeP10,
     })}\n</figure>`,
     assumptions.length > 0
-      ? `<details><summary>Assumptions</summary><table class="assumptions"><tbody>${assumptions.join('')}</tbody></table></details>`
+      ? `<details open=""><summary>Assumptions</summary><table class="assumptions"><tbody>${assumptions.join('')}</tbody></table></details>`
       : '',
     '</section>',
   ]
@@ -250,10 +252,36 @@ export function holdingsSection(analysis: ConsolidatedAnalysis): string {
   return `<section id="holdings" aria-labelledby="holdings-heading">\n<h2 id="holdings-heading">Holdings and classification</h2>\n${table}\n</section>`;
 }
 
-function footer(analysis: ConsolidatedAnalysis, generatedAt: string): string {
+function footer(): string {
+  return '<footer><p>This report is informational and is not financial advice.</p></footer>';
+}
+
+/** Internal notes, last: who wrote the narrative, the job, its timeline and the engine's full record. */
+function appendixSection(analysis: ConsolidatedAnalysis, generatedAt: string): string {
   const writer = analysis.report?.writer;
-  const narrative = writer ? ` ${narrativeBy(writer)}; every figure is computed.` : '';
-  return `<footer><p>Job <code>${escapeHtml(analysis.jobId)}</code> · status ${escapeHtml(analysis.status)} · generated ${escapeHtml(readableTime(generatedAt))} by Alex.${narrative}</p><p>This report is informational and is not financial advice.</p></footer>`;
+  const notes = [
+    `<p>Job <code>${escapeHtml(analysis.jobId)}</code> · status ${escapeHtml(analysis.status)} · generated ${escapeHtml(readableTime(generatedAt))} by Alex.</p>`,
+    writer ? `<p>${escapeHtml(narrativeBy(writer))}; every figure is computed.</p>` : '',
+  ];
+  const timeline = (analysis.timeline ?? []).map(
+    (entry) =>
+      `<li>${escapeHtml(`${entry.time} ${entry.detailType}${entry.task ? ` (${entry.task})` : ''}${entry.note ? ` — ${entry.note}` : ''}`)}</li>`,
+  );
+  if (timeline.length > 0) notes.push(`<details><summary>Timeline</summary><ul>${timeline.join('')}</ul></details>`);
+  const record = Object.entries(analysis.retirement?.assumptions ?? {}).map(
+    ([key, value]) => `<tr><th scope="row">${escapeHtml(key)}</th><td>${escapeHtml(String(value))}</td></tr>`,
+  );
+  if (record.length > 0) {
+    notes.push(
+      `<details><summary>The projection engine’s full record</summary><table class="assumptions"><tbody>${record.join('')}</tbody></table></details>`,
+    );
+  }
+  return [
+    '<section id="appendix" aria-labelledby="appendix-heading">',
+    '<h2 id="appendix-heading">Appendix: internal notes</h2>',
+    ...notes.filter((note) => note !== ''),
+    '</section>',
+  ].join('\n');
 }
 
 function unavailable(message: string): string {

@@ -3,6 +3,7 @@
  * markdown stands on its own (tables instead of charts).
  */
 import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
+import { assumptionRows } from './assumptions-panel.ts';
 import { onTrack, successPercent } from './on-track.ts';
 import { narrativeBy } from './report-html.ts';
 import { formatUsd } from './svg-charts.ts';
@@ -25,7 +26,6 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
     lines.push('');
   }
   if (analysis.report) {
-    lines.push(`_${narrativeBy(analysis.report.writer)}._`, '');
     lines.push(analysis.report.markdown.trim(), '');
   } else lines.push('_The written report is missing from this analysis._', '');
 
@@ -69,9 +69,12 @@ export function renderReportMarkdown(analysis: ConsolidatedAnalysis): string {
         `| ${band.age} | ${formatUsd(band.p10)} | ${formatUsd(band.p25)} | ${formatUsd(band.p50)} | ${formatUsd(band.p75)} | ${formatUsd(band.p90)} |`,
       );
     }
+    lines.push('', '### Assumptions', '', '| | |', '|---|---|');
+    for (const row of assumptionRows(r)) lines.push(`| ${escapeMarkdown(row.label)} | ${escapeMarkdown(row.value)} |`);
     lines.push('');
   }
   lines.push('## Appendix: internal notes', '', `Job \`${analysis.jobId}\` · status **${analysis.status}**.`, '');
+  if (analysis.report) lines.push(`${narrativeBy(analysis.report.writer)}; every figure is computed.`, '');
   lines.push('### Timeline', '');
   for (const entry of analysis.timeline)
     lines.push(

@@ -11,10 +11,12 @@
  * and SQS redelivers it; nothing here retries those (the adapters do, a bounded number of times).
  */
 import { createHash } from 'node:crypto';
+import { addModelCall } from '../metrics.ts';
 import { ModelOutputError, ModelRequestError } from './errors.ts';
 import { injectionNotice, screenUntrusted } from './injection-screen.ts';
 import type { InjectionVerdict, ModelCallRecord, ModelPort, ModelRequest, ModelResponse, ModelUsage } from './port.ts';
 import { describeIssues, isZodError, jsonSchemaOf } from './structured-output.ts';
+import { startModelCallSpan } from './trace.ts';
 
 export const CUT_NOTE = ' … [cut by Alex: the model wrote more than this field allows]';
 /** For strings whose schema sets no maximum. */
@@ -66,6 +68,7 @@ export class GuardedModel implements ModelPort {
       const sent: ModelRequest<T> = { ...request, system, prompt };
       const base = { attempt, promptSha256: sha256(`${system}\n\n${prompt}`), at: this.now().toISOString() };
       const started = performance.now();
+      const span = startModelCallSpan(request, sent, this.inner.name);
       let response: ModelResponse<T>;
       try {
         response = await this.inner.generate(sent);
@@ -90,6 +93,8 @@ export class GuardedModel implements ModelPort {
             problem: clip(errorText(error), 1000),
           },
         });
+        span.end(record, { ...(details?.raw !== undefined ? { raw: details.raw } : {}) });
+        addModelCall(record);
         audit.push(record);
         if (error instanceof ModelRequestError) {
           return this.fallback(request, audit, {
@@ -140,6 +145,8 @@ export class GuardedModel implements ModelPort {
           ...(refusal !== undefined ? { problem: clip(refusal, 1000) } : {}),
         },
       });
+      span.end(record, { raw: response.raw ?? JSON.stringify(response.output) ?? '' });
+      addModelCall(record);
       audit.push(record);
       if (refusal === undefined && parsed.success) {
         this.emit(record);

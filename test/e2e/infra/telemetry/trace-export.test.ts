@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadOrCreateSigningKey, signLocalToken } from '#infra/api/local-issuer.ts';
 import { type ApiServer, startApiServer } from '#infra/api/server.ts';
+import { replayAndSettle } from '#infra/local/replay.ts';
 import type { LocalRuntime } from '#infra/local/runtime.ts';
 import { type ReceivedSpan, startOtlpReceiver } from '../../../support/otlp-receiver.ts';
 import { eventsOf, isJobEnd, startWithExample } from '../../support.ts';
@@ -17,6 +18,8 @@ import { eventsOf, isJobEnd, startWithExample } from '../../support.ts';
 // OTLP's SpanKind numbers (trace.proto): not the API's, which start at 0.
 const SERVER = 2;
 const CONSUMER = 5;
+
+const replayed = (span: ReceivedSpan) => span.attributes['alex.replay_name'] !== undefined;
 
 describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   let home: string;
@@ -26,6 +29,7 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
   let jobId: string;
   let spans: ReceivedSpan[];
   let events: ReturnType<typeof eventsOf>;
+  let replay: Awaited<ReturnType<typeof replayAndSettle>>;
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'alex-trace-'));
@@ -48,6 +52,7 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     await ended;
     expect(runtime.archive.read().some(isJobEnd(jobId))).toBe(true);
     events = eventsOf(runtime, jobId);
+    replay = await replayAndSettle(runtime, { service: 'charter' });
     await api.close();
     await runtime.close(); // flushes every thread's spans
     spans = receiver.spans;
@@ -86,14 +91,18 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
     for (const service of ['api', 'planner', 'tagger', 'reporter', 'charter', 'retirement', 'aggregator']) {
       expect(services, service).toContain(`alex-${service}`);
     }
-    // Nothing about this job went to another trace.
-    const elsewhere = spans.filter((span) => span.attributes['alex.job_id'] === jobId && span.traceId !== api!.traceId);
+    // Nothing about this job went to another trace, but for the replay (next test).
+    const elsewhere = spans.filter(
+      (span) => span.attributes['alex.job_id'] === jobId && span.traceId !== api!.traceId && !replayed(span),
+    );
     expect(elsewhere).toEqual([]);
   });
 
   it("makes each handler's span the child of the publisher's span and links it", () => {
     const byId = new Map(spans.map((span) => [span.spanId, span]));
-    const consumers = spans.filter((span) => span.kind === CONSUMER && span.attributes['alex.job_id'] === jobId);
+    const consumers = spans.filter(
+      (span) => span.kind === CONSUMER && span.attributes['alex.job_id'] === jobId && !replayed(span),
+    );
     // Who publishes what reaches each consumer, from the choreography (DESIGN.md), not from the spans.
     const publisherOf: Record<string, string[]> = {
       AnalysisRequested: ['alex-api'],
@@ -113,5 +122,21 @@ describe('tracing with OTEL_EXPORTER_OTLP_ENDPOINT set', () => {
       // The publishing span is the parent's service's own (its handler span or the API request).
       expect(publisherOf[detailType], `${consumer.name} <- ${parent!.name}`).toContain(parent!.service);
     }
+  });
+
+  it('starts a new trace for a replayed event, linked to the span that first published it', () => {
+    const planned = events.find((event) => event['detail-type'] === 'AnalysisPlanned')!;
+    const original = (planned.detail as { metadata: { traceparent: string } }).metadata.traceparent.split('-');
+    const replayed = spans.filter(
+      (span) => span.attributes['alex.replay_name'] === replay.replayName && span.attributes['alex.job_id'] === jobId,
+    );
+    expect(replayed).toHaveLength(1);
+    const [span] = replayed;
+    expect(span!.service).toBe('alex-charter');
+    expect(span!.traceId).not.toBe(original[1]);
+    expect(span!.parentSpanId).toBeUndefined();
+    expect(span!.links).toEqual([
+      { traceId: original[1], spanId: original[2], attributes: { 'alex.link': 'replayed-from' } },
+    ]);
   });
 });

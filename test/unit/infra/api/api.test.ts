@@ -184,6 +184,29 @@ describe('requests', () => {
     }
   });
 
+  it('a finished job answers the same body and ETag to every poll, and still 404 to another user', async () => {
+    const client = await nodeClient(fixture.app);
+    try {
+      const token = await tokenOf('finished');
+      await client.send('/v1/portfolio', json(token, 'PUT', example()));
+      const { jobId } = (await (await client.send('/v1/analyses', json(token, 'POST'))).json()) as { jobId: string };
+      const finishedAt = new Date(clock.now()).toISOString();
+      await advanceJob(db, jobId, 'failed', { error: 'deadline passed', finishedAt });
+      // The first poll reads the database, the later ones are answered from what it kept.
+      const polls = [];
+      for (let i = 0; i < 3; i++) polls.push(await client.send(`/v1/analyses/${jobId}`, json(token, 'GET')));
+      const bodies = await Promise.all(polls.map((poll) => poll.text()));
+      expect(new Set(bodies).size).toBe(1);
+      expect(new Set(polls.map((poll) => poll.headers.get('etag'))).size).toBe(1);
+      expect(JSON.parse(bodies[0]!)).toMatchObject({ jobId, status: 'failed', error: 'deadline passed', finishedAt });
+      expect(polls[2]!.headers.get('content-length')).toBe(String(Buffer.byteLength(bodies[0]!)));
+      const other = await client.send(`/v1/analyses/${jobId}`, json(await tokenOf('finished-other'), 'GET'));
+      expect(other.status).toBe(404);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('a bad portfolio is a problem naming each field; a body over 1 MiB is 413; not JSON is 415', async () => {
     const client = lambdaClient(fixture.app);
     const token = await tokenOf('bad-input');
@@ -234,6 +257,30 @@ describe('requests', () => {
       'https://app.example',
     );
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('CORS on a plain GET: an allowed origin is named, every answer varies by Origin', async () => {
+    const cors = await apiFixture(fixture.ports.auth, { db, corsOrigins: ['https://app.example'] });
+    const node = await nodeClient(cors.app);
+    try {
+      const token = await tokenOf('cors-get');
+      const get = (headers: Record<string, string>) =>
+        node.send('/v1/analyses', json(token, 'GET', undefined, headers));
+      const allowed = await get({ Origin: 'https://app.example' });
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(allowed.headers.get('access-control-expose-headers')).toContain('ETag');
+      expect(allowed.headers.get('vary')).toBe('Origin');
+      const other = await get({ Origin: 'https://evil.example' });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      expect(other.headers.get('vary')).toBe('Origin');
+      const none = await get({});
+      expect(none.status).toBe(200);
+      expect(none.headers.get('access-control-allow-origin')).toBeNull();
+      expect(none.headers.get('vary')).toBe('Origin');
+      expect(none.headers.get('x-content-type-options')).toBe('nosniff');
+    } finally {
+      await node.close();
+    }
   });
 });
 

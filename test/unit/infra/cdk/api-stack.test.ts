@@ -71,7 +71,7 @@ describe('AlexApi', () => {
     expect(guarded.DistributionConfig.WebACLId).toBe(WEB_ACL);
   });
 
-  it('gives the functions only the jobs queue, the Data API and the database secret', () => {
+  it("gives the functions only the jobs queue, the Data API, the database secret and users' Scheduler schedules", () => {
     const actions = resources(synth, 'AWS::IAM::Policy')
       .flatMap((p) => p.PolicyDocument.Statement)
       .flatMap((s: any) => [s.Action].flat());
@@ -84,6 +84,9 @@ describe('AlexApi', () => {
         'rds-data:CommitTransaction',
         'rds-data:RollbackTransaction',
         'secretsmanager:GetSecretValue',
+        'scheduler:CreateSchedule',
+        'scheduler:DeleteSchedule',
+        'iam:PassRole',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
       ]),

@@ -297,4 +297,36 @@ describe('LocalQueue takeAll and close', () => {
     expect(queue.visibleCount).toBe(0);
     expect(queue.inFlightCount).toBe(1);
   });
+
+  it('brings nothing back that is released or sent with a delay after close', () => {
+    const { queue } = makeQueue();
+    queue.send('a');
+    const [received] = queue.receive(1);
+    queue.close();
+    queue.release(received!.receiptHandle, 'boom');
+    queue.send('later', {}, 50);
+    vi.advanceTimersByTime(10_000);
+    expect(queue.visibleCount).toBe(0);
+    expect(queue.inFlightCount).toBe(1);
+  });
+
+  it('takes every message from a queue without a store', () => {
+    const queue = new LocalQueue('plain', { visibilityTimeoutMs: 100, maxReceiveCount: 3 });
+    queues.push(queue);
+    queue.send('a');
+    expect(bodies(queue.takeAll())).toEqual(['a']);
+  });
+});
+
+describe('LocalQueue timers', () => {
+  it('waits out a delay with one timer, not by polling', () => {
+    const { queue } = makeQueue();
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    queue.send('later', {}, 250);
+    vi.advanceTimersByTime(250);
+    expect(queue.visibleCount).toBe(1);
+    expect(timers).toHaveBeenCalledTimes(1);
+    expect(timers.mock.calls[0]![1]).toBe(250);
+    timers.mockRestore();
+  });
 });

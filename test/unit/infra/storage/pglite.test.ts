@@ -12,6 +12,14 @@ describeSqlDatabaseContract(
       );
       expect(await db().query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     });
+
+    it("runs in UTC, Aurora's default: a timestamp without zone reads back at the same instant", async () => {
+      expect(await db().query('SHOW TimeZone')).toEqual([{ TimeZone: 'UTC' }]);
+      const [row] = await db().query<{ local: string }>(
+        "SELECT (TIMESTAMPTZ '2026-11-21 23:30:00+00')::timestamp::text AS local",
+      );
+      expect(row!.local).toBe('2026-11-21 23:30:00');
+    });
   },
 );
 

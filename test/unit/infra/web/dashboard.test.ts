@@ -86,13 +86,9 @@ describe('serving the dashboard', () => {
   });
 
   it('tells the page how people sign in: locally, or with the configured issuer', async () => {
-    expect(await (await app().request('http://127.0.0.1/config.json')).json()).toEqual({
-      apiBase: '',
-      auth: { kind: 'local' },
-    });
+    expect(await (await app().request('http://127.0.0.1/config.json')).json()).toEqual({ auth: { kind: 'local' } });
     expect(await (await app({ local: false }).request('http://127.0.0.1/config.json')).json()).toEqual({
-      apiBase: '',
-      auth: { kind: 'external', issuer: 'https://issuer.example' },
+      auth: { kind: 'token', issuer: 'https://issuer.example' },
     });
     expect((await app({ local: false }).request('http://127.0.0.1/local/session', { method: 'POST' })).status).toBe(
       404,

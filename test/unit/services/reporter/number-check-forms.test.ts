@@ -116,14 +116,15 @@ describe('the number check lets pass', () => {
 
 describe('the number check ignores', () => {
   it('account types, plan names and an index name, however written', () => {
-    const text = 'A 401k, a 401 (k), a 403b, a 457 (b), a 529 savings plan, the S&P 500 and the s&p 500.';
+    const text =
+      'A 401k, a 401 (k), a 403b, a 457 (b), a 529 savings plan, a 529  account, the S&P 500 and the s&p 500.';
     expect(check(text)).toEqual([]);
   });
 
   it('list markers and markdown heading numbers at the start of a line, not elsewhere', () => {
-    expect(check('## 12. Costs\n   13) Fees\n#14. Tax')).toEqual([]);
+    expect(check('## 12. Costs\n   13) Fees\n#15. Tax')).toEqual([]);
     expect(check('Costs 12. Then 13) more')).toEqual(['12', '13']);
-    expect(check('Section 15, Step 16, ITEM 17')).toEqual([]);
+    expect(check('Section 15, Step  16, ITEM 17')).toEqual([]);
   });
 
   it('digits glued to letters', () => {
@@ -166,5 +167,105 @@ describe('the number check on a stored facts record', () => {
     // Without a Map of facts by key it is a plain record: its numbers support any figure.
     const lookalike = { list: [], total: 1_000 } as unknown as Record<string, number>;
     expect(findUnsupportedNumbers('$1,000', lookalike)).toEqual([]);
+  });
+});
+
+describe('the number check tells the kinds of figure apart by their words', () => {
+  // The HHI fact is a ratio (0.451): 45.1 as a percent is supported, 45.1 as points or plainly is not.
+  it('reads percent, per cent and % as percent, which a ratio supports', () => {
+    for (const text of ['45.1 percent', '45.1 per cent', '45.1%']) expect(check(text), text).toEqual([]);
+  });
+
+  it('reads pp, point, points and percentage point(s) as points, which a ratio does not support', () => {
+    for (const text of ['45.1 pp', '45.1 point', '45.1 points', '45.1 percentage point', '45.1 percentage points']) {
+      expect(check(`${text}.`), text).toEqual([text]);
+    }
+  });
+
+  it('accepts a points fact stated as a percent, and a percent fact stated in points', () => {
+    expect(check('7.5% and 62.3 points')).toEqual([]);
+  });
+
+  it('never supports points, or a percent, with a count', () => {
+    expect(check('14 points, 14 pp and 1400%')).toEqual(['14 points', '14 pp', '1400%']);
+  });
+
+  it('reads a currency sign or word only where it is written', () => {
+    // 46 is an age: as money it is unsupported, whatever the spelling.
+    for (const text of ['US$46', 'US$ 46', 'USD46', 'USD 46', '46 USD', '46 dollar', '46 dollars']) {
+      expect(check(`${text}.`), text).toEqual([text]);
+    }
+  });
+
+  it('reads every decimal of a figure', () => {
+    expect(check('$1,234,999.25 and 45.12 funds')).toEqual(['$1,234,999.25', '45.12']);
+  });
+
+  it('takes a figure with an exponent of up to three digits', () => {
+    expect(check('$5e10 and $1.234567e06')).toEqual(['$5e10']);
+  });
+
+  it('reads no figure where an exponent is glued to more letters or digits', () => {
+    expect(check('codes 55xe5 and 55e5x')).toEqual([]);
+  });
+
+  it('scales a plain figure only by a word longer than two letters', () => {
+    const record = { total: 2_500_000_000 };
+    expect(findUnsupportedNumbers('2.5 billion, 2.5 bn', record)).toEqual(['2.5 bn']);
+  });
+
+  it('counts a difference of exactly half the last stated digit as within it', () => {
+    // 62.45 is as close to 62.4 as to 62.5: both are fair roundings (in floating point 62.45 − 62.4 > 0.05).
+    const halfway = factsOf([fact('equity', 'percent', 62.45)]);
+    expect(findUnsupportedNumbers('62.4% or 62.5%', halfway)).toEqual([]);
+  });
+});
+
+describe('the number check’s facts', () => {
+  it('supports a figure by a fact’s exact value or by its value as shown', () => {
+    const rounded = factsOf([fact('equity', 'percent', 62.349, 62.3)]);
+    expect(findUnsupportedNumbers('62.349% and 62.30%', rounded)).toEqual([]);
+    expect(findUnsupportedNumbers('62.35%', rounded)).toEqual([]);
+    expect(findUnsupportedNumbers('62.36%', rounded)).toEqual(['62.36%']);
+  });
+
+  it('takes no figure from a fact that has no value', () => {
+    const missing = factsOf([{ ...fact('drag', 'usd', 0), value: null, shown: null }]);
+    expect(findUnsupportedNumbers('$0', missing)).toEqual(['$0']);
+    expect(findUnsupportedNumbers('$0', { drag: null, name: 'x' })).toEqual(['$0']);
+  });
+
+  it('reads the year from the asOf field alone', () => {
+    const record = { asOf: '2026-11-21', updated: '2031-01-01' };
+    expect(findUnsupportedNumbers('In 2026, not 2031.', record)).toEqual(['2031']);
+  });
+
+  it('reads no date in words from an asOf that is only a month', () => {
+    expect(findUnsupportedNumbers('In 2026, on November 21.', { asOf: '2026-11' })).toEqual(['21']);
+  });
+});
+
+describe('the number check’s names', () => {
+  it('scrubs the longer of two names that share words first', () => {
+    const named = factsOf([fact('total', 'usd', 5_000)], ['Fund 2050', 'Fund 2050 Plus 99']);
+    expect(findUnsupportedNumbers('Your Fund 2050 Plus 99 holds $5,000.', named)).toEqual([]);
+  });
+
+  it('scrubs a name wherever it appears, next to any character but a letter or digit', () => {
+    const named = factsOf([fact('total', 'usd', 7_000)], ['Fund 2050']);
+    expect(findUnsupportedNumbers('Fund 2050, then Fund 2050 again (é Fund 2050).', named)).toEqual([]);
+    // Glued to a letter, even a non-ASCII one, it is not the name: its 2050 is read.
+    expect(findUnsupportedNumbers('éFund 2050', named)).toEqual(['2050']);
+  });
+
+  it('scrubs names of three characters or more with a digit and a letter, and no others', () => {
+    const named = factsOf([fact('total', 'usd', 7_000)], ['$5k', '5k', '2,500', 'million']);
+    // "$5k" is a name; "5k" (two characters) and "2,500" (no letter) hide nothing; "million" is no name.
+    expect(findUnsupportedNumbers('The $5k account', named)).toEqual([]);
+    expect(findUnsupportedNumbers('Fees of $ 5k, $2,500 and 5 million', named)).toEqual([
+      '$ 5k',
+      '$2,500',
+      '5 million',
+    ]);
   });
 });

@@ -108,4 +108,16 @@ describe('composeReport: the projection joins the report from the retirement res
     const written = await report('portfolio.json');
     expect(composeReport(written, null)).toBe(written);
   });
+
+  it('puts a mix far too cautious for the horizon before the projection’s finding, since it changes the projection', async () => {
+    const composed = composeReport(
+      await report('stress-young-saver-bond-funds.json'),
+      retirement(0.04, 36_545, 60_000),
+    );
+    expect(composed.recommendations.map((r) => r.title).slice(0, 2)).toEqual([
+      'Hold more stocks for your horizon',
+      'Close the gap between planned and sustainable spending',
+    ]);
+    expect(composed.markdown).toContain('take up that gap after the mix of stocks and bonds, which changes it.');
+  });
 });

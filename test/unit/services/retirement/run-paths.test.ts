@@ -62,6 +62,10 @@ describe('resolvePlan', () => {
     expect(() => resolvePlan({ ...base, accumulationYears: 150, withdrawalYears: 150 })).not.toThrow();
     expect(() => resolvePlan({ ...base, annualWithdrawal: undefined, withdrawalRate: 1 })).not.toThrow();
     expect(() => resolvePlan({ ...base, targetSuccess: 1, annualFee: 0.1 })).not.toThrow();
+    expect(() => resolvePlan({ ...base, targetSuccess: 0.5, withdrawalTiming: 'start' })).not.toThrow();
+    expect(() =>
+      resolvePlan({ ...base, singleStocks: [{ symbol: 'X', fraction: 0.5, volatility: 0.3 }] }),
+    ).not.toThrow();
     const stock = { symbol: 'X', fraction: 1, volatility: 3 };
     expect(() => resolvePlan({ ...base, singleStocks: [stock] })).not.toThrow();
   });
@@ -74,6 +78,8 @@ describe('resolvePlan', () => {
       [{ withdrawalYears: 151 }, 'plan.withdrawalYears:'],
       [{ initialBalance: -1 }, 'plan.initialBalance:'],
       [{ targetSuccess: 0 }, 'plan.targetSuccess:'],
+      [{ targetSuccess: 1.5 }, 'plan.targetSuccess:'],
+      [{ singleStocks: [{ symbol: 'X', fraction: 1.5, volatility: 0.3 }] }, 'plan.singleStocks[0].fraction:'],
       [{ annualWithdrawal: undefined, withdrawalRate: 1.5 }, 'plan.withdrawalRate: must be a fraction (0.04 = 4%)'],
       [{ annualFee: 0.11 }, 'plan.annualFee: must be a yearly fraction (0.002 = 0.2%)'],
       [{ withdrawalTiming: 'end' as 'start' }, 'plan.withdrawalTiming:'],
@@ -235,6 +241,50 @@ describe('runPaths on chosen growth', () => {
     expect(result.bands[1]!.p50).toBe(0);
     expect(result.medianEndingValue).toBe(0);
     expect(result.successProbability).toBe(0);
+  });
+
+  it('picks the sustainable withdrawal among many paths by its rank', () => {
+    // Two withdrawal years; growth g then 1: without withdrawals 100·g, a unit a year costs g + 1,
+    // so path g can pay 100·g/(g + 1): 50, 66.67, 75, 80, 83.33, 85.71, 87.5, 88.89, 90 for g = 1…9.
+    const order = [7, 3, 9, 1, 5, 8, 2, 6, 4];
+    const source = table(order.map((g) => [g, 1]));
+    const plan2 = resolvePlan({ ...base, withdrawalYears: 2, annualWithdrawal: 1 });
+    const at = (targetSuccess: number) => runPaths({ ...plan2, targetSuccess }, 9, source).sustainableWithdrawal;
+    expect(at(0.9)).toBeCloseTo(50, 9); // all 9 must last: the smallest
+    expect(at(0.5)).toBeCloseTo(500 / 6, 9); // 5 of 9: the fifth largest, g = 5
+    expect(at(0.2)).toBeCloseTo(800 / 9, 9); // 2 of 9: the second largest, g = 8
+  });
+
+  it('counts a withdrawal that leaves exactly nothing as running dry, at the start of the year or mid-year', () => {
+    // 100 − 100 = 0 in the first withdrawal year: that year is not counted as paid in full.
+    const start = resolvePlan({ ...base, withdrawalYears: 2, annualWithdrawal: 100 });
+    expect(runPaths(start, 1, table([[1, 1]])).fundedYearsP10).toBe(0);
+    // Mid-year: 100·√4 − 200 = 0.
+    const middle = resolvePlan({ ...base, withdrawalYears: 2, annualWithdrawal: 200, withdrawalTiming: 'middle' });
+    expect(runPaths(middle, 1, table([[4, 4]])).fundedYearsP10).toBe(0);
+  });
+
+  it('counts the years a mid-year path paid from the start of withdrawals, not of the plan', () => {
+    // One saving year (100 → 100), then 60 a year mid-year at growth 1: 40, then dry in withdrawal year 2.
+    const middle = resolvePlan({
+      ...base,
+      accumulationYears: 1,
+      withdrawalYears: 3,
+      annualWithdrawal: 60,
+      withdrawalTiming: 'middle',
+    });
+    expect(runPaths(middle, 1, table([[1, 1, 1, 1]])).fundedYearsP10).toBe(1);
+  });
+
+  it('does not call a zero mid-year withdrawal from an empty portfolio a shortfall', () => {
+    const empty = resolvePlan({
+      ...base,
+      initialBalance: 0,
+      withdrawalYears: 2,
+      annualWithdrawal: 0,
+      withdrawalTiming: 'middle',
+    });
+    expect(runPaths(empty, 1, table([[1, 1]])).fundedYearsP10).toBe(2);
   });
 
   it('refuses a path count that is not a positive whole number', () => {

@@ -119,7 +119,13 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<dd>$500,000</dd>');
     expect(html).toContain('<dd>88</dd>');
     expect(html).toContain('<dd>$65,000 (5.1% withdrawal rate)</dd>');
-    expect(html).toContain('<th scope="row">Annual spending</th><td>80000</td>');
+    // The panel is labelled and rounded (80000 → $80,000), and the engine's keys are not shown there.
+    expect(html).toContain(
+      '<th scope="row">Spending in retirement</th><td>$80,000 a year in today’s money, all from the portfolio</td>',
+    );
+    const beforeAppendix = html.slice(0, html.indexOf('<section id="appendix"'));
+    expect(beforeAppendix).not.toContain('annualSpending');
+    expect(beforeAppendix).not.toContain('80000');
   });
 
   it('renders the markdown and escapes a hostile account name in it', () => {
@@ -147,11 +153,15 @@ describe('renderReportHtml', () => {
     );
   });
 
-  it('has a footer with the job id and when it was generated', () => {
-    expect(html).toMatch(
-      /<footer>.*Job <code>3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10<\/code>.*generated 2026-11-21 10:00 UTC/,
-    );
-    expect(html).toContain('Narrative written offline from the computed facts (no language model was used)');
+  it('keeps the job id, generation time and narrative provenance in an appendix after the holdings, not the footer', () => {
+    const appendix = html.slice(html.indexOf('<section id="appendix"'));
+    expect(html.indexOf('<section id="appendix"')).toBeGreaterThan(html.indexOf('<section id="holdings"'));
+    expect(appendix).toMatch(/Job <code>3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10<\/code>.*generated 2026-11-21 10:00 UTC/);
+    expect(appendix).toContain('Narrative written offline from the computed facts (no language model was used)');
+    const footer = html.slice(html.indexOf('<footer>'));
+    expect(footer).not.toContain('3f0c6c2e');
+    expect(footer).not.toContain('Narrative written');
+    expect(html.slice(0, html.indexOf('<section id="appendix"'))).not.toContain('3f0c6c2e');
   });
 
   it('says plainly who wrote the narrative', () => {
