@@ -7,6 +7,7 @@
  * `-- --only cli` measures just the command line; `-- --only api` just the HTTP API (`alex serve`);
  * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size);
  * `-- --only observability` just the tracing overhead (analyses per second traced ÷ untraced).
+ * `-- --only large` just one analysis of a portfolio at the file's limits (e2e.largePortfolioMs).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
@@ -18,6 +19,7 @@ import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { measureDurableQueues } from './bench/durable.ts';
 import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
 import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
+import { largePortfolioResults, measureLargePortfolio } from './bench/large.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
 import { mutationResults } from './bench/mutation.ts';
@@ -35,9 +37,10 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  if (unknown.length > 0 || (argv.includes('--only') && !['cli', 'api', 'web', 'observability'].includes(only ?? '')))
+  const ONLY = ['cli', 'api', 'web', 'observability', 'large'];
+  if (unknown.length > 0 || (argv.includes('--only') && !ONLY.includes(only ?? '')))
     throw new Error(
-      `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only cli|api|web|observability]`,
+      `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only ${ONLY.join('|')}]`,
     );
   const json = argv.includes('--json');
   // With --json, stdout carries the one JSON object; progress goes to stderr either way.
@@ -53,6 +56,11 @@ async function main(argv: readonly string[]): Promise<void> {
     const observability = await measureObservability(progress);
     results.push(...observabilityResults(observability));
     notes.push(describeObservability(observability));
+    return report(results, notes, json);
+  }
+  if (only === 'large') {
+    progress('one analysis of a portfolio at the file limits');
+    results.push(...largePortfolioResults(await measureLargePortfolio()));
     return report(results, notes, json);
   }
   if (only === 'web') {
@@ -91,6 +99,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const ingress = await measureIngress();
   results.push(...ingressResults(ingress));
   notes.push(describeIngress(ingress));
+
+  progress('one analysis of a portfolio at the file limits (2,000 unknown positions, 50 accounts)');
+  const large = await measureLargePortfolio();
+  results.push(...largePortfolioResults(large));
+  notes.push(`Large portfolio: ended ${large.status} in ${(large.ms / 1000).toFixed(1)} s.`);
 
   progress('starting the local runtime');
   const { runtime, portfolio } = await startExampleRuntime();

@@ -150,16 +150,8 @@ function fanRows(bands: NonNullable<ConsolidatedAnalysis['retirement']>['bands']
 
 /** The text alternative beside each chart: its data as a table, folded away until asked for. */
 function dataTable(caption: string, columns: string[], rows: string[][]): string {
-  const head = columns
-    .map((column, index) => `<th scope="col"${index > 0 ? ' class="number"' : ''}>${escapeHtml(column)}</th>`)
-    .join('');
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${escapeHtml(cell)}</th>` : `<td class="number">${escapeHtml(cell)}</td>`)).join('')}</tr>`,
-    )
-    .join('');
-  return `<details class="chart-data"><summary>Data table: ${escapeHtml(caption)}</summary>${wrap(caption)}<table><caption>${escapeHtml(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></details>`;
+  const summary = `<summary>Data table: ${escapeHtml(caption)}</summary>`;
+  return `<details class="chart-data">${summary}${table(caption, columns, rows)}</details>`;
 }
 
 function recommendationsSection(analysis: ConsolidatedAnalysis): string {
@@ -191,55 +183,79 @@ function recommendationsSection(analysis: ConsolidatedAnalysis): string {
 function assumptionsSection(analysis: ConsolidatedAnalysis): string {
   const retirement = analysis.retirement;
   const heading = '<h2 id="assumptions-heading">Assumptions</h2>';
-  if (!retirement)
-    return `<section id="assumptions" aria-labelledby="assumptions-heading">${heading}${unavailable('No projection, so no assumptions.')}</section>`;
-  // Labelled and rounded as a person reads them, the same rows as the HTML report's panel.
-  const rows = assumptionRows(retirement).map(
-    (row) => `<tr><th scope="row">${escapeHtml(row.label)}</th><td>${escapeHtml(row.value)}</td></tr>`,
-  );
-  const scenarios = (retirement.outlook?.scenarios ?? []).map((s) => {
-    const returns = Object.entries(s.expectedReturn)
+  const open = '<section id="assumptions" aria-labelledby="assumptions-heading">';
+  if (!retirement) return `${open}${heading}${unavailable('No projection, so no assumptions.')}</section>`;
+  const scenarios = (retirement.outlook?.scenarios ?? []).map((s) => [
+    s.label,
+    successPercent(s.successProbability),
+    Object.entries(s.expectedReturn)
       .map(([asset, value]) => `${humanizeKey(asset)} ${formatPercent(value * 100)}`)
-      .join(', ');
-    return `<tr><th scope="row">${escapeHtml(s.label)}</th><td>${escapeHtml(successPercent(s.successProbability))}</td><td>${escapeHtml(returns)}</td><td>${escapeHtml(s.inflation === null ? 'each year’s CPI' : formatPercent(s.inflation * 100))}</td><td>${escapeHtml(s.source)}</td></tr>`;
-  });
+      .join(', '),
+    s.inflation === null ? 'each year’s CPI' : formatPercent(s.inflation * 100),
+    s.source,
+  ]);
+  // Labelled and rounded as a person reads them, the same rows as the HTML report's panel.
+  const inputs = assumptionRows(retirement).map((row) => [row.label, row.value]);
+  const method = retirement.method === 'monte-carlo' ? 'Monte Carlo' : 'Historical';
   return [
-    '<section id="assumptions" aria-labelledby="assumptions-heading">',
+    open,
     heading,
-    `<p>${retirement.method === 'monte-carlo' ? 'Monte Carlo' : 'Historical'} simulation, ${retirement.paths.toLocaleString('en-US')} paths.</p>`,
+    `<p>${method} simulation, ${retirement.paths.toLocaleString('en-US')} paths.</p>`,
     scenarios.length > 0
-      ? `${wrap('Assumption sets')}<table class="plain"><caption>Assumption sets</caption><thead><tr><th scope="col">Set</th><th scope="col">Success</th><th scope="col">Expected returns a year</th><th scope="col">Inflation</th><th scope="col">Source</th></tr></thead><tbody>${scenarios.join('')}</tbody></table></div>`
+      ? table('Assumption sets', ['Set', 'Success', 'Expected returns a year', 'Inflation', 'Source'], scenarios)
       : '',
-    `${wrap('Inputs of the projection')}<table class="plain"><caption>Inputs of the projection</caption><tbody>${rows.join('')}</tbody></table></div>`,
+    table('Inputs of the projection', null, inputs),
     '</section>',
   ].join('\n');
 }
 
 function appendixSection(analysis: ConsolidatedAnalysis, modelCalls: readonly ModelCallSummary[]): string {
-  const timeline = analysis.timeline.map(
-    (entry) =>
-      `<tr><td>${escapeHtml(readableTime(entry.time))}</td><td>${escapeHtml(entry.detailType)}</td><td>${escapeHtml(entry.task ?? '')}</td><td>${escapeHtml(entry.note ?? '')}</td></tr>`,
-  );
-  const calls = modelCalls.map(
-    (call) =>
-      `<tr><td>${escapeHtml(readableTime(call.at))}</td><td>${escapeHtml(call.service)}</td><td>${escapeHtml(call.purpose)}</td><td>${escapeHtml(call.model)}</td><td>${escapeHtml(call.outcome)}</td><td class="number">${call.inputTokens ?? '–'} / ${call.outputTokens ?? '–'}</td><td class="number">${call.latencyMs} ms</td></tr>`,
-  );
+  const timeline = analysis.timeline.map((entry) => [
+    readableTime(entry.time),
+    entry.detailType,
+    entry.task ?? '',
+    entry.note ?? '',
+  ]);
+  const calls = modelCalls.map((call) => [
+    readableTime(call.at),
+    call.service,
+    call.purpose,
+    call.model,
+    call.outcome,
+    `${call.inputTokens ?? '–'} / ${call.outputTokens ?? '–'}`,
+    `${call.latencyMs} ms`,
+  ]);
   const writer = analysis.report?.writer;
+  const callColumns = ['Time', 'Service', 'Purpose', 'Model', 'Outcome', 'Tokens in / out', 'Latency'];
   return [
     '<section id="appendix" aria-labelledby="appendix-heading">',
     '<h2 id="appendix-heading">Appendix</h2>',
     '<h3>Timeline</h3>',
-    `${wrap('Timeline')}<table class="plain"><caption>Events of job ${escapeHtml(analysis.jobId)}</caption><thead><tr><th scope="col">Time</th><th scope="col">Event</th><th scope="col">Task</th><th scope="col">Note</th></tr></thead><tbody>${timeline.join('')}</tbody></table></div>`,
+    table(`Events of job ${analysis.jobId}`, ['Time', 'Event', 'Task', 'Note'], timeline, 'Timeline'),
     '<h3>Model audit</h3>',
     writer ? `<p>${narrativeBy(writer)}; every figure is computed.</p>` : '',
     calls.length > 0
-      ? `${wrap('Language-model calls')}<table class="plain"><caption>Language-model calls</caption><thead><tr><th scope="col">Time</th><th scope="col">Service</th><th scope="col">Purpose</th><th scope="col">Model</th><th scope="col">Outcome</th><th scope="col" class="number">Tokens in / out</th><th scope="col" class="number">Latency</th></tr></thead><tbody>${calls.join('')}</tbody></table></div>`
+      ? table('Language-model calls', callColumns, calls)
       : unavailable('No language-model calls were recorded for this job.'),
     '<p class="disclaimer">This analysis is informational and is not financial advice.</p>',
     '</section>',
   ]
     .filter((part) => part !== '')
     .join('\n');
+}
+
+/** A table of text cells (all escaped), the first cell of each row its header, in its own scrolling region. */
+function table(caption: string, columns: string[] | null, rows: string[][], region = caption): string {
+  const head = columns
+    ? `<thead><tr>${columns.map((column) => `<th scope="col">${escapeHtml(column)}</th>`).join('')}</tr></thead>`
+    : '';
+  const body = rows
+    .map(
+      ([first, ...rest]) =>
+        `<tr><th scope="row">${escapeHtml(first ?? '')}</th>${rest.map((cell) => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`,
+    )
+    .join('');
+  return `${wrap(region)}<table class="plain"><caption>${escapeHtml(caption)}</caption>${head}<tbody>${body}</tbody></table></div>`;
 }
 
 /** A table too wide for a phone scrolls in its own region, which a keyboard can reach and a screen reader names. */

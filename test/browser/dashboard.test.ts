@@ -341,7 +341,7 @@ describe('one user never sees another’s portfolio or analyses', () => {
     await context.close();
   });
 
-  it('says which parts are missing and why when specialists refuse, from the progress to the page', async () => {
+  it('says which parts are missing and why when specialists refuse', async () => {
     const { context, page, problems } = await open();
     await signIn(page, 'dora');
     await page.getByLabel('Household name').fill('Dora');

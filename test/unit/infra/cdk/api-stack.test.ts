@@ -17,7 +17,7 @@ let withWaf: Synthesized;
 beforeAll(() => {
   synth = synthesize({ api: API });
   withWaf = synthesize({ api: { ...API, webAclArn: WEB_ACL } });
-}, 180_000);
+}, 600_000);
 
 const resources = (s: Synthesized, type: string) =>
   Object.values(s.template(STACK_NAMES.api).Resources as Record<string, any>)

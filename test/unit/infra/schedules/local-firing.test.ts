@@ -28,7 +28,7 @@ beforeEach(async () => {
   db = await openPglite(undefined, await migratedTemplate(DATABASE_ROLES));
   await migrate(db, undefined, DATABASE_ROLES);
   sent = [];
-});
+}, 60_000);
 afterEach(async () => {
   await db.close();
 });
