@@ -56,7 +56,15 @@ describe('specialists in worker threads', () => {
     runtime.putRaw({
       detailType: 'AnalysisPlanned',
       source: 'alex.planner',
-      detail: { version: 1, jobId: crypto.randomUUID(), tasks: ['report', 'charts', 'retirement'] },
+      detail: {
+        version: 1,
+        jobId: crypto.randomUUID(),
+        userId: 'sam',
+        tasks: ['report', 'charts', 'retirement'],
+        requestedAt: '2026-11-30T09:00:00.000Z',
+        plannedAt: '2026-11-30T09:00:01.000Z',
+        deadline: '2026-11-30T09:05:01.000Z',
+      },
     });
     await runtime.idle();
 

@@ -274,7 +274,7 @@ export const eventCases: EventCase[] = [
       },
     },
     [CHARTER_DLQ, AGGREGATOR_DLQ],
-    /AnalysisPlanned detail\.snapshot: Invalid input: expected object, received undefined/,
+    /AnalysisPlanned detail\.snapshot: give exactly one of snapshot and snapshotRef/,
   ),
   dlq(
     'SpecialistCompleted for a task that does not exist',
