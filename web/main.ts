@@ -6,7 +6,8 @@
  */
 import { ApiProblem } from './api.ts';
 import { h, show } from './dom.ts';
-import { currentSession, loadConfig, signOut } from './session.ts';
+import { finishSignIn, isSignInReturn } from './oidc.ts';
+import { currentSession, loadConfig, saveSession, signOut } from './session.ts';
 import { analysisPage } from './views/analysis.ts';
 import { comparePage, historyPage } from './views/history.ts';
 import { portfolioPage } from './views/portfolio.ts';
@@ -19,13 +20,22 @@ async function route(): Promise<void> {
   const controller = new AbortController();
   current = controller;
   const config = await loadConfig();
+  let problem: string | undefined;
+  if (config.auth.kind === 'oidc' && isSignInReturn()) {
+    try {
+      saveSession(await finishSignIn(config.auth));
+      history.replaceState(null, '', `${location.pathname}#/portfolio`);
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+  }
   const session = currentSession();
   renderHeader(session?.userId ?? null);
   const hash = location.hash;
   if (hash.startsWith('#signin=') || !session) {
     if (hash !== '#/signin' && !hash.startsWith('#signin='))
       history.replaceState(null, '', `${location.pathname}#/signin`);
-    await signInPage(config);
+    await signInPage(config, problem);
     return;
   }
   const parts = hash.replace(/^#\/?/, '').split('/');

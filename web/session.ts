@@ -4,12 +4,9 @@
  * code arrives once in the URL fragment (#signin=…), which no request carries; it is moved to
  * sessionStorage and wiped from the address bar at once.
  */
+import type { Session } from './tokens.ts';
 
-export interface Session {
-  userId: string;
-  token: string;
-  expiresAt: string;
-}
+export { type Session, sessionFromToken } from './tokens.ts';
 
 /**
  * config.json: from `alex serve` (`{"auth": {"kind": "local"}}`, or `token` with a configured
@@ -27,6 +24,8 @@ export interface DashboardConfig {
 
 const SESSION = 'alex.session';
 const CODE = 'alex.signinCode';
+/** An OIDC sign-in under way: its state and PKCE verifier, waiting for the provider's redirect. */
+export const OIDC_PENDING = 'alex.oidc.pending';
 
 export function currentSession(): Session | null {
   try {
@@ -44,6 +43,7 @@ export function saveSession(session: Session): void {
 
 export function signOut(): void {
   sessionStorage.removeItem(SESSION);
+  sessionStorage.removeItem(OIDC_PENDING);
 }
 
 /** Takes the sign-in code out of the address bar (once) and keeps it for this tab. */
@@ -54,19 +54,6 @@ export function takeSignInCode(): string | null {
     history.replaceState(null, '', `${location.pathname}#/signin`);
   }
   return sessionStorage.getItem(CODE);
-}
-
-/** A pasted token's subject and expiry, read (not verified: the API verifies every call). */
-export function sessionFromToken(token: string): Session | null {
-  const parts = token.trim().split('.');
-  if (parts.length !== 3) return null;
-  try {
-    const payload = JSON.parse(atob(parts[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string; exp?: number };
-    if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return null;
-    return { userId: payload.sub, token: token.trim(), expiresAt: new Date(payload.exp * 1000).toISOString() };
-  } catch {
-    return null;
-  }
 }
 
 let config: DashboardConfig | undefined;

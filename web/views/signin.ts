@@ -1,16 +1,20 @@
 /**
  * Sign in. Locally: pick a user who has a portfolio, or name a new one; the server mints a token
- * only for a same-origin POST carrying the code `alex serve` printed. With any issuer: paste a
- * token (for example from `alex token --user ID`).
+ * only for a same-origin POST carrying the code `alex serve` printed. With an OIDC issuer (AWS): a
+ * button that starts the authorization-code flow (web/oidc.ts). With any issuer: paste a token
+ * (for example from `alex token --user ID`).
  */
 import { type ApiProblem, readProblem } from '../api.ts';
 import { announce, h, show } from '../dom.ts';
+import { type OidcAuth, startSignIn } from '../oidc.ts';
 import { type DashboardConfig, type Session, saveSession, sessionFromToken, takeSignInCode } from '../session.ts';
 import { fieldError } from './forms.ts';
 
-export async function signInPage(config: DashboardConfig): Promise<void> {
+/** `problem`: why the last sign-in failed (an OIDC answer that did not check out), shown first. */
+export async function signInPage(config: DashboardConfig, problem?: string): Promise<void> {
   const code = config.auth.kind === 'local' ? takeSignInCode() : null;
   const sections: Node[] = [h('h1', {}, 'Sign in')];
+  if (problem) sections.push(h('p', { class: 'banner banner-failed', role: 'alert' }, problem));
   if (code) {
     const users = await localUsers(code);
     if (users.length > 0)
@@ -38,13 +42,7 @@ export async function signInPage(config: DashboardConfig): Promise<void> {
       );
     sections.push(newUserForm(code));
   } else if (config.auth.kind === 'oidc') {
-    sections.push(
-      h(
-        'p',
-        { class: 'banner' },
-        `Sign-in with ${config.auth.issuer} from this page is not built yet: paste a token that issuer gave you (client ${config.auth.clientId}).`,
-      ),
-    );
+    sections.push(oidcSection(config.auth));
   } else if (config.auth.kind === 'local') {
     sections.push(
       h(
@@ -56,6 +54,25 @@ export async function signInPage(config: DashboardConfig): Promise<void> {
   }
   sections.push(tokenForm());
   show('Sign in', ...sections);
+}
+
+function oidcSection(auth: OidcAuth): HTMLElement {
+  const status = h('p', { class: 'hint', role: 'status' });
+  const button = h('button', { type: 'button' }, 'Sign in');
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    startSignIn(auth).catch((error: unknown) => {
+      button.disabled = false;
+      status.textContent = error instanceof Error ? error.message : String(error);
+    });
+  });
+  return h(
+    'section',
+    { 'aria-labelledby': 'oidc-heading' },
+    h('h2', { id: 'oidc-heading' }, `With ${new URL(auth.issuer).host}`),
+    button,
+    status,
+  );
 }
 
 async function localUsers(code: string): Promise<Array<{ id: string; name: string }>> {
