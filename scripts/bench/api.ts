@@ -34,10 +34,14 @@ export interface ApiMeasurement {
   idleRssMb: number;
 }
 
-function startServer(home: string): Promise<{ child: ChildProcess; url: string }> {
+/** `alex serve` on a fresh port and `home`, resolved once it prints its URL; `env` adds to the environment. */
+export function startServer(
+  home: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/alex.mjs'), 'serve', '--port', '0', '--home', home], {
-      env: { ...process.env, ALEX_API_RATE: '1000000', ALEX_API_BURST: '1000000', ALEX_HOME: '' },
+      env: { ...process.env, ...env, ALEX_HOME: '' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -46,7 +50,17 @@ function startServer(home: string): Promise<{ child: ChildProcess; url: string }
       const match = /serving (http:\/\/\S+)/.exec(out);
       if (match) resolve({ child, url: match[1]! });
     });
-    child.once('exit', (code) => reject(new Error(`alex serve exited with ${code} before serving`)));
+    child.once('exit', (code) => reject(new Error(`bench: alex serve exited with ${code} before serving`)));
+  });
+}
+
+/** SIGTERM, resolved once the server has exited (at once if it already had). */
+export function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
   });
 }
 
@@ -81,7 +95,7 @@ export async function measureApi(progress: (message: string) => void): Promise<A
   await warmDatabaseTemplate();
   const home = mkdtempSync(join(tmpdir(), 'alex-bench-api-'));
   progress('api: starting alex serve');
-  const { child, url } = await startServer(home);
+  const { child, url } = await startServer(home, { ALEX_API_RATE: '1000000', ALEX_API_BURST: '1000000' });
   try {
     const token = await signLocalToken(await loadOrCreateSigningKey(home), { userId: 'bench', ttlSeconds: 3600 });
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
@@ -111,8 +125,7 @@ export async function measureApi(progress: (message: string) => void): Promise<A
       idleRssMb,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await stopServer(child);
     rmSync(home, { recursive: true, force: true });
   }
 }

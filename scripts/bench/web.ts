@@ -5,13 +5,14 @@
  * contentful paint from Chromium's paint timing entries, the median time until the answer is on
  * screen, and the app's JavaScript gzipped as the build reports it.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOrCreateSigningKey, signLocalToken } from '#infra/api/local-issuer.ts';
 import { ensureWebBuild } from '#infra/web/build.ts';
+import { startServer, stopServer } from './api.ts';
 import { atMost, type BenchResult, median, result } from './results.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -109,29 +110,4 @@ async function finishedAnalysis(url: string, token: string): Promise<string> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error('bench: the analysis did not finish within 60 s');
-}
-
-function startServer(home: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/alex.mjs'), 'serve', '--port', '0', '--home', home], {
-      env: { ...process.env, ALEX_HOME: '' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += String(chunk);
-      const match = /serving (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`bench: alex serve exited with ${code}`)));
-  });
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
