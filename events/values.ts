@@ -46,6 +46,8 @@ export const Ticker = z
     'must be an upper-case ticker such as VTI, BRK.B or 7203-T (1–10 letters or digits, starting with a letter)',
   );
 
+/** Any 8-4-4-4-12 hex id, the shape of a jobId or schedule id in a path or argument (no version check). */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const JobId = z.uuid('must be a UUID, for example 3f0c6c2e-8a55-4a4f-9d43-1c1f4b3d6a10');
 export const UserId = z
   .string()

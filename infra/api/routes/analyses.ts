@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { DETAIL_VERSION } from '#events/catalog.ts';
-import { TASKS } from '#events/values.ts';
+import { TASKS, UUID_PATTERN } from '#events/values.ts';
 import { renderReportHtml, STYLE } from '#infra/cli/render/report-html.ts';
 import { renderReportMarkdown } from '#infra/cli/render/report-markdown.ts';
 import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
@@ -21,7 +21,6 @@ import { readJsonBody } from './body.ts';
 
 const DEFAULT_DEADLINE_SECONDS = 300;
 const UTF8 = new TextEncoder();
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HTML_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'`;
 
 export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
@@ -86,7 +85,7 @@ export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
     const jobId = c.req.param('jobId');
     let answer = finished.get(jobId);
     if (!answer || answer.userId !== userId) {
-      const job = UUID.test(jobId) ? await ports.store.getJob(userId, jobId) : null;
+      const job = UUID_PATTERN.test(jobId) ? await ports.store.getJob(userId, jobId) : null;
       if (!job) return missing(c);
       const done = FINISHED_STATUSES.includes(job.status);
       const result = done ? await ports.store.getAnalysis(userId, jobId) : null;
@@ -106,7 +105,7 @@ export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
     routes.get(`/analyses/:jobId/report.${type === 'text/html' ? 'html' : 'md'}`, async (c) => {
       const userId = c.get('userId');
       const jobId = c.req.param('jobId');
-      const job = UUID.test(jobId) ? await ports.store.getJob(userId, jobId) : null;
+      const job = UUID_PATTERN.test(jobId) ? await ports.store.getJob(userId, jobId) : null;
       if (!job) return missing(c);
       const analysis = await ports.store.getAnalysis(userId, jobId);
       if (!analysis) return problem(c, 404, 'Not found', `job ${jobId} has no analysis yet (status ${job.status})`);

@@ -5,13 +5,12 @@
  */
 import { Hono } from 'hono';
 import { InvalidInputError } from '#events/errors.ts';
+import { UUID_PATTERN } from '#events/values.ts';
 import type { ApiEnv } from '../app.ts';
 import { toFieldProblem } from '../app.ts';
 import { problem } from '../http.ts';
 import type { ApiPorts } from '../ports.ts';
 import { readJsonBody } from './body.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function schedulesRoutes(ports: ApiPorts): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
@@ -39,7 +38,7 @@ export function schedulesRoutes(ports: ApiPorts): Hono<ApiEnv> {
 
   routes.delete('/schedules/:id', async (c) => {
     const id = c.req.param('id');
-    const removed = UUID.test(id) && (await ports.schedules!.remove(c.get('userId'), id));
+    const removed = UUID_PATTERN.test(id) && (await ports.schedules!.remove(c.get('userId'), id));
     if (!removed) return problem(c, 404, 'Not found', `no schedule ${id} for this user`);
     return c.body(null, 204);
   });

@@ -4,14 +4,13 @@
  * and the comparison of two analyses. Both are scoped to the caller like every other route.
  */
 import { Hono } from 'hono';
+import { UUID_PATTERN } from '#events/values.ts';
 import { renderAnalysisView } from '../../web/analysis-view.ts';
 import { compareAnalyses } from '../../web/compare.ts';
 import type { ApiEnv } from '../app.ts';
 import { problem } from '../http.ts';
 import type { ApiPorts } from '../ports.ts';
 import { CompareQuery } from '../schemas.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function viewRoutes(ports: ApiPorts): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
@@ -24,7 +23,7 @@ export function viewRoutes(ports: ApiPorts): Hono<ApiEnv> {
     const jobId = c.req.param('jobId');
     const cached = rendered.get(jobId);
     if (cached && cached.userId === userId) return c.body(cached.html, 200, headers);
-    const job = UUID.test(jobId) ? await ports.store.getJob(userId, jobId) : null;
+    const job = UUID_PATTERN.test(jobId) ? await ports.store.getJob(userId, jobId) : null;
     if (!job) return problem(c, 404, 'Not found', 'no such analysis');
     const analysis = await ports.store.getAnalysis(userId, jobId);
     if (!analysis) return problem(c, 404, 'Not found', `job ${jobId} has no analysis yet (status ${job.status})`);

@@ -2,6 +2,8 @@
  * `alex trace <jobId>`: the job's spans as a waterfall, from the spans the local runtime kept in
  * the state folder while tracing was on (ALEX_TRACE=1, or an OTLP endpoint or LangFuse set).
  */
+
+import { UUID_PATTERN } from '#events/values.ts';
 import { statePaths } from '../../local/home.ts';
 import { readStoredSpans, spansOfJob } from '../../telemetry/stored-span.ts';
 import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
@@ -17,8 +19,6 @@ LANGFUSE_* keys) for \`alex analyze\` or \`alex serve\`.
   --home DIR  state folder (default ./.alex, or ALEX_HOME)
   --json      print the spans as JSON`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export const traceCommand: Command = {
   name: 'trace',
   usage: USAGE,
@@ -30,7 +30,8 @@ export const traceCommand: Command = {
     }
     const [jobId, ...extra] = positionals;
     if (!jobId || extra.length > 0) throw new UsageError(`trace takes one job id\n\n${USAGE}`);
-    if (!UUID.test(jobId)) throw new UsageError(`jobId: "${jobId}" is not a job id (a UUID, as \`alex jobs\` lists)`);
+    if (!UUID_PATTERN.test(jobId))
+      throw new UsageError(`jobId: "${jobId}" is not a job id (a UUID, as \`alex jobs\` lists)`);
     const home = stateHome(values.home, io);
     const spans = spansOfJob(await readStoredSpans(statePaths(home).spans), jobId.toLowerCase());
     if (spans.length === 0) {

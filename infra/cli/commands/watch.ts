@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { UUID_PATTERN } from '#events/values.ts';
 import { type JobView, newestJob, viewJob } from '../../local/job-watch.ts';
 import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
 import { changeLines, watchScreen } from '../render/watch-view.ts';
@@ -21,7 +22,6 @@ Without a jobId, the newest job (waiting for one when there is none yet). Run it
   --plain            one line per change, as when the output is not a terminal
   --home DIR         state folder (default ./.alex, or ALEX_HOME)`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Refresh period: well within the second the view promises. */
 const REFRESH_MS = 250;
 
@@ -40,7 +40,7 @@ export const watchCommand: Command = {
     }
     if (positionals.length > 1) throw new UsageError(`watch takes at most one job id\n\n${USAGE}`);
     const [given] = positionals;
-    if (given !== undefined && !UUID.test(given))
+    if (given !== undefined && !UUID_PATTERN.test(given))
       throw new UsageError(`jobId: "${given}" is not a job id (a UUID, as \`alex jobs\` lists)`);
     const timeoutSeconds = values.timeout === undefined ? 600 : Number(values.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
