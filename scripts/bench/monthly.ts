@@ -4,6 +4,7 @@
  * secrets, alarms, the dashboard, and each opt-in extra (docs/aws.md). Pure: figures in, dollars
  * out. Every assumption is a named constant here and a line in docs/aws.md.
  */
+import { NOVA_LITE_PRICE } from '#services/common/metrics.ts';
 import { type BenchResult, result } from './results.ts';
 
 /** us-east-1 list prices as of 2025-06-01 (aws.amazon.com/<service>/pricing), first tier, free tiers ignored. */
@@ -15,9 +16,9 @@ export const MONTHLY_PRICES = {
   alarmPerMonth: 0.1,
   dashboardPerMonth: 3,
   logsPerGbIngested: 0.5,
-  /** Bedrock, Amazon Nova Lite on demand. */
-  novaLiteInputPer1kTokens: 0.00006,
-  novaLiteOutputPer1kTokens: 0.00024,
+  /** Bedrock, Amazon Nova Lite on demand: the price the model-cost metric uses (services/common/metrics.ts). */
+  novaLiteInputPer1kTokens: NOVA_LITE_PRICE.inputPer1k,
+  novaLiteOutputPer1kTokens: NOVA_LITE_PRICE.outputPer1k,
   /** PrivateLink: per interface endpoint per zone per hour, and per GB processed. */
   interfaceEndpointPerAzHour: 0.01,
   endpointPerGbProcessed: 0.01,

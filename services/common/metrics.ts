@@ -25,12 +25,15 @@ export const METRIC = {
   deadLetters: 'DeadLetters',
 } as const;
 
+/** Amazon Nova Lite on demand, US dollars per 1,000 tokens (us-east-1 list price as of 2025-06-01). */
+export const NOVA_LITE_PRICE = { inputPer1k: 0.00006, outputPer1k: 0.00024 } as const;
+
 /**
- * On-demand prices per 1,000 tokens (us-east-1 list prices as of 2025-06-01), by the model id's
- * start; the same figures as the monthly cost benchmark (scripts/bench/monthly.ts).
+ * On-demand prices per 1,000 tokens by the model id's start; the monthly cost benchmark
+ * (scripts/bench/monthly.ts) reads Nova Lite's from here too.
  */
 export const MODEL_PRICES: ReadonlyArray<{ match: RegExp; inputPer1k: number; outputPer1k: number }> = [
-  { match: /^bedrock:(us\.|eu\.|apac\.)?amazon\.nova-lite/, inputPer1k: 0.00006, outputPer1k: 0.00024 },
+  { match: /^bedrock:(us\.|eu\.|apac\.)?amazon\.nova-lite/, ...NOVA_LITE_PRICE },
   { match: /^offline$/, inputPer1k: 0, outputPer1k: 0 },
 ];
 
