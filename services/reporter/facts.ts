@@ -213,6 +213,16 @@ export function points(facts: PortfolioFacts, key: string): string {
   return `${magnitude} percentage ${magnitude === '1' || magnitude === '1.0' ? 'point' : 'points'}`;
 }
 
+/** `a, b and c`: a list as a sentence reads it. */
+export function joinAnd(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+export function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 const WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 /** Small counts read better as words; they are not figures the number check needs to see. */
 export function countWord(n: number): string {

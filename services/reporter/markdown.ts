@@ -4,9 +4,9 @@
  */
 import type { Recommendation } from '#events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
-import { countWord, GLIDE_PATH_RULE, num, txt } from './facts.ts';
+import { capitalise, countWord, GLIDE_PATH_RULE, num, txt } from './facts.ts';
 import { longDate, lowerFirst } from './prose.ts';
-import { capitalise, className } from './recommendations.ts';
+import { className } from './recommendations.ts';
 import { recommendationMarkdown } from './retirement-section.ts';
 import { type Narrative, SECTION_TITLES } from './writer.ts';
 

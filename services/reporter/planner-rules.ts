@@ -6,7 +6,7 @@
 import type { Recommendation } from '#events/values.ts';
 import { cheaperAlternative } from '../common/fund-facts.ts';
 import type { PortfolioFacts } from './facts.ts';
-import { num, RULES, txt } from './facts.ts';
+import { capitalise, joinAnd, num, RULES, txt } from './facts.ts';
 
 export function companyConcentration(facts: PortfolioFacts): Recommendation | undefined {
   const top = facts.plan.exposures[0];
@@ -116,13 +116,4 @@ export function emergencyReserve(facts: PortfolioFacts): Recommendation | undefi
     impact: 'Protects the long-term plan from short-term needs.',
     priority: 'medium',
   };
-}
-
-function joinAnd(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -5,9 +5,9 @@
  */
 import type { Recommendation } from '#events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
-import { counted, countWord, num, plural, points, RULES, txt } from './facts.ts';
+import { capitalise, counted, countWord, joinAnd, num, plural, points, RULES, txt } from './facts.ts';
 import { MONTHS } from './number-check.ts';
-import { capitalise, className, isAre, joinAnd } from './recommendations.ts';
+import { className, isAre } from './recommendations.ts';
 import type { Narrative } from './writer.ts';
 
 export function offlineNarrative(facts: PortfolioFacts, recommendations: readonly Recommendation[]): Narrative {

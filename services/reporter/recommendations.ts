@@ -7,7 +7,7 @@
 import type { Recommendation } from '#events/values.ts';
 import { cheaperAlternative } from '../common/fund-facts.ts';
 import type { PortfolioFacts } from './facts.ts';
-import { counted, countWord, fact, num, points, RULES, txt } from './facts.ts';
+import { capitalise, counted, countWord, fact, joinAnd, num, points, RULES, txt } from './facts.ts';
 import {
   assetLocation,
   cheaperFunds,
@@ -294,13 +294,4 @@ function cheaperFundFor(assetClass: string): string | undefined {
 
 function usdMagnitude(facts: PortfolioFacts, key: string): string {
   return fact(facts, key).text.replace(/^-/, '');
-}
-
-export function joinAnd(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
-
-export function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
