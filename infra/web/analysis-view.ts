@@ -14,15 +14,11 @@ import {
   humanizeKey,
   narrativeBy,
   readableTime,
+  retirementFan,
   statusBanner,
+  unavailable,
 } from '#infra/cli/render/report-html.ts';
-import {
-  escapeXml as escapeHtml,
-  fanChart,
-  formatPercent,
-  formatUsd,
-  renderChart,
-} from '#infra/cli/render/svg-charts.ts';
+import { escapeXml as escapeHtml, formatPercent, formatUsd, renderChart } from '#infra/cli/render/svg-charts.ts';
 import type { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 
 /** One language-model call of the job, as the appendix lists it. */
@@ -99,16 +95,10 @@ function chartsSection(analysis: ConsolidatedAnalysis): string {
   const figures = analysis.charts.map(chartFigure);
   const retirement = analysis.retirement;
   if (retirement) {
-    const retirementAge = retirement.assumptions.retirementAge;
-    const fan = fanChart(retirement.bands, {
-      ...(typeof retirementAge === 'number' ? { retirementAge } : {}),
-      ...(retirement.outlook ? { spendingNeed: retirement.outlook.spendingFromPortfolio } : {}),
-      runsOutAge: retirement.moneyLastsToAgeP10,
-    });
     figures.push(
       [
         '<figure class="chart-card wide" id="chart-retirement">',
-        fan,
+        retirementFan(retirement),
         '<figcaption>Projected portfolio value by age in today’s money: the median path and the 10th–90th percentile band.</figcaption>',
         dataTable(
           'Projected value by age',
@@ -265,8 +255,4 @@ function wrap(label: string): string {
 
 function scrollableTables(html: string, label: string): string {
   return html.replaceAll('<div class="table-wrap">', wrap(label));
-}
-
-function unavailable(message: string): string {
-  return `<p class="unavailable">${escapeHtml(message)}</p>`;
 }

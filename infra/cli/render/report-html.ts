@@ -174,7 +174,6 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
   if (!retirement) {
     return `<section id="retirement" aria-labelledby="retirement-heading">\n${heading}\n${unavailable('The retirement projection is not available.')}\n</section>`;
   }
-  const retirementAge = retirement.assumptions['retirementAge'];
   const figures: [string, string][] = [
     ['Chance of not running out of money', successPercent(retirement.successProbability)],
     ['Median value at the end', formatUsd(retirement.medianEndingValue)],
@@ -200,11 +199,7 @@ function retirementSection(retirement: RetirementResult | null | undefined): str
     '<section id="retirement" aria-labelledby="retirement-heading">',
     heading,
     `<dl class="key-figures">${figures.map(([term, value]) => `<div><dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd></div>`).join('')}</dl>`,
-    `<figure class="chart-card wide">\n${fanChart(retirement.bands, {
-      ...(typeof retirementAge === 'number' ? { retirementAge } : {}),
-      ...(retirement.outlook ? { spendingNeed: retirement.outlook.spendingFromPortfolio } : {}),
-      runsOutAge: retirement.moneyLastsToAgeP10,
-    })}\n</figure>`,
+    `<figure class="chart-card wide">\n${retirementFan(retirement)}\n</figure>`,
     assumptions.length > 0
       ? `<details open=""><summary>Assumptions</summary><table class="assumptions"><tbody>${assumptions.join('')}</tbody></table></details>`
       : '',
@@ -284,7 +279,17 @@ function appendixSection(analysis: ConsolidatedAnalysis, generatedAt: string): s
   ].join('\n');
 }
 
-function unavailable(message: string): string {
+/** The projection's fan chart, marked with the retirement age, the spending need and the poor case's last age. */
+export function retirementFan(retirement: RetirementResult): string {
+  const retirementAge = retirement.assumptions['retirementAge'];
+  return fanChart(retirement.bands, {
+    ...(typeof retirementAge === 'number' ? { retirementAge } : {}),
+    ...(retirement.outlook ? { spendingNeed: retirement.outlook.spendingFromPortfolio } : {}),
+    runsOutAge: retirement.moneyLastsToAgeP10,
+  });
+}
+
+export function unavailable(message: string): string {
   return `<p class="unavailable">${escapeHtml(message)}</p>`;
 }
 
