@@ -12,11 +12,10 @@ describe('the seed knowledge in docs/knowledge', () => {
     expect(docs.length).toBeLessThanOrEqual(16);
   });
 
-  it.each(docs)('$file has front matter with a title, an ISO date and its sources', ({ text }) => {
-    const front = /^---\n([\s\S]*?)\n---\n/.exec(text)?.[1] ?? '';
-    expect(front).toMatch(/^title: \S.*$/m);
-    expect(front).toMatch(/^date: \d{4}-\d{2}-\d{2}$/m);
-    expect(front).toMatch(/^sources: \S.*$/m);
+  // Exactly these lines, first thing in the file: a formatter that adds a blank line after the opening
+  // fence (biome's Markdown formatter does; biome.json excludes this folder) breaks front matter readers.
+  it.each(docs)('$file opens with front matter: a title, an ISO date and its sources', ({ text }) => {
+    expect(text).toMatch(/^---\ntitle: \S[^\n]*\ndate: \d{4}-\d{2}-\d{2}\nsources: \S[^\n]*\n---\n/);
   });
 
   it.each(docs)('$file has a title heading and a Sources list naming at least two references', ({ text }) => {
