@@ -59,6 +59,11 @@ export interface MarketPaths {
 export interface CashflowOptions {
   /** Use only the first `paths` paths (a smaller, same-seed sample for the sensitivity grid). */
   paths?: number;
+  /**
+   * Run only these paths (indices into the market's paths; overrides `paths`): result entry k is
+   * path only[k]. The sensitivity grid re-runs just the paths its earlier cells left undecided.
+   */
+  only?: Int32Array;
   /** Spending and balance percentiles per year; off for the grid's success-only runs. */
   detail?: boolean;
 }
@@ -132,7 +137,8 @@ interface YearOutcome {
 
 /** Runs the plan over the market paths. */
 export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: CashflowOptions = {}): CashflowResult {
-  const n = Math.min(options.paths ?? market.paths, market.paths);
+  const only = options.only ?? identity(Math.min(options.paths ?? market.paths, market.paths));
+  const n = only.length;
   const detail = options.detail ?? false;
   const years = plan.accumulationYears + plan.withdrawalYears;
   if (years > market.years) throw new Error(`the plan needs ${years} years of market paths, got ${market.years}`);
@@ -164,17 +170,17 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
     const t = year - plan.accumulationYears;
     if (t < 0) {
       for (let i = 0; i < n; i++) {
+        const p = row + only[i]!;
         contribute(s, i, plan.contribution, shares);
-        grow(
-          s,
-          i,
-          market.growth[row + i]! * fee,
-          market.inflation ? market.inflation[row + i]! : market.constantInflation,
-        );
+        grow(s, i, market.growth[p]! * fee, market.inflation ? market.inflation[p]! : market.constantInflation);
       }
       continue;
     }
     for (let i = 0; i < n; i++) {
+      // Without detail only success and the failing year are asked for, both fixed at the first
+      // shortfall: a failed path is not advanced further.
+      if (!detail && failed[i] === 1) continue;
+      const p = row + only[i]!;
       if (t === 0) startWithdrawals(plan, s, i);
       else adjustWithdrawal(plan, s, i, t);
       payYear(plan, s, i, t, outcome);
@@ -184,12 +190,7 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
       }
       s.taxPaid[i] = s.taxPaid[i]! + outcome.tax;
       if (detail) spendingColumn[i] = outcome.spending;
-      grow(
-        s,
-        i,
-        market.growth[row + i]! * fee,
-        market.inflation ? market.inflation[row + i]! : market.constantInflation,
-      );
+      grow(s, i, market.growth[p]! * fee, market.inflation ? market.inflation[p]! : market.constantInflation);
     }
     if (detail) spending.push(bandOf(t, spendingColumn, q, n));
   }
@@ -198,6 +199,13 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
     balance.push(bandOf(years, balanceColumn, q, n));
   }
   return summarise(s, n, failed, spending, balance, detail);
+}
+
+// 0, 1, …, n − 1, kept for the largest n asked for so far: the plain runs index through it too.
+let identityIndex = new Int32Array(0);
+function identity(n: number): Int32Array {
+  if (identityIndex.length < n) identityIndex = Int32Array.from({ length: n }, (_, i) => i);
+  return identityIndex.subarray(0, n);
 }
 
 function summarise(
