@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import {
   isJsonParam,
   isTimestampParam,
@@ -62,6 +63,9 @@ export async function openPglite(dataDir?: string, preparation?: SqlTemplatePrep
     ...(!dataDir && template ? { loadDataDir: new Blob([readFileSync(template.tarball)]) } : {}),
     parsers: ROW_CONTRACT_PARSERS,
     startParams: START_PARAMS,
+    // pgvector for the researcher's vector store (services/researcher/pgvector-store.ts): loaded
+    // with every database, created in one by the store's ensureIndex (CREATE EXTENSION).
+    extensions: { vector },
   });
   return new PgliteDatabase(pg);
 }
