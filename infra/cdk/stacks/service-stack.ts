@@ -32,6 +32,7 @@ import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { servicePublishStatement } from '../constructs/bus-guard.ts';
+import { exportTracesToXray, readLangfuseKeys } from '../constructs/tracing.ts';
 import { ALARM_TOPIC_NAME, databaseLoginSecretParameter, deadLetterQueueName, functionName, SSM } from '../names.ts';
 
 /** How often the outbox sweep runs; rows it sends are at least SWEEP_OLDER_THAN_MS old. */
@@ -191,6 +192,10 @@ export class ServiceStack extends Stack {
         POWERTOOLS_LOG_LEVEL: config.logLevel,
       },
     });
+
+    if (config.tracing === 'xray') exportTracesToXray(this.function, this.role);
+    // Only the functions that call a model send model spans to LangFuse, so only they may read its keys.
+    if (config.langfuseSecret && spec.usesModel) readLangfuseKeys(this.function, this.role, config.langfuseSecret);
 
     this.addEventSource(this.queue.queue, spec.queue, spec);
     if (jobsQueue) this.addEventSource(jobsQueue, JOBS_QUEUE, spec);
