@@ -22,7 +22,7 @@ import { describeIngress, ingressResults, measureIngress } from './bench/ingress
 import { largePortfolioResults, measureLargePortfolio } from './bench/large.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
-import { mutationResults } from './bench/mutation.ts';
+import { mutationNotes, mutationResults } from './bench/mutation.ts';
 import { describeObservability, measureObservability, observabilityResults } from './bench/observability.ts';
 import { type BenchResult, formatTable, result } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
@@ -37,7 +37,7 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  const ONLY = ['cli', 'api', 'web', 'observability', 'large'];
+  const ONLY = ['cli', 'api', 'web', 'observability', 'large', 'mutation'];
   if (unknown.length > 0 || (argv.includes('--only') && !ONLY.includes(only ?? '')))
     throw new Error(
       `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only ${ONLY.join('|')}]`,
@@ -48,6 +48,13 @@ async function main(argv: readonly string[]): Promise<void> {
   const notes: string[] = [];
   const results: BenchResult[] = [];
 
+  if (only === 'mutation') {
+    // Read from the committed reports only: instant, nothing is measured.
+    const mutation = mutationResults();
+    results.push(...mutation.results);
+    notes.push(...mutationNotes(mutation));
+    return report(results, notes, json);
+  }
   if (only === 'api') {
     results.push(...apiResults(await measureApi(progress)));
     return report(results, notes, json);
@@ -76,8 +83,7 @@ async function main(argv: readonly string[]): Promise<void> {
 
   const mutation = mutationResults();
   results.push(...mutation.results);
-  if (mutation.unmeasured.length > 0)
-    notes.push(`Mutation: no Stryker report (npm run mutation) for ${mutation.unmeasured.join(', ')}.`);
+  notes.push(...mutationNotes(mutation));
 
   progress('retirement engine');
   results.push(...measureRetirement());

@@ -19,6 +19,10 @@ export interface ModuleScore extends MutationCounts {
   score: number;
   /** Surviving and uncovered mutants, as `file:line mutator`. */
   survivors: string[];
+  /** The files the report mutated, sorted. */
+  files: string[];
+  /** Stryker's `mutate` for the run, as the report records it (a `file:from-to` is part of a file). */
+  mutate: string[];
 }
 
 interface ReportMutant {
@@ -32,11 +36,12 @@ export function readModuleScore(reportFile: string): ModuleScore | null {
   if (!existsSync(reportFile)) return null;
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
     files: Record<string, { mutants: ReportMutant[] }>;
+    config?: { mutate?: string[] };
   };
-  return scoreOf(report.files);
+  return { ...scoreOf(report.files), mutate: report.config?.mutate ?? [] };
 }
 
-export function scoreOf(files: Record<string, { mutants: readonly ReportMutant[] }>): ModuleScore {
+export function scoreOf(files: Record<string, { mutants: readonly ReportMutant[] }>): Omit<ModuleScore, 'mutate'> {
   const counts: MutationCounts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, other: 0 };
   const survivors: string[] = [];
   for (const [file, { mutants }] of Object.entries(files)) {
@@ -53,5 +58,6 @@ export function scoreOf(files: Record<string, { mutants: readonly ReportMutant[]
   const detected = counts.killed + counts.timeout;
   const valid = detected + counts.survived + counts.noCoverage;
   // Without a single valid mutant there is no score (Stryker shows NaN); callers treat it as not measured.
-  return { ...counts, score: valid === 0 ? Number.NaN : (100 * detected) / valid, survivors };
+  const score = valid === 0 ? Number.NaN : (100 * detected) / valid;
+  return { ...counts, score, survivors, files: Object.keys(files).sort() };
 }

@@ -81,6 +81,20 @@ export interface DatabaseNeeds {
   grants: readonly string[];
 }
 
+/**
+ * The database need of a specialist: the claim-check store and nothing else. It reads a snapshot
+ * that came by reference and stores a result too large to go inline (services/common/claim-check.ts);
+ * the table is content-addressed and every read checks the hash, so what it writes can never pass
+ * for another payload. Locally such a service still runs in a worker thread, reaching the store
+ * through the worker's port (infra/local/worker-handler.ts); on AWS through the Data API as its own login.
+ */
+export const CLAIM_CHECK_ONLY: DatabaseNeeds = { grants: ['SELECT, INSERT ON payloads'] };
+
+/** Whether a service's database need is at most the claim-check store's. */
+export function claimCheckOnly(database: DatabaseNeeds | undefined): boolean {
+  return database === undefined || database.grants.every((grant) => CLAIM_CHECK_ONLY.grants.includes(grant));
+}
+
 export interface ServiceDeclaration<N extends string = string, P extends DetailType = DetailType> {
   name: N;
   /** The source every event it publishes carries. */

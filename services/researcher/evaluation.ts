@@ -1,9 +1,10 @@
 /**
  * Retrieval quality: nDCG@10, recall@5 and MRR of a ranked run against graded judgments (qrels), plus
- * parsers for the TREC qrels and run formats. Pure: no I/O. Definitions follow trec_eval (ndcg_cut,
+ * parsers for the TREC qrels and run formats and the evaluation set's files. Pure: no I/O. Definitions follow trec_eval (ndcg_cut,
  * recall_5, recip_rank) except nDCG's gain, which is 2^grade − 1 (Burges et al. 2005) rather than
  * trec_eval's linear grade, so a grade-3 passage outweighs three grade-1 ones. docs/knowledge.md explains.
  */
+import { z } from 'zod';
 
 /** Judgments: query id → passage id → grade (0 = judged not relevant … 3 = answers the query). */
 export type Qrels = ReadonlyMap<string, ReadonlyMap<string, number>>;
@@ -162,4 +163,52 @@ export function formatRun(run: Run, tag: string): string {
     });
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** One passage of an evaluation set (test/fixtures/retrieval/passages.jsonl). */
+export const EvalPassage = z.object({
+  id: z.string().min(1),
+  title: z.string().min(1),
+  source: z.string().min(1),
+  text: z.string().min(1),
+});
+export type EvalPassage = z.infer<typeof EvalPassage>;
+
+/** Parses JSON Lines of passages; a bad line is named with the field that is wrong. */
+export function parsePassages(jsonl: string): EvalPassage[] {
+  return jsonl
+    .split(/\r?\n/)
+    .map((raw, i) => ({ raw: raw.trim(), line: i + 1 }))
+    .filter(({ raw }) => raw !== '')
+    .map(({ raw, line }) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        throw new TrecFormatError(`passages line ${line}: not valid JSON; expected {"id","title","source","text"}`);
+      }
+      const parsed = EvalPassage.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new TrecFormatError(`passages line ${line}: ${issue?.path.join('.') || 'value'}: ${issue?.message}`);
+      }
+      return parsed.data;
+    });
+}
+
+/** Parses `qid<TAB>query` lines, in file order; a repeated qid is an error. */
+export function parseQueries(tsv: string): Map<string, string> {
+  const queries = new Map<string, string>();
+  tsv.split(/\r?\n/).forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const tab = raw.indexOf('\t');
+    const qid = raw.slice(0, tab).trim();
+    const query = raw.slice(tab + 1).trim();
+    if (tab <= 0 || qid === '' || query === '') {
+      throw new TrecFormatError(`queries line ${i + 1}: expected "qid<TAB>query"`);
+    }
+    if (queries.has(qid)) throw new TrecFormatError(`queries line ${i + 1}: ${qid} appears twice`);
+    queries.set(qid, query);
+  });
+  return queries;
 }

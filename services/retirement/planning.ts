@@ -12,7 +12,7 @@ import { type CashflowPlan, runCashflow } from './cashflow.ts';
 import type { AssetFractions } from './engine.ts';
 import { type HistoricalReturns, loadHistoricalReturns } from './historical.ts';
 import { cashflowPlanOf, type Household, householdOf } from './household.ts';
-import { historicalPaths, monteCarloPaths } from './market-paths.ts';
+import { historicalPaths, monteCarloPaths, type SharedDraws } from './market-paths.ts';
 import type { AssumptionSet } from './market-sets.ts';
 import { RMD_SOURCE } from './rmd.ts';
 import { sensitivityOf } from './sensitivity.ts';
@@ -39,6 +39,8 @@ export interface PlanningOptions {
   paths: number;
   seed: number;
   gridPaths?: number;
+  /** The outlook's draws: the planning view runs the first of each year's paths. */
+  draws?: SharedDraws;
 }
 
 export function planRetirement(
@@ -113,8 +115,10 @@ function scenarioOf(
   const weights = weightsOf(run.fractions);
   const years = plan.accumulationYears + plan.withdrawalYears;
   const paths = Math.min(options.paths, MAX_PLANNING_PATHS);
-  const market = monteCarloPaths(weights, singleStocks, run.set.market, paths, years, options.seed);
-  const main = runCashflow(plan, market, { detail: true });
+  const market =
+    options.draws?.get(weights, singleStocks, run.set.market) ??
+    monteCarloPaths(weights, singleStocks, run.set.market, paths, years, options.seed);
+  const main = runCashflow(plan, market, { detail: true, paths });
   const history = historyUnder(run.set);
   const sequences = historicalPaths(weights, years, history.data);
   const historical = runCashflow(plan, sequences, {});

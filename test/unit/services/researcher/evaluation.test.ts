@@ -7,7 +7,9 @@ import {
   evaluate,
   formatRun,
   ndcgAt,
+  parsePassages,
   parseQrels,
+  parseQueries,
   parseRun,
   recallAt,
   reciprocalRank,
@@ -113,6 +115,26 @@ describe('TREC formats', () => {
     expect(run.get('q1')).toEqual(['p2', 'p3', 'p1']);
     expect(run.get('q2')).toEqual(['p9']);
     expect(() => parseRun('q1 Q0 p1 1 abc t\n')).toThrow(/run line 1/);
+  });
+
+  it('reads passages as JSON lines and names the field a bad line lacks', () => {
+    const line = JSON.stringify({ id: 'p001', title: 'Bonds', source: 'SEC', text: 'A bond is a loan.' });
+    expect(parsePassages(`${line}\n\n`)).toEqual([
+      { id: 'p001', title: 'Bonds', source: 'SEC', text: 'A bond is a loan.' },
+    ]);
+    expect(() => parsePassages(`${line}\n{"id":"p002","title":"x","source":"y"}`)).toThrow(/passages line 2: text/);
+    expect(() => parsePassages('{not json')).toThrow(/passages line 1: not valid JSON/);
+  });
+
+  it('reads queries as tab-separated id and text, refusing a line without a tab or a repeated id', () => {
+    expect(parseQueries('q01\twhat is a bond\nq02\tRMD age\n')).toEqual(
+      new Map([
+        ['q01', 'what is a bond'],
+        ['q02', 'RMD age'],
+      ]),
+    );
+    expect(() => parseQueries('q01 what is a bond')).toThrow(/queries line 1: expected "qid<TAB>query"/);
+    expect(() => parseQueries('q01\ta\nq01\tb')).toThrow(/queries line 2: q01 appears twice/);
   });
 
   it('writes a run that reads back in the same order', () => {

@@ -1,6 +1,6 @@
 /**
- * The S3 Vectors adapter through the real S3VectorsClient against the loopback server: how it
- * splits calls, what it refuses before calling, how it records and checks the embedder, and that
+ * The S3 Vectors adapter through the real S3VectorsClient against the loopback server: the vector
+ * store contract, one index per case; then how it splits calls, what it refuses before calling, how it records and checks the embedder, and that
  * the server itself enforces the service's limits (so the adapter's checks are not the only ones).
  */
 import {
@@ -15,6 +15,7 @@ import { EmbedderMismatchError, type VectorRecord } from '#services/researcher/p
 import { S3VectorsStore } from '#services/researcher/s3-vectors-store.ts';
 import { loopbackClientConfig } from '#test/support/loopback.ts';
 import { type S3VectorsServer, startS3VectorsServer } from '#test/support/s3-vectors-server.ts';
+import { describeVectorStoreContract } from '#test/support/vector-store-contract.ts';
 
 const BUCKET = 'alex-knowledge';
 let server: S3VectorsServer;
@@ -48,6 +49,8 @@ function unit(i: number, dimension = 2): VectorRecord {
 function callsTo(operation: string, since: number) {
   return server.calls.slice(since).filter((call) => call.operation === operation);
 }
+
+describeVectorStoreContract('S3 Vectors through the loopback server', async () => newStore().store);
 
 describe('S3VectorsStore', () => {
   it('creates a float32 cosine index tagged with the embedder, title and source non-filterable', async () => {
