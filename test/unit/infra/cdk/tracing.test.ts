@@ -1,17 +1,21 @@
 /**
  * Traces and LangFuse keys on AWS, in the synthesized templates. `-c tracing=xray`: every service
  * function gets the ADOT collector layer (arm64, the region's ARN), its OTLP endpoint and the X-Ray
- * actions. `-c langfuseSecret=…`: only the functions that call a model (the tagger and the reporter)
- * learn the secret and may read it, and nothing else may. Both off by default.
+ * actions. `-c langfuseSecret=…`: only the functions that call a model (needs.model: the tagger and
+ * the reporter) learn the secret and may read it, and nothing else may. Both off by default.
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '#infra/cdk/config.ts';
 import { STACK_NAMES } from '#infra/cdk/names.ts';
 import { SERVICE_NAMES } from '#infra/topology.ts';
+import { SERVICE_REGISTRY } from '#services/index.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 
-const MODEL_USERS = ['tagger', 'reporter'];
+/** What the services declare (needs.model in services/<name>/service.ts); today the tagger and the reporter. */
+const MODEL_USERS: string[] = SERVICE_REGISTRY.filter(({ service }) => service.needs.model).map(
+  ({ service }) => service.name,
+);
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:alex/langfuse-Ab12Cd';
 
 function serviceFunction(app: Synthesized, service: string): Record<string, any> {
@@ -35,6 +39,11 @@ describe('tracing and LangFuse on AWS', () => {
     xray = synthesize({ region: 'eu-west-1', tracing: 'xray', langfuseSecret: 'alex/langfuse' });
     byArn = synthesize({ region: 'eu-west-1', langfuseSecret: SECRET_ARN });
   }, 300_000);
+
+  it('knows which services call a model from their declarations', () => {
+    expect(MODEL_USERS).toEqual(expect.arrayContaining(['tagger', 'reporter']));
+    expect(MODEL_USERS).not.toContain('charter');
+  });
 
   it('is off by default: no layer, no collector endpoint, no X-Ray permission, no LangFuse secret', () => {
     expect(resolveConfig().tracing).toBe('off');
@@ -73,7 +82,7 @@ describe('tracing and LangFuse on AWS', () => {
     }
   });
 
-  it('gives only the tagger and the reporter the LangFuse secret, by name, with its six-character suffix', () => {
+  it('gives only the services that call a model the LangFuse secret, by name, with its six-character suffix', () => {
     for (const service of SERVICE_NAMES) {
       const fn = serviceFunction(xray, service);
       const grant = statements(xray, service).find((s) => s.Sid === 'LangfuseKeys');
