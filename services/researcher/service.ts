@@ -24,6 +24,7 @@ export const researcher = defineService({
         'SELECT ON payloads',
       ],
     },
+    knowledge: 'write',
   },
   publishes: [],
 });
