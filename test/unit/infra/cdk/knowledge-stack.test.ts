@@ -38,7 +38,7 @@ let sagemaker: Synthesized;
 beforeAll(() => {
   titan = synthesize({}, { services: SERVICES });
   sagemaker = synthesize(
-    { knowledge: { embedder: 'sagemaker', endpointName: 'Bge-Small-Endpoint', dimension: 384 } },
+    { knowledge: { embedder: 'sagemaker', endpointName: 'Bge-Small-Endpoint', dimension: 384 }, vpc: true },
     { services: SERVICES },
   );
 }, 240_000);
@@ -170,6 +170,15 @@ describe('the knowledge base stack', () => {
         ALEX_EMBEDDING_DIMENSION: '384',
       });
     }
+  });
+
+  it('with private networking, adds interface endpoints for S3 Vectors and the SageMaker runtime', () => {
+    const interfaces = resources(sagemaker, STACK_NAMES.network, 'AWS::EC2::VPCEndpoint')
+      .filter((e) => e.VpcEndpointType === 'Interface')
+      .map((e) => e.ServiceName);
+    expect(interfaces).toEqual(
+      expect.arrayContaining(['com.amazonaws.eu-west-1.s3vectors', 'com.amazonaws.eu-west-1.sagemaker.runtime']),
+    );
   });
 
   it('refers to no other stack: the reader finds the index by name', () => {
