@@ -195,7 +195,7 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
       const db = await ctx.db();
       const row = await getJob(db, classified.jobId);
       // Classifications requested by other systems, or for a job already planned, need no plan.
-      // Stryker disable next-line ObjectLiteral,ConditionalExpression: its outcome is read by no code; onClassified made
+      // Stryker disable next-line ObjectLiteral,ConditionalExpression: no code reads the outcome; onClassified made
       // the same check just before, and a racing delivery of the same job waits on the idempotency record
       if (!row || row.status !== 'classifying') return { outcome: 'ignored' as const };
       const portfolio = await loadPortfolio(db, row.user_id);
@@ -209,7 +209,7 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
         // Stryker disable next-line ObjectLiteral: the outcome is kept in the idempotency record and read by no code
         return { outcome: 'failed' as const };
       }
-      // Stryker disable next-line LogicalOperator: a classifying row was made by createJob, which always writes a deadline
+      // Stryker disable next-line LogicalOperator: a classifying row is createJob's, which always writes a deadline
       const deadline = row.deadline ?? deadlineOf({}, ctx.now());
       await publishPlanned(
         db,

@@ -229,7 +229,7 @@ describe('a request or an answer that comes after another part moved the job', (
       await advanceJob(ports.db, job.jobId, status, { error: status === 'failed' ? 'deadline' : undefined });
   }
 
-  it('plans nothing for a request first delivered after its job failed at the deadline (only a replay reopens)', async () => {
+  it('plans nothing for a request first delivered after its job failed at the deadline', async () => {
     const job = request(classifiedUser);
     await jobIn(job, 'failed');
     const late = await run(JSON.stringify(job));
@@ -249,7 +249,7 @@ describe('a request or an answer that comes after another part moved the job', (
     expect((await getJob(ports.db, job.jobId))?.status).toBe('failed');
   });
 
-  it('leaves nothing behind from an answer that came while the job was still planning; the later answer plans it', async () => {
+  it('keeps nothing of an answer that came while the job was planning; the later one plans it', async () => {
     const job = request(classifiedUser);
     await jobIn(job, 'planning');
     expect((await run(classifiedBody(job.jobId))).published).toEqual([]);
