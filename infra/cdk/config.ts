@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { InvalidInputError } from '#events/errors.ts';
+import { AwsKnowledgeSettings, TITAN_EMBED_V2_ID } from '#services/researcher/knowledge-settings.ts';
 import { SERVICE_NAMES, type ServiceName } from '../topology.ts';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
@@ -32,6 +33,14 @@ const ScheduledReanalysis = z
     userIds: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/, 'must be a user id')).max(50),
   })
   .strict();
+
+/** A secret's name, or its complete ARN (with the six characters Secrets Manager adds to the name). */
+const SecretRef = z
+  .string()
+  .regex(
+    /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}|[A-Za-z0-9/_+=.@-]{1,512})$/,
+    'must be a Secrets Manager secret name (e.g. alex/langfuse) or its complete ARN (ending in -xxxxxx)',
+  );
 
 const WebAclArn = z
   .string()
@@ -121,6 +130,21 @@ export const AlexConfigSchema = z
     waf: z.boolean(),
     /** Requests one client IP may make in any 5 minutes before the web ACL blocks it. */
     wafRateLimit: z.number().int().min(10).max(2_000_000_000),
+    /**
+     * The knowledge embedder on AWS: `{"embedder":"bedrock","dimension":256|512|1024}` (Titan Text
+     * Embeddings V2) or `{"embedder":"sagemaker","endpointName":"…","dimension":…}`; docs/knowledge.md.
+     */
+    knowledge: AwsKnowledgeSettings,
+    /**
+     * Traces on AWS (docs/observability.md): `xray` adds the ADOT collector layer to every service
+     * function and sends their OpenTelemetry spans through it to X-Ray; `off` loads no tracing at all.
+     */
+    tracing: z.enum(['off', 'xray']),
+    /**
+     * A Secrets Manager secret holding LangFuse's keys as JSON {publicKey, secretKey, host}, by name
+     * (`alex/langfuse`) or complete ARN; the functions that call a model read it at cold start.
+     */
+    langfuseSecret: SecretRef.optional(),
     /** The HTTP API (AlexApi stack); absent: no API stack. `-c api='{"issuer":"https://…","audience":["alex"]}'`. */
     api: ApiSettings.optional(),
     /** The dashboard on S3 + CloudFront (AlexWeb stack); needs `api` (its issuer). `-c web='{"clientId":"…"}'`. */
@@ -130,6 +154,11 @@ export const AlexConfigSchema = z
   .refine((c) => !(c.web && !c.api), {
     message: "the dashboard signs in with the API's issuer and calls the API: configure api as well, or remove web",
     path: ['web'],
+  })
+  .refine((c) => !(c.vpc && c.langfuseSecret), {
+    message:
+      'private networking has no route to the internet, so the functions cannot reach LangFuse: remove langfuseSecret, or set vpc to false',
+    path: ['vpc'],
   })
   .refine((c) => !(c.vpc && c.prices === 'polygon'), {
     message:
@@ -159,6 +188,8 @@ export const DEFAULT_CONFIG: AlexConfig = {
   vpc: false,
   waf: false,
   wafRateLimit: 1000,
+  knowledge: { embedder: 'bedrock', modelId: TITAN_EMBED_V2_ID, dimension: 1024 },
+  tracing: 'off',
 };
 
 /** The keys read from CDK context; each is the config field of the same name. */
@@ -175,7 +206,10 @@ export function resolveConfig(overrides: Partial<Record<keyof AlexConfig, unknow
     if (raw === undefined) continue;
     const value = typeof raw === 'string' ? parseContextString(raw) : raw;
     const base = merged[key];
-    merged[key] = isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value;
+    // An override naming another embedder is another shape (knowledge settings): it replaces the default.
+    const otherShape =
+      isPlainObject(base) && isPlainObject(value) && 'embedder' in value && value.embedder !== base.embedder;
+    merged[key] = isPlainObject(base) && isPlainObject(value) && !otherShape ? { ...base, ...value } : value;
   }
   return InvalidInputError.parse(AlexConfigSchema, merged, 'CDK config');
 }

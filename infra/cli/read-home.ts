@@ -6,6 +6,7 @@
  */
 import { HomeInUseError, type HomeOwner, readHomeOwner } from '../local/home-lock.ts';
 import { openStoredState, type StoredState } from '../local/stored-state.ts';
+import { compileWasmBaselineOnly } from '../storage/pglite.ts';
 import { type Io, runtimeOptions } from './cli-kit.ts';
 
 export type ReadableHome = { state: StoredState; owner?: undefined } | { state?: undefined; owner: HomeOwner };
@@ -13,6 +14,8 @@ export type ReadableHome = { state: StoredState; owner?: undefined } | { state?:
 export async function openForReading(home: string, command: string, io: Io): Promise<ReadableHome> {
   const owner = readHomeOwner(home);
   if (owner?.mode === 'write') return announce(home, owner, io);
+  // One query and exit: PGlite's WebAssembly is not worth optimising.
+  compileWasmBaselineOnly();
   try {
     return { state: await openStoredState(home, runtimeOptions(command, io)) };
   } catch (error) {

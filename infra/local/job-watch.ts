@@ -1,9 +1,9 @@
 /**
  * What `alex watch` shows of one job, read from a home's files while another process (`alex
- * serve`, `alex analyze`) owns it: the archive says what each service announced, the queue
- * snapshot and journal say what is still queued, in flight, retried or dead-lettered, and the
- * span file (when tracing is on) adds the tagger's model calls. Pure reading: nothing is locked
- * or written, and a line still being written is skipped until the next look.
+ * serve`, `alex analyze`) owns it: the jobs queue holds the AnalysisRequested message from the
+ * moment the job is sent (queued, then planning), the archive says what each service announced,
+ * the queue snapshot and journal say what is queued, in flight, retried or dead-lettered, and the
+ * span file (when tracing is on) adds the model calls. Pure reading: nothing is locked or written.
  */
 import { readFileSync } from 'node:fs';
 import type { EventEnvelope } from '#events/envelope.ts';
@@ -15,6 +15,9 @@ import { loadQueueState } from './queue-journal.ts';
 
 /** SQS's maxReceiveCount for every Alex queue locally (queue.ts): the n of "retrying k of n". */
 export const MAX_RECEIVES = 3;
+
+/** The queue `alex analyze`, the API and the schedules send AnalysisRequested to. */
+const JOBS_QUEUE = 'alex-jobs';
 
 export type LaneState =
   | { kind: 'idle' }
@@ -34,10 +37,20 @@ export interface ModelCallView {
   latencyMs: number;
 }
 
+/**
+ * A job's course: `queued` (its request waits in the jobs queue), `planning` (the planner holds
+ * it), `running` (planned: the specialists work), then how it ended.
+ */
+export type JobStatus = 'queued' | 'planning' | 'running' | 'completed' | 'partial' | 'failed';
+
+export function jobEnded(status: JobStatus): boolean {
+  return status === 'completed' || status === 'partial' || status === 'failed';
+}
+
 export interface JobView {
   jobId: string;
   traceId?: string;
-  status: 'running' | 'completed' | 'partial' | 'failed';
+  status: JobStatus;
   lanes: Array<{ service: string; state: LaneState }>;
   /** Tasks the aggregator still waits for (planned, neither completed nor failed). */
   waitingFor: string[];
@@ -46,14 +59,23 @@ export interface JobView {
   modelCalls: ModelCallView[];
 }
 
-/** The newest job in the archive (by its last event), or undefined for an empty archive. */
+/**
+ * The newest job: a request still in the jobs queue (not planned yet, so not in the archive) when
+ * it was sent after the archive's last job event, else that event's job; undefined when neither has one.
+ */
 export function newestJob(home: string): string | undefined {
   const events = readEvents(home);
-  for (let index = events.length - 1; index >= 0; index -= 1) {
+  let newest: { jobId: string; at: number } | undefined;
+  for (let index = events.length - 1; index >= 0 && !newest; index -= 1) {
     const jobId = (events[index]!.detail as { jobId?: string }).jobId;
-    if (jobId) return jobId;
+    if (jobId) newest = { jobId, at: Date.parse(events[index]!.time) };
   }
-  return undefined;
+  const { state } = loadQueueState(home, { repairTornTail: false });
+  for (const message of state.get(JOBS_QUEUE)?.values() ?? []) {
+    const jobId = jobIdIn(message.body);
+    if (jobId && (!newest || message.sentAt > newest.at)) newest = { jobId, at: message.sentAt };
+  }
+  return newest?.jobId;
 }
 
 /** Archived events, skipping any line not yet whole. */
@@ -84,11 +106,18 @@ export async function viewJob(home: string, jobId: string, now = Date.now()): Pr
   const detail = <T>(event: EventEnvelope | undefined) => event?.detail as T | undefined;
   const planned = detail<{ tasks: string[]; deadline: string }>(of('AnalysisPlanned')[0]);
   const finished = of('AnalysisCompleted')[0] ?? of('AnalysisFailed')[0];
-  const status: JobView['status'] = !finished
-    ? 'running'
-    : finished['detail-type'] === 'AnalysisFailed'
+  const { state } = loadQueueState(home, { repairTornTail: false });
+  // The request itself: sent with SendMessage, it reaches the archive only through what the planner announces.
+  const requests = [...(state.get(JOBS_QUEUE)?.values() ?? [])].filter((message) => jobIdIn(message.body) === jobId);
+  const status: JobStatus = finished
+    ? finished['detail-type'] === 'AnalysisFailed'
       ? 'failed'
-      : ((finished.detail as { status: 'completed' | 'partial' }).status ?? 'completed');
+      : ((finished.detail as { status: 'completed' | 'partial' }).status ?? 'completed')
+    : planned
+      ? 'running'
+      : requests.length > 0 && requests.every((message) => message.receiveCount === 0)
+        ? 'queued'
+        : 'planning';
   const outcomes = new Map<string, LaneState>();
   for (const event of [...of('SpecialistCompleted'), ...of('SpecialistFailed')]) {
     const service = event.source.replace(/^alex\./, '');
@@ -100,16 +129,18 @@ export async function viewJob(home: string, jobId: string, now = Date.now()): Pr
   if (of('InstrumentsClassified').length > 0) outcomes.set('tagger', { kind: 'done' });
   if (finished?.source === 'alex.aggregator') outcomes.set('aggregator', { kind: 'done' });
 
-  const { state } = loadQueueState(home, { repairTornTail: false });
   const lanes = SERVICE_REGISTRY.map(({ service }) => ({
     service: service.name,
-    state: laneState(service.name, jobId, state, outcomes.get(service.name)),
+    state: laneState(service.name, jobId, state, outcomes.get(service.name), finished !== undefined),
   }));
   const settled = new Set(
     [...of('SpecialistCompleted'), ...of('SpecialistFailed')].map((event) => (event.detail as { task: string }).task),
   );
-  const traceparent = events
-    .map((event) => (event.detail as { metadata?: { traceparent?: string } }).metadata?.traceparent)
+  const traceparent = [
+    ...requests.map((message) => requestDetail(message.body)),
+    ...events.map((event) => event.detail),
+  ]
+    .map((detail) => (detail as { metadata?: { traceparent?: string } } | undefined)?.metadata?.traceparent)
     .find(Boolean);
   return {
     jobId,
@@ -131,12 +162,16 @@ function laneState(
   jobId: string,
   state: ReturnType<typeof loadQueueState>['state'],
   outcome: LaneState | undefined,
+  ended: boolean,
 ): LaneState {
   const queue = `alex-${service}`;
   const mine = (name: string) =>
     [...(state.get(name)?.values() ?? [])].filter((message) => jobIdIn(message.body) === jobId);
   const dead = mine(`${queue}-dlq`)[0];
   if (dead) return { kind: 'dead-lettered', reason: dead.attributes.reason ?? dead.lastError ?? 'no reason recorded' };
+  // Once the job ended, a service that announced its part is done: a message of its still in
+  // flight is the one being acknowledged (or a late duplicate), not more work for this job.
+  if (ended && outcome) return outcome;
   // The planner also takes the job from the jobs queue; the aggregator's deadline waits in its queue, delayed.
   const waiting = [...mine(queue), ...(service === 'planner' ? mine('alex-jobs') : [])].filter(
     (message) => message.notBefore === undefined || message.receiveCount > 0,
@@ -183,6 +218,16 @@ async function modelCallsOf(home: string, jobId: string, events: EventEnvelope[]
         latencyMs: call.latencyMs,
       })) ?? [],
   );
+}
+
+/** A jobs-queue body: the AnalysisRequested detail itself, or an envelope carrying it (as a schedule sends). */
+function requestDetail(body: string): unknown {
+  try {
+    const parsed = JSON.parse(body) as { detail?: unknown };
+    return parsed.detail ?? parsed;
+  } catch {
+    return undefined;
+  }
 }
 
 function numberOrNull(value: unknown): number | null {

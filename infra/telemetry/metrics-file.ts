@@ -53,7 +53,17 @@ export interface Stats {
   analyses: { completed: number; partial: number; failed: number };
   /** Per service: records handled and their latency (ms). */
   stages: Array<{ service: string; records: number; p50Ms: number; p95Ms: number; maxMs: number }>;
-  model: { inputTokens: number; outputTokens: number; estimatedCostUsd: number };
+  /**
+   * estimatedCostUsd is null (unknown, not zero) once any call went to a model without a listed
+   * price; pricedCostUsd is what the priced calls cost, and unpricedCalls how many were not.
+   */
+  model: {
+    inputTokens: number;
+    outputTokens: number;
+    estimatedCostUsd: number | null;
+    pricedCostUsd: number;
+    unpricedCalls: number;
+  };
   deadLetters: number;
 }
 
@@ -72,13 +82,17 @@ export function statsOf(values: Map<string, Map<string, number[]>>): Stats {
         maxMs: sorted.at(-1)!,
       };
     });
+  const pricedCostUsd = Math.round(total(METRIC.cost) * 1e6) / 1e6;
+  const unpricedCalls = total(METRIC.unpricedCalls);
   return {
     analyses: { completed: total(METRIC.completed), partial: total(METRIC.partial), failed: total(METRIC.failed) },
     stages,
     model: {
       inputTokens: total(METRIC.inputTokens),
       outputTokens: total(METRIC.outputTokens),
-      estimatedCostUsd: Math.round(total(METRIC.cost) * 1e6) / 1e6,
+      estimatedCostUsd: unpricedCalls > 0 ? null : pricedCostUsd,
+      pricedCostUsd,
+      unpricedCalls,
     },
     deadLetters: total(METRIC.deadLetters),
   };

@@ -55,13 +55,18 @@ function handle(telemetry: Telemetry): Telemetry {
 }
 
 async function registerProvider(options: TelemetryOptions): Promise<Telemetry> {
-  const [api, core, hooks, resources, base] = await Promise.all([
+  const [api, core, hooks, resources, base, xray] = await Promise.all([
     import('@opentelemetry/api'),
     import('@opentelemetry/core'),
     import('@opentelemetry/context-async-hooks'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/id-generator-aws-xray'),
   ]);
+  // Trace ids that start with the trace's start time (epoch seconds), then 96 random bits: still
+  // W3C ids for every backend, and the only ones X-Ray keeps (its exporter in the ADOT collector
+  // passes the first 32 bits on as the X-Ray id's time, and X-Ray drops a trace not from the last 30 days).
+  const idGenerator = new xray.AWSXRayIdGenerator();
   const exporters = await spanExporters(options);
   const processors = exporters.map(
     (exporter) =>
@@ -80,6 +85,7 @@ async function registerProvider(options: TelemetryOptions): Promise<Telemetry> {
         provider = new base.BasicTracerProvider({
           resource: resources.resourceFromAttributes({ 'service.name': name, 'service.namespace': 'alex' }),
           spanProcessors: processors,
+          idGenerator,
         });
         providers.set(name, provider);
       }

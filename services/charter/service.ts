@@ -1,5 +1,5 @@
 /** The charter: the specialist for the charts task. */
-import { defineService, plannedTaskRule } from '../common/declaration.ts';
+import { CLAIM_CHECK_ONLY, defineService, plannedTaskRule } from '../common/declaration.ts';
 
 export const charter = defineService({
   name: 'charter',
@@ -7,6 +7,7 @@ export const charter = defineService({
   description: 'Computes the allocation charts.',
   rules: [plannedTaskRule('charter', 'charts')],
   limits: { memoryMb: 256, timeoutSeconds: 30, maxConcurrency: 10 },
-  needs: {},
+  // A snapshot too large for its event comes by reference (claim check), and so would a large result.
+  needs: { database: CLAIM_CHECK_ONLY },
   publishes: ['SpecialistCompleted', 'SpecialistFailed'],
 });

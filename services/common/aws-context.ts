@@ -46,8 +46,9 @@ export function awsServiceContext(declaration: ServiceDeclaration, openDatabase?
     dynamo: new DynamoDBClient({}),
     tables: { idempotency: requireEnv(ENV.idempotencyTable), completion: requireEnv(ENV.completionTable) },
     db,
-    // The claim-check store is the payloads table, for the functions that reach the database
-    // (the planner writes, the aggregator reads, as their grants say). A specialist has none yet.
+    // The claim-check store is the payloads table, for every function that reaches the database:
+    // the planner stores snapshots, the specialists read them and store large results, the
+    // aggregator reads both, each as far as its login's grants allow.
     ...(openDatabase ? { payloads: new SqlPayloadStore(db) } : {}),
     model: modelFromEnv(process.env),
     now: () => new Date(),

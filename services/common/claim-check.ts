@@ -30,8 +30,10 @@ export class SqlPayloadStore implements PayloadStore {
   constructor(private readonly db: () => Promise<SqlExecutor>) {}
 
   async put(sha256: string, body: string): Promise<void> {
+    // No conflict target: naming one (`ON CONFLICT (sha256)`) needs SELECT on the column, which the
+    // planner's login does not hold; the key is the table's only unique constraint, so it is the same.
     await (await this.db()).query(
-      `INSERT INTO payloads (sha256, body, bytes) VALUES (:sha256, :body, :bytes) ON CONFLICT (sha256) DO NOTHING`,
+      `INSERT INTO payloads (sha256, body, bytes) VALUES (:sha256, :body, :bytes) ON CONFLICT DO NOTHING`,
       { sha256, body, bytes: Buffer.byteLength(body) },
     );
   }

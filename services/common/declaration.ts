@@ -65,6 +65,12 @@ export interface ServiceNeeds {
    * the bundle's `data/` folder, beside the bundled module (CDK and the benchmark alike).
    */
   dataFiles?: readonly string[];
+  /**
+   * The knowledge base (services/researcher): `write` for the one service that owns the vector
+   * bucket and index (its stack creates them) and may put and delete vectors; `read` to query
+   * them. Either way the function gets the embedding model and the bucket and index names.
+   */
+  knowledge?: 'write' | 'read';
 }
 
 /**
@@ -79,6 +85,20 @@ export interface DatabaseNeeds {
    * table privileges only, on tables of the public schema.
    */
   grants: readonly string[];
+}
+
+/**
+ * The database need of a specialist: the claim-check store and nothing else. It reads a snapshot
+ * that came by reference and stores a result too large to go inline (services/common/claim-check.ts);
+ * the table is content-addressed and every read checks the hash, so what it writes can never pass
+ * for another payload. Locally such a service still runs in a worker thread, reaching the store
+ * through the worker's port (infra/local/worker-handler.ts); on AWS through the Data API as its own login.
+ */
+export const CLAIM_CHECK_ONLY: DatabaseNeeds = { grants: ['SELECT, INSERT ON payloads'] };
+
+/** Whether a service's database need is at most the claim-check store's. */
+export function claimCheckOnly(database: DatabaseNeeds | undefined): boolean {
+  return database === undefined || database.grants.every((grant) => CLAIM_CHECK_ONLY.grants.includes(grant));
 }
 
 export interface ServiceDeclaration<N extends string = string, P extends DetailType = DetailType> {

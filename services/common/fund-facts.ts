@@ -16,7 +16,16 @@ const FundFactsFile = z.object({
   unknownFundExpenseRatioBasis: z.string(),
   funds: z.record(
     z.string(),
-    z.object({ expenseRatioPercent: z.number().min(0).max(5), index: z.string().optional() }),
+    z.object({
+      expenseRatioPercent: z.number().min(0).max(5),
+      index: z.string().optional(),
+      /** Share class when it carries a sales charge ("A": a front-end load on purchases). */
+      shareClass: z.string().optional(),
+      /** Largest front-end sales charge on purchases, percent of the offering price. */
+      maxFrontLoadPercent: z.number().min(0).max(10).optional(),
+      /** A low-cost fund of the same style, when closer than the asset class's default alternative. */
+      likeForLike: z.string().optional(),
+    }),
   ),
   indexes: z.record(
     z.string(),
@@ -91,6 +100,18 @@ export function feeSummary(snapshot: Snapshot): FeeSummary {
 /** The index a fund tracks, when reference data names it. */
 export function trackedIndex(symbol: string): string | undefined {
   return fundFacts().funds[symbol]?.index;
+}
+
+/** The share class and its largest front-end load, when reference data records one. */
+export function salesChargeOf(symbol: string): { shareClass: string; maxFrontLoadPercent: number } | undefined {
+  const fund = fundFacts().funds[symbol];
+  if (fund?.shareClass === undefined || fund.maxFrontLoadPercent === undefined) return undefined;
+  return { shareClass: fund.shareClass, maxFrontLoadPercent: fund.maxFrontLoadPercent };
+}
+
+/** The fund's own like-for-like low-cost fund, when reference data names one. */
+export function likeForLikeOf(symbol: string): string | undefined {
+  return fundFacts().funds[symbol]?.likeForLike;
 }
 
 /** A low-cost fund for an asset class and region (`equity.north_america`, `fixed_income`, …). */

@@ -8,6 +8,7 @@
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ModelCallRecord } from './model/port.ts';
+import { BEDROCK_PRICES, costOf, priceOf } from './model/prices.ts';
 
 export const METRICS_NAMESPACE = 'Alex';
 
@@ -19,23 +20,16 @@ export const METRIC = {
   stageLatency: 'StageLatency',
   inputTokens: 'ModelInputTokens',
   outputTokens: 'ModelOutputTokens',
-  /** US dollars, from MODEL_PRICES; a model without a listed price adds nothing. */
+  /** US dollars, from the vendored price table (model/prices.ts), for the calls to a listed model. */
   cost: 'ModelCostUsd',
+  /** Calls to a model without a listed price: while any are counted, the total cost is unknown. */
+  unpricedCalls: 'ModelCallsUnpriced',
   /** Records a handler sent straight to its DLQ (bad input); redrive-policy moves show as DLQ depth. */
   deadLetters: 'DeadLetters',
 } as const;
 
-/** Amazon Nova Lite on demand, US dollars per 1,000 tokens (us-east-1 list price as of 2025-06-01). */
-export const NOVA_LITE_PRICE = { inputPer1k: 0.00006, outputPer1k: 0.00024 } as const;
-
-/**
- * On-demand prices per 1,000 tokens by the model id's start; the monthly cost benchmark
- * (scripts/bench/monthly.ts) reads Nova Lite's from here too.
- */
-export const MODEL_PRICES: ReadonlyArray<{ match: RegExp; inputPer1k: number; outputPer1k: number }> = [
-  { match: /^bedrock:(us\.|eu\.|apac\.)?amazon\.nova-lite/, ...NOVA_LITE_PRICE },
-  { match: /^offline$/, inputPer1k: 0, outputPer1k: 0 },
-];
+/** Amazon Nova Lite on demand (the default model), from the vendored table; the monthly cost benchmark reads it. */
+export const NOVA_LITE_PRICE = BEDROCK_PRICES['amazon.nova-lite-v1:0']!;
 
 /** A published EMF document (what Metrics.serializeMetrics returns). */
 export type EmfDocument = ReturnType<Metrics['serializeMetrics']>;
@@ -92,11 +86,9 @@ export function addModelCall(record: ModelCallRecord): void {
   const output = record.outputTokens ?? 0;
   addMetric(record.service, METRIC.inputTokens, MetricUnit.Count, input);
   addMetric(record.service, METRIC.outputTokens, MetricUnit.Count, output);
-  const price = MODEL_PRICES.find((entry) => entry.match.test(record.model));
-  if (price) {
-    const usd = (input / 1000) * price.inputPer1k + (output / 1000) * price.outputPer1k;
-    addMetric(record.service, METRIC.cost, MetricUnit.NoUnit, usd);
-  }
+  const price = priceOf(record.model);
+  if (price) addMetric(record.service, METRIC.cost, MetricUnit.NoUnit, costOf(price, input, output));
+  else countMetric(record.service, METRIC.unpricedCalls);
 }
 
 /** Publishes what this thread's services stored (at the end of a batch). */

@@ -135,6 +135,28 @@ export function bondSales(c: FactContext, glideTargetPercent: number, bondsPerce
 }
 
 /**
+ * Bonds far below the glide path: the shortfall in dollars, bought with stock held in tax-advantaged
+ * accounts (no tax on the switch), largest position first, each at most its value. Taxable stock is
+ * left alone: selling it realises gains, and new contributions can close the rest.
+ */
+export function bondBuys(c: FactContext, glideTargetPercent: number, bondsPercent: number): Trim[] {
+  const { book, snapshot, total, bySymbol } = c;
+  const short = Math.max(0, ((glideTargetPercent - bondsPercent) / 100) * total);
+  book.usd('glidePath.shortBondValue', 'Bonds below the glide path, in dollars', short);
+  if (short <= 0) return [];
+  const accountType = new Map(snapshot.accounts.map((a) => [a.id, a.type]));
+  const equity = snapshot.positions
+    .filter((p) => {
+      const classification = bySymbol.get(p.symbol);
+      const share = (classification?.assetClass as Record<string, number> | undefined)?.equity ?? 0;
+      const sheltered = SHELTERED.has(accountType.get(p.accountId) ?? 'other');
+      return p.value > 0 && sheltered && classification?.source !== 'unclassified' && share >= 90;
+    })
+    .sort((a, b) => b.value - a.value || a.symbol.localeCompare(b.symbol));
+  return sellInOrder(c, equity, short, 'glidePath.buyBonds', 'to sell for bonds');
+}
+
+/**
  * Asset location: bond and gold funds held in taxable accounts swapped with stock funds held in
  * tax-advantaged ones, `swap` dollars each way, the largest positions first on both sides.
  */

@@ -3,6 +3,7 @@
  * the book under stable keys; computeFacts (facts.ts) calls them in the order the facts are listed.
  */
 import { ASSET_CLASSES, type Classification, type Snapshot } from '#events/values.ts';
+import { claimedBenefit } from '#services/retirement/social-security.ts';
 import {
   allocationBy,
   CASH,
@@ -11,9 +12,18 @@ import {
   UNCLASSIFIED,
   valueBySymbol,
 } from '../common/holdings.ts';
-import { bondSales, type Trim } from './action-facts.ts';
+import { bondBuys, bondSales, type Trim } from './action-facts.ts';
 import { displayName, type FactBook } from './fact-book.ts';
-import { ASSUMPTIONS, type AssetClassRow, GLIDE_PATH_RULE, GLIDE_STEP, RULES, type TopHolding } from './facts.ts';
+import {
+  ASSUMPTIONS,
+  type AssetClassRow,
+  GLIDE_PATH_RULE,
+  GLIDE_STEP,
+  joinAnd,
+  RULES,
+  type TopHolding,
+} from './facts.ts';
+import { accountName } from './plan-facts.ts';
 
 /** What every section reads: the snapshot, its totals, and how each symbol is classified. */
 export interface FactContext {
@@ -27,6 +37,8 @@ export interface FactContext {
   instrumentType: (symbol: string) => string | undefined;
   /** Bond funds to move to stocks when bonds are far above the glide path (set by retirementFacts). */
   bondSales?: Trim[];
+  /** Stock in tax-advantaged accounts to move to bonds when bonds are far below it (set by retirementFacts). */
+  bondBuys?: Trim[];
 }
 
 const FUND_TYPES = new Set(['etf', 'mutual_fund']);
@@ -202,7 +214,28 @@ export function homeBiasFacts(c: FactContext): void {
 export function cashFacts(c: FactContext, rows: readonly AssetClassRow[]): void {
   const { snapshot, book, total, cash } = c;
   const shareOf = (key: string) => shareIn(rows, key);
-  const accessibleCash = sum(snapshot.accounts.filter((a) => EMERGENCY_ACCOUNT_TYPES.has(a.type)).map((a) => a.cash));
+  // Only cash reachable without tax or penalty counts toward the reserve: a 401(k) or IRA pays out
+  // before 59½ only with income tax and, usually, a 10% penalty, so its cash is not an emergency fund.
+  const reachable = snapshot.accounts.filter((a) => EMERGENCY_ACCOUNT_TYPES.has(a.type));
+  const locked = snapshot.accounts.filter((a) => !EMERGENCY_ACCOUNT_TYPES.has(a.type) && a.cash > 0);
+  const accessibleCash = sum(reachable.map((a) => a.cash));
+  book.usd('cash.reachable', 'Cash in taxable accounts, reachable without tax or penalty', accessibleCash);
+  book.usd(
+    'cash.inRetirementAccounts',
+    'Cash inside retirement accounts, not counted as a reserve',
+    cash - accessibleCash,
+  );
+  book.text(
+    'cash.reachableAccounts',
+    'Accounts whose cash counts toward the emergency reserve',
+    joinAnd([...new Set(reachable.filter((a) => a.cash > 0).map((a) => accountName(snapshot, a.id)))]) || null,
+  );
+  book.text(
+    'cash.retirementAccountNames',
+    'Retirement accounts holding cash',
+    joinAnd([...new Set(locked.map((a) => accountName(snapshot, a.id)))]) || null,
+  );
+  book.percent('rule.earlyWithdrawalPenalty', 'Penalty on most retirement-account withdrawals before 59½', 10, 0);
   const reserveTarget = (snapshot.goals.annualSpending * ASSUMPTIONS.emergencyMonths) / 12;
   const reserve = Math.min(accessibleCash, reserveTarget);
   const idle = cash - reserve;
@@ -244,20 +277,36 @@ export function retirementFacts(c: FactContext, rows: readonly AssetClassRow[]):
   book.percent('glidePath.bondTarget', 'Bond share the glide path suggests for this horizon', glideTarget);
   book.pp('glidePath.gap', 'Glide-path bond share minus actual bond share', glideTarget - bonds);
   c.bondSales = yearsToRetirement > 0 ? bondSales(c, glideTarget, bonds) : [];
-  const need = Math.max(0, annualSpending - otherIncome);
+  c.bondBuys = bondBuys(c, glideTarget, bonds);
+  // Social Security (at its claiming age's factor) and pensions count with goals.otherIncome: the 4%
+  // rule's need is what the portfolio alone must pay once all of them have started.
+  const spouseBirthYear = snapshot.goals.spouse?.birthYear ?? snapshot.owner.birthYear;
+  const socialSecurity = sum(
+    (snapshot.goals.socialSecurity ?? []).map((claim) =>
+      claimedBenefit(
+        claim.benefitAtFullRetirementAge,
+        claim.person === 'spouse' ? spouseBirthYear : snapshot.owner.birthYear,
+        claim.claimingAge,
+      ),
+    ),
+  );
+  const pensions = sum((snapshot.goals.pensions ?? []).map((pension) => pension.annualAmount));
+  const guaranteed = otherIncome + socialSecurity + pensions;
+  book.usd(
+    'retirement.guaranteedIncome',
+    'Social Security, pensions and other income once all have started',
+    guaranteed,
+  );
+  const need = Math.max(0, annualSpending - guaranteed);
   const sustainable = (total * ASSUMPTIONS.withdrawalRate) / 100;
   book.usd('goals.annualSpending', 'Planned annual spending in retirement (today’s money)', annualSpending);
   book.usd('goals.otherIncome', 'Guaranteed income in retirement (today’s money)', otherIncome);
   book.usd('goals.annualContribution', 'Planned annual contribution', annualContribution);
   book.usd('retirement.spendingFromPortfolio', 'Spending the portfolio must provide each year', need);
-  book.usd(
-    'retirement.sustainableWithdrawal',
-    'Annual withdrawal today’s value supports at the 4% guideline',
-    sustainable,
-  );
+  book.usd('retirement.sustainableWithdrawal', 'First-year income the 4% rule gives on today’s balance', sustainable);
   book.percent(
     'retirement.coveragePercent',
-    'Sustainable withdrawal as a share of the need',
+    'First-year income at the 4% rule on today’s balance, as a share of the yearly need (not a chance of success)',
     need > 0 ? pct(sustainable, need) : null,
   );
   book.usd(
@@ -331,6 +380,18 @@ export function assumptionFacts(book: FactBook): void {
   book.percent('rule.topFiveLimit', 'Top-five limit', RULES.topFiveLimit, 0);
   book.percent('rule.idleCashLimit', 'Idle-cash limit', RULES.idleCashLimit, 0);
   book.percent('rule.homeBiasLimit', 'US share of equities above which to add international', RULES.homeBiasLimit, 0);
+  book.percent(
+    'rule.internationalMinMove',
+    'Smallest move abroad, as a share of the portfolio, made a recommendation of its own',
+    RULES.internationalMinMove,
+    0,
+  );
+  book.percent(
+    'rule.internationalShareOfNewStocks',
+    'Share of new stock purchases to put abroad while the US share is above the limit',
+    100 - RULES.homeBiasLimit,
+    0,
+  );
   book.percent('rule.glideStartBonds', 'Glide path: bond share far from retirement', RULES.glideStartBonds, 0);
   book.percent('rule.glideEndBonds', 'Glide path: bond share at retirement', RULES.glideEndBonds, 0);
   book.years('rule.glideYears', 'Glide path: years before retirement the rise begins', RULES.glideYears);

@@ -65,6 +65,11 @@ export const RULES = {
   idleCashLimit: 5,
   /** Add international equity when the US share of equities exceeds this. */
   homeBiasLimit: 80,
+  /**
+   * …but not as advice of its own when the move is below this share of the portfolio: a stock
+   * purchase another rule recommends names the international share instead.
+   */
+  internationalMinMove: 1,
   /** Glide path: bonds at `glideStartBonds`% when `glideYears`+ years out, rising linearly to `glideEndBonds`% at retirement. */
   glideStartBonds: 10,
   glideEndBonds: 40,
@@ -153,6 +158,7 @@ export function computeFacts(snapshot: Snapshot): PortfolioFacts {
     trims: topFiveTrims(context, topFive),
     gaps: dataGaps(context),
     bondSales: context.bondSales ?? [],
+    bondBuys: context.bondBuys ?? [],
     location: locationFacts(context),
   };
   assumptionFacts(book);

@@ -4,7 +4,14 @@
  * and the emergency reserve. Each figure is a fact, so advice can quote it and the number check
  * accepts it. Company exposure and fund costs come from reference data with source and date.
  */
-import { cheaperAlternative, feeSummary, fundFacts, trackedIndex } from '../common/fund-facts.ts';
+import {
+  cheaperAlternative,
+  feeSummary,
+  fundFacts,
+  likeForLikeOf,
+  salesChargeOf,
+  trackedIndex,
+} from '../common/fund-facts.ts';
 import { type DataGap, locationSwaps, type Trim } from './action-facts.ts';
 import type { FactContext } from './fact-sections.ts';
 import { pct } from './fact-sections.ts';
@@ -27,6 +34,8 @@ export interface ExpensiveFund {
   accountId: string;
   accountName: string;
   alternative: string | undefined;
+  /** Share class with a front-end load ("A"), when reference data records one. */
+  shareClass?: string;
 }
 
 /** Where to trade an asset class: its largest single-class fund, in a tax-advantaged account if any. */
@@ -47,6 +56,8 @@ export interface PlanFacts {
   trims: Trim[];
   /** Holdings without a classification (largest first) or a price, with their accounts. */
   gaps: DataGap[];
+  /** Stock in tax-advantaged accounts to move to bonds, when bonds are far below the glide path. */
+  bondBuys: Trim[];
   /** Bond funds to move to stocks, when bonds are far above the glide path with years to go. */
   bondSales: Trim[];
   /** Asset location: bond and gold funds to sell in taxable accounts, stock funds to sell in sheltered ones. */
@@ -81,7 +92,16 @@ export function feeFacts(c: FactContext): ExpensiveFund[] {
     const region = dominant(classification?.regions);
     // Nobody knows what an unclassified fund holds, so no like-for-like fund can be named.
     const known = classification !== undefined && classification.source !== 'unclassified';
-    const alternative = known ? cheaperAlternative(assetClass, regionKey(assetClass, region)) : undefined;
+    const alternative = known
+      ? (likeForLikeOf(holding.symbol) ?? cheaperAlternative(assetClass, regionKey(assetClass, region)))
+      : undefined;
+    const load = salesChargeOf(holding.symbol);
+    book.percent(
+      `${key}.frontLoad`,
+      `Largest front-end sales charge of ${holding.symbol}`,
+      load?.maxFrontLoadPercent ?? null,
+      2,
+    );
     const alternativePercent = alternative ? (fundFacts().funds[alternative]?.expenseRatioPercent ?? null) : null;
     book.percent(`${key}.percent`, `Expense ratio of ${holding.symbol}`, holding.expenseRatioPercent, 2);
     book.usd(`${key}.value`, `Value of ${holding.symbol} in this account`, holding.value);
@@ -103,6 +123,7 @@ export function feeFacts(c: FactContext): ExpensiveFund[] {
       accountId: holding.accountId,
       accountName: accountName(snapshot, holding.accountId),
       alternative,
+      ...(load ? { shareClass: load.shareClass } : {}),
     });
   }
   return expensive;

@@ -30,9 +30,22 @@ export function companyConcentration(facts: PortfolioFacts): Recommendation | un
       : '';
   const us = cheaperAlternative('equity', 'north_america') ?? 'a US total-market fund';
   const international = cheaperAlternative('equity', 'international') ?? 'an international index fund';
-  const reinvest = internationalInTrim(facts)
-    ? `reinvest it in broad index funds: about ${txt(facts, 'homeBias.moveToLimit')} in ${international} (stocks outside the US, which also brings your US share of stocks down to ${txt(facts, 'rule.homeBiasLimit')}) and the rest in ${us}`
-    : `reinvest it in a broad index fund such as ${us}`;
+  const parts: string[] = [];
+  if (bondsInTrim(facts)) {
+    const bond = facts.plan.venues.fixed_income?.symbol ?? cheaperAlternative('fixed_income') ?? 'a bond index fund';
+    parts.push(
+      `about ${txt(facts, 'glidePath.shortBondValue')} in ${bond} (bonds, which brings them to the ${txt(facts, 'glidePath.bondTarget')} the glide path suggests for your horizon)`,
+    );
+  }
+  if (internationalInTrim(facts)) {
+    parts.push(
+      `about ${txt(facts, 'homeBias.moveToLimit')} in ${international} (stocks outside the US, which also brings your US share of stocks down to ${txt(facts, 'rule.homeBiasLimit')})`,
+    );
+  }
+  const reinvest =
+    parts.length > 0
+      ? `reinvest it: ${parts.join(', ')}, and the rest in ${us}`
+      : `reinvest it in a broad index fund such as ${us}`;
   return {
     title: `Reduce ${top.symbol} to ${txt(facts, 'rule.singleStockLimit')} of the portfolio`,
     recommendation:
@@ -58,13 +71,31 @@ export function internationalInTrim(facts: PortfolioFacts): boolean {
   return usShare !== null && usShare > RULES.homeBiasLimit && move > 0 && move <= trim;
 }
 
+/**
+ * True when one company above the limit is sold and bonds are far below the glide path: the sale
+ * pays for the bonds, and the bond advice is folded into it. The bonds come first from the proceeds,
+ * so together with the international part they must fit in the sale.
+ */
+export function bondsInTrim(facts: PortfolioFacts): boolean {
+  const top = facts.plan.exposures[0];
+  if (!top || (num(facts, `exposure.${top.symbol}.percent`) ?? 0) <= RULES.singleStockLimit) return false;
+  const trim = num(facts, `exposure.${top.symbol}.trim`) ?? 0;
+  const short = num(facts, 'glidePath.shortBondValue') ?? 0;
+  const abroad = internationalInTrim(facts) ? (num(facts, 'homeBias.moveToLimit') ?? 0) : 0;
+  return (num(facts, 'glidePath.gap') ?? 0) > RULES.glideGap && short > 0 && short + abroad <= trim;
+}
+
 export function cheaperFunds(facts: PortfolioFacts): Recommendation | undefined {
   const switches = facts.plan.expensive.filter((f) => f.alternative !== undefined);
   if (switches.length === 0) return undefined;
   const key = (f: (typeof switches)[number]) => `fee.${f.symbol}.${f.accountId}`;
+  const load = (f: (typeof switches)[number]) =>
+    f.shareClass
+      ? `, a Class ${f.shareClass} share with up to ${txt(facts, `${key(f)}.frontLoad`)} sales charge on purchases`
+      : '';
   const moves = switches.map(
     (f) =>
-      `move ${txt(facts, `${key(f)}.value`)} of ${f.symbol} (${txt(facts, `${key(f)}.percent`)} a year) in ${f.accountName} to ${f.alternative} (${txt(facts, `${key(f)}.alternativePercent`)}), saving about ${txt(facts, `${key(f)}.saving`)} a year`,
+      `move ${txt(facts, `${key(f)}.value`)} of ${f.symbol} (${txt(facts, `${key(f)}.percent`)} a year${load(f)}) in ${f.accountName} to ${f.alternative} (${txt(facts, `${key(f)}.alternativePercent`)}), saving about ${txt(facts, `${key(f)}.saving`)} a year`,
   );
   return {
     title: 'Replace costly funds with index funds of the same kind',
@@ -106,13 +137,33 @@ export function assetLocation(facts: PortfolioFacts): Recommendation | undefined
   };
 }
 
+/** Why cash inside retirement accounts is not an emergency reserve, for the owner's age. */
+export function retirementCashReason(facts: PortfolioFacts): string {
+  return (num(facts, 'owner.age') ?? 0) < 60
+    ? `taken out before age 59½ it generally costs income tax and a ${txt(facts, 'rule.earlyWithdrawalPenalty')} penalty`
+    : 'withdrawing it adds to taxable income (qualified Roth withdrawals excepted), so it is better kept for retirement';
+}
+
+/** A reserve shortfall below this is too small to be worth a recommendation. */
+export const EMERGENCY_MIN_SHORTFALL = 500;
+
 export function emergencyReserve(facts: PortfolioFacts): Recommendation | undefined {
   const shortfall = num(facts, 'cash.emergencyShortfall') ?? 0;
-  if (shortfall < 500) return undefined;
+  if (shortfall < EMERGENCY_MIN_SHORTFALL) return undefined;
+  const reachable = num(facts, 'cash.reachable') ?? 0;
+  const locked = num(facts, 'cash.inRetirementAccounts') ?? 0;
+  const counted =
+    reachable > 0
+      ? `${txt(facts, 'cash.reachable')} is in ${txt(facts, 'cash.reachableAccounts')} now`
+      : 'no cash is in a taxable account now';
+  const notCounted =
+    locked >= 0.5
+      ? `; the ${txt(facts, 'cash.inRetirementAccounts')} of cash in ${txt(facts, 'cash.retirementAccountNames')} is not counted: ${retirementCashReason(facts)}`
+      : '';
   return {
     title: 'Build the emergency reserve',
     recommendation: `Set aside about ${txt(facts, 'cash.emergencyShortfall')} in cash or a money market fund in a taxable account, from new savings before further investing.`,
-    reasoning: `An emergency reserve of ${txt(facts, 'cash.emergencyTarget')} (six months of planned spending) keeps a job loss or a large bill from forcing a sale in a falling market; ${txt(facts, 'cash.emergencyReserve')} is available in taxable accounts now.`,
+    reasoning: `An emergency reserve of ${txt(facts, 'cash.emergencyTarget')} (six months of planned spending) keeps a job loss or a large bill from forcing a sale in a falling market; ${counted}${notCounted}.`,
     impact: 'Protects the long-term plan from short-term needs.',
     priority: 'medium',
   };

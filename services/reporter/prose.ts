@@ -7,6 +7,7 @@ import type { Recommendation } from '#events/values.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { capitalise, counted, countWord, joinAnd, num, plural, points, RULES, txt } from './facts.ts';
 import { MONTHS } from './number-check.ts';
+import { EMERGENCY_MIN_SHORTFALL, retirementCashReason } from './planner-rules.ts';
 import { className, isAre } from './recommendations.ts';
 import type { Narrative } from './writer.ts';
 
@@ -176,46 +177,76 @@ function riskProfile(facts: PortfolioFacts): string {
     `rising ${points(facts, 'rule.glideStep')} a year to ${txt(facts, 'rule.glideEndBonds')} at retirement. ` +
     `${years > 0 ? `With ${counted(facts, 'yearsToRetirement', 'year')} to go` : 'At or past retirement'}, that suggests about ${txt(facts, 'glidePath.bondTarget')}; ` +
     `you hold ${txt(facts, 'bonds.percent')}, ${position}.`;
-  const idle = num(facts, 'cash.idleValue') ?? 0;
-  const cash =
-    idle >= 0.5
-      ? `Cash beyond an emergency reserve of ${countWord(num(facts, 'assumption.emergencyMonths') ?? 0)} months of planned spending comes to ${txt(facts, 'cash.idleValue')} ` +
-        `(${txt(facts, 'cash.idlePercent')} of the portfolio). Assuming ${txt(facts, 'cashDrag.investedReturn')} a year from your stock and bond mix against ` +
-        `${txt(facts, 'assumption.cashReturn')} on cash, it gives up about ${txt(facts, 'cashDrag.annual')} of expected return a year.`
-      : 'Your cash does not exceed a sensible emergency reserve, so it costs little in forgone return.';
-  return [mix, glide, cash].join('\n\n');
+  return [mix, glide, cashText(facts)].join('\n\n');
+}
+
+/**
+ * The emergency reserve and idle cash, in the same terms as the reserve advice: which accounts were
+ * counted, why retirement-account cash is not, what is missing, and what the rest forgoes.
+ */
+function cashText(facts: PortfolioFacts): string {
+  const months = countWord(num(facts, 'assumption.emergencyMonths') ?? 0);
+  const reachable = num(facts, 'cash.reachable') ?? 0;
+  const locked = num(facts, 'cash.inRetirementAccounts') ?? 0;
+  const shortfall = num(facts, 'cash.emergencyShortfall') ?? 0;
+  const where = reachable > 0 ? ` in ${txt(facts, 'cash.reachableAccounts')}` : '';
+  if ((num(facts, 'cash.emergencyTarget') ?? 0) <= 0) return idleCashText(facts);
+  const counted =
+    `For an emergency reserve of ${txt(facts, 'cash.emergencyTarget')} (${months} months of planned spending), this review counts only cash you can reach without tax or penalty: ` +
+    `${txt(facts, 'cash.reachable')}${where}` +
+    (shortfall >= EMERGENCY_MIN_SHORTFALL
+      ? `, ${txt(facts, 'cash.emergencyShortfall')} short of it (see the recommendations).`
+      : shortfall >= 0.5
+        ? `, ${txt(facts, 'cash.emergencyShortfall')} short of it, too little to act on.`
+        : ', which covers it.');
+  const lockedNote =
+    locked >= 0.5
+      ? ` The ${txt(facts, 'cash.inRetirementAccounts')} of cash in ${txt(facts, 'cash.retirementAccountNames')} is not counted: ${retirementCashReason(facts)}.`
+      : '';
+  return `${counted}${lockedNote}${idleCashText(facts)}`;
+}
+
+function idleCashText(facts: PortfolioFacts): string {
+  if ((num(facts, 'cash.idleValue') ?? 0) < 0.5) return '';
+  return (
+    ` Cash beyond the reserve comes to ${txt(facts, 'cash.idleValue')} (${txt(facts, 'cash.idlePercent')} of the portfolio). Assuming ${txt(facts, 'cashDrag.investedReturn')} a year from your stock and bond mix against ` +
+    `${txt(facts, 'assumption.cashReturn')} on cash, it gives up about ${txt(facts, 'cashDrag.annual')} of expected return a year.`
+  );
 }
 
 function retirementReadiness(facts: PortfolioFacts): string {
   const years = num(facts, 'yearsToRetirement') ?? 0;
   const need = num(facts, 'retirement.spendingFromPortfolio') ?? 0;
-  const other = num(facts, 'goals.otherIncome') ?? 0;
+  const other = num(facts, 'retirement.guaranteedIncome') ?? 0;
   const timing =
     years > 0
       ? `You are ${txt(facts, 'owner.age')} and plan to retire at ${txt(facts, 'goals.retirementAge')}, in ${txt(facts, 'retirementYear')}: ${counted(facts, 'yearsToRetirement', 'year')} from now.`
       : `You are ${txt(facts, 'owner.age')}, at or past your planned retirement age of ${txt(facts, 'goals.retirementAge')}.`;
   if (need <= 0) {
     return (
-      `${timing} You plan to spend ${txt(facts, 'goals.annualSpending')} a year in today's money and expect ${txt(facts, 'goals.otherIncome')} ` +
+      `${timing} You plan to spend ${txt(facts, 'goals.annualSpending')} a year in today's money and expect ${txt(facts, 'retirement.guaranteedIncome')} ` +
       'from Social Security or a pension. That income covers the plan in full, so the portfolio is a reserve for the unexpected and for those who come after you.'
     );
   }
   const spending =
     `You plan to spend ${txt(facts, 'goals.annualSpending')} a year in today's money` +
     (other > 0
-      ? `, of which you expect ${txt(facts, 'goals.otherIncome')} from Social Security or a pension, leaving ${txt(facts, 'retirement.spendingFromPortfolio')} for the portfolio to provide.`
+      ? `, of which you expect ${txt(facts, 'retirement.guaranteedIncome')} from Social Security, pensions or other income once all of it has started, leaving ${txt(facts, 'retirement.spendingFromPortfolio')} for the portfolio to provide.`
       : ', all of it from the portfolio.');
   const coverage = num(facts, 'retirement.coveragePercent') ?? 0;
+  // A rule of thumb on today's balance, not a probability: worded so that its share of the spending
+  // target cannot be read against the projection's chance of success.
   const guideline =
-    `By the ${txt(facts, 'assumption.withdrawalRate')} guideline (withdraw that share in the first year, then adjust for inflation), today's ${txt(facts, 'totalValue')} ` +
-    `would support about ${txt(facts, 'retirement.sustainableWithdrawal')} a year, ${txt(facts, 'retirement.coveragePercent')} of that need. ` +
-    `Put the other way, the need corresponds to a portfolio of about ${txt(facts, 'retirement.portfolioNeeded')}, ${txt(facts, 'retirement.multiple')} times the annual withdrawal.`;
+    `A rule of thumb on today's balance, separate from the projection: the ${txt(facts, 'assumption.withdrawalRate')} rule (take that share of the portfolio in the first year, then raise it with inflation) ` +
+    `applied to today's ${txt(facts, 'totalValue')} gives a first-year income of about ${txt(facts, 'retirement.sustainableWithdrawal')}, ` +
+    `${txt(facts, 'retirement.coveragePercent')} of the ${txt(facts, 'retirement.spendingFromPortfolio')} a year the portfolio must provide. That is a share of your spending target, not a chance of success. ` +
+    `By the same rule the full amount needs a portfolio of about ${txt(facts, 'retirement.portfolioNeeded')}, ${txt(facts, 'retirement.multiple')} times the yearly withdrawal.`;
   const contribution = num(facts, 'goals.annualContribution') ?? 0;
   const outlook =
     coverage >= 100
       ? 'On that measure you already have enough; the task now is to keep the plan on course and the risk in proportion.'
       : years > 0
-        ? `The difference is for ${contribution > 0 ? `your contributions of ${txt(facts, 'goals.annualContribution')} a year and ` : ''}investment growth to close over the years before you retire; the retirement projection in this analysis tests how likely that is.`
+        ? `The difference is for ${contribution > 0 ? `your contributions of ${txt(facts, 'goals.annualContribution')} a year and ` : ''}investment growth to close over the years before you retire; the projection counts them, so its chance that the money lasts is the figure to plan on.`
         : 'Spending at this level would draw on the portfolio faster than the guideline considers sustainable, so it is worth revisiting the spending plan or other sources of income.';
   const bonds = `Your bond share of ${txt(facts, 'bonds.percent')} compares with ${txt(facts, 'glidePath.bondTarget')} on the glide path for your horizon.`;
   return [`${timing} ${spending}`, `${guideline} ${outlook}`, bonds].join('\n\n');

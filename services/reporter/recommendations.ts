@@ -10,6 +10,7 @@ import type { PortfolioFacts } from './facts.ts';
 import { capitalise, counted, countWord, fact, joinAnd, num, points, RULES, txt } from './facts.ts';
 import {
   assetLocation,
+  bondsInTrim,
   cheaperFunds,
   companyConcentration,
   emergencyReserve,
@@ -98,8 +99,11 @@ function rebalance(facts: PortfolioFacts): Recommendation | undefined {
     }),
   ];
   const glideGap = num(facts, 'glidePath.gap') ?? 0;
+  const bondTarget = num(facts, 'target.fixed_income') ?? 0;
   const glide =
-    under.includes('fixed_income') && glideGap > RULES.glideGap
+    under.includes('fixed_income') &&
+    glideGap > RULES.glideGap &&
+    (num(facts, 'glidePath.bondTarget') ?? 0) > bondTarget
       ? ` As retirement nears, the glide path this review uses suggests ${txt(facts, 'glidePath.bondTarget')} in bonds, more than your target: consider raising the target too.`
       : '';
   return {
@@ -166,10 +170,13 @@ function moreStocks(facts: PortfolioFacts): Recommendation | undefined {
   if (rebalance(facts) && (num(facts, 'drift.fixed_income') ?? 0) > RULES.driftThreshold) return undefined;
   const sales = facts.plan.bondSales.map((s) => `${txt(facts, s.key)} of ${s.symbol} in ${s.accountName}`);
   const fund = cheaperFundFor('equity') ?? 'a broad stock index fund';
+  const abroad = smallInternationalMove(facts)
+    ? ` with at least ${txt(facts, 'rule.internationalShareOfNewStocks')} of it in ${cheaperAlternative('equity', 'international') ?? 'an international index fund'} (stocks outside the US; today ${txt(facts, 'homeBias.usEquityPercent')} of your stocks are North American)`
+    : '';
   return {
     title: MORE_STOCKS_TITLE,
     recommendation:
-      `Move about ${joinAnd(sales)} into a broad stock index fund such as ${fund} in the same account${new Set(facts.plan.bondSales.map((s) => s.accountName)).size > 1 ? 's' : ''}, ` +
+      `Move about ${joinAnd(sales)} into a broad stock index fund such as ${fund}${abroad} in the same account${new Set(facts.plan.bondSales.map((s) => s.accountName)).size > 1 ? 's' : ''}, ` +
       `and direct new contributions there, until bonds are near ${txt(facts, 'glidePath.bondTarget')} of the portfolio.`,
     reasoning:
       `Bonds are ${txt(facts, 'bonds.percent')} of the portfolio with ${counted(facts, 'yearsToRetirement', 'year')} to retirement; the glide path this review uses suggests ${txt(facts, 'glidePath.bondTarget')} ` +
@@ -184,16 +191,27 @@ function raiseBonds(facts: PortfolioFacts): Recommendation | undefined {
   const merged = rebalance(facts);
   // Rebalancing that already adds bonds says the same thing: one recommendation, not two.
   if (merged && (num(facts, 'drift.fixed_income') ?? 0) < -RULES.driftThreshold) return undefined;
+  // Selling one company above the limit pays for the bonds: companyConcentration names them.
+  if (bondsInTrim(facts)) return undefined;
   const years = num(facts, 'yearsToRetirement') ?? 0;
   if (gap === null || gap <= RULES.glideGap) return undefined;
   const targetBonds = facts.assetClasses.find((row) => row.assetClass === 'fixed_income')?.target ?? null;
   const ownTargetLow = targetBonds !== null && targetBonds < (num(facts, 'glidePath.bondTarget') ?? 0) - RULES.glideGap;
   const horizon =
     years > 0 ? `With ${counted(facts, 'yearsToRetirement', 'year')} to retirement` : 'At or past retirement';
+  const bond = bondFund(facts);
+  const sales = facts.plan.bondBuys.map((t) => `${txt(facts, t.key)} of ${t.symbol} in ${t.accountName}`);
+  const accounts = new Set(facts.plan.bondBuys.map((t) => t.accountName)).size;
+  const trade =
+    sales.length > 0
+      ? `Sell about ${joinAnd(sales)} and buy ${bond} with it in the same account${accounts > 1 ? 's' : ''}, and direct new contributions to ${bond} ` +
+        `until bonds are about ${txt(facts, 'glidePath.bondTarget')} of the portfolio (${txt(facts, 'glidePath.shortBondValue')} more than today)`
+      : `Direct new contributions to ${bond} until bonds are about ${txt(facts, 'glidePath.bondTarget')} of the portfolio (${txt(facts, 'glidePath.shortBondValue')} more than today); ` +
+        'no stock is held in a tax-advantaged account, where the switch would cost no tax';
   return {
     title: 'Raise the bond share as retirement nears',
     recommendation:
-      `Move toward about ${txt(facts, 'glidePath.bondTarget')} in high-quality bonds over the coming year, mostly by directing contributions and rebalancing within retirement accounts` +
+      trade +
       (ownTargetLow
         ? `, and revisit your target of ${txt(facts, 'target.fixed_income')} in bonds, which is also below the glide path.`
         : '.'),
@@ -205,6 +223,11 @@ function raiseBonds(facts: PortfolioFacts): Recommendation | undefined {
       'Reduces the risk that a market fall just before or after retirement forces you to sell stocks at a low point.',
     priority: years <= 10 ? 'high' : 'medium',
   };
+}
+
+/** The bond fund to buy: the one already held (in a tax-advantaged account if any), else a low-cost one. */
+export function bondFund(facts: PortfolioFacts): string {
+  return facts.plan.venues.fixed_income?.symbol ?? cheaperFundFor('fixed_income') ?? 'a broad bond index fund';
 }
 
 function deployIdleCash(facts: PortfolioFacts): Recommendation | undefined {
@@ -230,6 +253,8 @@ function addInternational(facts: PortfolioFacts): Recommendation | undefined {
   if (usShare === null || usShare <= RULES.homeBiasLimit) return undefined;
   // Selling one company above the limit already buys the international funds: one piece of advice.
   if (internationalInTrim(facts)) return undefined;
+  // A move of a few hundred dollars is not worth a trade of its own; moreStocks names it when it buys stocks.
+  if (smallInternationalMove(facts)) return undefined;
   const usEquity = facts.plan.venues.equity;
   return {
     title: 'Add international equities',
@@ -239,6 +264,14 @@ function addInternational(facts: PortfolioFacts): Recommendation | undefined {
       'Spreads your stock risk across more economies and currencies, so that one country’s slump weighs less on your plan.',
     priority: 'low',
   };
+}
+
+/** The US share is above the limit, but the move that fixes it is below RULES.internationalMinMove of the portfolio. */
+function smallInternationalMove(facts: PortfolioFacts): boolean {
+  const usShare = num(facts, 'homeBias.usEquityPercent');
+  const move = num(facts, 'homeBias.moveToLimit') ?? 0;
+  const total = num(facts, 'totalValue') ?? 0;
+  return usShare !== null && usShare > RULES.homeBiasLimit && move < (RULES.internationalMinMove / 100) * total;
 }
 
 function completeData(facts: PortfolioFacts): Recommendation | undefined {

@@ -1,5 +1,5 @@
 /** The reporter: the specialist for the report task. */
-import { defineService, plannedTaskRule } from '../common/declaration.ts';
+import { CLAIM_CHECK_ONLY, defineService, plannedTaskRule } from '../common/declaration.ts';
 
 export const reporter = defineService({
   name: 'reporter',
@@ -9,6 +9,11 @@ export const reporter = defineService({
   limits: { memoryMb: 512, timeoutSeconds: 120, maxConcurrency: 5 },
   // It does not project (the retirement service does, once), but the stated assumptions it quotes
   // take their volatilities from the vendored annual returns (services/retirement/market-sets.ts).
-  needs: { model: true, dataFiles: ['services/retirement/data/historical-returns.csv'] },
+  // A snapshot too large for its event comes by reference (claim check), and so does a large report.
+  needs: {
+    model: true,
+    database: CLAIM_CHECK_ONLY,
+    dataFiles: ['services/retirement/data/historical-returns.csv'],
+  },
   publishes: ['SpecialistCompleted', 'SpecialistFailed'],
 });

@@ -59,6 +59,11 @@ export interface MarketPaths {
 export interface CashflowOptions {
   /** Use only the first `paths` paths (a smaller, same-seed sample for the sensitivity grid). */
   paths?: number;
+  /**
+   * Run only these paths (indices into the market's paths; overrides `paths`): result entry k is
+   * path only[k]. The sensitivity grid re-runs just the paths its earlier cells left undecided.
+   */
+  only?: Int32Array;
   /** Spending and balance percentiles per year; off for the grid's success-only runs. */
   detail?: boolean;
 }
@@ -87,6 +92,7 @@ export interface CashflowResult {
 }
 
 const CENT = 0.01;
+const BAND_PROBABILITIES = [0.1, 0.5, 0.9];
 const MAX_GROSS_UP_STEPS = 12;
 
 /** Per-path state, one typed array each, reused across runs of the same size. */
@@ -132,7 +138,8 @@ interface YearOutcome {
 
 /** Runs the plan over the market paths. */
 export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: CashflowOptions = {}): CashflowResult {
-  const n = Math.min(options.paths ?? market.paths, market.paths);
+  const only = options.only ?? identity(Math.min(options.paths ?? market.paths, market.paths));
+  const n = only.length;
   const detail = options.detail ?? false;
   const years = plan.accumulationYears + plan.withdrawalYears;
   if (years > market.years) throw new Error(`the plan needs ${years} years of market paths, got ${market.years}`);
@@ -164,17 +171,17 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
     const t = year - plan.accumulationYears;
     if (t < 0) {
       for (let i = 0; i < n; i++) {
+        const p = row + only[i]!;
         contribute(s, i, plan.contribution, shares);
-        grow(
-          s,
-          i,
-          market.growth[row + i]! * fee,
-          market.inflation ? market.inflation[row + i]! : market.constantInflation,
-        );
+        grow(s, i, market.growth[p]! * fee, market.inflation ? market.inflation[p]! : market.constantInflation);
       }
       continue;
     }
     for (let i = 0; i < n; i++) {
+      // Without detail only success and the failing year are asked for, both fixed at the first
+      // shortfall: a failed path is not advanced further.
+      if (!detail && failed[i] === 1) continue;
+      const p = row + only[i]!;
       if (t === 0) startWithdrawals(plan, s, i);
       else adjustWithdrawal(plan, s, i, t);
       payYear(plan, s, i, t, outcome);
@@ -184,12 +191,7 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
       }
       s.taxPaid[i] = s.taxPaid[i]! + outcome.tax;
       if (detail) spendingColumn[i] = outcome.spending;
-      grow(
-        s,
-        i,
-        market.growth[row + i]! * fee,
-        market.inflation ? market.inflation[row + i]! : market.constantInflation,
-      );
+      grow(s, i, market.growth[p]! * fee, market.inflation ? market.inflation[p]! : market.constantInflation);
     }
     if (detail) spending.push(bandOf(t, spendingColumn, q, n));
   }
@@ -198,6 +200,13 @@ export function runCashflow(plan: CashflowPlan, market: MarketPaths, options: Ca
     balance.push(bandOf(years, balanceColumn, q, n));
   }
   return summarise(s, n, failed, spending, balance, detail);
+}
+
+// 0, 1, …, n − 1, kept for the largest n asked for so far: the plain runs index through it too.
+let identityIndex = new Int32Array(0);
+function identity(n: number): Int32Array {
+  if (identityIndex.length < n) identityIndex = Int32Array.from({ length: n }, (_, i) => i);
+  return identityIndex.subarray(0, n);
 }
 
 function summarise(
@@ -236,7 +245,10 @@ function bandOf(year: number, values: Float64Array | number, q: Float64Array, n:
     const v = typeof values === 'number' ? values : 0;
     return { year, p10: v, p50: v, p90: v };
   }
-  return { year, p10: type7(values, n, 0.1), p50: type7(values, n, 0.5), p90: type7(values, n, 0.9) };
+  // Type-7 quantiles, by histogram for a full column: a spending column is often one value
+  // repeated (the planned spending), which selection handles but only at several times the cost.
+  quantilesInPlace(values, n, BAND_PROBABILITIES, q);
+  return { year, p10: q[0]!, p50: q[1]!, p90: q[2]! };
 }
 
 function grow(s: State, i: number, g: number, inflation: number): void {
@@ -248,48 +260,6 @@ function grow(s: State, i: number, g: number, inflation: number): void {
   s.price[i] = s.price[i]! * (1 + inflation);
   s.lastReturn[i] = g * (1 + inflation) - 1;
   s.lastInflation[i] = inflation;
-}
-
-/** Hyndman–Fan type-7 quantile of values[0..n), as quantiles.ts computes it; reorders values. */
-function type7(values: Float64Array, n: number, p: number): number {
-  const h = (n - 1) * p;
-  const lower = Math.floor(h);
-  const low = select3(values, n, lower);
-  if (h === lower || lower + 1 >= n) return low;
-  // After selecting rank `lower`, the next order statistic is the smallest value above it.
-  let next = Number.POSITIVE_INFINITY;
-  for (let i = lower + 1; i < n; i++) if (values[i]! < next) next = values[i]!;
-  return low + (h - lower) * (next - low);
-}
-
-/**
- * The k-th smallest of values[0..n) by quickselect with a three-way partition: spending columns
- * are mostly one value (the planned spending), which sends a two-way partition quadratic.
- */
-function select3(values: Float64Array, n: number, k: number): number {
-  let left = 0;
-  let right = n - 1;
-  while (left < right) {
-    const pivot = values[(left + right) >>> 1]!;
-    let lt = left;
-    let gt = right;
-    let i = left;
-    while (i <= gt) {
-      const v = values[i]!;
-      if (v < pivot) {
-        values[i] = values[lt]!;
-        values[lt++] = v;
-        i++;
-      } else if (v > pivot) {
-        values[i] = values[gt]!;
-        values[gt--] = v;
-      } else i++;
-    }
-    if (k < lt) right = lt - 1;
-    else if (k > gt) left = gt + 1;
-    else return pivot;
-  }
-  return values[k]!;
 }
 
 function contribute(s: State, i: number, contribution: number, shares: readonly number[]): void {

@@ -9,6 +9,7 @@ import { DomainRefusal, InvalidInputError } from '#events/errors.ts';
 import { RetirementResult, round, type Snapshot } from '#events/values.ts';
 import type { RetirementPlan } from './engine.ts';
 import { type PortfolioAllocation, portfolioAllocation } from './inputs.ts';
+import { SharedDraws } from './market-paths.ts';
 import { assumptionSets } from './market-sets.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED } from './monte-carlo.ts';
 import { planRetirement } from './planning.ts';
@@ -56,7 +57,11 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
     annualFee: allocation.annualFee,
     singleStocks: allocation.singleStocks,
   };
-  const scenarios = runScenarios(plan, allocation, goals.marketAssumptions, method, options);
+  // One set of draws per mix and assumption set serves the outlook and the planning view.
+  const paths = options.paths ?? DEFAULT_PATHS;
+  const seed = options.seed ?? DEFAULT_SEED;
+  const draws = new SharedDraws(paths, accumulationYears + withdrawalYears, seed);
+  const scenarios = runScenarios(plan, allocation, goals.marketAssumptions, method, { paths, seed, draws });
   const primary = scenarios[scenarios.length - 1]!;
   const simulation = primary.result;
 
@@ -113,7 +118,7 @@ export function projectRetirement(snapshot: Snapshot, options: ProjectionOptions
             assumptionSets(goals.marketAssumptions).map((set) => ({ set, fractions: primary.fractions })),
             allocation.singleStocks,
             allocation.annualFee,
-            { paths: options.paths ?? DEFAULT_PATHS, seed: options.seed ?? DEFAULT_SEED, gridPaths: options.gridPaths },
+            { paths, seed, gridPaths: options.gridPaths, draws },
           ),
   });
 }

@@ -34,6 +34,40 @@ export function monteCarloPaths(
   return { paths, years, growth, inflation: null, constantInflation: market.inflation };
 }
 
+/** Above this many paths a shared matrix would cost more memory (8 bytes a path-year) than it saves. */
+export const MAX_SHARED_PATHS = 20_000;
+
+/**
+ * One projection's Monte Carlo draws, drawn once per portfolio mix and assumption set and read by
+ * both views: the outlook runs all `paths`, the planning view the first of each year's row. The
+ * key is the model's inputs, so two callers get the same matrix exactly when they would have
+ * drawn the same numbers.
+ */
+export class SharedDraws {
+  private readonly drawn = new Map<string, MarketPaths>();
+
+  constructor(
+    readonly paths: number,
+    readonly years: number,
+    readonly seed: number,
+  ) {}
+
+  /** The draws, or undefined when the sizes are not ones to share (the caller draws or refuses). */
+  get(weights: Float64Array, singleStocks: readonly SingleStock[], market: CapitalMarketAssumptions) {
+    const { paths, years } = this;
+    const sizes = [paths, years].every((n) => Number.isInteger(n) && n >= 1);
+    if (!sizes || paths > MAX_SHARED_PATHS) return undefined;
+    const { assets, correlation, inflation } = market;
+    const key = JSON.stringify([Array.from(weights), singleStocks, assets, correlation, inflation]);
+    let drawn = this.drawn.get(key);
+    if (!drawn) {
+      drawn = monteCarloPaths(weights, singleStocks, market, paths, years, this.seed);
+      this.drawn.set(key, drawn);
+    }
+    return drawn;
+  }
+}
+
 /** One path per start year whose `years` consecutive years fit in the data (or in from–to). */
 export function historicalPaths(
   weights: Float64Array,

@@ -14,7 +14,15 @@ import {
   portfolioMoments,
   validateCapitalMarketAssumptions,
 } from './assumptions.ts';
-import { type RetirementPlan, resolvePlan, runPaths, type SimulationResult, weightsByAssetClass } from './engine.ts';
+import {
+  type GrowthSource,
+  type RetirementPlan,
+  resolvePlan,
+  runPaths,
+  type SimulationResult,
+  weightsByAssetClass,
+} from './engine.ts';
+import type { SharedDraws } from './market-paths.ts';
 
 export const DEFAULT_PATHS = 10_000;
 export const DEFAULT_SEED = 20_250_101;
@@ -26,6 +34,8 @@ export interface MonteCarloOptions extends RetirementPlan {
   seed?: number;
   /** Capital-market assumptions; defaultCapitalMarketAssumptions() unless given. */
   market?: CapitalMarketAssumptions;
+  /** A projection's draws, shared with its planning view; drawn here when absent or of another size. */
+  draws?: SharedDraws;
 }
 
 const RunSchema = z.object({
@@ -42,8 +52,17 @@ export function simulateMonteCarlo(options: MonteCarloOptions): SimulationResult
   // Real growth factor = (1 + r) / (1 + inflation) with r ~ N(μ, σ): an affine map of one draw.
   const base = (1 + portfolio.expectedReturn) / (1 + market.inflation);
   const spread = portfolio.volatility / (1 + market.inflation);
-  const normals = new SeededNormal(seed);
-  const statistics = runPaths(plan, paths, (_year, growth) => normals.fill(growth, paths, base, spread, 0));
+  const drawn = options.draws?.seed === seed && options.draws.paths === paths ? options.draws : undefined;
+  const matrix = drawn?.get(plan.weights, plan.singleStocks, market);
+  let source: GrowthSource;
+  if (matrix && matrix.years >= plan.years) {
+    // The same generator, seed and order as below, drawn once for both views.
+    source = (year, growth) => growth.set(matrix.growth.subarray(year * paths, (year + 1) * paths));
+  } else {
+    const normals = new SeededNormal(seed);
+    source = (_year, growth) => normals.fill(growth, paths, base, spread, 0);
+  }
+  const statistics = runPaths(plan, paths, source);
 
   const weights = weightsByAssetClass(plan.weights);
   const assumptions: Record<string, number | string> = {

@@ -8,19 +8,19 @@
 import type { PlanningScenario, RetirementPlanning, Snapshot } from '#events/values.ts';
 import { ASSET_CLASSES, round } from '#events/values.ts';
 import { defaultCapitalMarketAssumptions } from './assumptions.ts';
-import { type CashflowPlan, type MarketPaths, runCashflow } from './cashflow.ts';
+import { type CashflowPlan, runCashflow } from './cashflow.ts';
 import type { AssetFractions } from './engine.ts';
 import { type HistoricalReturns, loadHistoricalReturns } from './historical.ts';
 import { cashflowPlanOf, type Household, householdOf } from './household.ts';
-import { historicalPaths, monteCarloPaths } from './market-paths.ts';
+import { historicalPaths, monteCarloPaths, type SharedDraws } from './market-paths.ts';
 import type { AssumptionSet } from './market-sets.ts';
 import { RMD_SOURCE } from './rmd.ts';
+import { sensitivityOf } from './sensitivity.ts';
 import { SSA_RULES_SOURCE } from './social-security.ts';
 import { describeStrategy, VPW_SOURCE } from './strategies.ts';
 import { FEDERAL_TAX_SOURCE } from './taxes.ts';
 
-export const SENSITIVITY_AGE_STEPS = [-2, -1, 0, 1, 2] as const;
-export const SENSITIVITY_SPENDING_CHANGES = [-0.2, -0.1, 0, 0.1] as const;
+export { SENSITIVITY_AGE_STEPS, SENSITIVITY_SPENDING_CHANGES } from './sensitivity.ts';
 /**
  * Monte Carlo paths for the planning view: 5,000 put the standard error of a 90% success at 0.4
  * points. The sensitivity table and the 90% search take the first 500 of the same draws (±1.3
@@ -29,9 +29,6 @@ export const SENSITIVITY_SPENDING_CHANGES = [-0.2, -0.1, 0, 0.1] as const;
  */
 export const MAX_PLANNING_PATHS = 5_000;
 export const DEFAULT_GRID_PATHS = 500;
-const TARGET_SUCCESS = 0.9;
-/** Dollars a year: the 90% spending is reported to the nearest $100. */
-const SEARCH_PRECISION = 100;
 
 export interface PlanningRun {
   set: AssumptionSet;
@@ -42,6 +39,8 @@ export interface PlanningOptions {
   paths: number;
   seed: number;
   gridPaths?: number;
+  /** The outlook's draws: the planning view runs the first of each year's paths. */
+  draws?: SharedDraws;
 }
 
 export function planRetirement(
@@ -116,8 +115,10 @@ function scenarioOf(
   const weights = weightsOf(run.fractions);
   const years = plan.accumulationYears + plan.withdrawalYears;
   const paths = Math.min(options.paths, MAX_PLANNING_PATHS);
-  const market = monteCarloPaths(weights, singleStocks, run.set.market, paths, years, options.seed);
-  const main = runCashflow(plan, market, { detail: true });
+  const market =
+    options.draws?.get(weights, singleStocks, run.set.market) ??
+    monteCarloPaths(weights, singleStocks, run.set.market, paths, years, options.seed);
+  const main = runCashflow(plan, market, { detail: true, paths });
   const history = historyUnder(run.set);
   const sequences = historicalPaths(weights, years, history.data);
   const historical = runCashflow(plan, sequences, {});
@@ -127,7 +128,7 @@ function scenarioOf(
   });
   const gridPaths = Math.min(options.gridPaths ?? DEFAULT_GRID_PATHS, paths);
   const retirementAge = h.currentAge + plan.accumulationYears;
-  const sensitivity = sensitivityOf(h, market, gridPaths);
+  const { table, spendingFor90Percent } = sensitivityOf(h, market, gridPaths);
   return {
     id: run.set.id,
     label: run.set.label,
@@ -151,64 +152,9 @@ function scenarioOf(
       failingRetirementYears: failing,
       basis: history.basis,
     },
-    spendingFor90Percent: spendingForTarget(h, market, gridPaths, sensitivity),
-    sensitivity,
+    spendingFor90Percent,
+    sensitivity: table,
   };
-}
-
-function sensitivityOf(h: Household, market: MarketPaths, paths: number): PlanningScenario['sensitivity'] {
-  const ages = SENSITIVITY_AGE_STEPS.map((step) => h.retirementAge + step).filter(
-    (age) => age >= h.currentAge && age < h.lifeExpectancy,
-  );
-  const strategy = { kind: 'constant-dollar' as const };
-  return {
-    paths,
-    retirementAges: ages,
-    spendingChanges: [...SENSITIVITY_SPENDING_CHANGES],
-    success: ages.map((retirementAge) =>
-      SENSITIVITY_SPENDING_CHANGES.map(
-        (change) =>
-          runCashflow(cashflowPlanOf(h, { retirementAge, spendingScale: 1 + change, strategy }), market, { paths })
-            .successProbability,
-      ),
-    ),
-  };
-}
-
-/**
- * Bisection on constant-dollar spending: success falls as spending rises on the same paths. The
- * sensitivity table's row for the planned age already brackets the answer when it lies within
- * −20%…+10%; outside, the bracket is widened by halving or doubling. Stops at $100.
- */
-function spendingForTarget(
-  h: Household,
-  market: MarketPaths,
-  paths: number,
-  table: PlanningScenario['sensitivity'],
-): number | null {
-  const strategy = { kind: 'constant-dollar' as const };
-  const succeeds = (spending: number) =>
-    runCashflow(cashflowPlanOf(h, { spending, strategy }), market, { paths }).successProbability >= TARGET_SUCCESS;
-  const row = table.success[table.retirementAges.indexOf(h.retirementAge)];
-  let low = 0;
-  let high = Math.max(h.spending, 1_000);
-  if (row) {
-    const passing = table.spendingChanges.filter((_, j) => row[j]! >= TARGET_SUCCESS);
-    const failing = table.spendingChanges.filter((_, j) => row[j]! < TARGET_SUCCESS);
-    if (passing.length > 0) low = h.spending * (1 + Math.max(...passing));
-    high = failing.length > 0 ? h.spending * (1 + Math.min(...failing)) : low * 2;
-  }
-  if (low === 0 && !succeeds(0)) return null;
-  while (succeeds(high) && high < 1e9) {
-    low = high;
-    high *= 2;
-  }
-  while (high - low > SEARCH_PRECISION) {
-    const mid = (low + high) / 2;
-    if (succeeds(mid)) low = mid;
-    else high = mid;
-  }
-  return round(low, -2);
 }
 
 function weightsOf(fractions: AssetFractions): Float64Array {

@@ -10,6 +10,7 @@ import { round } from '#events/values.ts';
 import type { AssetFractions, RetirementPlan, SimulationResult } from './engine.ts';
 import { simulateHistorical } from './historical.ts';
 import { fractionsUnder, type PortfolioAllocation, type UnclassifiedReading } from './inputs.ts';
+import type { SharedDraws } from './market-paths.ts';
 import { type AssumptionSet, type AssumptionSetId, assumptionSets } from './market-sets.ts';
 import { DEFAULT_PATHS, DEFAULT_SEED, simulateMonteCarlo } from './monte-carlo.ts';
 
@@ -31,6 +32,8 @@ type PlanBase = Omit<RetirementPlan, 'allocation'>;
 interface RunOptions {
   paths?: number;
   seed?: number;
+  /** The projection's draws, which the planning view reads too. */
+  draws?: SharedDraws;
 }
 
 export function runScenarios(
@@ -62,6 +65,7 @@ function runUnderReadings(
           paths: options.paths ?? DEFAULT_PATHS,
           seed: options.seed ?? DEFAULT_SEED,
           market: set.market,
+          draws: options.draws,
         });
   };
   const id = set?.id ?? 'historical';

@@ -1,5 +1,5 @@
 /** The retirement service: the specialist for the retirement task. */
-import { defineService, plannedTaskRule } from '../common/declaration.ts';
+import { CLAIM_CHECK_ONLY, defineService, plannedTaskRule } from '../common/declaration.ts';
 
 export const retirement = defineService({
   name: 'retirement',
@@ -10,6 +10,7 @@ export const retirement = defineService({
   // The projection reads the vendored annual returns (services/retirement/historical.ts). The
   // planning tables (SSA claiming, federal tax, RMD divisors, VPW) are JSON imports, which esbuild
   // bundles, so they need no copy beside the bundle.
-  needs: { dataFiles: ['services/retirement/data/historical-returns.csv'] },
+  // A snapshot too large for its event comes by reference (claim check), and so would a large result.
+  needs: { database: CLAIM_CHECK_ONLY, dataFiles: ['services/retirement/data/historical-returns.csv'] },
   publishes: ['SpecialistCompleted', 'SpecialistFailed'],
 });

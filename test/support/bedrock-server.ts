@@ -1,11 +1,13 @@
 /**
  * A loopback server that speaks the Bedrock Runtime Converse wire format (restJson1:
- * POST /model/{modelId}/converse), so the real SDK client runs against it. The Bedrock Runtime
+ * POST /model/{modelId}/converse), and InvokeModel (POST /model/{modelId}/invoke, a JSON blob each
+ * way) for the embedding models, so the real SDK client runs against it. The Bedrock Runtime
  * client talks HTTP/2 (for its bidirectional streams), so this is an HTTP/2 cleartext server,
  * which the client reaches at an http:// endpoint. Each request is answered by a script
  * function, which sees the parsed request and how many came before.
  */
 import { createServer, type Http2ServerRequest, type Http2Session } from 'node:http2';
+import { letterCounts } from './letter-embedding.ts';
 import { listen, type Reply } from './loopback.ts';
 
 export interface ConverseRequestSeen {
@@ -24,18 +26,46 @@ export type { Reply };
 
 export type BedrockScript = (request: ConverseRequestSeen, index: number) => Reply;
 
+export interface InvokeRequestSeen {
+  modelId: string;
+  body: Record<string, any>;
+  headers: Http2ServerRequest['headers'];
+}
+
+export type InvokeScript = (request: InvokeRequestSeen, index: number) => Reply;
+
 export interface BedrockServer {
   url: string;
   requests: ConverseRequestSeen[];
+  /** The InvokeModel calls, in arrival order. */
+  invocations: InvokeRequestSeen[];
   close(): Promise<void>;
 }
 
-export async function startBedrockServer(script: BedrockScript): Promise<BedrockServer> {
+/** `invoke` answers InvokeModel; without it, only Converse is served. */
+export async function startBedrockServer(
+  script: BedrockScript,
+  options: { invoke?: InvokeScript } = {},
+): Promise<BedrockServer> {
   const requests: ConverseRequestSeen[] = [];
+  const invocations: InvokeRequestSeen[] = [];
   const sessions = new Set<Http2Session>();
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const invoke = /^\/model\/([^/]+)\/invoke$/.exec(req.url ?? '');
+    if (req.method === 'POST' && invoke && options.invoke) {
+      const seen = {
+        modelId: decodeURIComponent(invoke[1]!),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+        headers: req.headers,
+      };
+      invocations.push(seen);
+      const reply = options.invoke(seen, invocations.length - 1);
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+      res.end(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
+      return;
+    }
     const match = /^\/model\/([^/]+)\/converse$/.exec(req.url ?? '');
     if (req.method !== 'POST' || !match) {
       res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'UnknownOperationException' });
@@ -66,6 +96,7 @@ export async function startBedrockServer(script: BedrockScript): Promise<Bedrock
   return {
     url: await listen(server),
     requests,
+    invocations,
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const session of sessions) session.destroy();
@@ -133,4 +164,27 @@ export function throttled(): Reply {
 
 export function validationError(message: string): Reply {
   return { status: 400, headers: { 'x-amzn-errortype': 'ValidationException' }, body: { message } };
+}
+
+/** A Titan Text Embeddings V2 answer of the letter-count stand-in (letter-embedding.ts). */
+export function titanEmbeddingAnswer(request: InvokeRequestSeen): Reply {
+  const {
+    inputText,
+    dimensions = 1024,
+    normalize = true,
+  } = request.body as {
+    inputText: string;
+    dimensions?: number;
+    normalize?: boolean;
+  };
+  const embedding = letterCounts(inputText, dimensions);
+  const norm = Math.hypot(...embedding) || 1;
+  return {
+    status: 200,
+    body: {
+      embedding: normalize ? embedding.map((v) => v / norm) : embedding,
+      inputTextTokenCount: inputText.split(/\s+/).filter(Boolean).length,
+      embeddingsByType: { float: embedding },
+    },
+  };
 }

@@ -4,6 +4,8 @@
  * all 2,000. Names are at their longest (200 characters) so every event carrying them is as
  * large as a valid file allows. Shared by the claim-check tests and the large-portfolio benchmark.
  */
+import { Snapshot } from '#events/values.ts';
+
 export const LARGE_ACCOUNTS = 50;
 export const LARGE_POSITIONS = 2000;
 
@@ -44,4 +46,47 @@ function lettersOf(index: number): string {
     rest = Math.floor(rest / 26);
   }
   return text;
+}
+
+/**
+ * The snapshot the planner makes of largePortfolio() when nothing could be classified: every
+ * position priced from the file, every instrument unclassified. About 1 MB of JSON, so it travels
+ * by reference; for tests of the specialists without the planner.
+ */
+export function largeSnapshot(asOf = new Date().toISOString()): Snapshot {
+  const portfolio = largePortfolio() as unknown as LargePortfolio;
+  return Snapshot.parse({
+    userId: portfolio.user.id,
+    asOf,
+    currency: 'USD',
+    owner: { name: portfolio.user.name, birthYear: portfolio.user.birthYear },
+    goals: portfolio.goals,
+    accounts: portfolio.accounts.map(({ id, name, type, cash }) => ({ id, name, type, cash })),
+    positions: portfolio.positions.map((p) => ({
+      accountId: p.account,
+      symbol: p.symbol,
+      quantity: p.quantity,
+      price: p.price,
+      priceSource: 'portfolio',
+      value: p.quantity * p.price,
+    })),
+    instruments: portfolio.positions.map((p) => ({
+      symbol: p.symbol,
+      name: p.name,
+      instrumentType: 'other',
+      assetClass: {},
+      regions: {},
+      sectors: {},
+      source: 'unclassified',
+      rationale: 'No classification was found for this symbol.',
+      sources: [],
+    })),
+  });
+}
+
+interface LargePortfolio {
+  user: { id: string; name: string; birthYear: number };
+  goals: Record<string, number>;
+  accounts: Array<{ id: string; name: string; type: string; cash: number }>;
+  positions: Array<{ account: string; symbol: string; name: string; quantity: number; price: number }>;
 }

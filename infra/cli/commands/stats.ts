@@ -50,7 +50,7 @@ export function statsLines(stats: Stats, inDeadLetterQueues: number): string[] {
   const { analyses, model } = stats;
   const lines = [
     `Analyses      ${analyses.completed} completed, ${analyses.partial} partial, ${analyses.failed} failed`,
-    `Model         ${model.inputTokens} input + ${model.outputTokens} output tokens, estimated $${model.estimatedCostUsd.toFixed(6)}`,
+    `Model         ${model.inputTokens} input + ${model.outputTokens} output tokens, ${costText(model)}`,
     `Dead letters  ${stats.deadLetters} sent for bad input; ${inDeadLetterQueues} in the DLQs now`,
     '',
     `${'Stage'.padEnd(12)} ${'records'.padStart(8)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)}`,
@@ -62,4 +62,11 @@ export function statsLines(stats: Stats, inDeadLetterQueues: number): string[] {
   }
   if (stats.stages.length === 0) lines.push('(no records handled yet in this state folder)');
   return lines;
+}
+
+/** A cost with calls to unpriced models is unknown: say so, and what the priced calls came to. */
+function costText(model: Stats['model']): string {
+  if (model.estimatedCostUsd !== null) return `estimated $${model.estimatedCostUsd.toFixed(6)}`;
+  const calls = `${model.unpricedCalls} call${model.unpricedCalls === 1 ? '' : 's'}`;
+  return `cost unknown: ${calls} to models without a listed price (the priced calls: $${model.pricedCostUsd.toFixed(6)})`;
 }

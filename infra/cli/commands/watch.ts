@@ -6,13 +6,14 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UUID_PATTERN } from '#events/values.ts';
-import { type JobView, newestJob, viewJob } from '../../local/job-watch.ts';
+import { type JobView, jobEnded, newestJob, viewJob } from '../../local/job-watch.ts';
 import { type Command, EXIT, parse, stateHome, UsageError } from '../cli-kit.ts';
 import { changeLines, watchScreen } from '../render/watch-view.ts';
 
 const USAGE = `Usage: alex watch [jobId] [--timeout SECONDS] [--plain] [--home DIR]
 
-Shows a job live: one lane per service (queued, in flight, retrying k of n, failed,
+Shows a job live from the moment it is sent (queued, planning, running, then how it ended):
+one lane per service (queued, in flight, retrying k of n, failed,
 dead-lettered, done), what the aggregator still waits for and the deadline countdown, queue
 depths and the oldest message's age, each model call (model, tokens, latency) and the trace id.
 Without a jobId, the newest job (waiting for one when there is none yet). Run it beside
@@ -68,7 +69,7 @@ export const watchCommand: Command = {
           io.out(watchScreen(view, Date.now()).join('\n'));
         } else for (const line of changeLines(previous, view, Date.now() - started)) io.out(line);
         previous = view;
-        if (view.status !== 'running') return EXIT.ok;
+        if (jobEnded(view.status)) return EXIT.ok;
       }
       await sleep(REFRESH_MS);
     }

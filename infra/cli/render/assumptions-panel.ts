@@ -5,6 +5,7 @@
  * once: returns and volatilities to 0.1 point, inflation to 0.01 (as published), success whole.
  */
 import type { RetirementResult } from '#events/values.ts';
+import { SINGLE_STOCK_MARKET_CORRELATION } from '#services/retirement/assumptions.ts';
 import { formatUsd } from './svg-charts.ts';
 
 export interface AssumptionRow {
@@ -78,11 +79,13 @@ export function assumptionRows(retirement: RetirementResult): AssumptionRow[] {
   if (outlook && outlook.singleStocks.length > 0) {
     rows.push({
       label: 'Single companies',
-      value: `${outlook.singleStocks
-        .map((s) => `${s.symbol} (${yearlyPercent(s.percent / 100)} of the portfolio)`)
-        .join(', ')}: each at ${[...new Set(outlook.singleStocks.map((s) => yearlyPercent(s.volatility, 0)))].join(
-        ' or ',
-      )} volatility a year, not as the index`,
+      value:
+        `${outlook.singleStocks
+          .map((s) => `${s.symbol} (${yearlyPercent(s.percent / 100)} of the portfolio)`)
+          .join(', ')}: each at ${[...new Set(outlook.singleStocks.map((s) => yearlyPercent(s.volatility, 0)))].join(
+          ' or ',
+        )} volatility a year, not as the index (a stated default for one company, about twice the S&P 500's; no per-company ` +
+        `price history is held), correlation ${SINGLE_STOCK_MARKET_CORRELATION} with the market`,
     });
   }
   if (outlook) {

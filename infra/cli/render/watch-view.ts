@@ -2,7 +2,7 @@
  * `alex watch` screens: the whole view as lines (redrawn in place on a terminal), and for a pipe
  * or a file only the changes, one plain line each, so a log of a run reads top to bottom.
  */
-import type { JobView, LaneState } from '../../local/job-watch.ts';
+import { type JobView, jobEnded, type LaneState } from '../../local/job-watch.ts';
 
 export function laneText(state: LaneState): string {
   switch (state.kind) {
@@ -32,7 +32,7 @@ function countdown(deadline: string | undefined, now: number): string {
 
 export function watchScreen(view: JobView, now: number): string[] {
   const lines = [
-    `alex watch  job ${view.jobId}  ${view.status}${view.status === 'running' ? `  ${countdown(view.deadline, now)}` : ''}`,
+    `alex watch  job ${view.jobId}  ${view.status}${jobEnded(view.status) ? '' : `  ${countdown(view.deadline, now)}`}`,
     `trace ${view.traceId ?? '(tracing off: set ALEX_TRACE=1 or OTEL_EXPORTER_OTLP_ENDPOINT)'}`,
     '',
   ];
@@ -71,6 +71,7 @@ export function changeLines(previous: JobView | undefined, view: JobView, elapse
         `${call.inputTokens ?? '?'} in / ${call.outputTokens ?? '?'} out tokens, ${call.latencyMs} ms`,
     );
   }
-  if (view.status !== 'running' && previous?.status !== view.status) lines.push(`${at}  job ${view.status}`);
+  // Every step of the job's course is a line, the first view's too (a job seen while still queued says so).
+  if (previous?.status !== view.status) lines.push(`${at}  job ${view.status}`);
   return lines;
 }

@@ -43,7 +43,13 @@ describe('alex stats', () => {
     // and the tagger's answer, the tagger one request, each specialist the plan.
     expect(records).toMatchObject({ planner: 2, tagger: 1, reporter: 1, charter: 1, retirement: 1 });
     // The offline model reports no tokens and costs nothing.
-    expect(stats.model).toEqual({ inputTokens: 0, outputTokens: 0, estimatedCostUsd: 0 });
+    expect(stats.model).toEqual({
+      inputTokens: 0,
+      outputTokens: 0,
+      estimatedCostUsd: 0,
+      pricedCostUsd: 0,
+      unpricedCalls: 0,
+    });
     expect(stats.deadLetters).toBe(0);
     expect(stats.inDeadLetterQueues).toBe(0);
   });

@@ -18,6 +18,8 @@ import { type Synthesized, synthesize } from './synth.ts';
 
 let synth: Synthesized;
 const ALL_STACKS = [STACK_NAMES.core, ...SERVICE_NAMES.map(STACK_NAMES.service), STACK_NAMES.monitoring];
+/** The services that reach Aurora: the specialists for the claim-check store only (SELECT, INSERT ON payloads). */
+const DATA_API_SERVICES: readonly string[] = ['planner', 'tagger', 'reporter', 'charter', 'retirement', 'aggregator'];
 
 beforeAll(() => {
   synth = synthesize();
@@ -119,7 +121,10 @@ describe('core stack', () => {
     ).toEqual([
       'alex/db-credentials',
       'alex/db-credentials/aggregator',
+      'alex/db-credentials/charter',
       'alex/db-credentials/planner',
+      'alex/db-credentials/reporter',
+      'alex/db-credentials/retirement',
       'alex/db-credentials/tagger',
       'alex/polygon-api-key',
     ]);
@@ -206,7 +211,7 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
       POWERTOOLS_SERVICE_NAME: `alex-${service}`,
     });
     expect(env.ALEX_MODEL).toBe(spec.usesModel ? 'bedrock' : 'offline');
-    expect(env[ENV.databaseClusterArn] !== undefined).toBe(['planner', 'tagger', 'aggregator'].includes(service));
+    expect(env[ENV.databaseClusterArn] !== undefined).toBe(DATA_API_SERVICES.includes(service));
   });
 
   it('reads its queues with partial batch failure reporting and the concurrency cap', () => {
@@ -224,7 +229,7 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
     const actions = identityActions(stack);
     expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
     expect(actions.includes('bedrock:InvokeModel')).toBe(spec.usesModel);
-    expect(actions.includes('rds-data:ExecuteStatement')).toBe(['planner', 'tagger', 'aggregator'].includes(service));
+    expect(actions.includes('rds-data:ExecuteStatement')).toBe(DATA_API_SERVICES.includes(service));
     expect(actions.includes('dynamodb:Query')).toBe(service === 'aggregator');
     expect(actions).toContain('events:PutEvents');
   });

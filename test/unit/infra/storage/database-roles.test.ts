@@ -46,14 +46,24 @@ const GRANTED_SINCE_0002 = [
   // 0005_payloads: the planner stores large snapshots, the aggregator reads them.
   'alex_aggregator_role SELECT ON payloads',
   'alex_planner_role INSERT ON payloads',
+  // The specialists reach the claim-check store and nothing else: a snapshot by reference, a large result.
+  'alex_charter_role INSERT ON payloads',
+  'alex_charter_role SELECT ON payloads',
+  'alex_reporter_role INSERT ON payloads',
+  'alex_reporter_role SELECT ON payloads',
+  'alex_retirement_role INSERT ON payloads',
+  'alex_retirement_role SELECT ON payloads',
 ];
 
 describe('the roles from the services folders', () => {
-  it('are the planner, tagger and aggregator roles', () => {
-    expect(DATABASE_ROLES.map((role) => role.groupRole)).toEqual([
-      'alex_planner_role',
-      'alex_tagger_role',
+  it('are the planner, tagger and aggregator roles, and the specialists for the claim-check store', () => {
+    expect(DATABASE_ROLES.map((role) => role.groupRole).sort()).toEqual([
       'alex_aggregator_role',
+      'alex_charter_role',
+      'alex_planner_role',
+      'alex_reporter_role',
+      'alex_retirement_role',
+      'alex_tagger_role',
     ]);
   });
 
@@ -75,11 +85,16 @@ describe('the roles from the services folders', () => {
     expect(await privileges(fromFolders)).toEqual([...expected, ...GRANTED_SINCE_0002].sort());
   });
 
-  it('give a database that ran 0002 only the grants declared since, and change nothing when run again', async () => {
+  it('give a database that ran 0002 only the roles and grants declared since, and change nothing when run again', async () => {
     const db = await fresh();
     await migrate(db);
     const before = await privileges(db);
-    expect(await syncDatabaseRoles(db, DATABASE_ROLES)).toEqual([]);
+    // 0002 made the planner, tagger and aggregator roles; the specialists' came with the claim check.
+    expect(await syncDatabaseRoles(db, DATABASE_ROLES)).toEqual([
+      'alex_reporter_role',
+      'alex_charter_role',
+      'alex_retirement_role',
+    ]);
     expect(await privileges(db)).toEqual([...before, ...GRANTED_SINCE_0002].sort());
     expect(await syncDatabaseRoles(db, DATABASE_ROLES)).toEqual([]);
     expect(await privileges(db)).toEqual([...before, ...GRANTED_SINCE_0002].sort());

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { statsLines } from '#infra/cli/commands/stats.ts';
 import { percentile, statsOf } from '#infra/telemetry/metrics-file.ts';
 import {
   addLatency,
@@ -59,12 +60,22 @@ describe('business metrics (EMF)', () => {
     const documents = collect();
     // docs/aws.md: 4,000 input and 1,000 output Nova Lite tokens cost $0.00048.
     addModelCall(call('bedrock:us.amazon.nova-lite-v1:0', 4000, 1000));
-    addModelCall(call('openai:llama3.1', 10, 20)); // no listed price: tokens, no cost
+    addModelCall(call('openai:llama3.1', 10, 20)); // no listed price: tokens, and counted as unpriced
     publishMetrics();
     const [reporter] = documents;
     expect(reporter![METRIC.inputTokens]).toEqual([4000, 10]);
     expect(reporter![METRIC.outputTokens]).toEqual([1000, 20]);
     expect(reporter![METRIC.cost]).toBeCloseTo(0.00048, 10);
+    expect(reporter![METRIC.unpricedCalls]).toBe(1);
+  });
+
+  it('prices a configured Claude model through its inference profile id, from the vendored table', () => {
+    const documents = collect();
+    // Claude 3.5 Haiku at $0.0008 / $0.004 per 1k: 2,000 in and 500 out cost 0.0016 + 0.002 = $0.0036.
+    addModelCall(call('bedrock:eu.anthropic.claude-3-5-haiku-20241022-v1:0', 2000, 500));
+    publishMetrics();
+    expect(documents[0]![METRIC.cost]).toBeCloseTo(0.0036, 10);
+    expect(documents[0]![METRIC.unpricedCalls]).toBeUndefined();
   });
 
   it('keeps nothing when neither a sink nor Lambda asks for metrics', () => {
@@ -106,5 +117,26 @@ describe('alex stats figures', () => {
     expect(stats.analyses).toEqual({ completed: 2, partial: 0, failed: 1 });
     expect(stats.deadLetters).toBe(1);
     expect(stats.stages).toEqual([{ service: 'aggregator', records: 2, p50Ms: 2, p95Ms: 4, maxMs: 4 }]);
+  });
+
+  it('reports the cost as unknown, not zero, once a call went to a model without a listed price', () => {
+    const priced = statsOf(new Map([['reporter', new Map([[METRIC.cost, [0.00048, 0.0036]]])]]));
+    expect(priced.model).toMatchObject({ estimatedCostUsd: 0.00408, pricedCostUsd: 0.00408, unpricedCalls: 0 });
+    const mixed = statsOf(
+      new Map([
+        [
+          'reporter',
+          new Map([
+            [METRIC.cost, [0.00048]],
+            [METRIC.unpricedCalls, [1, 1]],
+          ]),
+        ],
+      ]),
+    );
+    expect(mixed.model).toMatchObject({ estimatedCostUsd: null, pricedCostUsd: 0.00048, unpricedCalls: 2 });
+    expect(statsLines(mixed, 0)[1]).toBe(
+      'Model         0 input + 0 output tokens, cost unknown: 2 calls to models without a listed price ' +
+        '(the priced calls: $0.000480)',
+    );
   });
 });

@@ -69,15 +69,20 @@ describe('specific advice: account, instrument and dollar amount', () => {
     );
   });
 
-  it('folds the move abroad into the sale of one employer’s stock: one action, not two', () => {
+  it('folds the bonds the glide path asks for and the move abroad into the sale of one employer’s stock', () => {
+    // Born 1964: 62 at the 2026 snapshot, 3 years to 65, so the glide path says 40 − 1.2 × 3 = 36.4%
+    // bonds; BND 60,000 is 6.0% of 1,000,000, so (36.4 − 6.0)% × 1,000,000 = 304,000 of bonds to buy.
     // NWND 900,000 is all of the equities and all US: 80% US needs 900,000 × 20% = 180,000 abroad.
+    // Both fit in the 800,000 sale, leaving 316,000 for VTI.
     const recommendations = checked(reportFacts(exampleSnapshot('stress-employer-stock.json')));
     const [first] = recommendations;
     expect(first!.recommendation).toContain(
-      'Sell about $800,000 of NWND in the 401(k) and reinvest it in broad index funds: about $180,000 in VXUS',
+      'Sell about $800,000 of NWND in the 401(k) and reinvest it: about $304,000 in BND (bonds, which brings them to the 36.4%',
     );
+    expect(first!.recommendation).toContain('about $180,000 in VXUS');
     expect(first!.recommendation).toContain('the rest in VTI');
     expect(recommendations.map((r) => r.title)).not.toContain('Add international equities');
+    expect(recommendations.map((r) => r.title)).not.toContain('Raise the bond share as retirement nears');
   });
 
   it('moves the bonds above the glide path into stocks for a young saver, from the largest bond funds first', () => {
@@ -89,9 +94,18 @@ describe('specific advice: account, instrument and dollar amount', () => {
     expect(first!.priority).toBe('high');
     expect(first!.recommendation).toBe(
       'Move about $40,000 of CTRAX in the 401(k), $30,000 of CGVSX in the 401(k) and $1,400 of CINCX in the 401(k) ' +
-        'into a broad stock index fund such as VTI in the same account, and direct new contributions there, until bonds are near 10.0% of the portfolio.',
+        'into a broad stock index fund such as VTI with at least 20% of it in VXUS (stocks outside the US; today 100.0% of your stocks are North American) ' +
+        'in the same account, and direct new contributions there, until bonds are near 10.0% of the portfolio.',
     );
     expect(first!.reasoning).toContain('($71,400 less)');
+  });
+
+  it('folds a move abroad below 1% of the portfolio into the stock purchase instead of advising it alone', () => {
+    // VTI 6,000 is all of the equities, all US: 80% US needs 6,000 × 20% = 1,200 abroad, under 1% of
+    // 136,000 (1,360), so no separate advice; the purchase of stocks names the share abroad (100 − 80 = 20%).
+    const recommendations = checked(reportFacts(exampleSnapshot('stress-young-saver-bond-funds.json')));
+    expect(recommendations.map((r) => r.title)).not.toContain('Add international equities');
+    expect(recommendations[0]!.recommendation).toContain('with at least 20% of it in VXUS');
   });
 
   it('names the bond and gold funds to move out of the taxable account and the stock fund to move out of the 401(k)', () => {

@@ -77,7 +77,8 @@ describe('the assumptions panel', () => {
       '$96,000 a year in today’s money, of which $34,000 from Social Security or a pension',
     );
     expect(rows['Single companies']).toBe(
-      'NVDA (4.4% of the portfolio): each at 35% volatility a year, not as the index',
+      'NVDA (4.4% of the portfolio): each at 35% volatility a year, not as the index (a stated default for one company, ' +
+        "about twice the S&P 500's; no per-company price history is held), correlation 0.5 with the market",
     );
     // 0.0448% a year rounds to 0.04%
     expect(rows['Fund costs']).toBe('0.04% a year, taken out of every year’s growth');
