@@ -394,6 +394,61 @@ export const AnalysisDeadlineReached = defineEvent({
   example: { version: 1, jobId: EXAMPLE_JOB, userId: 'household-42', deadline: '2026-11-21T09:35:00.000Z' },
 });
 
+/** Inline document text at most this many UTF-8 bytes; a larger one travels by claim check (contentRef). */
+export const MAX_INLINE_DOCUMENT_BYTES = 128 * 1024;
+
+export const DocumentId = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/,
+    'must be 1-200 letters, digits, ".", "_", "-" or "/", starting with a letter or digit (e.g. docs/knowledge/bonds.md)',
+  );
+
+export const DocumentSubmitted = defineEvent({
+  detailType: 'DocumentSubmitted',
+  openToOutside: true,
+  sources: ['alex.cli', 'alex.api'],
+  version: DETAIL_VERSION,
+  description:
+    'A document for the knowledge base (Markdown, plain text or HTML). The researcher splits it into passages, embeds ' +
+    'and stores them; the same documentId with unchanged content changes nothing, with changed content replaces its ' +
+    'passages. Content over 128 KiB travels by reference (contentRef, a claim check); exactly one of the two is present.',
+  detail: z
+    .object({
+      version: Version,
+      metadata: EventMetadata,
+      documentId: DocumentId,
+      source: z
+        .string()
+        .min(1)
+        .max(1024)
+        .describe('Where the document came from: a path or a URL, shown in citations.'),
+      format: z.enum(['markdown', 'text', 'html']),
+      content: z
+        .string()
+        .refine((text) => new TextEncoder().encode(text).length <= MAX_INLINE_DOCUMENT_BYTES, {
+          message: `must be at most ${MAX_INLINE_DOCUMENT_BYTES} bytes inline; send a larger document by contentRef`,
+        })
+        .optional(),
+      contentRef: PayloadRef.optional().describe(
+        'The stored content (a JSON string), when too large to travel inline.',
+      ),
+      submittedAt: IsoTime,
+    })
+    .refine((detail) => (detail.content === undefined) !== (detail.contentRef === undefined), {
+      message: 'exactly one of content and contentRef must be present',
+      path: ['content'],
+    }),
+  example: {
+    version: 1,
+    documentId: 'docs/knowledge/diversification.md',
+    source: 'docs/knowledge/diversification.md',
+    format: 'markdown',
+    content: '# Diversification\n\nHolding many different investments spreads the risk of any one of them.\n',
+    submittedAt: EXAMPLE_TIME,
+  },
+});
+
 export const catalog = {
   AnalysisRequested,
   ClassificationRequested,
@@ -404,6 +459,7 @@ export const catalog = {
   AnalysisCompleted,
   AnalysisFailed,
   AnalysisDeadlineReached,
+  DocumentSubmitted,
 } as const;
 
 export type Catalog = typeof catalog;

@@ -8,6 +8,7 @@
  * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size);
  * `-- --only observability` just the tracing overhead (analyses per second traced ÷ untraced).
  * `-- --only large` just one analysis of a portfolio at the file's limits (e2e.largePortfolioMs).
+ * `-- --only e2e` just the retirement engine and the end-to-end load (throughput, latency, overhead).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
  */
@@ -17,27 +18,24 @@ import { bundleResults, measureBundles } from './bench/bundles.ts';
 import { cliResults, measureCli } from './bench/cli.ts';
 import { costResults, describeCost, measureCost } from './bench/cost-run.ts';
 import { measureDurableQueues } from './bench/durable.ts';
-import { e2eResults, runDirect, runLoad, startExampleRuntime } from './bench/e2e.ts';
+import { measureEndToEnd, startExampleRuntime } from './bench/e2e.ts';
 import { describeIngress, ingressResults, measureIngress } from './bench/ingress.ts';
 import { largePortfolioResults, measureLargePortfolio } from './bench/large.ts';
 import { matcherResults, measureMatcher } from './bench/matcher.ts';
 import { monthlyResults } from './bench/monthly.ts';
 import { mutationNotes, mutationResults } from './bench/mutation.ts';
 import { describeObservability, measureObservability, observabilityResults } from './bench/observability.ts';
-import { type BenchResult, formatTable, result } from './bench/results.ts';
+import { type BenchResult, formatTable } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 import { measureRetirementAnalysis } from './bench/retirement-planning.ts';
 import { measureWeb, webResults } from './bench/web.ts';
 
-const E2E_ANALYSES = 200;
-const E2E_WAVE = 25;
-const WARM_UP_ANALYSES = 5;
 const COST_ANALYSES = 10;
 
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  const ONLY = ['cli', 'api', 'web', 'observability', 'large', 'mutation'];
+  const ONLY = ['cli', 'api', 'web', 'observability', 'large', 'mutation', 'e2e'];
   if (unknown.length > 0 || (argv.includes('--only') && !ONLY.includes(only ?? '')))
     throw new Error(
       `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only ${ONLY.join('|')}]`,
@@ -68,6 +66,14 @@ async function main(argv: readonly string[]): Promise<void> {
   if (only === 'large') {
     progress('one analysis of a portfolio at the file limits');
     results.push(...largePortfolioResults(await measureLargePortfolio()));
+    return report(results, notes, json);
+  }
+  if (only === 'e2e') {
+    progress('retirement engine');
+    results.push(...measureRetirement(), ...measureRetirementAnalysis());
+    const endToEnd = await measureEndToEnd(progress);
+    results.push(...endToEnd.results);
+    notes.push(endToEnd.note);
     return report(results, notes, json);
   }
   if (only === 'web') {
@@ -111,46 +117,23 @@ async function main(argv: readonly string[]): Promise<void> {
   results.push(...largePortfolioResults(large));
   notes.push(`Large portfolio: ended ${large.status} in ${(large.ms / 1000).toFixed(1)} s.`);
 
-  progress('starting the local runtime');
-  const { runtime, portfolio } = await startExampleRuntime();
+  const endToEnd = await measureEndToEnd(progress);
+  results.push(...endToEnd.results);
+  notes.push(endToEnd.note);
+  progress(`cost: ${COST_ANALYSES} instrumented analyses, one at a time`);
+  // Counted on an in-process runtime: its instruments see every service's calls, which they
+  // cannot inside the specialists' worker threads.
+  const counted = await startExampleRuntime({ workers: false });
+  let cost;
   try {
-    progress(`end to end: ${WARM_UP_ANALYSES} warm-up analyses, then ${E2E_ANALYSES} in waves of ${E2E_WAVE}`);
-    await runLoad(runtime, portfolio.user.id, WARM_UP_ANALYSES, WARM_UP_ANALYSES);
-    await runtime.idle();
-    // The runtime's threads (workers, dynalite) share this process, so its RSS is the whole runtime's.
-    let peakRss = process.memoryUsage.rss();
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    }, 25);
-    const load = await runLoad(runtime, portfolio.user.id, E2E_ANALYSES, E2E_WAVE);
-    await runtime.idle();
-    clearInterval(sampler);
-    progress(`the same ${E2E_ANALYSES} analyses called directly`);
-    const directMs = await runDirect(portfolio, E2E_ANALYSES, WARM_UP_ANALYSES);
-    results.push(...e2eResults(load, directMs));
-    results.push(result('e2e.peakRssMb', peakRss / 1_000_000, 'MB', undefined, 0));
-    notes.push(
-      `End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`,
-    );
-
-    progress(`cost: ${COST_ANALYSES} instrumented analyses, one at a time`);
-    // Counted on an in-process runtime: its instruments see every service's calls, which they
-    // cannot inside the specialists' worker threads.
-    const counted = await startExampleRuntime({ workers: false });
-    let cost;
-    try {
-      cost = await measureCost(counted.runtime, counted.portfolio.user.id, COST_ANALYSES);
-    } finally {
-      await counted.runtime.close();
-    }
-    results.push(...costResults(cost));
-    // A month of the whole system at 1k, 10k and 100k analyses, from that measured figure (docs/aws.md).
-    results.push(...monthlyResults(cost.cost.total));
-    notes.push(describeCost(cost));
+    cost = await measureCost(counted.runtime, counted.portfolio.user.id, COST_ANALYSES);
   } finally {
-    await runtime.idle().catch(() => undefined);
-    await runtime.close();
+    await counted.runtime.close();
   }
+  results.push(...costResults(cost));
+  // A month of the whole system at 1k, 10k and 100k analyses, from that measured figure (docs/aws.md).
+  results.push(...monthlyResults(cost.cost.total));
+  notes.push(describeCost(cost));
 
   const observability = await measureObservability(progress);
   results.push(...observabilityResults(observability));

@@ -15,6 +15,8 @@ import { createPlannerHandler } from './planner/handler.ts';
 import { planner } from './planner/service.ts';
 import { createReporterHandler } from './reporter/handler.ts';
 import { reporter } from './reporter/service.ts';
+import { createResearcherHandler } from './researcher/handler.ts';
+import { researcher } from './researcher/service.ts';
 import { createRetirementHandler } from './retirement/handler.ts';
 import { retirement } from './retirement/service.ts';
 import { createTaggerHandler } from './tagger/handler.ts';
@@ -37,6 +39,7 @@ export const SERVICE_REGISTRY = [
   { service: charter, createHandler: createCharterHandler },
   { service: retirement, createHandler: createRetirementHandler },
   { service: aggregator, createHandler: createAggregatorHandler },
+  { service: researcher, createHandler: createResearcherHandler },
 ] as const satisfies readonly RegisteredService[];
 
 export type ServiceName = (typeof SERVICE_REGISTRY)[number]['service']['name'];

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { InvalidInputError } from '#events/errors.ts';
+import { AwsKnowledgeSettings, TITAN_EMBED_V2_ID } from '#services/researcher/knowledge-settings.ts';
 import { SERVICE_NAMES, type ServiceName } from '../topology.ts';
 
 const AccountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
@@ -130,6 +131,11 @@ export const AlexConfigSchema = z
     /** Requests one client IP may make in any 5 minutes before the web ACL blocks it. */
     wafRateLimit: z.number().int().min(10).max(2_000_000_000),
     /**
+     * The knowledge embedder on AWS: `{"embedder":"bedrock","dimension":256|512|1024}` (Titan Text
+     * Embeddings V2) or `{"embedder":"sagemaker","endpointName":"…","dimension":…}`; docs/knowledge.md.
+     */
+    knowledge: AwsKnowledgeSettings,
+    /**
      * Traces on AWS (docs/observability.md): `xray` adds the ADOT collector layer to every service
      * function and sends their OpenTelemetry spans through it to X-Ray; `off` loads no tracing at all.
      */
@@ -182,6 +188,7 @@ export const DEFAULT_CONFIG: AlexConfig = {
   vpc: false,
   waf: false,
   wafRateLimit: 1000,
+  knowledge: { embedder: 'bedrock', modelId: TITAN_EMBED_V2_ID, dimension: 1024 },
   tracing: 'off',
 };
 
@@ -199,7 +206,10 @@ export function resolveConfig(overrides: Partial<Record<keyof AlexConfig, unknow
     if (raw === undefined) continue;
     const value = typeof raw === 'string' ? parseContextString(raw) : raw;
     const base = merged[key];
-    merged[key] = isPlainObject(base) && isPlainObject(value) ? { ...base, ...value } : value;
+    // An override naming another embedder is another shape (knowledge settings): it replaces the default.
+    const otherShape =
+      isPlainObject(base) && isPlainObject(value) && 'embedder' in value && value.embedder !== base.embedder;
+    merged[key] = isPlainObject(base) && isPlainObject(value) && !otherShape ? { ...base, ...value } : value;
   }
   return InvalidInputError.parse(AlexConfigSchema, merged, 'CDK config');
 }

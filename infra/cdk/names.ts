@@ -34,6 +34,8 @@ export const API_FUNCTION_NAME = 'alex-api';
 export const ARCHIVE_NAME = 'alex-archive';
 export const DB_CLUSTER_IDENTIFIER = 'alex-db';
 export const DASHBOARD_NAME = 'alex';
+/** The knowledge base's S3 vector bucket (names are unique per account and region). */
+export const KNOWLEDGE_VECTOR_BUCKET = 'alex-knowledge';
 
 /** SSM parameters the core stack writes and the service stacks read at deploy time. */
 export const SSM = {

@@ -20,6 +20,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import('./commands/analyze.ts')).analyzeCommand,
   },
   {
+    name: 'knowledge',
+    summary: 'add, list, remove or search the documents reports cite (the knowledge base)',
+    load: async () => (await import('./commands/knowledge.ts')).knowledgeCommand,
+  },
+  {
     name: 'jobs',
     summary: 'list jobs, or show one job with its events in order',
     load: async () => (await import('./commands/jobs.ts')).jobsCommand,

@@ -24,6 +24,7 @@ import type { SqlDatabase } from '#services/common/sql-database.ts';
 import { type RegisteredService, SERVICE_REGISTRY } from '#services/index.ts';
 import { pricesFromEnvironment } from '#services/planner/prices/config.ts';
 import type { PricePort } from '#services/planner/prices/port.ts';
+import { type LocalResearch, localResearch } from '#services/researcher/local.ts';
 import { migrate } from '../storage/migrate.ts';
 import { metricsFileSink } from '../telemetry/metrics-file.ts';
 import { startTelemetry, type Telemetry, tracingWanted } from '../telemetry/setup.ts';
@@ -321,6 +322,8 @@ export class LocalRuntime {
         tables: { idempotency: TABLES.idempotency, completion: TABLES.completion },
         db: async () => this.db,
         payloads: this.payloads,
+        vectors: this.research.vectors,
+        knowledge: this.research.knowledge,
         model: this.model,
         now: this.options.now ?? (() => new Date()),
         prices: this.prices,
@@ -344,6 +347,7 @@ export class LocalRuntime {
       publisher: this.publisher,
       deadLetters,
       payloads: this.payloads,
+      knowledge: this.research.knowledge,
       onRecordFailure: ctx.onRecordFailure!,
       logLevel: this.options.logLevel ?? 'SILENT',
       ...(this.spansFile ? { spansFile: this.spansFile } : {}),
@@ -402,6 +406,13 @@ export class LocalRuntime {
 
   /** The claim-check store: PostgreSQL's payloads table, lent to worker threads through their port. */
   readonly payloads = new SqlPayloadStore(async () => this.db);
+
+  private localResearch: LocalResearch | undefined;
+  /** The knowledge base's embedder, vector store and search, on this database; lent to workers too. */
+  get research(): LocalResearch {
+    this.localResearch ??= localResearch(this.db);
+    return this.localResearch;
+  }
 
   /** Set by wire(): deadlines go to the receiver's queue as delayed messages. */
   private deadlineScheduler!: DeadlineScheduler;

@@ -13,6 +13,7 @@ import type { DeadLetter } from '#services/common/dead-letter.ts';
 import { setMetricsSink } from '#services/common/metrics.ts';
 import { modelFromEnv } from '#services/common/model/from-env.ts';
 import { SERVICE_REGISTRY } from '#services/index.ts';
+import type { KnowledgeHit } from '#services/researcher/ports.ts';
 import { metricsFileSink } from '../telemetry/metrics-file.ts';
 import { startTelemetry } from '../telemetry/setup.ts';
 import { TABLES } from '../topology.ts';
@@ -39,7 +40,8 @@ export function serveService(
       | { publish: OutgoingEvent[] }
       | { deadLetter: DeadLetter }
       | { getPayload: string }
-      | { putPayload: { sha256: string; body: string } },
+      | { putPayload: { sha256: string; body: string } }
+      | { searchKnowledge: { query: string; topK: number } },
   ) =>
     new Promise<string | null | undefined>((resolve, reject) => {
       const callId = ++nextCallId;
@@ -56,6 +58,11 @@ export function serveService(
     payloads: {
       put: async (sha256, body) => void (await call({ putPayload: { sha256, body } })),
       get: async (sha256) => (await call({ getPayload: sha256 })) ?? undefined,
+    },
+    // Knowledge search runs in the main thread, beside the database and the vector store.
+    knowledge: {
+      search: async (query, topK) =>
+        JSON.parse((await call({ searchKnowledge: { query, topK } })) ?? '[]') as KnowledgeHit[],
     },
     deadlines: {
       schedule: () => Promise.reject(new Error(`alex-${service} schedules no deadlines (only the planner does)`)),

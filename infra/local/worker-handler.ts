@@ -11,6 +11,7 @@
  *   worker → main  {callId, publish: events} | {callId, deadLetter} the handler's port calls...
  *   main → worker  {callId} | {callId, error}                     ...answered once done, so a publish
  *                                                                  failure fails the record as in-process
+ *   worker → main  {callId, searchKnowledge: {query, topK}}   knowledge search, answered {callId, payload: hits JSON}
  *   worker → main  {recordFailure: {messageId, reason}}           for the DLQ entry's reason
  *   main → worker  {flush} / worker → main {flushed}              before a stop: its spans are exported
  */
@@ -21,6 +22,7 @@ import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import type { PayloadStore } from '#services/common/claim-check.ts';
 import type { DeadLetter, DeadLetterPort } from '#services/common/dead-letter.ts';
 import { claimCheckOnly } from '#services/common/declaration.ts';
+import type { KnowledgePort } from '#services/researcher/ports.ts';
 import { tracingWanted } from '../telemetry/config.ts';
 import type { ServiceSpec } from '../topology.ts';
 import type { QueueHandler } from './poller.ts';
@@ -43,6 +45,8 @@ export interface WorkerHost {
   deadLetters: DeadLetterPort;
   /** The claim-check store, used for the worker (it opens no database of its own). */
   payloads: PayloadStore;
+  /** Knowledge search (the reporter's citations), run in this thread beside the database. */
+  knowledge?: KnowledgePort;
   onRecordFailure: (messageId: string, reason: string) => void;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   spansFile?: string;
@@ -91,6 +95,7 @@ export type FromWorker =
   | { callId: number; deadLetter: DeadLetter }
   | { callId: number; getPayload: string }
   | { callId: number; putPayload: { sha256: string; body: string } }
+  | { callId: number; searchKnowledge: { query: string; topK: number } }
   | { recordFailure: { messageId: string; reason: string } }
   | { flushed: true };
 
@@ -156,7 +161,16 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
       else if ('deadLetter' in message) answer(started, message.callId, host.deadLetters.send(message.deadLetter));
       else if ('putPayload' in message)
         answer(started, message.callId, host.payloads.put(message.putPayload.sha256, message.putPayload.body));
-      else if ('getPayload' in message)
+      else if ('searchKnowledge' in message) {
+        const { query, topK } = message.searchKnowledge;
+        const search = host.knowledge ? host.knowledge.search(query, topK) : Promise.resolve([]);
+        search.then(
+          // The hits cross as JSON text, like a payload, and are parsed in the worker.
+          (hits) => started.postMessage({ callId: message.callId, payload: JSON.stringify(hits) } satisfies ToWorker),
+          (error: unknown) =>
+            started.postMessage({ callId: message.callId, error: errorFields(error) } satisfies ToWorker),
+        );
+      } else if ('getPayload' in message)
         host.payloads.get(message.getPayload).then(
           (payload) => started.postMessage({ callId: message.callId, payload: payload ?? null } satisfies ToWorker),
           (error: unknown) =>

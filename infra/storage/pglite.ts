@@ -8,6 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite, type Transaction, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import {
@@ -23,6 +24,20 @@ import { bindNamedParams, compileNamedParams } from './named-params.ts';
 import { type ClusterTemplate, clusterTemplate, seedDataDir } from './pglite-template.ts';
 
 const UNTYPED = 0;
+
+/**
+ * Leaves PGlite's WebAssembly (PostgreSQL, about 9 MB) to V8's baseline compiler, Liftoff, for the
+ * rest of the process. Optimising it with TurboFan runs on V8's background threads, whose compile
+ * zones peak near 85 MB of malloc that glibc then keeps: an idle `alex serve` held 60–80 MB more
+ * for it, and it was half the CPU of a command that opens a database for one query (`alex jobs
+ * list`). Liftoff's code runs slower, yet six analyses through `alex serve` took no longer (the
+ * optimising was CPU the second core no longer spends). The flag is process-wide and read when a
+ * module compiles, so it is set before the first database opens; the CLI sets it for `serve` and
+ * the commands that only look, while tests and benchmarks that run the runtime in-process keep V8's default.
+ */
+export function compileWasmBaselineOnly(): void {
+  setFlagsFromString('--liftoff-only');
+}
 
 /**
  * PostgreSQL touches all of shared_buffers at start: initdb's 128 MB is a third of `alex`'s

@@ -24,6 +24,9 @@ import { atLeast, atMost, type BenchResult, percentile, result } from './results
 
 export const EXAMPLE_PORTFOLIO = new URL('../../examples/portfolio.json', import.meta.url);
 export const THROUGHPUT_TARGET_PER_SECOND = 50;
+const E2E_ANALYSES = 200;
+const E2E_WAVE = 25;
+const WARM_UP_ANALYSES = 5;
 export const OVERHEAD_TARGET = 3;
 
 export function examplePortfolio(): PortfolioFile {
@@ -235,4 +238,37 @@ export function e2eResults(load: LoadStats, directMs: number): BenchResult[] {
     result('e2e.latencyP99Ms', percentile(latenciesMs, 99), 'ms', undefined, 1),
     result('e2e.choreographyOverhead', load.wallMs / directMs, 'x direct in-process', atMost(OVERHEAD_TARGET)),
   ];
+}
+
+/**
+ * The end-to-end figures: warm-up, then E2E_ANALYSES analyses in waves on a runtime with worker
+ * threads, its peak RSS, and the same analyses called directly for the overhead.
+ */
+export async function measureEndToEnd(
+  progress: (message: string) => void,
+): Promise<{ results: BenchResult[]; note: string }> {
+  progress('starting the local runtime');
+  const { runtime, portfolio } = await startExampleRuntime();
+  try {
+    progress(`end to end: ${WARM_UP_ANALYSES} warm-up analyses, then ${E2E_ANALYSES} in waves of ${E2E_WAVE}`);
+    await runLoad(runtime, portfolio.user.id, WARM_UP_ANALYSES, WARM_UP_ANALYSES);
+    await runtime.idle();
+    // The runtime's threads (workers, dynalite) share this process, so its RSS is the whole runtime's.
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    }, 25);
+    const load = await runLoad(runtime, portfolio.user.id, E2E_ANALYSES, E2E_WAVE);
+    await runtime.idle();
+    clearInterval(sampler);
+    progress(`the same ${E2E_ANALYSES} analyses called directly`);
+    const directMs = await runDirect(portfolio, E2E_ANALYSES, WARM_UP_ANALYSES);
+    return {
+      results: [...e2eResults(load, directMs), result('e2e.peakRssMb', peakRss / 1_000_000, 'MB', undefined, 0)],
+      note: `End to end: ${E2E_ANALYSES} analyses in ${(load.wallMs / 1000).toFixed(2)} s; directly in process: ${(directMs / 1000).toFixed(2)} s (${(directMs / E2E_ANALYSES).toFixed(1)} ms each).`,
+    };
+  } finally {
+    await runtime.idle().catch(() => undefined);
+    await runtime.close();
+  }
 }

@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventPublisher } from '#events/publisher.ts';
 import type { PricePort } from '../planner/prices/port.ts';
+import type { Embedder, KnowledgePort, VectorStore } from '../researcher/ports.ts';
 import type { PayloadStore } from './claim-check.ts';
 import type { DeadLetterPort } from './dead-letter.ts';
 import type { DeadlineScheduler } from './deadlines.ts';
@@ -37,9 +38,22 @@ export interface ServiceContext {
   payloads?: PayloadStore;
   /** Market data for the planner's price refresh; absent: prices come from the portfolio file only. */
   prices?: PricePort;
+  /**
+   * The researcher's embedder and vector store (offline hashing and pgvector locally; Bedrock and
+   * S3 Vectors on AWS). Only the researcher reads it.
+   */
+  vectors?: VectorPorts;
+  /** Knowledge search for the reporter's citations; absent: a report cites nothing. */
+  knowledge?: KnowledgePort;
   now: () => Date;
   /** Told why a record failed (the local runtime records it on the message for its DLQ entry). */
   onRecordFailure?: (messageId: string, reason: string) => void;
+}
+
+export interface VectorPorts {
+  embedder: Embedder;
+  /** Opened on first use (locally it lives in the database). */
+  store: () => Promise<VectorStore>;
 }
 
 /** What a context is built from: the ports; `emit` is derived from the declaration and the publisher. */

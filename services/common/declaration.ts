@@ -65,6 +65,12 @@ export interface ServiceNeeds {
    * the bundle's `data/` folder, beside the bundled module (CDK and the benchmark alike).
    */
   dataFiles?: readonly string[];
+  /**
+   * The knowledge base (services/researcher): `write` for the one service that owns the vector
+   * bucket and index (its stack creates them) and may put and delete vectors; `read` to query
+   * them. Either way the function gets the embedding model and the bucket and index names.
+   */
+  knowledge?: 'write' | 'read';
 }
 
 /**

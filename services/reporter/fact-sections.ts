@@ -3,6 +3,7 @@
  * the book under stable keys; computeFacts (facts.ts) calls them in the order the facts are listed.
  */
 import { ASSET_CLASSES, type Classification, type Snapshot } from '#events/values.ts';
+import { claimedBenefit } from '#services/retirement/social-security.ts';
 import {
   allocationBy,
   CASH,
@@ -277,7 +278,26 @@ export function retirementFacts(c: FactContext, rows: readonly AssetClassRow[]):
   book.pp('glidePath.gap', 'Glide-path bond share minus actual bond share', glideTarget - bonds);
   c.bondSales = yearsToRetirement > 0 ? bondSales(c, glideTarget, bonds) : [];
   c.bondBuys = bondBuys(c, glideTarget, bonds);
-  const need = Math.max(0, annualSpending - otherIncome);
+  // Social Security (at its claiming age's factor) and pensions count with goals.otherIncome: the 4%
+  // rule's need is what the portfolio alone must pay once all of them have started.
+  const spouseBirthYear = snapshot.goals.spouse?.birthYear ?? snapshot.owner.birthYear;
+  const socialSecurity = sum(
+    (snapshot.goals.socialSecurity ?? []).map((claim) =>
+      claimedBenefit(
+        claim.benefitAtFullRetirementAge,
+        claim.person === 'spouse' ? spouseBirthYear : snapshot.owner.birthYear,
+        claim.claimingAge,
+      ),
+    ),
+  );
+  const pensions = sum((snapshot.goals.pensions ?? []).map((pension) => pension.annualAmount));
+  const guaranteed = otherIncome + socialSecurity + pensions;
+  book.usd(
+    'retirement.guaranteedIncome',
+    'Social Security, pensions and other income once all have started',
+    guaranteed,
+  );
+  const need = Math.max(0, annualSpending - guaranteed);
   const sustainable = (total * ASSUMPTIONS.withdrawalRate) / 100;
   book.usd('goals.annualSpending', 'Planned annual spending in retirement (today’s money)', annualSpending);
   book.usd('goals.otherIncome', 'Guaranteed income in retirement (today’s money)', otherIncome);

@@ -217,21 +217,21 @@ function idleCashText(facts: PortfolioFacts): string {
 function retirementReadiness(facts: PortfolioFacts): string {
   const years = num(facts, 'yearsToRetirement') ?? 0;
   const need = num(facts, 'retirement.spendingFromPortfolio') ?? 0;
-  const other = num(facts, 'goals.otherIncome') ?? 0;
+  const other = num(facts, 'retirement.guaranteedIncome') ?? 0;
   const timing =
     years > 0
       ? `You are ${txt(facts, 'owner.age')} and plan to retire at ${txt(facts, 'goals.retirementAge')}, in ${txt(facts, 'retirementYear')}: ${counted(facts, 'yearsToRetirement', 'year')} from now.`
       : `You are ${txt(facts, 'owner.age')}, at or past your planned retirement age of ${txt(facts, 'goals.retirementAge')}.`;
   if (need <= 0) {
     return (
-      `${timing} You plan to spend ${txt(facts, 'goals.annualSpending')} a year in today's money and expect ${txt(facts, 'goals.otherIncome')} ` +
+      `${timing} You plan to spend ${txt(facts, 'goals.annualSpending')} a year in today's money and expect ${txt(facts, 'retirement.guaranteedIncome')} ` +
       'from Social Security or a pension. That income covers the plan in full, so the portfolio is a reserve for the unexpected and for those who come after you.'
     );
   }
   const spending =
     `You plan to spend ${txt(facts, 'goals.annualSpending')} a year in today's money` +
     (other > 0
-      ? `, of which you expect ${txt(facts, 'goals.otherIncome')} from Social Security or a pension, leaving ${txt(facts, 'retirement.spendingFromPortfolio')} for the portfolio to provide.`
+      ? `, of which you expect ${txt(facts, 'retirement.guaranteedIncome')} from Social Security, pensions or other income once all of it has started, leaving ${txt(facts, 'retirement.spendingFromPortfolio')} for the portfolio to provide.`
       : ', all of it from the portfolio.');
   const coverage = num(facts, 'retirement.coveragePercent') ?? 0;
   // A rule of thumb on today's balance, not a probability: worded so that its share of the spending

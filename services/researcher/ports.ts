@@ -30,6 +30,11 @@ export interface PassageMetadata {
   /** Character offsets of the passage in the document's normalised text. */
   start: number;
   end: number;
+  /**
+   * The passage's text, so a query can quote it without a database (the reporter has none). At
+   * most about 1,500 characters (passages.ts); on S3 Vectors a non-filterable metadata key.
+   */
+  text?: string;
 }
 
 export interface VectorRecord {
@@ -86,4 +91,28 @@ export function checkTopK(topK: number): void {
   if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) {
     throw new InvalidInputError(`topK: must be a whole number from 1 to ${MAX_TOP_K}, not ${topK}`);
   }
+}
+
+/** A passage a knowledge search found: what a citation names and quotes. */
+export interface KnowledgeHit {
+  /** `<documentId>#<passage index>`. */
+  key: string;
+  documentId: string;
+  /** The passage's index in its document, from 0. */
+  passage: number;
+  title: string;
+  source: string;
+  date?: string;
+  text: string;
+  /** The ranking's score: the fused reciprocal-rank score for hybrid search, higher is better. */
+  score: number;
+}
+
+/**
+ * What the reporter asks of the knowledge base: the passages most relevant to a question. Optional
+ * in a service's context: without it a report simply cites nothing. Locally it runs in the main
+ * thread (hybrid: the offline embedder with pgvector, and BM25); on AWS it queries S3 Vectors.
+ */
+export interface KnowledgePort {
+  search(query: string, topK: number): Promise<KnowledgeHit[]>;
 }

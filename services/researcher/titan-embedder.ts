@@ -7,10 +7,11 @@
  */
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { InvalidInputError } from '#events/errors.ts';
+import { TITAN_EMBED_V2_ID } from './knowledge-settings.ts';
 import type { Embedder } from './ports.ts';
 import { classifyEmbedError, EMBED_MAX_ATTEMPTS, mapLimited, unitVector } from './remote-embedder.ts';
 
-export const TITAN_EMBED_V2 = 'amazon.titan-embed-text-v2:0';
+export const TITAN_EMBED_V2 = TITAN_EMBED_V2_ID;
 /** The output sizes the model offers; 1,024 is its default. */
 export const TITAN_DIMENSIONS = [256, 512, 1024] as const;
 export type TitanDimension = (typeof TITAN_DIMENSIONS)[number];

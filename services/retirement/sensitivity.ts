@@ -2,9 +2,10 @@
  * The sensitivity table (success against retirement age and spending) and the spending that
  * reaches 90% success, on the first grid paths of the planning view's Monte Carlo draws (common
  * random numbers). On one path, constant-dollar spending that fails keeps failing at any higher
- * spending, so each path's known bounds decide most cells without running them: a row runs its
- * highest spending on every path, then each lower cell and each bisection step only the paths
- * still undecided. The counts equal a full run of every cell (checked in the tests).
+ * spending, and spending paid retiring at one age is paid retiring later, so each path's known
+ * bounds decide most cells without running them: a row runs its highest spending on the paths
+ * the row before did not already pass, then each lower cell and each bisection step only the
+ * paths still undecided. The counts equal a full run of every cell (checked in the tests).
  */
 import type { PlanningScenario } from '#events/values.ts';
 import { round } from '#events/values.ts';
@@ -30,13 +31,19 @@ export class SpendingBounds {
   /** Paths run so far, for the tests and the profile. */
   pathsRun = 0;
 
+  /**
+   * `earlier`: the bounds of an earlier retirement age on the same paths. Retiring later only
+   * adds contributions and removes withdrawals before the later age, so what a path paid
+   * retiring earlier it pays retiring later: the earlier age's passes carry over.
+   */
   constructor(
     private readonly h: Household,
     private readonly market: MarketPaths,
     readonly paths: number,
     private readonly retirementAge: number,
+    earlier?: SpendingBounds,
   ) {
-    this.passesUpTo = new Float64Array(paths).fill(Number.NEGATIVE_INFINITY);
+    this.passesUpTo = earlier ? earlier.passesUpTo.slice() : new Float64Array(paths).fill(Number.NEGATIVE_INFINITY);
     this.failsFrom = new Float64Array(paths).fill(Number.POSITIVE_INFINITY);
     this.pending = new Int32Array(paths);
   }
@@ -81,8 +88,11 @@ export function sensitivityOf(h: Household, market: MarketPaths, paths: number):
   // Highest spending first: it decides, for every path that passes it, all the lower cells.
   const descending = changes.map((_, j) => j).sort((a, b) => changes[b]! - changes[a]!);
   let planned: SpendingBounds | undefined;
+  let earlier: SpendingBounds | undefined;
+  // Ages ascending, so each row starts from the passes of the one before.
   const success = ages.map((age) => {
-    const bounds = new SpendingBounds(h, market, paths, age);
+    const bounds = new SpendingBounds(h, market, paths, age, earlier);
+    earlier = bounds;
     if (age === h.retirementAge) planned = bounds;
     const row = new Array<number>(changes.length);
     for (const j of descending) row[j] = bounds.success(h.spending * (1 + changes[j]!));

@@ -19,6 +19,7 @@ import { MODEL_ENV } from '#services/common/model/from-env.ts';
 import { OUTBOX_SWEEP_MESSAGE } from '#services/common/outbox.ts';
 import { SERVICE_REGISTRY } from '#services/index.ts';
 import { PRICE_ENV } from '#services/planner/prices/config.ts';
+import { knowledgeEnvironment } from '#services/researcher/knowledge-settings.ts';
 import {
   BUS_NAME,
   effectivePattern,
@@ -32,8 +33,16 @@ import { functionAlarms, queueAlarms } from '../constructs/alarms.ts';
 import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { servicePublishStatement } from '../constructs/bus-guard.ts';
+import { KnowledgeBase, knowledgeStatements } from '../constructs/knowledge-base.ts';
 import { exportTracesToXray, readLangfuseKeys } from '../constructs/tracing.ts';
-import { ALARM_TOPIC_NAME, databaseLoginSecretParameter, deadLetterQueueName, functionName, SSM } from '../names.ts';
+import {
+  ALARM_TOPIC_NAME,
+  databaseLoginSecretParameter,
+  deadLetterQueueName,
+  functionName,
+  KNOWLEDGE_VECTOR_BUCKET,
+  SSM,
+} from '../names.ts';
 
 /** How often the outbox sweep runs; rows it sends are at least SWEEP_OLDER_THAN_MS old. */
 export const OUTBOX_SWEEP_MINUTES = 5;
@@ -90,6 +99,8 @@ export class ServiceStack extends Stack {
   readonly queue: BufferedQueue;
   readonly function: BundledFunction;
   readonly role: iam.Role;
+  /** The vector bucket and index, in the stack of the service that writes knowledge. */
+  readonly knowledge?: KnowledgeBase;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -139,6 +150,7 @@ export class ServiceStack extends Stack {
       description: `Alex ${spec.name}: only what its function needs`,
     });
     this.grantLeastPrivilege(spec, config, bus, deadLetterArns, deadlineQueueName);
+    if (spec.needs.knowledge === 'write') this.knowledge = new KnowledgeBase(this, 'Knowledge', config.knowledge);
 
     const settings = functionSettings(config, spec.memoryMb, spec.timeoutSeconds, spec.name);
     const usesDatabase = spec.needs.database !== undefined;
@@ -187,6 +199,7 @@ export class ServiceStack extends Stack {
               [PRICE_ENV.secretId]: ssm.StringParameter.valueForStringParameter(this, SSM.polygonApiKeySecretArn),
             }
           : {}),
+        ...(spec.needs.knowledge ? knowledgeEnvironment(config.knowledge, KNOWLEDGE_VECTOR_BUCKET) : {}),
         [FEATURES_ENV]: JSON.stringify(config.features),
         POWERTOOLS_SERVICE_NAME: name,
         POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -283,6 +296,11 @@ export class ServiceStack extends Stack {
     }
     if (spec.usesModel && config.model === 'bedrock')
       allow('InvokeConfiguredModel', ['bedrock:InvokeModel'], modelArns(this, config));
+    if (spec.needs.knowledge) {
+      for (const statement of knowledgeStatements(this, config.knowledge, spec.needs.knowledge)) {
+        this.role.addToPolicy(statement);
+      }
+    }
   }
 
   private queueArn(queueName: string): string {

@@ -9,6 +9,7 @@ import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { LocalScheduler } from '../../schedules/local-firing.ts';
+import { compileWasmBaselineOnly } from '../../storage/pglite.ts';
 import { ensureWebBuild } from '../../web/build.ts';
 import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 
@@ -50,6 +51,8 @@ export const serveCommand: Command = {
     const home = stateHome(values.home, io);
     // Before the runtime: a development checkout rebuilds a stale dashboard here (about a second).
     const dashboard = await ensureWebBuild();
+    // Before PGlite loads: optimising its WebAssembly would keep 60–80 MB of an idle server.
+    compileWasmBaselineOnly();
     const runtime = await LocalRuntime.start({
       home,
       workers: values.workers,

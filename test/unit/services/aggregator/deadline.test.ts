@@ -69,7 +69,9 @@ describe('the aggregator at a deadline', () => {
     await deliver('AnalysisPlanned', planOf(due, at(1000)));
     await deliver('AnalysisDeadlineReached', deadlineOf(due, at(1000)));
     expect(recorded.deadlines).toHaveLength(1);
-    expect(recorded.published.map((e) => [e.detailType, e.detail.jobId])).toEqual([['AnalysisFailed', due]]);
+    expect(recorded.published.map((e) => [e.detailType, (e.detail as { jobId?: string }).jobId])).toEqual([
+      ['AnalysisFailed', due],
+    ]);
   });
 
   it('finishes a planned job as partial, naming the deadline for the task that never reported, once', async () => {

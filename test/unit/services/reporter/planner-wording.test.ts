@@ -131,3 +131,16 @@ describe('a costly A-share fund (examples/stress-high-fee-a-shares.json)', () =>
     );
   });
 });
+
+describe('the 4% rule’s need counts Social Security and pensions (examples/retirement-planning.json)', () => {
+  it('takes the claimed benefits and the pension off the spending before comparing', () => {
+    // Owner born 1979 claims 26,400 at 67 = full retirement age: 26,400. Spouse born 1981 claims
+    // 15,600 at 65, 24 months early: 15,600 × (1 − 24 × 5/900) = 13,520. Pension 9,000.
+    // Guaranteed 48,920; need 96,000 − 48,920 = 47,080; 4% of 937,080 = 37,483.20 → 79.6% of it.
+    const facts = reportFacts(exampleSnapshot('retirement-planning.json'));
+    expect(fact(facts, 'retirement.guaranteedIncome').value).toBeCloseTo(48_920, 6);
+    expect(fact(facts, 'retirement.spendingFromPortfolio').value).toBeCloseTo(47_080, 6);
+    const { narrative } = checked(facts);
+    expect(narrative.retirementReadiness).toContain('79.6% of the $47,080 a year the portfolio must provide');
+  });
+});

@@ -53,6 +53,20 @@ describe('nDCG@10', () => {
   });
 });
 
+describe('queries with nothing relevant', () => {
+  it('score 0 on every measure rather than dividing by zero', () => {
+    const none = judged({ a: 0, b: 0 });
+    expect(ndcgAt(['a', 'b'], none, 10)).toBe(0);
+    expect(recallAt(['a', 'b'], none, 5)).toBe(0);
+    expect(reciprocalRank(['a', 'b'], none)).toBe(0);
+    expect(evaluate(new Map([['q', ['a']]]), new Map([['q', none]]))).toMatchObject({
+      queries: 0,
+      ndcgAt10: 0,
+      mrr: 0,
+    });
+  });
+});
+
 describe('recall@5', () => {
   it('counts passages graded 1 or more found in the first five, over all relevant ones', () => {
     expect(recallAt(q1Run, q1, 5)).toBe(1); // b, a, d of {a, b, d}
@@ -135,6 +149,10 @@ describe('TREC formats', () => {
     );
     expect(() => parseQueries('q01 what is a bond')).toThrow(/queries line 1: expected "qid<TAB>query"/);
     expect(() => parseQueries('q01\ta\nq01\tb')).toThrow(/queries line 2: q01 appears twice/);
+  });
+
+  it('writes nothing for an empty run', () => {
+    expect(formatRun(new Map(), 'bm25')).toBe('');
   });
 
   it('writes a run that reads back in the same order', () => {

@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from '#services/researcher/documents.ts';
+import { splitPassages } from '#services/researcher/passages.ts';
 
 const dir = new URL('../../../../docs/knowledge/', import.meta.url);
 const docs = readdirSync(dir)
@@ -23,4 +25,16 @@ describe('the seed knowledge in docs/knowledge', () => {
     const sources = text.split(/^## Sources$/m)[1] ?? '';
     expect(sources.match(/^- \S/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
   });
+
+  it.each(docs)(
+    '$file is read by the ingest with its own title and date, and splits into passages',
+    ({ file, text }) => {
+      const title = /^title: (.*)$/m.exec(text)?.[1];
+      const parsed = parseDocument(`docs/knowledge/${file}`, 'markdown', text);
+      expect(parsed.title).toBe(title);
+      expect(parsed.date).toBe('2026-11-30');
+      expect(parsed.text).not.toMatch(/^title:|^sources:/m);
+      expect(splitPassages(parsed.text).length).toBeGreaterThanOrEqual(2);
+    },
+  );
 });

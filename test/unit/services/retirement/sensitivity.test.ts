@@ -22,9 +22,14 @@ const household = householdOf(snapshot, stockShare, allocation.annualFee);
 const years = household.lifeExpectancy - household.currentAge + 2;
 const constantDollar = { kind: 'constant-dollar' as const };
 
-function fullRun(retirementAge: number, spending: number, market: ReturnType<typeof monteCarloPaths>): number {
+function fullRun(
+  retirementAge: number,
+  spending: number,
+  market: ReturnType<typeof monteCarloPaths>,
+  paths = GRID_PATHS,
+): number {
   const plan = cashflowPlanOf(household, { retirementAge, spending, strategy: constantDollar });
-  return runCashflow(plan, market, { paths: GRID_PATHS }).successProbability;
+  return runCashflow(plan, market, { paths }).successProbability;
 }
 
 describe.each(assumptionSets(undefined))('the sensitivity grid under the $label set', (set) => {
@@ -75,5 +80,25 @@ describe('the spending bounds of one retirement age', () => {
     // Asked again, nothing runs.
     expect(bounds.success(household.spending * 0.9)).toBe(low);
     expect(bounds.pathsRun).toBe(200 + Math.round((1 - high) * 200));
+  });
+});
+
+describe('the spending bounds of a later retirement age', () => {
+  it('start from the passes of the earlier age: a path that paid retiring earlier is not run again', () => {
+    const market = monteCarloPaths(
+      weights,
+      allocation.singleStocks,
+      assumptionSets(undefined)[0]!.market,
+      200,
+      years,
+      3,
+    );
+    const age = household.retirementAge;
+    const earlier = new SpendingBounds(household, market, 200, age);
+    const paid = earlier.success(household.spending);
+    const later = new SpendingBounds(household, market, 200, age + 1, earlier);
+    const success = later.success(household.spending);
+    expect(later.pathsRun).toBe(Math.round((1 - paid) * 200));
+    expect(success).toBe(fullRun(age + 1, household.spending, market, 200));
   });
 });
