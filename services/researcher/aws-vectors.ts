@@ -10,6 +10,7 @@ import { knowledgeFromEnv } from './aws-knowledge.ts';
 import { KNOWLEDGE_ENV } from './knowledge-settings.ts';
 import type { KnowledgePort } from './ports.ts';
 import { KnowledgeSearch } from './search.ts';
+import { VectorSearch } from './vector-search.ts';
 
 export function awsVectorPorts(env: NodeJS.ProcessEnv): VectorPorts {
   const knowledge = knowledgeFromEnv(env);
@@ -32,4 +33,10 @@ export function awsVectorPorts(env: NodeJS.ProcessEnv): VectorPorts {
 export function awsKnowledgeSearch(env: NodeJS.ProcessEnv, db: SqlExecutor): KnowledgePort | undefined {
   const knowledge = knowledgeFromEnv(env);
   return knowledge && new KnowledgeSearch(db, knowledge.embedder, knowledge.store);
+}
+
+/** Vector-only knowledge search for a reader on AWS without the catalogue (the reporter today). */
+export function awsKnowledgePort(env: NodeJS.ProcessEnv): KnowledgePort | undefined {
+  const knowledge = knowledgeFromEnv(env);
+  return knowledge && new VectorSearch(knowledge.embedder, knowledge.store);
 }

@@ -73,7 +73,7 @@ describe('the knowledge base stack', () => {
       DataType: 'float32',
       Dimension: 1024,
       DistanceMetric: 'cosine',
-      MetadataConfiguration: { NonFilterableMetadataKeys: ['source', 'title'] },
+      MetadataConfiguration: { NonFilterableMetadataKeys: ['source', 'title', 'text'] },
     });
     expect(index!.Tags).toContainEqual({ Key: 'alex:embedder', Value: 'amazon.titan-embed-text-v2:0' });
     for (const stack of [READER_STACK, OTHER_STACK, STACK_NAMES.core]) {
