@@ -139,6 +139,12 @@ export const WithdrawalStrategy = z.object({
 export type WithdrawalStrategy = z.infer<typeof WithdrawalStrategy>;
 
 export const TAX_BUCKETS = ['taxable', 'pre_tax', 'roth'] as const;
+/** Each tax bucket as a reader would say it, for reports and notes. */
+export const TAX_BUCKET_WORDS: Record<(typeof TAX_BUCKETS)[number], string> = {
+  taxable: 'taxable',
+  pre_tax: 'pre-tax',
+  roth: 'Roth',
+};
 export const TaxSettings = z
   .object({
     filingStatus: z.enum(['single', 'married_joint']).optional(),
