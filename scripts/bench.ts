@@ -8,6 +8,7 @@
  * `-- --only web` just the dashboard (first paint of the analysis page in chromium, script size);
  * `-- --only observability` just the tracing overhead (analyses per second traced ÷ untraced).
  * `-- --only large` just one analysis of a portfolio at the file's limits (e2e.largePortfolioMs).
+ * `-- --only retrieval` just knowledge retrieval: quality on the evaluation set, query latency.
  * `-- --only e2e` just the retirement engine and the end-to-end load (throughput, latency, overhead).
  *
  * Benchmarks never fail for speed: the exit code is 0 unless something crashed.
@@ -28,6 +29,7 @@ import { describeObservability, measureObservability, observabilityResults } fro
 import { type BenchResult, formatTable } from './bench/results.ts';
 import { measureRetirement } from './bench/retirement.ts';
 import { measureRetirementAnalysis } from './bench/retirement-planning.ts';
+import { describeRetrieval, measureRetrieval, retrievalResults } from './bench/retrieval.ts';
 import { measureWeb, webResults } from './bench/web.ts';
 
 const COST_ANALYSES = 10;
@@ -35,7 +37,7 @@ const COST_ANALYSES = 10;
 async function main(argv: readonly string[]): Promise<void> {
   const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined;
   const unknown = argv.filter((arg, i) => arg !== '--json' && arg !== '--only' && argv[i - 1] !== '--only');
-  const ONLY = ['cli', 'api', 'web', 'observability', 'large', 'mutation', 'e2e'];
+  const ONLY = ['cli', 'api', 'web', 'observability', 'large', 'mutation', 'e2e', 'retrieval'];
   if (unknown.length > 0 || (argv.includes('--only') && !ONLY.includes(only ?? '')))
     throw new Error(
       `unknown argument ${unknown.join(' ')}; usage: npm run bench [-- --json] [--only ${ONLY.join('|')}]`,
@@ -76,6 +78,12 @@ async function main(argv: readonly string[]): Promise<void> {
     notes.push(endToEnd.note);
     return report(results, notes, json);
   }
+  if (only === 'retrieval') {
+    const retrieval = await measureRetrieval(progress);
+    results.push(...retrievalResults(retrieval));
+    notes.push(describeRetrieval(retrieval));
+    return report(results, notes, json);
+  }
   if (only === 'web') {
     results.push(...webResults(await measureWeb(progress)));
     return report(results, notes, json);
@@ -95,6 +103,10 @@ async function main(argv: readonly string[]): Promise<void> {
   results.push(...measureRetirement());
   results.push(...measureRetirementAnalysis());
   results.push(...measureDurableQueues());
+
+  const retrieval = await measureRetrieval(progress);
+  results.push(...retrievalResults(retrieval));
+  notes.push(describeRetrieval(retrieval));
 
   progress('event pattern matcher');
   const matcher = measureMatcher();

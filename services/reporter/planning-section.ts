@@ -4,7 +4,7 @@
  * assumption set with the failing historical years, the sensitivity table and the 90% spending.
  * Every figure is copied from the result, so report and projection agree.
  */
-import type { RetirementPlanning } from '#events/values.ts';
+import { type RetirementPlanning, TAX_BUCKET_WORDS } from '#events/values.ts';
 
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -12,7 +12,9 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 export function planningMarkdown(planning: RetirementPlanning): string {
   const lines: string[] = ['### Retirement plan: income, taxes and spending', ''];
   lines.push(`- Withdrawal strategy: ${planning.strategy.description}.`);
-  lines.push(`- Taxes: ${planning.taxes}; accounts drawn ${planning.withdrawalOrder.join(', then ')}.`);
+  lines.push(
+    `- Taxes: ${planning.taxes}; accounts drawn ${planning.withdrawalOrder.map((kind) => TAX_BUCKET_WORDS[kind]).join(', then ')}.`,
+  );
   lines.push(
     `- Balances by tax treatment: taxable ${usd(planning.balances.taxable)} (cost basis ${usd(planning.balances.taxableBasis)}), pre-tax ${usd(planning.balances.preTax)}, Roth ${usd(planning.balances.roth)}; required distributions from age ${planning.rmdStartAge}.`,
   );

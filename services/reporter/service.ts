@@ -14,6 +14,8 @@ export const reporter = defineService({
     model: true,
     database: CLAIM_CHECK_ONLY,
     dataFiles: ['services/retirement/data/historical-returns.csv'],
+    // Queries the knowledge base for the passages its report cites (services/reporter/citations.ts).
+    knowledge: 'read',
   },
   publishes: ['SpecialistCompleted', 'SpecialistFailed'],
 });

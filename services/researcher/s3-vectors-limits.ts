@@ -31,9 +31,9 @@ export const EMBEDDER_TAG = 'alex:embedder';
 
 /**
  * Shown with a match but never filtered on, so they count only against the 40 KB total, not the
- * 2 KB filterable budget: a long title or URL cannot push a passage over the smaller limit.
+ * 2 KB filterable budget: a long title, URL or passage text cannot push a passage over the smaller limit.
  */
-export const NON_FILTERABLE_KEYS = ['source', 'title'] as const;
+export const NON_FILTERABLE_KEYS = ['source', 'title', 'text'] as const;
 
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 

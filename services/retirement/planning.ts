@@ -6,7 +6,7 @@
  * the table and the search (common random numbers), so the cells differ only by the plan.
  */
 import type { PlanningScenario, RetirementPlanning, Snapshot } from '#events/values.ts';
-import { ASSET_CLASSES, round } from '#events/values.ts';
+import { ASSET_CLASSES, round, TAX_BUCKET_WORDS } from '#events/values.ts';
 import { defaultCapitalMarketAssumptions } from './assumptions.ts';
 import { type CashflowPlan, runCashflow } from './cashflow.ts';
 import type { AssetFractions } from './engine.ts';
@@ -92,7 +92,7 @@ export function planRetirement(
 function notesOf(h: Household): string[] {
   const notes = [
     'spending targets are after tax and in today’s money; guaranteed income counts toward them',
-    `withdrawal order (an assumption): ${h.order.join(', then ')}; RMDs come out of pre-tax accounts first from age ${h.rmdStartAge}, and what is not spent is reinvested in the taxable account`,
+    `withdrawal order (an assumption): ${h.order.map((kind) => TAX_BUCKET_WORDS[kind]).join(', then ')}; RMDs come out of pre-tax accounts first from age ${h.rmdStartAge}, and what is not spent is reinvested in the taxable account`,
     'every account holds the same allocation, rebalanced yearly; contributions are split like today’s balances',
     '85% of Social Security is taxed as income (the statutory maximum); pensions and goals.otherIncome are taxed in full',
     'income is counted from retirement on; both spouses are assumed to live to the plan’s end (no survivor rules)',

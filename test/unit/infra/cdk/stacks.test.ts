@@ -19,7 +19,15 @@ import { type Synthesized, synthesize } from './synth.ts';
 let synth: Synthesized;
 const ALL_STACKS = [STACK_NAMES.core, ...SERVICE_NAMES.map(STACK_NAMES.service), STACK_NAMES.monitoring];
 /** The services that reach Aurora: the specialists for the claim-check store only (SELECT, INSERT ON payloads). */
-const DATA_API_SERVICES: readonly string[] = ['planner', 'tagger', 'reporter', 'charter', 'retirement', 'aggregator'];
+const DATA_API_SERVICES: readonly string[] = [
+  'planner',
+  'tagger',
+  'reporter',
+  'charter',
+  'retirement',
+  'aggregator',
+  'researcher',
+];
 
 beforeAll(() => {
   synth = synthesize();
@@ -124,6 +132,7 @@ describe('core stack', () => {
       'alex/db-credentials/charter',
       'alex/db-credentials/planner',
       'alex/db-credentials/reporter',
+      'alex/db-credentials/researcher',
       'alex/db-credentials/retirement',
       'alex/db-credentials/tagger',
       'alex/polygon-api-key',
@@ -228,7 +237,8 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
   it('grants no wildcard action, and Bedrock, the Data API and the completion table only where needed', () => {
     const actions = identityActions(stack);
     expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
-    expect(actions.includes('bedrock:InvokeModel')).toBe(spec.usesModel);
+    // A language model where declared; the embedding model (Titan by default) where knowledge is used.
+    expect(actions.includes('bedrock:InvokeModel')).toBe(spec.usesModel || spec.needs.knowledge !== undefined);
     expect(actions.includes('rds-data:ExecuteStatement')).toBe(DATA_API_SERVICES.includes(service));
     expect(actions.includes('dynamodb:Query')).toBe(service === 'aggregator');
     expect(actions).toContain('events:PutEvents');

@@ -23,7 +23,7 @@ describe('the report’s retirement-planning tables', () => {
     expect(markdown).toContain(
       'Social Security (spouse, claimed at 65; full retirement age 67): $13,520 a year from age 67',
     );
-    expect(markdown).toContain('accounts drawn taxable, then pre_tax, then roth');
+    expect(markdown).toContain('accounts drawn taxable, then pre-tax, then Roth');
     expect(markdown).toContain('federal 2025 brackets');
     expect(markdown).toContain('Guyton–Klinger guardrails');
   });

@@ -59,7 +59,7 @@ describe('S3VectorsStore', () => {
     const index = server.indexes.get(`${BUCKET}/${indexName}`)!;
     expect(index).toMatchObject({ dimension: 256, distanceMetric: 'cosine' });
     expect(index.tags).toEqual({ 'alex:embedder': 'amazon.titan-embed-text-v2:0' });
-    expect([...index.nonFilterable].sort()).toEqual(['source', 'title']);
+    expect([...index.nonFilterable].sort()).toEqual(['source', 'text', 'title']);
   });
 
   it('a second store on the same index reads the embedder back from the tag', async () => {

@@ -123,7 +123,7 @@ describe('the planning example (examples/retirement-planning.json)', () => {
     expect(planning.withdrawalOrder).toEqual(['taxable', 'pre_tax', 'roth']);
     expect(planning.taxes).toContain('federal 2025 brackets');
     expect(planning.rmdStartAge).toBe(75);
-    expect(planning.notes.join(' ')).toContain('withdrawal order (an assumption): taxable, then pre_tax, then roth');
+    expect(planning.notes.join(' ')).toContain('withdrawal order (an assumption): taxable, then pre-tax, then Roth');
     expect(planning.balances.taxableBasis).toBeLessThan(planning.balances.taxable);
   });
 
