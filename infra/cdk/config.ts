@@ -34,6 +34,14 @@ const ScheduledReanalysis = z
   })
   .strict();
 
+/** A secret's name, or its complete ARN (with the six characters Secrets Manager adds to the name). */
+const SecretRef = z
+  .string()
+  .regex(
+    /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}|[A-Za-z0-9/_+=.@-]{1,512})$/,
+    'must be a Secrets Manager secret name (e.g. alex/langfuse) or its complete ARN (ending in -xxxxxx)',
+  );
+
 const WebAclArn = z
   .string()
   .regex(/^arn:aws:wafv2:us-east-1:\d{12}:global\/webacl\//, 'must be a CLOUDFRONT-scope web ACL ARN in us-east-1');
@@ -127,6 +135,16 @@ export const AlexConfigSchema = z
      * Embeddings V2) or `{"embedder":"sagemaker","endpointName":"…","dimension":…}`; docs/knowledge.md.
      */
     knowledge: AwsKnowledgeSettings,
+    /**
+     * Traces on AWS (docs/observability.md): `xray` adds the ADOT collector layer to every service
+     * function and sends their OpenTelemetry spans through it to X-Ray; `off` loads no tracing at all.
+     */
+    tracing: z.enum(['off', 'xray']),
+    /**
+     * A Secrets Manager secret holding LangFuse's keys as JSON {publicKey, secretKey, host}, by name
+     * (`alex/langfuse`) or complete ARN; the functions that call a model read it at cold start.
+     */
+    langfuseSecret: SecretRef.optional(),
     /** The HTTP API (AlexApi stack); absent: no API stack. `-c api='{"issuer":"https://…","audience":["alex"]}'`. */
     api: ApiSettings.optional(),
     /** The dashboard on S3 + CloudFront (AlexWeb stack); needs `api` (its issuer). `-c web='{"clientId":"…"}'`. */
@@ -136,6 +154,11 @@ export const AlexConfigSchema = z
   .refine((c) => !(c.web && !c.api), {
     message: "the dashboard signs in with the API's issuer and calls the API: configure api as well, or remove web",
     path: ['web'],
+  })
+  .refine((c) => !(c.vpc && c.langfuseSecret), {
+    message:
+      'private networking has no route to the internet, so the functions cannot reach LangFuse: remove langfuseSecret, or set vpc to false',
+    path: ['vpc'],
   })
   .refine((c) => !(c.vpc && c.prices === 'polygon'), {
     message:
@@ -166,6 +189,7 @@ export const DEFAULT_CONFIG: AlexConfig = {
   waf: false,
   wafRateLimit: 1000,
   knowledge: { embedder: 'bedrock', modelId: TITAN_EMBED_V2_ID, dimension: 1024 },
+  tracing: 'off',
 };
 
 /** The keys read from CDK context; each is the config field of the same name. */

@@ -34,6 +34,7 @@ import { BufferedQueue } from '../constructs/buffered-queue.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
 import { servicePublishStatement } from '../constructs/bus-guard.ts';
 import { KnowledgeBase, knowledgeStatements } from '../constructs/knowledge-base.ts';
+import { exportTracesToXray, readLangfuseKeys } from '../constructs/tracing.ts';
 import {
   ALARM_TOPIC_NAME,
   databaseLoginSecretParameter,
@@ -207,6 +208,10 @@ export class ServiceStack extends Stack {
         POWERTOOLS_LOG_LEVEL: config.logLevel,
       },
     });
+
+    if (config.tracing === 'xray') exportTracesToXray(this.function, this.role);
+    // Only the functions that call a model send model spans to LangFuse, so only they may read its keys.
+    if (config.langfuseSecret && spec.usesModel) readLangfuseKeys(this.function, this.role, config.langfuseSecret);
 
     this.addEventSource(this.queue.queue, spec.queue, spec);
     if (jobsQueue) this.addEventSource(jobsQueue, JOBS_QUEUE, spec);
