@@ -241,12 +241,36 @@ export const Recommendation = z.object({
 });
 export type Recommendation = z.infer<typeof Recommendation>;
 
+/**
+ * A passage of the knowledge base the report cites: which document and passage, how it ranked,
+ * and a quote from it with every sentence that states a figure left out (figures in a report
+ * are computed facts only).
+ */
+export const Citation = z.object({
+  documentId: z.string(),
+  passageKey: z.string(),
+  /** The passage's index in its document, from 0. */
+  passage: z.number().int().min(0),
+  title: z.string(),
+  source: z.string(),
+  date: z.string().optional(),
+  /** Hybrid search's fused score (reciprocal rank fusion): higher ranks better. */
+  score: z.number(),
+  /** What in the portfolio it was looked up for, e.g. "your largest asset class, equities". */
+  topic: z.string(),
+  /** Sentences of the passage without digits; empty when every sentence states a figure. */
+  quote: z.string(),
+});
+export type Citation = z.infer<typeof Citation>;
+
 export const ReportResult = z.object({
   markdown: z.string(),
   recommendations: z.array(Recommendation),
   /** The computed facts the text was written from; every figure in the text comes from here. */
   facts: z.record(z.string(), z.union([z.number(), z.string(), z.null()])),
   writer: z.object({ model: z.string(), offline: z.boolean(), fallback: z.boolean() }),
+  /** Knowledge-base passages the report cites in its Sources section; absent when none. */
+  citations: z.array(Citation).optional(),
 });
 export type ReportResult = z.infer<typeof ReportResult>;
 

@@ -1,15 +1,16 @@
 /**
  * `npm run mutation [-- <module>...]`: StrykerJS with its vitest runner on the modules of
  * scripts/mutation/modules.ts (all when none is named), one at a time, incrementally: each
- * module's previous results (reports/mutation/<module>.incremental.json) are reused for code
- * and tests that did not change. Writes reports/mutation/<module>.json, which `npm run bench`
- * reads. `--concurrency N` sets Stryker's test processes (default 1: the machine is shared).
+ * module's previous results (reports/mutation/<module>.incremental.json, or in a clean clone the
+ * committed report) are reused for code and tests that did not change. Writes
+ * reports/mutation/<module>.json, which `npm run bench` reads. `--concurrency N` sets Stryker's
+ * test processes (default 1: the machine is shared).
  * `--mutate <glob>` and `--tests <glob>` (repeatable, one module only) measure a subset of the
  * module's files with a subset of its tests, for when the whole would take too long; the report
  * then covers only those files, and fewer tests can only lower the score (docs/mutation.md).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import {
   incrementalPath,
   MUTATION_MODULE_NAMES,
@@ -82,6 +83,11 @@ function main(argv: readonly string[]): number {
   mkdirSync('reports/mutation', { recursive: true });
   let failed = false;
   for (const name of modules) {
+    // A clean clone has the committed report but no incremental file. The report is in the same
+    // format (mutants with the tests that covered and killed them, sources of code and tests), so
+    // it seeds the incremental run: only what changed since it was written is tested again.
+    if (!existsSync(incrementalPath(name)) && existsSync(reportPath(name)))
+      copyFileSync(reportPath(name), incrementalPath(name));
     const configFile = `reports/mutation/${name}.stryker.json`;
     writeFileSync(configFile, `${JSON.stringify(strykerConfig(name, concurrency, mutate), null, 2)}\n`);
     process.stderr.write(`mutation: ${name}\n`);

@@ -138,6 +138,7 @@ function buildExtras(app: App, config: AlexConfig, env: Environment, services: S
       env,
       tags,
       config,
+      knowledge: services.some((stack) => stack.knowledgeAccess !== undefined),
       description: 'Alex private networking: subnets without a route out, VPC endpoints',
     });
     for (const stack of services) {

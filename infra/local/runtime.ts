@@ -80,10 +80,11 @@ export interface LocalRuntimeOptions {
   /** Market prices for positions without one; from the environment (Polygon) when absent. */
   prices?: PricePort;
   /**
-   * Runs the database-free specialists (reporter, charter, retirement) in worker threads, so
-   * their work uses another core, as separate Lambda functions would. Off by default. Their
-   * model comes from the environment and their clock is the real one, so `model`, `now` and
-   * `faults.modelThrottleRate` cannot be combined with it.
+   * Runs the specialists (reporter, charter, retirement; no database but the claim-check store,
+   * reached through the worker's port) in worker threads, so their work uses another core, as
+   * separate Lambda functions would. Off by default. Their model comes from the environment and
+   * their clock is the real one, so `model`, `now` and `faults.modelThrottleRate` cannot be
+   * combined with it.
    */
   workers?: boolean;
   /** What the process runs (`analyze`, `serve`…), written in the home's lock for others to see. */

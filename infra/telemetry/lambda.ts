@@ -5,7 +5,7 @@
  * secretKey and host), read once at cold start and never logged; see docs/observability.md.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { exportAfterEachBatch } from '#services/common/tracing.ts';
+import { exportAfterEachBatch, withBatchExport } from '#services/common/tracing.ts';
 import type { TelemetryEnv } from './config.ts';
 import { startTelemetry, type Telemetry } from './setup.ts';
 
@@ -76,4 +76,12 @@ export async function withLangfuseKeys(
     LANGFUSE_SECRET_KEY: keys.secretKey as string,
     ...(keys.host ? { LANGFUSE_HOST: keys.host as string } : {}),
   };
+}
+
+/**
+ * A Lambda handler that, like a service's batch, waits for tracing to start and exports its spans
+ * before it returns (the API's buffered entry point; a service's batch handler does this itself).
+ */
+export function exportingAfterEach<A extends unknown[], R>(handler: (...args: A) => Promise<R>) {
+  return (...args: A): Promise<R> => withBatchExport(() => handler(...args));
 }

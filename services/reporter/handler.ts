@@ -6,6 +6,12 @@ import { writeReport } from './domain.ts';
 export function createReporterHandler(ctx: ServiceContext) {
   return createSpecialistHandler(ctx, {
     task: 'report',
-    run: (snapshot, job) => writeReport(snapshot, job.model, { jobId: job.jobId }),
+    run: (snapshot, job) =>
+      writeReport(snapshot, job.model, {
+        jobId: job.jobId,
+        ...(ctx.knowledge ? { knowledge: ctx.knowledge } : {}),
+        onKnowledgeError: (error) =>
+          ctx.logger.warn('Knowledge search failed; the report cites nothing', { error: String(error) }),
+      }),
   });
 }

@@ -1,21 +1,35 @@
 /**
- * The researcher's embedder and vector store on AWS, from the environment its stack sets: the
- * factory the S3 Vectors store and the Bedrock / SageMaker embedders plug into. Until they are
- * wired, a deployed researcher refuses documents with this error rather than index them wrongly.
+ * The researcher's embedder and vector store on AWS, from the environment its stack sets
+ * (`needs.knowledge` in service.ts: the bucket, index and embedder; knowledge-settings.ts names
+ * them): Bedrock Titan Text Embeddings V2 or a SageMaker endpoint, and S3 Vectors. Without that
+ * environment a deployed researcher refuses documents with a clear error rather than index them wrongly.
  */
 import type { VectorPorts } from '../common/context.ts';
+import type { SqlExecutor } from '../common/sql-database.ts';
+import { knowledgeFromEnv } from './aws-knowledge.ts';
+import { KNOWLEDGE_ENV } from './knowledge-settings.ts';
+import type { KnowledgePort } from './ports.ts';
+import { KnowledgeSearch } from './search.ts';
 
-export function awsVectorPorts(_env: NodeJS.ProcessEnv): VectorPorts {
+export function awsVectorPorts(env: NodeJS.ProcessEnv): VectorPorts {
+  const knowledge = knowledgeFromEnv(env);
+  if (knowledge) return { embedder: knowledge.embedder, store: async () => knowledge.store };
   const missing = () =>
     new Error(
-      'the researcher on AWS needs the S3 Vectors store and a Bedrock embedder (services/researcher/aws-vectors.ts)',
+      `${KNOWLEDGE_ENV.vectorBucket} is not set: the researcher's stack sets it when its service.ts declares ` +
+        "needs.knowledge 'write'; redeploy the stack",
     );
   return {
-    embedder: {
-      name: 'unconfigured',
-      dimension: 1,
-      embed: () => Promise.reject(missing()),
-    },
+    embedder: { name: 'unconfigured', dimension: 1, embed: () => Promise.reject(missing()) },
     store: () => Promise.reject(missing()),
   };
+}
+
+/**
+ * Knowledge search for a reader on AWS (the reporter, with `needs.knowledge: 'read'` and SELECT on the
+ * knowledge tables): the catalogue from Aurora, vectors from S3 Vectors. Undefined without the environment.
+ */
+export function awsKnowledgeSearch(env: NodeJS.ProcessEnv, db: SqlExecutor): KnowledgePort | undefined {
+  const knowledge = knowledgeFromEnv(env);
+  return knowledge && new KnowledgeSearch(db, knowledge.embedder, knowledge.store);
 }

@@ -5,7 +5,7 @@
  * new, empty index instead of mixing two vector spaces in one. No SDK client here: the CDK app reads it.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EmbedderIdentity } from './ports.ts';
 
 /** Titan Text Embeddings V2's model id (titan-embedder.ts uses the same). */

@@ -24,6 +24,8 @@ export const researcher = defineService({
         'SELECT ON payloads',
       ],
     },
+    // On AWS its stack owns the S3 vector bucket and index, and only it may write them.
+    knowledge: 'write',
   },
   publishes: [],
 });

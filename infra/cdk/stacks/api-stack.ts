@@ -26,6 +26,7 @@ import { JOBS_QUEUE } from '../../topology.ts';
 import type { AlexConfig } from '../config.ts';
 import { functionAlarms } from '../constructs/alarms.ts';
 import { BundledFunction } from '../constructs/bundled-function.ts';
+import { exportTracesToXray } from '../constructs/tracing.ts';
 import { ALARM_TOPIC_NAME, API_FUNCTION_NAME, API_SSM, deadLetterQueueName, SSM } from '../names.ts';
 import { DATA_API_ACTIONS, logRetention } from './service-stack.ts';
 
@@ -124,6 +125,8 @@ export class ApiStack extends Stack {
       description: 'Alex HTTP API, streamed (Server-Sent Events) through CloudFront',
       timeoutSeconds: 900,
     });
+    // The buffered API starts a job's trace (its request span); the stream only reads, so it stays untraced.
+    if (config.tracing === 'xray') exportTracesToXray(this.function, role);
     const fn = this.function.function;
 
     this.httpApi = this.buildHttpApi(api, fn, config);

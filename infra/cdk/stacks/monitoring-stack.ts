@@ -156,7 +156,11 @@ export class MonitoringStack extends Stack {
           alexMetric(METRIC.inputTokens, service, 'Sum', `${service} input tokens`),
           alexMetric(METRIC.outputTokens, service, 'Sum', `${service} output tokens`),
         ]),
-        right: modelUsers.map((service) => alexMetric(METRIC.cost, service, 'Sum', `${service} cost (USD)`)),
+        // Calls to a model without a listed price sit beside the cost: while any show, the cost is incomplete.
+        right: modelUsers.flatMap((service) => [
+          alexMetric(METRIC.cost, service, 'Sum', `${service} cost (USD)`),
+          alexMetric(METRIC.unpricedCalls, service, 'Sum', `${service} unpriced calls`),
+        ]),
         width: 6,
       }),
       new cloudwatch.GraphWidget({

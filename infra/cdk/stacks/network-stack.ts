@@ -28,8 +28,16 @@ export const INTERFACE_ENDPOINTS = {
 
 const HTTPS = ec2.Port.tcp(443);
 
+/** Only when a service uses the knowledge base: the vector store, and the embedder if it is SageMaker. */
+export const KNOWLEDGE_ENDPOINTS = {
+  S3Vectors: ec2.InterfaceVpcEndpointAwsService.S3_VECTORS,
+  SageMakerRuntime: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME,
+} as const;
+
 export interface NetworkStackProps extends StackProps {
   config: AlexConfig;
+  /** A service stack reads or writes knowledge (services/researcher on S3 Vectors). */
+  knowledge?: boolean;
 }
 
 export class NetworkStack extends Stack {
@@ -73,7 +81,12 @@ export class NetworkStack extends Stack {
     this.endpointSecurityGroup.addIngressRule(this.functionSecurityGroup, HTTPS, 'HTTPS from the service functions');
 
     const subnets = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    for (const [id, service] of Object.entries(INTERFACE_ENDPOINTS)) {
+    const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = { ...INTERFACE_ENDPOINTS };
+    if (props.knowledge) {
+      endpoints.S3Vectors = KNOWLEDGE_ENDPOINTS.S3Vectors;
+      if (config.knowledge.embedder === 'sagemaker') endpoints.SageMakerRuntime = KNOWLEDGE_ENDPOINTS.SageMakerRuntime;
+    }
+    for (const [id, service] of Object.entries(endpoints)) {
       this.vpc.addInterfaceEndpoint(id, {
         service,
         subnets,

@@ -101,6 +101,8 @@ export class ServiceStack extends Stack {
   readonly role: iam.Role;
   /** The vector bucket and index, in the stack of the service that writes knowledge. */
   readonly knowledge?: KnowledgeBase;
+  /** What its function does with the knowledge base, if anything (the network stack adds its endpoints). */
+  readonly knowledgeAccess?: 'write' | 'read';
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -150,6 +152,7 @@ export class ServiceStack extends Stack {
       description: `Alex ${spec.name}: only what its function needs`,
     });
     this.grantLeastPrivilege(spec, config, bus, deadLetterArns, deadlineQueueName);
+    this.knowledgeAccess = spec.needs.knowledge;
     if (spec.needs.knowledge === 'write') this.knowledge = new KnowledgeBase(this, 'Knowledge', config.knowledge);
 
     const settings = functionSettings(config, spec.memoryMb, spec.timeoutSeconds, spec.name);

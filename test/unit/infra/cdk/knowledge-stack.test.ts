@@ -2,7 +2,7 @@
  * The knowledge base on AWS, synthesized: the writing service's stack owns the S3 vector bucket and
  * its index (float32, cosine, the embedder's dimension and name); only that service may put and
  * delete vectors, the reader may only query; each may call the embedding model and nothing else of
- * Bedrock or SageMaker. Until the researcher is registered, a stand-in declares `knowledge: write`.
+ * Bedrock or SageMaker. The reporter is given `knowledge: read` here until its declaration says so.
  */
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,23 +10,16 @@ import { resolveConfig } from '#infra/cdk/config.ts';
 import { KNOWLEDGE_VECTOR_BUCKET, STACK_NAMES } from '#infra/cdk/names.ts';
 import { TemplateLinter } from '#infra/cdk/template-lint.ts';
 import { aggregator } from '#services/aggregator/service.ts';
-import { charter } from '#services/charter/service.ts';
 import { SERVICE_REGISTRY } from '#services/index.ts';
 import { reporter } from '#services/reporter/service.ts';
 import { type Synthesized, synthesize } from './synth.ts';
 
 const registered = (name: string) => SERVICE_REGISTRY.find((entry) => entry.service.name === name)!;
-/** The researcher's stand-in: the charter's handler and entry, under another name, writing knowledge. */
-const RESEARCHER = {
-  ...registered('charter'),
-  service: { ...charter, name: 'researcher', source: 'alex.researcher', needs: { knowledge: 'write' as const } },
-  entry: 'services/charter/lambda.ts',
-};
 const READER = {
   ...registered('reporter'),
   service: { ...reporter, needs: { ...reporter.needs, knowledge: 'read' as const } },
 };
-const SERVICES = [registered('aggregator'), READER, RESEARCHER];
+const SERVICES = [registered('aggregator'), READER, registered('researcher')];
 const WRITER_STACK = STACK_NAMES.service('researcher');
 const READER_STACK = STACK_NAMES.service('reporter');
 const OTHER_STACK = STACK_NAMES.service(aggregator.name);
@@ -38,7 +31,7 @@ let sagemaker: Synthesized;
 beforeAll(() => {
   titan = synthesize({}, { services: SERVICES });
   sagemaker = synthesize(
-    { knowledge: { embedder: 'sagemaker', endpointName: 'Bge-Small-Endpoint', dimension: 384 } },
+    { knowledge: { embedder: 'sagemaker', endpointName: 'Bge-Small-Endpoint', dimension: 384 }, vpc: true },
     { services: SERVICES },
   );
 }, 240_000);
@@ -170,6 +163,15 @@ describe('the knowledge base stack', () => {
         ALEX_EMBEDDING_DIMENSION: '384',
       });
     }
+  });
+
+  it('with private networking, adds interface endpoints for S3 Vectors and the SageMaker runtime', () => {
+    const interfaces = resources(sagemaker, STACK_NAMES.network, 'AWS::EC2::VPCEndpoint')
+      .filter((e) => e.VpcEndpointType === 'Interface')
+      .map((e) => e.ServiceName);
+    expect(interfaces).toEqual(
+      expect.arrayContaining(['com.amazonaws.eu-west-1.s3vectors', 'com.amazonaws.eu-west-1.sagemaker.runtime']),
+    );
   });
 
   it('refers to no other stack: the reader finds the index by name', () => {

@@ -33,7 +33,7 @@ describe('the monitoring dashboard', () => {
       expect(body).toContain(`["Alex","DeadLetters","service","alex-${service}"`);
     }
     for (const service of ['tagger', 'reporter']) {
-      for (const metric of ['ModelInputTokens', 'ModelOutputTokens', 'ModelCostUsd']) {
+      for (const metric of ['ModelInputTokens', 'ModelOutputTokens', 'ModelCostUsd', 'ModelCallsUnpriced']) {
         expect(body).toContain(`["Alex","${metric}","service","alex-${service}"`);
       }
     }

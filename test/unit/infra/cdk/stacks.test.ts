@@ -237,7 +237,8 @@ describe.each(SERVICE_NAMES)('%s stack', (service) => {
   it('grants no wildcard action, and Bedrock, the Data API and the completion table only where needed', () => {
     const actions = identityActions(stack);
     expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
-    expect(actions.includes('bedrock:InvokeModel')).toBe(spec.usesModel);
+    // A language model where declared; the embedding model (Titan by default) where knowledge is used.
+    expect(actions.includes('bedrock:InvokeModel')).toBe(spec.usesModel || spec.needs.knowledge !== undefined);
     expect(actions.includes('rds-data:ExecuteStatement')).toBe(DATA_API_SERVICES.includes(service));
     expect(actions.includes('dynamodb:Query')).toBe(service === 'aggregator');
     expect(actions).toContain('events:PutEvents');

@@ -36,7 +36,12 @@ describe('tracing and LangFuse on AWS', () => {
   let xray: Synthesized;
   let byArn: Synthesized;
   beforeAll(() => {
-    xray = synthesize({ region: 'eu-west-1', tracing: 'xray', langfuseSecret: 'alex/langfuse' });
+    xray = synthesize({
+      region: 'eu-west-1',
+      tracing: 'xray',
+      langfuseSecret: 'alex/langfuse',
+      api: { issuer: 'https://auth.example.com', audience: ['alex'] },
+    });
     byArn = synthesize({ region: 'eu-west-1', langfuseSecret: SECRET_ARN });
   }, 300_000);
 
@@ -66,6 +71,24 @@ describe('tracing and LangFuse on AWS', () => {
       // Alex starts its own spans: no language layer's exec wrapper.
       expect(fn.Environment.Variables.AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
     }
+  });
+
+  it("traces the API's buffered function, where a job's trace starts, but not its stream", () => {
+    const functions = Object.values(xray.template(STACK_NAMES.api).Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::Lambda::Function')
+      .map((r) => r.Properties);
+    const buffered = functions.find((f) => f.FunctionName === 'alex-api')!;
+    const stream = functions.find((f) => f.FunctionName === 'alex-api-stream')!;
+    expect(buffered.Layers).toEqual([
+      'arn:aws:lambda:eu-west-1:901920570463:layer:aws-otel-collector-arm64-ver-0-115-0:2',
+    ]);
+    expect(buffered.Environment.Variables.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://localhost:4318');
+    expect(stream.Layers).toBeUndefined();
+    const sids = Object.values(xray.template(STACK_NAMES.api).Resources as Record<string, any>)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement.map((s: { Sid?: string }) => s.Sid));
+    expect(sids).toContain('XRayTraces');
+    expect(sids).not.toContain('LangfuseKeys');
   });
 
   it('grants each role exactly the two X-Ray actions the collector calls, which take no resource ARN', () => {

@@ -53,17 +53,30 @@ const GRANTED_SINCE_0002 = [
   'alex_reporter_role SELECT ON payloads',
   'alex_retirement_role INSERT ON payloads',
   'alex_retirement_role SELECT ON payloads',
+  // 0006_knowledge: the researcher keeps its catalogue and reads documents that came by reference.
+  'alex_researcher_role DELETE ON knowledge_documents',
+  'alex_researcher_role DELETE ON knowledge_passages',
+  'alex_researcher_role INSERT ON knowledge_documents',
+  'alex_researcher_role INSERT ON knowledge_passages',
+  'alex_researcher_role INSERT ON knowledge_vector_indexes',
+  'alex_researcher_role SELECT ON knowledge_documents',
+  'alex_researcher_role SELECT ON knowledge_passages',
+  'alex_researcher_role SELECT ON knowledge_vector_indexes',
+  'alex_researcher_role SELECT ON payloads',
+  'alex_researcher_role UPDATE ON knowledge_documents',
+  'alex_researcher_role UPDATE ON knowledge_passages',
 ];
 
 describe('the roles from the services folders', () => {
-  it('are the planner, tagger and aggregator roles, and the specialists for the claim-check store', () => {
-    expect(DATABASE_ROLES.map((role) => role.groupRole).sort()).toEqual([
-      'alex_aggregator_role',
-      'alex_charter_role',
+  it('are the planner, tagger, aggregator and researcher roles, and the specialists for the claim-check store', () => {
+    expect(DATABASE_ROLES.map((role) => role.groupRole)).toEqual([
       'alex_planner_role',
-      'alex_reporter_role',
-      'alex_retirement_role',
       'alex_tagger_role',
+      'alex_reporter_role',
+      'alex_charter_role',
+      'alex_retirement_role',
+      'alex_aggregator_role',
+      'alex_researcher_role',
     ]);
   });
 
@@ -89,11 +102,13 @@ describe('the roles from the services folders', () => {
     const db = await fresh();
     await migrate(db);
     const before = await privileges(db);
-    // 0002 made the planner, tagger and aggregator roles; the specialists' came with the claim check.
+    // 0002 made the planner, tagger and aggregator roles; the specialists' came with the claim
+    // check, the researcher's with the knowledge tables.
     expect(await syncDatabaseRoles(db, DATABASE_ROLES)).toEqual([
       'alex_reporter_role',
       'alex_charter_role',
       'alex_retirement_role',
+      'alex_researcher_role',
     ]);
     expect(await privileges(db)).toEqual([...before, ...GRANTED_SINCE_0002].sort());
     expect(await syncDatabaseRoles(db, DATABASE_ROLES)).toEqual([]);

@@ -6,7 +6,7 @@
  * names the secret and the field, and never holds a key.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { traceLambda } from '#infra/telemetry/lambda.ts';
+import { exportingAfterEach, traceLambda } from '#infra/telemetry/lambda.ts';
 import type { Telemetry } from '#infra/telemetry/setup.ts';
 import { tracerOf, withBatchExport } from '#services/common/tracing.ts';
 import { type OtlpReceiver, startOtlpReceiver } from '#test/support/otlp-receiver.ts';
@@ -58,6 +58,16 @@ describe('tracing in a Lambda function with the LangFuse secret', () => {
     expect(request.path).toBe('/api/public/otel/v1/traces');
     // base64("pk-lf-from-secret:sk-lf-from-secret-9f3a"), worked out with `printf %s … | base64`.
     expect(request.headers.authorization).toBe('Basic cGstbGYtZnJvbS1zZWNyZXQ6c2stbGYtZnJvbS1zZWNyZXQtOWYzYQ==');
+  });
+
+  it('exports a wrapped handler spans before the handler returns (the API entry point)', async () => {
+    telemetry = await start('alex/langfuse');
+    const handler = exportingAfterEach(async (path: string) => {
+      tracerOf('api').startSpan(`POST ${path}`).end();
+      return 202;
+    });
+    expect(await handler('/v1/analyses')).toBe(202);
+    expect(receiver.spans.map((span) => span.name)).toContain('POST /v1/analyses');
   });
 
   it('starts no tracing and asks Secrets Manager nothing when no secret is configured', async () => {

@@ -126,7 +126,7 @@ describe('the aggregator at a deadline', () => {
     });
   });
 
-  it('fails a job never planned by its deadline, saying what state it was still in, and finishes nothing later', async () => {
+  it('fails a job never planned by its deadline, naming its state, and finishes nothing later', async () => {
     const jobId = randomUUID();
     await createJob(ports.db, {
       id: jobId,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Detail } from '#events/catalog.ts';
-import { getJob } from '#services/common/job-store.ts';
+import { advanceJob, createJob, getJob } from '#services/common/job-store.ts';
 import { savePortfolio, upsertClassification } from '#services/common/portfolio-store.ts';
 import { createPlannerHandler } from '#services/planner/handler.ts';
 import { planner } from '#services/planner/service.ts';
@@ -107,6 +107,12 @@ describe('a replayed request', () => {
     expect(reasonOf(first.published[0]!)).toBe(
       `No portfolio is stored for user "${userId}"; load one (alex analyze <portfolio.json>) before requesting an analysis.`,
     );
+    expect(first.published[0]!.detail).toMatchObject({
+      jobId: job.jobId,
+      userId,
+      failedTasks: [],
+      failedAt: NOW.toISOString(),
+    });
     expect((await getJob(ports.db, job.jobId))?.status).toBe('failed');
 
     await saveUnclassified(userId);
@@ -202,5 +208,56 @@ describe('the tagger’s answer', () => {
     const row = await getJob(ports.db, job.jobId);
     expect(row?.status).toBe('failed');
     expect(new Date(row!.finished_at!).toISOString()).toBe(NOW.toISOString());
+  });
+});
+
+describe('a request or an answer that comes after another part moved the job', () => {
+  const classifiedBody = (jobId: string) =>
+    envelopeBody('InstrumentsClassified', { version: 1, jobId, instruments: [{ symbol: 'VTI', source: 'reference' }] });
+
+  /** The job row as the planner creates it, then moved to `status` by someone else. */
+  async function jobIn(job: Detail<'AnalysisRequested'>, status: 'failed' | 'planning' | 'classifying') {
+    const deadline = '2026-11-21T10:05:00.000Z';
+    await createJob(ports.db, {
+      id: job.jobId,
+      userId: job.userId,
+      tasks: ['report'],
+      requestedAt: job.requestedAt,
+      deadline,
+    });
+    if (status !== 'planning')
+      await advanceJob(ports.db, job.jobId, status, { error: status === 'failed' ? 'deadline' : undefined });
+  }
+
+  it('plans nothing for a request first delivered after its job failed at the deadline', async () => {
+    const job = request(classifiedUser);
+    await jobIn(job, 'failed');
+    const late = await run(JSON.stringify(job));
+    expect(late.published).toEqual([]);
+    expect((await getJob(ports.db, job.jobId))?.status).toBe('failed');
+  });
+
+  it('reopens nothing on a replay of a job that failed with its analysis stored', async () => {
+    const job = request(classifiedUser);
+    await jobIn(job, 'failed');
+    await ports.db.query(
+      `INSERT INTO analyses (job_id, user_id, status, result) VALUES (:jobId::uuid, :userId, 'failed', '{}'::jsonb)`,
+      { jobId: job.jobId, userId: job.userId },
+    );
+    const replay = await run(replayed(job, 'after-fix'));
+    expect(replay.published).toEqual([]);
+    expect((await getJob(ports.db, job.jobId))?.status).toBe('failed');
+  });
+
+  it('keeps nothing of an answer that came while the job was planning; the later one plans it', async () => {
+    const job = request(classifiedUser);
+    await jobIn(job, 'planning');
+    expect((await run(classifiedBody(job.jobId))).published).toEqual([]);
+    expect((await getJob(ports.db, job.jobId))?.status).toBe('planning');
+
+    await advanceJob(ports.db, job.jobId, 'classifying');
+    const answer = await run(classifiedBody(job.jobId));
+    expect(answer.published.map((e) => e.detailType)).toEqual(['AnalysisPlanned']);
+    expect((await getJob(ports.db, job.jobId))?.status).toBe('planned');
   });
 });

@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { knowledgeFromEnv } from '#services/researcher/aws-knowledge.ts';
+import { awsVectorPorts } from '#services/researcher/aws-vectors.ts';
 import {
   type AwsKnowledgeSettings,
   KNOWLEDGE_ENV,
@@ -68,6 +69,21 @@ describe('knowledgeFromEnv', () => {
       name: 'sagemaker:e5-base',
       dimension: 768,
     });
+  });
+
+  it('gives the deployed researcher Titan and S3 Vectors, or refuses with what to set when the stack set nothing', async () => {
+    const ports = awsVectorPorts({
+      ...knowledgeEnvironment(
+        { embedder: 'bedrock', modelId: 'amazon.titan-embed-text-v2:0', dimension: 512 },
+        'alex-knowledge',
+      ),
+      AWS_REGION: 'eu-west-1',
+    });
+    expect(ports.embedder).toBeInstanceOf(TitanEmbedder);
+    expect(ports.embedder.dimension).toBe(512);
+    const unset = awsVectorPorts({});
+    await expect(unset.embedder.embed(['x'], 'passage')).rejects.toThrow(/ALEX_VECTOR_BUCKET is not set/);
+    await expect(unset.store()).rejects.toThrow(/needs.knowledge 'write'/);
   });
 
   it('names the variable that is missing or wrong', () => {
