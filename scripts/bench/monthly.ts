@@ -44,7 +44,8 @@ export const SYSTEM = {
   /** The offline model runs in the benchmark, so the model's share is estimated, not measured. */
   modelInputTokens: 4000,
   modelOutputTokens: 1000,
-  interfaceEndpoints: 7,
+  /** infra/cdk/stacks/network-stack.ts: seven for every service, and S3 Vectors for the knowledge base. */
+  interfaceEndpoints: 8,
   availabilityZones: 2,
   /** Events, messages, Data API results and model calls through the endpoints per analysis. */
   endpointKbPerAnalysis: 200,

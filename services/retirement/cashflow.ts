@@ -256,8 +256,6 @@ function bandOf(
     const v = typeof values === 'number' ? values : 0;
     return { year, p10: v, p50: v, p90: v };
   }
-  // Type-7 quantiles, by histogram for a full column: a spending column is often one value
-  // repeated (the planned spending), which selection handles but only at several times the cost.
   if (repeated) return { year, p10: type7(values, n, 0.1), p50: type7(values, n, 0.5), p90: type7(values, n, 0.9) };
   quantilesInPlace(values, n, BAND_PROBABILITIES, q);
   return { year, p10: q[0]!, p50: q[1]!, p90: q[2]! };

@@ -254,7 +254,8 @@ describe('private networking (-c vpc=true)', () => {
     const endpoints = byType('AWS::EC2::VPCEndpoint').map(([, r]) => r.Properties!);
     const interfaces = endpoints.filter((e) => e.VpcEndpointType === 'Interface');
     expect(interfaces.map((e) => e.ServiceName).sort()).toEqual(
-      ['bedrock-runtime', 'events', 'logs', 'rds-data', 'secretsmanager', 'sqs', 'xray']
+      // s3vectors: the researcher and the reporter's knowledge base (Titan embeds through bedrock-runtime).
+      ['bedrock-runtime', 'events', 'logs', 'rds-data', 's3vectors', 'secretsmanager', 'sqs', 'xray']
         .map((s) => `com.amazonaws.eu-west-1.${s}`)
         .sort(),
     );

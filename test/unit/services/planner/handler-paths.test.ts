@@ -216,8 +216,11 @@ describe('a request or an answer that comes after another part moved the job', (
     envelopeBody('InstrumentsClassified', { version: 1, jobId, instruments: [{ symbol: 'VTI', source: 'reference' }] });
 
   /** The job row as the planner creates it, then moved to `status` by someone else. */
-  async function jobIn(job: Detail<'AnalysisRequested'>, status: 'failed' | 'planning' | 'classifying') {
-    const deadline = '2026-11-21T10:05:00.000Z';
+  async function jobIn(
+    job: Detail<'AnalysisRequested'>,
+    status: 'failed' | 'planning' | 'classifying',
+    deadline = '2026-11-21T10:05:00.000Z',
+  ) {
     await createJob(ports.db, {
       id: job.jobId,
       userId: job.userId,
@@ -259,5 +262,15 @@ describe('a request or an answer that comes after another part moved the job', (
     const answer = await run(classifiedBody(job.jobId));
     expect(answer.published.map((e) => e.detailType)).toEqual(['AnalysisPlanned']);
     expect((await getJob(ports.db, job.jobId))?.status).toBe('planned');
+  });
+
+  it('keeps the deadline of a job a crashed delivery created, when the request comes again later', async () => {
+    const job = request(classifiedUser);
+    // Created at 09:57 with the default five minutes, then the delivery died before planning.
+    await jobIn(job, 'planning', '2026-11-21T10:02:00.000Z');
+    const again = await run(JSON.stringify(job));
+    expect(again.published.map((e) => e.detailType)).toEqual(['AnalysisPlanned']);
+    expect((again.published[0]!.detail as Detail<'AnalysisPlanned'>).deadline).toBe('2026-11-21T10:02:00.000Z');
+    expect(again.deadlines.map((d) => d.deadline)).toEqual(['2026-11-21T10:02:00.000Z']);
   });
 });
