@@ -155,6 +155,8 @@ describe('replayArchive', () => {
         'alex-charter-analysis-planned': 1,
         'alex-retirement-analysis-planned': 1,
         'alex-aggregator-progress': 1,
+        // No DocumentSubmitted in the window.
+        'alex-researcher-document-submitted': 0,
         [NOTIFIER.name]: 0,
       },
     });

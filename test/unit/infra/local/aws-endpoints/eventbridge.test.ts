@@ -144,8 +144,8 @@ describe('EventBridge endpoint with the SDK v3 client', () => {
     expect(first.Rules).toHaveLength(2);
     expect(first.NextToken).toBeDefined();
     const rest = await client.send(new ListRulesCommand({ EventBusName: BUS, NextToken: first.NextToken }));
-    // The jobs rule and one rule per service (the topology in infra/topology.ts): 7 in all.
-    expect(first.Rules!.length + rest.Rules!.length).toBe(7);
+    // The jobs rule and one rule per service (the topology in infra/topology.ts): 8 in all.
+    expect(first.Rules!.length + rest.Rules!.length).toBe(8);
 
     const rule = await client.send(new DescribeRuleCommand({ Name: 'alex-analysis-requested', EventBusName: BUS }));
     expect(JSON.parse(rule.EventPattern!)).toEqual({ 'detail-type': ['AnalysisRequested'] });

@@ -66,8 +66,8 @@ describe('SQS endpoint with the SDK v3 client (MD5 checks on)', () => {
   it('ListQueues lists queues by prefix, in pages', async () => {
     const sqs = endpoints.sqs();
     const all = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'alex-' }));
-    // The jobs queue and six service queues, each with its DLQ.
-    expect(all.QueueUrls).toHaveLength(14);
+    // The jobs queue and seven service queues, each with its DLQ.
+    expect(all.QueueUrls).toHaveLength(16);
     const page = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'alex-charter', MaxResults: 1 }));
     expect(page.QueueUrls).toEqual([`${endpoints.url}/${ACCOUNT}/alex-charter`]);
     const next = await sqs.send(
