@@ -134,7 +134,9 @@ describe('the EventBridge schema registry', () => {
     expect(resources.filter((r) => r.Type === 'AWS::EventSchemas::Registry')).toHaveLength(1);
     const schemas = resources.filter((r) => r.Type === 'AWS::EventSchemas::Schema').map((r) => r.Properties);
     expect(schemas.map((s) => s.SchemaName).sort()).toEqual(
-      ['AnalysisRequested', 'ClassificationRequested', 'DocumentSubmitted', ...INTERNAL_TYPES].map((t) => `alex@${t}`).sort(),
+      ['AnalysisRequested', 'ClassificationRequested', 'DocumentSubmitted', ...INTERNAL_TYPES]
+        .map((t) => `alex@${t}`)
+        .sort(),
     );
     const requested = JSON.parse(schemas.find((s) => s.SchemaName === 'alex@AnalysisRequested')!.Content);
     expect(requested.$schema).toBe('http://json-schema.org/draft-04/schema#');
