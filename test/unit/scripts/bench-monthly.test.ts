@@ -18,29 +18,29 @@ describe('monthly cost at 1k, 10k and 100k analyses', () => {
     expect(k100!.base).toBeCloseTo(9.603 + 48 + 87.7 + 10.1 + 0.9536743, 5); // 156.3567
   });
 
-  // VPC: 7 endpoints × 2 zones × 730 h × $0.01 = $102.20, plus 200 KB an analysis at $0.01/GB.
+  // VPC: 8 endpoints (S3 Vectors the eighth) × 2 zones × 730 h × $0.01 = $116.80, plus 200 KB an analysis at $0.01/GB.
   // WAF: $5 + 3 rules × $1 = $8, plus 10 requests an analysis at $0.60 a million. GuardDuty $2; budget $0.
   it('prices each extra, most of it fixed: the endpoints dominate', () => {
     const [k1, , k100] = SCENARIOS.map((s) => monthlyCost(s, MEASURED));
     expect(k1!.extras).toEqual({
       budget: 0,
       guardduty: 2,
-      vpc: expect.closeTo(102.2019074, 6),
+      vpc: expect.closeTo(116.8019074, 6),
       waf: expect.closeTo(8.006, 6),
     });
-    expect(k1!.withAllExtras).toBeCloseTo(133.5534741, 5);
-    expect(k100!.extras.vpc).toBeCloseTo(102.3907349, 6);
-    expect(k100!.withAllExtras).toBeCloseTo(269.3474092, 5);
+    expect(k1!.withAllExtras).toBeCloseTo(148.1534741, 5);
+    expect(k100!.extras.vpc).toBeCloseTo(116.9907349, 6);
+    expect(k100!.withAllExtras).toBeCloseTo(283.9474092, 5);
   });
 
   it('reports base and all-extras figures per scenario for the bench', () => {
     expect(monthlyResults(MEASURED).map((r) => [r.name, r.value, r.unit])).toEqual([
       ['cost.monthly1kUsd', 21.35, 'USD/month'],
-      ['cost.monthly1kAllExtrasUsd', 133.55, 'USD/month'],
+      ['cost.monthly1kAllExtrasUsd', 148.15, 'USD/month'],
       ['cost.monthly10kUsd', 59.86, 'USD/month'],
-      ['cost.monthly10kAllExtrasUsd', 172.13, 'USD/month'],
+      ['cost.monthly10kAllExtrasUsd', 186.73, 'USD/month'],
       ['cost.monthly100kUsd', 156.36, 'USD/month'],
-      ['cost.monthly100kAllExtrasUsd', 269.35, 'USD/month'],
+      ['cost.monthly100kAllExtrasUsd', 283.95, 'USD/month'],
     ]);
   });
 });
