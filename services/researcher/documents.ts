@@ -93,11 +93,12 @@ function markdown(content: string): Raw {
       flush();
       continue;
     }
-    // Headings, list items and table rows stand alone: each is its own paragraph.
-    const block = /^\s*(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|\|)/.test(line);
-    if (block) flush();
+    // Headings and table rows stand alone; a list item starts a paragraph that its wrapped
+    // continuation lines join (so a sentence across two lines stays one sentence).
+    const alone = /^\s*(#{1,6}\s+|\|)/.test(line);
+    if (alone || /^\s*([-*+]\s+|\d+[.)]\s+)/.test(line)) flush();
     current.push(inlineMarkdown(line.replace(/^\s*(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+)/, '').replace(/\s*#+\s*$/, '')));
-    if (block) flush();
+    if (alone) flush();
   }
   flush();
   return {

@@ -20,6 +20,15 @@ describe('parseDocument', () => {
     expect(doc.text).toBe('Ignored heading\n\nA bond is a loan. It pays interest.\n\nfirst item\n\nsecond item');
   });
 
+  it('joins a list item wrapped over two lines into one paragraph, so its sentence is not cut', () => {
+    const doc = parseDocument(
+      'r.md',
+      'markdown',
+      '- Start low and raise it: a study\n  found this helped.\n- Next item.\n',
+    );
+    expect(doc.text).toBe('Start low and raise it: a study found this helped.\n\nNext item.');
+  });
+
   it('takes the first heading as the Markdown title, else the file name; no date when none is stated', () => {
     expect(parseDocument('a.md', 'markdown', 'Intro.\n\n# Asset classes\n\nText.').title).toBe('Asset classes');
     const untitled = parseDocument('docs/asset-classes.md', 'markdown', 'Just text.');
