@@ -80,12 +80,21 @@ export function householdOf(snapshot: Snapshot, stockShare: number, annualFee: n
   const { balances, basisAssumed } = balancesOf(snapshot);
   const taxes = goals.taxes;
   const filing: FilingStatus = taxes?.filingStatus ?? (spouseBirthYear ? 'married_joint' : 'single');
-  const tax =
+  const schedule =
     taxes?.model === false
       ? noTaxSchedule()
       : taxes?.effectiveRate !== undefined
         ? effectiveRateSchedule(taxes.effectiveRate, taxes.capitalGainsRate ?? DEFAULT_GAINS_RATE)
         : federalSchedule(filing);
+  // A household named for two people but with no spouse in the file is taxed as single: say why,
+  // and how to file jointly, rather than leave the reader to guess.
+  const tax =
+    schedule.kind === 'federal' && taxes?.filingStatus === undefined && !spouseBirthYear
+      ? {
+          ...schedule,
+          description: `${schedule.description}; single because the file names no spouse (goals.spouse with a birthYear files jointly)`,
+        }
+      : schedule;
   const kind: StrategyKind = goals.withdrawalStrategy?.type ?? 'constant-dollar';
   return {
     birthYear,

@@ -120,3 +120,14 @@ describe('Social Security and pensions in the plan', () => {
     expect(result.balance.at(-1)!.p50).toBeCloseTo(500_000 - 10 * 40_000, 6);
   });
 });
+
+describe('filing status', () => {
+  it('files a household without a spouse as single and says why; a spouse files jointly without the note', () => {
+    const single = householdOf(snapshot({}), 0.6, 0).tax.description;
+    expect(single).toContain('single (brackets');
+    expect(single).toContain('single because the file names no spouse (goals.spouse with a birthYear files jointly)');
+    const joint = householdOf(snapshot({ spouse: { birthYear: 1964 } }), 0.6, 0).tax.description;
+    expect(joint).toContain('married joint');
+    expect(joint).not.toContain('names no spouse');
+  });
+});
