@@ -16,6 +16,7 @@ import { getJob } from '#services/common/job-store.ts';
 import { listModelCalls } from '#services/common/model/audit-store.ts';
 import { savePortfolio } from '#services/common/portfolio-store.ts';
 import { type BedrockServer, startBedrockServer, throttled, toolAnswer } from '../../support/bedrock-server.ts';
+import { CLASSIFIED, NARRATIVE } from '../../support/model-answers.ts';
 import {
   contentAnswer,
   jsonAnswer,
@@ -26,24 +27,6 @@ import {
 import { EXAMPLE_PATH, examplePortfolio, isJobEnd, jobRequest, startWithExample } from '../support.ts';
 
 const MODEL_ID = 'anthropic.claude-loopback-v1:0';
-/** Prose without a single figure: nothing for the number check to refuse. */
-const NARRATIVE = {
-  executiveSummary: 'Your portfolio is broadly diversified across stocks and bonds.',
-  portfolioComposition: 'Most of the money is in broad index funds.',
-  diversification: 'No single company dominates the portfolio.',
-  riskProfile: 'The mix leans toward growth, which suits a long horizon.',
-  retirementReadiness: 'You are on a reasonable path toward retirement.',
-  recommendationsIntro: 'The recommendations below follow from the figures above.',
-  conclusion: 'Review the plan once a year.',
-};
-const CLASSIFIED = {
-  outcome: 'classified',
-  instrumentType: 'mutual_fund',
-  assetClass: { equity: 100 },
-  regions: { north_america: 100 },
-  sectors: { utilities: 100 },
-  rationale: 'A fund of US companies; weights approximate.',
-};
 
 let dir: string;
 let bedrockServer: BedrockServer | undefined;

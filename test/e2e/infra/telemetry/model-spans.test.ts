@@ -6,27 +6,11 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listModelCalls } from '#services/common/model/audit-store.ts';
+import { CLASSIFIED, NARRATIVE } from '../../../support/model-answers.ts';
 import { jsonAnswer, type OpenAiServer, startOpenAiServer } from '../../../support/openai-server.ts';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from '../../../support/otlp-receiver.ts';
 import { examplePortfolio, isJobEnd, jobRequest, startWithExample } from '../../support.ts';
 
-const NARRATIVE = {
-  executiveSummary: 'Your portfolio is broadly diversified across stocks and bonds.',
-  portfolioComposition: 'Most of the money is in broad index funds.',
-  diversification: 'No single company dominates the portfolio.',
-  riskProfile: 'The mix leans toward growth, which suits a long horizon.',
-  retirementReadiness: 'You are on a reasonable path toward retirement.',
-  recommendationsIntro: 'The recommendations below follow from the figures above.',
-  conclusion: 'Review the plan once a year.',
-};
-const CLASSIFIED = {
-  outcome: 'classified',
-  instrumentType: 'mutual_fund',
-  assetClass: { equity: 100 },
-  regions: { north_america: 100 },
-  sectors: { utilities: 100 },
-  rationale: 'A fund of US companies; weights approximate.',
-};
 const CLIENT = 3; // OTLP's SPAN_KIND_CLIENT
 
 let receiver: OtlpReceiver | undefined;

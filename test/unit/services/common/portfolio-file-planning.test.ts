@@ -1,24 +1,12 @@
 /** The optional retirement-planning fields of the portfolio file: accepted, and refused with the field named. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '#events/errors.ts';
 import { parsePortfolioFile } from '#services/common/portfolio-file.ts';
+import { changedFile, refusalOf } from '#test/support/portfolio-file-cases.ts';
 
 const planning = readFileSync(new URL('../../../../examples/retirement-planning.json', import.meta.url), 'utf8');
-const withChange = (change: (p: any) => void) => {
-  const p = JSON.parse(planning);
-  change(p);
-  return JSON.stringify(p);
-};
-function problem(text: string): string {
-  try {
-    parsePortfolioFile(text, 'p.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the file to be refused');
-}
+const withChange = (change: (p: any) => void) => changedFile(planning, change);
+const problem = refusalOf;
 
 describe('retirement-planning fields in the portfolio file', () => {
   it('accepts the planning example with Social Security, a pension, taxes and a strategy', () => {

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '#events/errors.ts';
 import { MAX_PORTFOLIO_FILE_BYTES, parsePortfolioFile } from '#services/common/portfolio-file.ts';
+import { changedFile, refusalOf } from '#test/support/portfolio-file-cases.ts';
 
 const example = readFileSync(new URL('../../../../examples/portfolio.json', import.meta.url), 'utf8');
-const withChange = (change: (p: any) => void) => {
-  const p = JSON.parse(example);
-  change(p);
-  return JSON.stringify(p);
-};
+const withChange = (change: (p: any) => void) => changedFile(example, change);
 /** Renames an account and moves its positions with it, so only the id itself can be wrong. */
 function renameAccount(p: any, from: string, to: string) {
   for (const account of p.accounts) if (account.id === from) account.id = to;
@@ -19,15 +15,7 @@ function emptyAndRename(p: any, to: string) {
   for (const position of p.positions) if (position.account === '401k') position.account = 'taxable';
   p.accounts[0].id = to;
 }
-function problem(text: string): string {
-  try {
-    parsePortfolioFile(text, 'p.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidInputError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the file to be refused');
-}
+const problem = refusalOf;
 
 describe('parsePortfolioFile', () => {
   it('accepts the example and fills defaults', () => {
