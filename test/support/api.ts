@@ -4,12 +4,23 @@
  * ways in — a Node HTTP server on loopback and the Lambda adapter with API Gateway v2 events —
  * each checking every response against the served OpenAPI document.
  */
+import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { handle } from 'hono/aws-lambda';
 import type { Detail } from '#events/catalog.ts';
 import { type ApiOptions, createApiApp } from '#infra/api/app.ts';
+import { jwtVerifier } from '#infra/api/auth.ts';
+import {
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  loadOrCreateSigningKey,
+  publicJwks,
+  signLocalToken,
+} from '#infra/api/local-issuer.ts';
 import type { ApiPorts, AuthVerifier, Clock, EventFeed, JobEvent } from '#infra/api/ports.ts';
 import { sqlApiStore } from '#infra/api/sql-store.ts';
 import { ScheduleService } from '#infra/schedules/schedules.ts';
@@ -49,6 +60,25 @@ export class ScriptedFeed implements EventFeed {
     this.listeners.set(jobId, set);
     return () => set.delete(listener);
   }
+}
+
+/**
+ * The local issuer as `alex serve` runs it: a signing key in a fresh folder, the API's verifier for
+ * it, and tokens it signs for a user, both at `clock`'s time when one is given.
+ */
+export async function localAuth(
+  clock?: Clock,
+): Promise<{ auth: AuthVerifier; tokenOf: (user: string) => Promise<string> }> {
+  const key = await loadOrCreateSigningKey(mkdtempSync(join(tmpdir(), 'alex-api-')));
+  return {
+    auth: jwtVerifier({
+      keys: publicJwks(key),
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      ...(clock ? { clock } : {}),
+    }),
+    tokenOf: (user) => signLocalToken(key, { userId: user, ...(clock ? { now: clock.now() } : {}) }),
+  };
 }
 
 export interface ApiFixture {

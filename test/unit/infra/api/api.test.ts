@@ -4,20 +4,10 @@
  * after Last-Event-ID, and the OpenAPI document is valid OpenAPI 3.1. Every response is checked
  * against that document by the clients in test/support/api.ts.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jwtVerifier } from '#infra/api/auth.ts';
-import {
-  LOCAL_AUDIENCE,
-  LOCAL_ISSUER,
-  loadOrCreateSigningKey,
-  publicJwks,
-  signLocalToken,
-} from '#infra/api/local-issuer.ts';
 import { openApiDocument } from '#infra/api/openapi.ts';
 import { advanceJob } from '#services/common/job-store.ts';
 import type { SqlDatabase } from '#services/common/sql-database.ts';
@@ -27,6 +17,7 @@ import {
   apiFixture,
   FakeClock,
   lambdaClient,
+  localAuth,
   migratedDatabase,
   nodeClient,
 } from '#test/support/api.ts';
@@ -38,9 +29,8 @@ let fixture: ApiFixture;
 let tokenOf: (user: string) => Promise<string>;
 
 beforeAll(async () => {
-  const key = await loadOrCreateSigningKey(mkdtempSync(join(tmpdir(), 'alex-api-')));
-  const auth = jwtVerifier({ keys: publicJwks(key), issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, clock });
-  tokenOf = (user) => signLocalToken(key, { userId: user, now: clock.now() });
+  const { auth, tokenOf: signer } = await localAuth(clock);
+  tokenOf = signer;
   db = await migratedDatabase();
   fixture = await apiFixture(auth, { db, clock, rateLimit: { ratePerSecond: 1000, burst: 1000 }, heartbeatMs: 50 });
 }, 60_000);
@@ -287,12 +277,11 @@ describe('requests', () => {
 describe('rate limit', () => {
   it('a user past the burst gets 429 with Retry-After and RateLimit headers; another user does not; time refills', async () => {
     const fake = new FakeClock();
-    const key = await loadOrCreateSigningKey(mkdtempSync(join(tmpdir(), 'alex-rl-')));
-    const auth = jwtVerifier({ keys: publicJwks(key), issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, clock: fake });
+    const { auth, tokenOf: tokenAt } = await localAuth(fake);
     const limited = await apiFixture(auth, { db, clock: fake, rateLimit: { ratePerSecond: 2, burst: 3 } });
     const client = lambdaClient(limited.app);
-    const a = await signLocalToken(key, { userId: 'rl-a', now: fake.now() });
-    const b = await signLocalToken(key, { userId: 'rl-b', now: fake.now() });
+    const a = await tokenAt('rl-a');
+    const b = await tokenAt('rl-b');
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await client.send('/v1/analyses', json(a, 'GET'))).status);
     expect(statuses).toEqual([200, 200, 200, 429]);

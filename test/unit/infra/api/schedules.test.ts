@@ -3,19 +3,8 @@
  * whose every response is checked against the OpenAPI document): a user adds, lists and removes
  * schedules; another user never sees or removes them; bad expressions name the field and the fix.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jwtVerifier } from '#infra/api/auth.ts';
-import {
-  LOCAL_AUDIENCE,
-  LOCAL_ISSUER,
-  loadOrCreateSigningKey,
-  publicJwks,
-  signLocalToken,
-} from '#infra/api/local-issuer.ts';
-import { type ApiFixture, apiFixture, type Client, FakeClock, nodeClient } from '#test/support/api.ts';
+import { type ApiFixture, apiFixture, type Client, FakeClock, localAuth, nodeClient } from '#test/support/api.ts';
 
 const clock = new FakeClock(Date.parse('2027-01-04T08:00:00Z')); // a Monday
 let fixture: ApiFixture;
@@ -23,9 +12,8 @@ let client: Client;
 let tokenOf: (user: string) => Promise<string>;
 
 beforeAll(async () => {
-  const key = await loadOrCreateSigningKey(mkdtempSync(join(tmpdir(), 'alex-api-')));
-  const auth = jwtVerifier({ keys: publicJwks(key), issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, clock });
-  tokenOf = (user) => signLocalToken(key, { userId: user, now: clock.now() });
+  const { auth, tokenOf: signer } = await localAuth(clock);
+  tokenOf = signer;
   fixture = await apiFixture(auth, { clock, rateLimit: { ratePerSecond: 1000, burst: 1000 } });
   client = await nodeClient(fixture.app);
 }, 60_000);

@@ -3,30 +3,18 @@
  * the compare query names the bad field, and an analysis page or comparison of a job the caller
  * does not own is 404, as a missing one (the browser tests read both routes with real analyses).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jwtVerifier } from '#infra/api/auth.ts';
-import {
-  LOCAL_AUDIENCE,
-  LOCAL_ISSUER,
-  loadOrCreateSigningKey,
-  publicJwks,
-  signLocalToken,
-} from '#infra/api/local-issuer.ts';
-import { type ApiFixture, apiFixture, type Client, nodeClient } from '#test/support/api.ts';
+import { type ApiFixture, apiFixture, type Client, localAuth, nodeClient } from '#test/support/api.ts';
 
 let fixture: ApiFixture;
 let client: Client;
 let token: string;
 
 beforeAll(async () => {
-  const key = await loadOrCreateSigningKey(mkdtempSync(join(tmpdir(), 'alex-views-')));
-  const auth = jwtVerifier({ keys: publicJwks(key), issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE });
+  const { auth, tokenOf } = await localAuth();
   fixture = await apiFixture(auth);
   client = await nodeClient(fixture.app);
-  token = await signLocalToken(key, { userId: 'sam' });
+  token = await tokenOf('sam');
 }, 60_000);
 afterAll(async () => {
   await client.close();
