@@ -5,11 +5,9 @@
  * environment a deployed researcher refuses documents with a clear error rather than index them wrongly.
  */
 import type { VectorPorts } from '../common/context.ts';
-import type { SqlExecutor } from '../common/sql-database.ts';
 import { knowledgeFromEnv } from './aws-knowledge.ts';
 import { KNOWLEDGE_ENV } from './knowledge-settings.ts';
 import type { KnowledgePort } from './ports.ts';
-import { KnowledgeSearch } from './search.ts';
 import { VectorSearch } from './vector-search.ts';
 
 export function awsVectorPorts(env: NodeJS.ProcessEnv): VectorPorts {
@@ -27,15 +25,9 @@ export function awsVectorPorts(env: NodeJS.ProcessEnv): VectorPorts {
 }
 
 /**
- * Knowledge search for a reader on AWS (the reporter, with `needs.knowledge: 'read'` and SELECT on the
- * knowledge tables): the catalogue from Aurora, vectors from S3 Vectors. Undefined without the environment.
+ * Knowledge search for a reader on AWS (the reporter): vector-only, from S3 Vectors with the index's
+ * embedder, so it needs no grant on the researcher's catalogue. Undefined without the environment.
  */
-export function awsKnowledgeSearch(env: NodeJS.ProcessEnv, db: SqlExecutor): KnowledgePort | undefined {
-  const knowledge = knowledgeFromEnv(env);
-  return knowledge && new KnowledgeSearch(db, knowledge.embedder, knowledge.store);
-}
-
-/** Vector-only knowledge search for a reader on AWS without the catalogue (the reporter today). */
 export function awsKnowledgePort(env: NodeJS.ProcessEnv): KnowledgePort | undefined {
   const knowledge = knowledgeFromEnv(env);
   return knowledge && new VectorSearch(knowledge.embedder, knowledge.store);
