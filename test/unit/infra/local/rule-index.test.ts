@@ -104,6 +104,15 @@ describe('RuleIndex filing', () => {
     expect(index.matching({ source: 's99', b: '99' })).toEqual([99, 100]);
   });
 
+  it('needs every one of many leaf conditions, the last one added included', () => {
+    const fields = Array.from({ length: 40 }, (_, i) => `f${i}`);
+    const index = indexOf([{ detail: Object.fromEntries(fields.map((field) => [field, ['y']])) }]);
+    const all = Object.fromEntries(fields.map((field) => [field, 'y']));
+    expect(index.matching({ detail: all })).toEqual([0]);
+    expect(index.matching({ detail: { ...all, f39: 'n' } })).toEqual([]);
+    expect(index.matching({ detail: { ...all, f0: 'n' } })).toEqual([]);
+  });
+
   it('judges each condition afresh for each event, shared or not', () => {
     const index = indexOf([
       { source: ['s'], detail: { state: ['on'] } },
