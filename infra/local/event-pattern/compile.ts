@@ -286,52 +286,34 @@ function newLeafField(id: string, key: string, values: readonly unknown[], path:
     }
   });
   if (strings.length > 0) tests.unshift(exactStrings(strings));
-  const test: ScalarTest | undefined = tests.length > 0 ? anyOf(tests) : undefined;
+  // `exists: true` holds for any leaf, so the leaf's other values need not be tested.
+  const accepts: ScalarTest | undefined = mustExist ? () => true : tests.length > 0 ? anyOf(tests) : undefined;
   return {
-    ...(test !== undefined || mustExist
-      ? {
-          present: {
-            id,
-            check: remembered(leafCheck(key, test, mustExist)),
-            accepts: mustExist ? () => true : test!,
-            cost,
-          },
-        }
-      : {}),
+    ...(accepts ? { present: { id, check: remembered(leafCheck(key, accepts)), accepts, cost } } : {}),
     absent: mustNotExist,
     ...(onlyStrings ? { exact: strings } : {}),
     ...(onlyPrefixes ? { prefixes } : {}),
   };
 }
 
-const FOUND_NO_LEAF = 0;
-const FOUND_LEAF = 1;
-const MATCHED = 2;
-
-/** The check for one leaf field's values and operators; `exists: true` matches any leaf (null included). */
-function leafCheck(key: string, test: ScalarTest | undefined, mustExist: boolean): Check {
-  const scanLeaves = (items: readonly unknown[]): number => {
-    let found = FOUND_NO_LEAF;
+/** The check for one leaf field: some leaf value at the key (a scalar, null included) that `accepts` takes. */
+function leafCheck(key: string, accepts: ScalarTest): Check {
+  // Whether some scalar at any array depth is accepted; objects in the array are not leaves.
+  const someLeaf = (items: readonly unknown[]): boolean => {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (item !== null && typeof item === 'object') {
-        if (!Array.isArray(item)) continue;
-        const inner = scanLeaves(item);
-        if (inner === MATCHED) return MATCHED;
-        if (inner === FOUND_LEAF) found = FOUND_LEAF;
-        continue;
-      }
-      if (mustExist || (test !== undefined && test(item as Scalar))) return MATCHED;
-      found = FOUND_LEAF;
+        if (Array.isArray(item) && someLeaf(item)) return true;
+      } else if (accepts(item as Scalar)) return true;
     }
-    return found;
+    return false;
   };
   return (object) => {
     const value = object[key];
     if (value === null || typeof value !== 'object') {
       if (value === undefined || typeof value === 'function') return false;
-      return mustExist || (test !== undefined && test(value as Scalar));
+      return accepts(value as Scalar);
     }
-    return Array.isArray(value) && scanLeaves(value) === MATCHED;
+    return Array.isArray(value) && someLeaf(value);
   };
 }
