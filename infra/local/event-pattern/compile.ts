@@ -79,6 +79,7 @@ function sharedLeavesAt(segments: readonly string[]): (event: JsonObject) => Ret
 function share<V>(table: Map<string, V>, id: string, make: () => V): V {
   const found = table.get(id);
   if (found !== undefined) return found;
+  // Stryker disable next-line all: clearing the table sooner, later or never only changes what is shared
   if (table.size >= SHARED_LIMIT) table.clear();
   const made = make();
   table.set(id, made);
@@ -141,6 +142,7 @@ export function compileAlternative(
   ].sort(byDottedName);
   const lookups = absent.map(sharedLeavesAt);
   const match: Check = (event) => {
+    // Stryker disable next-line BooleanLiteral: matchInOrder answers as the tree does where no leaf is in an array
     let inArray = false;
     for (let i = 0; i < lookups.length; i++) {
       const found = lookups[i]!(event);
@@ -153,6 +155,7 @@ export function compileAlternative(
     id: `${tree?.id ?? ''}!${absentId}`,
     match,
     matchesNothing: match(NOTHING),
+    // Stryker disable next-line ArithmeticOperator,LogicalOperator: a cost only orders checks (an AND in any order)
     cost: (tree?.cost ?? 0) + 10 * absent.length,
   };
 }
@@ -177,12 +180,14 @@ function compileLeaves(leaves: readonly FlatLeaf[], depth: number): ObjectMatche
   for (const [key, group] of groups) conditions.push(compileObjectField(key, compileLeaves(group, depth + 1)));
 
   // Cheap and selective checks (exact source, detail-type) run first; order cannot change the result.
+  // Stryker disable next-line all: an AND is the same in any order; equal matchers still sort alike, so ids still agree
   conditions.sort((a, b) => a.cost - b.cost || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const match = combine(conditions.map((condition) => condition.check));
   return {
     id: conditions.map((condition) => condition.id).join(','),
     match,
     matchesNothing: match(NOTHING),
+    // Stryker disable next-line all: a cost only orders checks, and an AND is the same in any order
     cost: conditions.reduce((sum, condition) => sum + condition.cost, 0),
   };
 }
@@ -209,6 +214,7 @@ function compileObjectField(key: string, child: ObjectMatcher): Condition {
   return share(sharedFields, id, () => ({
     id,
     check: remembered(objectFieldCheck(key, child)),
+    // Stryker disable next-line ArithmeticOperator: a cost only orders checks, and an AND is the same in any order
     cost: 10 + child.cost,
   }));
 }
@@ -277,6 +283,7 @@ function newLeafField(id: string, key: string, values: readonly unknown[], path:
         onlyPrefixes = false;
       } else {
         tests.push(operator.test);
+        // Stryker disable next-line MethodExpression: a cost only orders checks, and an AND is the same in any order
         cost = Math.max(cost, operator.cost);
         if (operator.prefix === undefined) onlyPrefixes = false;
         else prefixes.push(operator.prefix);
