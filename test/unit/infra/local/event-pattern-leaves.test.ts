@@ -40,6 +40,21 @@ describe('leaves inside event arrays', () => {
   });
 });
 
+describe('lists of exact strings', () => {
+  it('match each of their strings and nothing else, short lists and long ones alike', () => {
+    for (const list of [
+      ['1', '2'],
+      ['1', '2', '3', '4'],
+      ['1', '2', '3', '4', '5', '6'],
+    ]) {
+      for (const value of list) expect(matchesPattern({ v: list }, { v: value }), `${list} ${value}`).toBe(true);
+      for (const value of ['7', 1, 2, true, null, '']) expect(matchesPattern({ v: list }, { v: value })).toBe(false);
+      expect(matchesPattern({ v: [{ 'anything-but': list }] }, { v: list.at(-1) })).toBe(false);
+      expect(matchesPattern({ v: [{ 'anything-but': list }] }, { v: 1 })).toBe(true);
+    }
+  });
+});
+
 describe('objects in the pattern', () => {
   it('need an object in the event: null, a scalar or an array of scalars is none', () => {
     const pattern = { a: { b: ['x'] } };
