@@ -40,6 +40,23 @@ describe('leaves inside event arrays', () => {
   });
 });
 
+describe('exists: false inside event arrays', () => {
+  it('sees a leaf of every kind in an element: string, number, boolean, null', () => {
+    const pattern = { p: { e: [{ exists: false }] } };
+    for (const value of ['x', '', 0, false, true, null])
+      expect(matchesPattern(pattern, { p: [{ a: 1 }, { e: value }] }), String(value)).toBe(false);
+    expect(matchesPattern(pattern, { p: [{ a: 1 }, { e: {} }, { e: [] }, { e: [{}] }] })).toBe(true);
+    expect(matchesPattern(pattern, { p: [{ a: 1 }, { e: [[null]] }] })).toBe(false);
+  });
+
+  it('sees a leaf in an array at the path as well as under one', () => {
+    expect(matchesPattern({ p: [{ exists: false }] }, { p: [1] })).toBe(false);
+    expect(matchesPattern({ p: [{ exists: false }] }, { p: [[false]] })).toBe(false);
+    expect(matchesPattern({ p: [{ exists: false }] }, { p: [[{ q: 1 }]] })).toBe(true);
+    expect(matchesPattern({ p: { q: [{ exists: false }] } }, { p: { q: [null] } })).toBe(false);
+  });
+});
+
 describe('lists of exact strings', () => {
   it('match each of their strings and nothing else, short lists and long ones alike', () => {
     for (const list of [
