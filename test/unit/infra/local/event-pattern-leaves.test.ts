@@ -72,6 +72,16 @@ describe('lists of exact strings', () => {
   });
 });
 
+describe('events that are not objects', () => {
+  it('have no fields, not even the properties of a string or an array', () => {
+    expect(matchesPattern({ length: [3] }, 'abc')).toBe(false);
+    expect(matchesPattern({ length: [{ exists: true }] }, [1, 2, 3])).toBe(false);
+    expect(matchesPattern({ length: [{ exists: false }] }, 'abc')).toBe(true);
+    expect(matchesPattern({ p: { length: [{ exists: false }] } }, { p: 'abc' })).toBe(true);
+    expect(matchesPattern({ p: { length: [{ exists: false }] }, q: ['1'] }, { p: ['abc'], q: '1' })).toBe(true);
+  });
+});
+
 describe('objects in the pattern', () => {
   it('need an object in the event: null, a scalar or an array of scalars is none', () => {
     const pattern = { a: { b: ['x'] } };
