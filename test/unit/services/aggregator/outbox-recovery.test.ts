@@ -14,7 +14,6 @@ import { aggregator } from '#services/aggregator/service.ts';
 import { buildCharts } from '#services/charter/domain.ts';
 import { createJob, getJob } from '#services/common/job-store.ts';
 import type { RelayStage } from '#services/common/outbox.ts';
-import { unsentCount } from '#services/common/outbox.ts';
 import { eventRecord, lambdaContext, sqsEvent, testServiceContext } from '#test/support/lambda.ts';
 import { startTestPorts, type TestPorts } from '#test/support/ports.ts';
 
@@ -97,7 +96,8 @@ describe('the aggregator killed while announcing', () => {
     const crashed = await createAggregatorHandler(ctx, crashAt('committed'))(sqsEvent(record), context);
     expect(crashed.batchItemFailures).toHaveLength(1);
     expect(await getJob(ports.db, jobId)).toMatchObject({ status: 'failed' });
-    expect(await unsentCount(ports.db)).toBeGreaterThanOrEqual(1);
+    const unsent = 'SELECT 1 AS unsent FROM outbox WHERE id = :id::uuid AND sent_at IS NULL';
+    expect(await ports.db.query(unsent, { id: eventIdOf('AnalysisFailed', jobId) })).toEqual([{ unsent: 1 }]);
 
     await createAggregatorHandler(ctx)(sqsEvent(record), context);
     expect(recorded.published.map((e) => [e.detailType, e.id])).toEqual([
