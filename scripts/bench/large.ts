@@ -7,7 +7,7 @@
  * even on a machine twice as slow or twice as loaded.
  */
 import { randomUUID } from 'node:crypto';
-import type { EventEnvelope } from '#events/envelope.ts';
+import { analysisRequest, isJobEnd } from '#infra/local/job-messages.ts';
 import { LocalRuntime } from '#infra/local/runtime.ts';
 import { parsePortfolioFile } from '#services/common/portfolio-file.ts';
 import { savePortfolio } from '#services/common/portfolio-store.ts';
@@ -22,22 +22,9 @@ export async function measureLargePortfolio(): Promise<{ ms: number; status: str
     const portfolio = parsePortfolioFile(JSON.stringify(largePortfolio()));
     await savePortfolio(runtime.db, portfolio);
     const jobId = randomUUID();
-    const end = runtime.waitForEvent(
-      (e: EventEnvelope) =>
-        (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') &&
-        (e.detail as { jobId?: string }).jobId === jobId,
-      600_000,
-    );
+    const end = runtime.waitForEvent(isJobEnd(jobId), 600_000);
     const started = performance.now();
-    runtime.sendJob(
-      JSON.stringify({
-        version: 1,
-        jobId,
-        userId: portfolio.user.id,
-        requestedAt: new Date().toISOString(),
-        deadlineSeconds: 600,
-      }),
-    );
+    runtime.sendJob(JSON.stringify(analysisRequest(portfolio.user.id, { jobId, deadlineSeconds: 600 })));
     const envelope = await end;
     const ms = performance.now() - started;
     const status =

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '#events/envelope.ts';
 import { ThrottlingModel } from '#infra/local/faults.ts';
+import { analysisRequest } from '#infra/local/job-messages.ts';
 import { seededRandom } from '#infra/local/random.ts';
 import { replayArchive } from '#infra/local/replay.ts';
 import { type FaultOptions, LocalRuntime } from '#infra/local/runtime.ts';
@@ -81,13 +82,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     const jobIds = Array.from({ length: options.jobs }, () => randomUUID());
     const send = (jobId: string) =>
       runtime.sendJob(
-        JSON.stringify({
-          version: 1,
-          jobId,
-          userId: portfolio.user.id,
-          requestedAt: new Date().toISOString(),
-          deadlineSeconds: options.deadlineSeconds,
-        }),
+        JSON.stringify(analysisRequest(portfolio.user.id, { jobId, deadlineSeconds: options.deadlineSeconds })),
       );
     // The first job goes alone and classifies the portfolio's unknown instruments; the rest come
     // in one burst. (Jobs racing to classify the same new instrument would each, rightly, ask.)

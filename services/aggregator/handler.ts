@@ -140,11 +140,6 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
    */
   async function onDeadline(detail: Detail<'AnalysisDeadlineReached'>): Promise<string> {
     const now = ctx.now();
-    if (Date.parse(detail.deadline) - now.getTime() > 1000) {
-      // SQS delays at most 15 minutes: a later deadline arrives early and is sent on again.
-      await ctx.deadlines.schedule(detail, now);
-      return 'rescheduled';
-    }
     const state = await tracker.load(detail.jobId);
     if (state.plan?.published) return 'already-finished';
     if (state.plan)
@@ -175,6 +170,19 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
     });
     await outbox(db).relay(failed.id);
     return advanced ? 'failed-before-planning' : 'already-finished';
+  }
+
+  /**
+   * SQS delays at most 15 minutes: a later deadline arrives early and is sent on again. This is
+   * decided before the idempotency record, which would otherwise keep "sent on" under the job's
+   * deadline key and answer the deadline with it when it comes back due. A duplicate of an early
+   * deadline sends on one more; when due, the idempotency record lets only the first act.
+   */
+  async function sendOnIfEarly(detail: Detail<'AnalysisDeadlineReached'>): Promise<boolean> {
+    const now = ctx.now();
+    if (Date.parse(detail.deadline) - now.getTime() <= 1000) return false;
+    await ctx.deadlines.schedule(detail, now);
+    return true;
   }
 
   const track = idempotent(
@@ -233,6 +241,7 @@ export function createAggregatorHandler(ctx: ServiceContext, hooks: AggregatorHo
       'AnalysisDeadlineReached',
     ]);
     const progress = toProgress(envelope['detail-type'], envelope.detail);
+    if (progress.kind === 'AnalysisDeadlineReached' && (await sendOnIfEarly(progress.detail))) return;
     await track(progress);
   });
 }

@@ -1,9 +1,9 @@
 /** Shared setup for end-to-end tests: a local runtime in memory with the example portfolio loaded. */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Detail } from '#events/catalog.ts';
 import type { EventEnvelope } from '#events/envelope.ts';
+import { analysisRequest, isJobEnd } from '#infra/local/job-messages.ts';
 import { LocalRuntime, type LocalRuntimeOptions } from '#infra/local/runtime.ts';
 import { type PortfolioFile, parsePortfolioFile } from '#services/common/portfolio-file.ts';
 import { savePortfolio } from '#services/common/portfolio-store.ts';
@@ -21,15 +21,11 @@ export async function startWithExample(options: LocalRuntimeOptions = {}) {
   return { runtime, portfolio };
 }
 
-export function jobRequest(userId: string, jobId = randomUUID()): Detail<'AnalysisRequested'> {
-  return { version: 1, jobId, userId, requestedAt: new Date().toISOString() };
+export function jobRequest(userId: string, jobId?: string): Detail<'AnalysisRequested'> {
+  return analysisRequest(userId, { jobId });
 }
 
-export function isJobEnd(jobId: string) {
-  return (e: EventEnvelope) =>
-    (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') &&
-    (e.detail as { jobId?: string }).jobId === jobId;
-}
+export { isJobEnd };
 
 /** Every event about one job that went over the bus, in order. */
 export function eventsOf(runtime: LocalRuntime, jobId: string): EventEnvelope[] {

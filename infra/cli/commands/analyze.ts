@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
-import type { Detail } from '#events/catalog.ts';
 import type { EventEnvelope } from '#events/envelope.ts';
 import { InvalidInputError } from '#events/errors.ts';
 import { getAnalysis } from '#services/aggregator/analysis-store.ts';
@@ -18,6 +17,7 @@ import {
 } from '#services/common/portfolio-file.ts';
 import { savePortfolio } from '#services/common/portfolio-store.ts';
 import { inSpan, traceFields } from '#services/common/tracing.ts';
+import { analysisRequest, isJobEnd } from '../../local/job-messages.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { type Command, EXIT, type Io, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
 import { checkOutputFolder } from '../paths.ts';
@@ -88,22 +88,11 @@ export const analyzeCommand: Command = {
       io.err(
         `alex: analysing ${portfolio.user.name} (${portfolio.positions.length} positions in ${portfolio.accounts.length} accounts), job ${jobId}`,
       );
-      const finished = runtime.waitForEvent(
-        (e) =>
-          (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') &&
-          (e.detail as { jobId?: string }).jobId === jobId,
-        timeoutSeconds * 1000,
-      );
+      const finished = runtime.waitForEvent(isJobEnd(jobId), timeoutSeconds * 1000);
       // The job's deadline falls inside the wait, so a job whose specialists go quiet still ends
       // (partial or failed) while we watch.
       const deadlineSeconds = Math.max(10, Math.min(300, Math.floor(timeoutSeconds) - 10));
-      const request: Detail<'AnalysisRequested'> = {
-        version: 1,
-        jobId,
-        userId: portfolio.user.id,
-        requestedAt: new Date().toISOString(),
-        deadlineSeconds,
-      };
+      const request = analysisRequest(portfolio.user.id, { jobId, deadlineSeconds });
       // The job's trace starts with the command's request (when tracing is on).
       await inSpan(
         'cli',

@@ -63,8 +63,9 @@ export interface IpRange {
 
 /**
  * Parses `address/bits`. Returns the reason it is malformed as a string, so the caller can name
- * the pattern path. As in event-ruler, the low end is the address as written (host bits are not
- * cleared) and the mask must be below 32 (IPv4) or 128 (IPv6).
+ * the pattern path. As in event-ruler (since its CIDR fix #89), the range runs from the address
+ * with its host bits cleared to the address with them set, so `10.0.0.5/24` is `10.0.0.0` to
+ * `10.0.0.255`; the mask must be below 32 (IPv4) or 128 (IPv6).
  */
 export function parseCidr(text: string): IpRange | string {
   const slashed = text.split('/');
@@ -73,16 +74,19 @@ export function parseCidr(text: string): IpRange | string {
   if (!/^[+-]?[0-9]+$/.test(bitsText)) return `Malformed CIDR "${text}", mask bits must be an integer`;
   const bits = Number(bitsText);
   if (bits < 0) return `Malformed CIDR "${text}", mask bits must not be negative`;
-  const low = parseIpAddress(addressText);
-  if (!low) return `Invalid IP address in CIDR "${text}"`;
-  if (low.length === 4 && bits > 31) return `IPv4 mask bits must be < 32 in CIDR "${text}"`;
-  if (low.length === 16 && bits > 127) return `IPv6 mask bits must be < 128 in CIDR "${text}"`;
-  const high = Uint8Array.from(low);
-  for (let i = 0; i < high.length; i++) {
+  const address = parseIpAddress(addressText);
+  if (!address) return `Invalid IP address in CIDR "${text}"`;
+  if (address.length === 4 && bits > 31) return `IPv4 mask bits must be < 32 in CIDR "${text}"`;
+  if (address.length === 16 && bits > 127) return `IPv6 mask bits must be < 128 in CIDR "${text}"`;
+  const floor = new Uint8Array(address.length);
+  const high = new Uint8Array(address.length);
+  for (let i = 0; i < address.length; i++) {
     const networkBitsInByte = Math.min(8, Math.max(0, bits - 8 * i));
-    high[i] = high[i]! | (0xff >> networkBitsInByte);
+    const hostBits = 0xff >> networkBitsInByte;
+    floor[i] = address[i]! & ~hostBits;
+    high[i] = address[i]! | hostBits;
   }
-  return { low, high };
+  return { low: floor, high };
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

@@ -645,7 +645,7 @@ describe('validation', () => {
 
   it(`refuses nesting deeper than ${MAX_PATTERN_DEPTH} levels`, () => {
     const build = (depth: number): unknown => (depth === 0 ? { leaf: ['x'] } : { a: build(depth - 1) });
-    expect(() => compilePattern(build(MAX_PATTERN_DEPTH - 1))).not.toThrow();
+    expect(() => compilePattern(build(MAX_PATTERN_DEPTH))).not.toThrow();
     expectInvalid(
       build(MAX_PATTERN_DEPTH + 1),
       `deeper than ${MAX_PATTERN_DEPTH} levels`,

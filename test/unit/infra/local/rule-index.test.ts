@@ -66,6 +66,78 @@ describe('RuleIndex', () => {
   });
 });
 
+describe('RuleIndex filing', () => {
+  it('files only top-level fields: a nested field of the same name is not the event top-level value', () => {
+    const index = indexOf([{ detail: { source: ['x'] } }, { detail: { source: [{ prefix: 'x' }] } }]);
+    expect(index.matching({ source: 'y', detail: { source: 'x' } })).toEqual([0, 1]);
+    expect(index.matching({ source: 'x', detail: { source: 'y' } })).toEqual([]);
+  });
+
+  it('follows a filed field into nested arrays of the event, as the matcher crushes them', () => {
+    const index = indexOf([{ source: ['s'] }, { source: [{ prefix: 'p' }] }]);
+    expect(index.matching({ source: [['a'], ['s']] })).toEqual([0]);
+    expect(index.matching({ source: [['a'], [5, 'px']] })).toEqual([1]);
+    expect(index.matching({ source: [{ s: 's' }] })).toEqual([]);
+  });
+
+  it('finds a rule added after events were matched, beside the rules filed there before', () => {
+    const index = new RuleIndex<string>();
+    index.add('first', compilePattern({ source: ['s'] }));
+    index.add('root', compilePattern({ detail: { n: [1] } }));
+    expect(index.matching({ source: 's', detail: { n: 1 } })).toEqual(['first', 'root']);
+    index.add('second', compilePattern({ source: ['s'], detail: { n: [1] } }));
+    index.add('third', compilePattern({ detail: { n: [{ numeric: ['>', 0] }] } }));
+    expect(index.size).toBe(4);
+    expect(index.matching({ source: 's', detail: { n: 1 } })).toEqual(['first', 'root', 'second', 'third']);
+    expect(index.matching({ source: 's', detail: { n: 2 } })).toEqual(['first', 'third']);
+  });
+
+  it('lists a pattern once when several of its alternatives match, whatever its position', () => {
+    const index = new RuleIndex<number>();
+    // Enough rules and conditions that every table the index keeps per rule and condition grows.
+    for (let i = 0; i < 100; i++)
+      index.add(i, compilePattern({ source: [`s${i}`], $or: [{ a: [`${i}`] }, { b: [`${i}`] }, { c: [i] }] }));
+    index.add(100, compilePattern({ $or: [{ a: ['99'] }, { b: ['99'] }] }));
+    expect(index.matching({ source: 's99', a: '99', b: '99', c: 99 })).toEqual([99, 100]);
+    expect(index.matching({ source: 's70', a: '70', b: '71', c: 70 })).toEqual([70]);
+    expect(index.matching({ source: 's70', a: '71', b: '71', c: 71 })).toEqual([]);
+    expect(index.matching({ source: 's99', b: '99' })).toEqual([99, 100]);
+  });
+
+  it('needs every one of many leaf conditions, the last one added included', () => {
+    const fields = Array.from({ length: 40 }, (_, i) => `f${i}`);
+    const index = indexOf([{ detail: Object.fromEntries(fields.map((field) => [field, ['y']])) }]);
+    const all = Object.fromEntries(fields.map((field) => [field, 'y']));
+    expect(index.matching({ detail: all })).toEqual([0]);
+    expect(index.matching({ detail: { ...all, f39: 'n' } })).toEqual([]);
+    expect(index.matching({ detail: { ...all, f0: 'n' } })).toEqual([]);
+  });
+
+  it('judges each condition afresh for each event, shared or not', () => {
+    const index = indexOf([
+      { source: ['s'], detail: { state: ['on'] } },
+      { source: ['t'], detail: { state: ['on'] } },
+      { detail: { state: ['on'], n: [1] } },
+    ]);
+    expect(index.matching({ source: 's', detail: { state: 'on', n: 1 } })).toEqual([0, 2]);
+    expect(index.matching({ source: 's', detail: { state: 'off', n: 1 } })).toEqual([]);
+    expect(index.matching({ source: 't', detail: { state: 'on' } })).toEqual([1]);
+    expect(index.matching({ source: 't', detail: 'on' })).toEqual([]);
+    expect(index.matching({ source: 't', detail: { state: 'on', n: 1 } })).toEqual([1, 2]);
+  });
+
+  it('keeps answering correctly once its count of matched events wraps around', () => {
+    const index = indexOf([{ source: ['s'], detail: { state: ['on'] } }, { detail: { n: [1] } }]);
+    expect(index.matching({ source: 's', detail: { state: 'on', n: 1 } })).toEqual([0, 1]);
+    // 2^32 events cannot be sent in a test: set the counter the index stamps its per-event answers with.
+    (index as unknown as { call: number }).call = 0xfffffffe;
+    expect(index.matching({ source: 's', detail: { state: 'on', n: 1 } })).toEqual([0, 1]);
+    expect(index.matching({ source: 's', detail: { state: 'off', n: 2 } })).toEqual([]);
+    expect(index.matching({ source: 's', detail: { state: 'on', n: 1 } })).toEqual([0, 1]);
+    expect(index.matching({ source: 's', detail: { state: 'on', n: 2 } })).toEqual([0]);
+  });
+});
+
 describe('$or expansion', () => {
   it(`refuses a pattern whose $or combinations exceed ${MAX_PATTERN_ALTERNATIVES} alternatives`, () => {
     const or = (field: string) => ({ $or: Array.from({ length: 10 }, (_, i) => ({ [field]: [i] })) });
@@ -73,5 +145,17 @@ describe('$or expansion', () => {
     expect(() => compilePattern(pattern)).toThrow(InvalidEventPatternError);
     expect(() => compilePattern(pattern)).toThrow(/more than 4096 alternatives/);
     expect(compilePattern({ a: or('x'), b: or('y'), c: or('z') }).alternatives).toHaveLength(1000);
+  });
+
+  it(`takes exactly ${MAX_PATTERN_ALTERNATIVES} alternatives, from $or or from exists: false beside values`, () => {
+    // Each field below doubles the alternatives: 2^12 = 4096 is the limit, 2^13 is over it.
+    const ors = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, { $or: [{ a: ['x'] }, { b: ['y'] }] }]));
+    expect(compilePattern(ors(12)).alternatives).toHaveLength(4096);
+    expect(() => compilePattern(ors(13))).toThrow(/\$or combinations expand into more than 4096 alternatives/);
+    const absentOr = (n: number) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, ['x', { exists: false }]]));
+    expect(compilePattern(absentOr(12)).alternatives).toHaveLength(4096);
+    expect(() => compilePattern(absentOr(13))).toThrow(/exists: false beside other values expands into more than 4096/);
   });
 });
