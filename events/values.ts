@@ -322,7 +322,19 @@ export const RetirementOutlook = z.object({
   cautiousReading: z.enum(['fixed_income', 'equity']).nullable(),
   /** True when more than 10% is unclassified: the headline must say the projection is uncertain. */
   uncertain: z.boolean(),
-  singleStocks: z.array(z.object({ symbol: z.string(), percent: z.number(), volatility: z.number() })),
+  /**
+   * Each company held directly and the volatility it is simulated with. ownVolatility and
+   * volatilityBasis say where a known company's figure comes from; absent, the stated default was used.
+   */
+  singleStocks: z.array(
+    z.object({
+      symbol: z.string(),
+      percent: z.number(),
+      volatility: z.number(),
+      ownVolatility: z.number().optional(),
+      volatilityBasis: z.string().optional(),
+    }),
+  ),
   fees: z.object({
     /** Percent a year of the whole portfolio. */
     weightedExpenseRatioPercent: z.number(),

@@ -15,6 +15,7 @@ import {
   incrementalPath,
   MUTATION_MODULE_NAMES,
   MUTATION_MODULES,
+  type MutationModule,
   type MutationModuleName,
   reportPath,
 } from './mutation/modules.ts';
@@ -93,7 +94,11 @@ function main(argv: readonly string[]): number {
     process.stderr.write(`mutation: ${name}\n`);
     const run = spawnSync('npx', ['stryker', 'run', configFile], {
       stdio: 'inherit',
-      env: { ...process.env, ALEX_MUTATION_TESTS: (tests.length > 0 ? tests : MUTATION_MODULES[name].tests).join(',') },
+      env: {
+        ...process.env,
+        ALEX_MUTATION_TESTS: (tests.length > 0 ? tests : MUTATION_MODULES[name].tests).join(','),
+        ALEX_MUTATION_SHARED_WORKER: (MUTATION_MODULES[name] as MutationModule).sharedWorker ? '1' : '0',
+      },
     });
     if (run.status !== 0) {
       failed = true;

@@ -11,6 +11,11 @@ export interface MutationModule {
   mutate: string[];
   /** Test files that guard them (globs); the runner picks per mutant those that cover it. */
   tests: string[];
+  /**
+   * The test files of one mutant's run share one worker and one set of test ports
+   * (vitest.mutation.config.ts): for tests that each open dynalite and PGlite, keyed by fresh ids.
+   */
+  sharedWorker?: boolean;
 }
 
 export const MUTATION_MODULES = {
@@ -54,6 +59,7 @@ export const MUTATION_MODULES = {
     // The unit tests only: they run the handler on dynalite and PGlite one message at a time
     // (deadlines included, deadline.test.ts); the e2e tests start a whole runtime per mutant.
     tests: ['test/unit/services/aggregator/*.test.ts'],
+    sharedWorker: true,
   },
 } as const satisfies Record<string, MutationModule>;
 

@@ -15,7 +15,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { catalog } from '#events/catalog.ts';
 import { entrySize, MAX_REQUEST_BYTES } from '#events/eventbridge-publisher.ts';
-import type { Task } from '#events/values.ts';
+import type { Classification, Task } from '#events/values.ts';
 import { createBatchHandler, type SqsBatchHandler } from '../common/batch-handler.ts';
 import { checkIn, isLarge, requireStore } from '../common/claim-check.ts';
 import type { ServiceContext } from '../common/context.ts';
@@ -46,8 +46,17 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
     tasks: Task[];
   }
 
-  async function publishPlanned(db: SqlDatabase, job: PlannedJob, portfolio: StoredPortfolio) {
-    const classifications = await loadClassifications(db, heldSymbols(portfolio));
+  /**
+   * `known`: the classifications the caller has just read and found complete (a plan that
+   * needed no tagger), so the same rows are not read twice; a resumed job reads them here.
+   */
+  async function publishPlanned(
+    db: SqlDatabase,
+    job: PlannedJob,
+    portfolio: StoredPortfolio,
+    known?: readonly Classification[],
+  ) {
+    const classifications = known ?? (await loadClassifications(db, heldSymbols(portfolio)));
     const plannedAt = ctx.now();
     const prices = await refreshPrices(portfolio, ctx.prices, plannedAt);
     // Stryker disable all: a log line (its wording and fields), read by no program
@@ -174,7 +183,7 @@ export function createPlannerHandler(ctx: ServiceContext): SqsBatchHandler {
         // Stryker disable next-line ObjectLiteral: the outcome is kept in the idempotency record and read by no code
         return { outcome: 'classifying' as const, instruments: missing.length, batches: batches.length };
       }
-      await publishPlanned(db, job, portfolio);
+      await publishPlanned(db, job, portfolio, classifications);
       // Stryker disable next-line ObjectLiteral: the outcome is kept in the idempotency record and read by no code
       return { outcome: 'planned' as const };
     },

@@ -113,8 +113,12 @@ export interface SingleStock {
   symbol: string;
   /** Fraction of the portfolio (part of the equity weight). */
   fraction: number;
-  /** Standard deviation of its annual return. */
+  /** Standard deviation of its annual return, as simulated. */
   volatility: number;
+  /** The company's own figure from reference data, when it has one (below the market's, it is floored). */
+  ownVolatility?: number;
+  /** Where the company's own figure comes from ("calendar-year total returns 2016–2025, chartrow.com"). */
+  volatilityBasis?: string;
 }
 
 /**

@@ -6,14 +6,9 @@
 import type { AssetClass, Snapshot } from '#events/values.ts';
 import { feeSummary } from '../common/fund-facts.ts';
 import { allocationBy, classificationsBySymbol, holdings, UNCLASSIFIED } from '../common/holdings.ts';
-import type { SingleStock } from './assumptions.ts';
+import { stockVolatilityOf } from '../common/stock-facts.ts';
+import { defaultCapitalMarketAssumptions, type SingleStock } from './assumptions.ts';
 import type { AssetFractions } from './engine.ts';
-
-/**
- * Volatility of one company's annual return when reference data has none: a stated default,
- * about twice the broad market's (S&P 500: 19.5% over 1928–2024). See docs/assumptions.md.
- */
-export const DEFAULT_SINGLE_STOCK_VOLATILITY = 0.35;
 
 /** How a share nobody could classify is simulated: as bonds, or as stocks. */
 export type UnclassifiedReading = 'fixed_income' | 'equity';
@@ -84,11 +79,19 @@ function singleStocksOf(snapshot: Snapshot, startingBalance: number): SingleStoc
   return [...values.entries()]
     .filter(([, value]) => value > 0)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .map(([symbol, value]) => ({
-      symbol,
-      fraction: value / startingBalance,
-      volatility: DEFAULT_SINGLE_STOCK_VOLATILITY,
-    }));
+    .map(([symbol, value]) => ({ symbol, fraction: value / startingBalance, ...volatilityOf(symbol) }));
+}
+
+/**
+ * The company's own volatility from reference data, else the stated default. A calm decade can put
+ * a company below the whole market (KO: 7.2% over 2016–2025); one company is never simulated as
+ * steadier than the diversified market (S&P 500, 1928–2024), so its own figure is floored there.
+ */
+function volatilityOf(symbol: string): Pick<SingleStock, 'volatility' | 'ownVolatility' | 'volatilityBasis'> {
+  const own = stockVolatilityOf(symbol);
+  if (own.basis === undefined) return { volatility: own.volatility };
+  const market = defaultCapitalMarketAssumptions().assets.equity.volatility;
+  return { volatility: Math.max(own.volatility, market), ownVolatility: own.volatility, volatilityBasis: own.basis };
 }
 
 function hasWeights(weights: Record<string, number | undefined> | undefined): boolean {

@@ -128,6 +128,9 @@ export function outlookOf(
       symbol: stock.symbol,
       percent: round(stock.fraction * 100, 2),
       volatility: stock.volatility,
+      ...(stock.volatilityBasis === undefined
+        ? {}
+        : { ownVolatility: stock.ownVolatility, volatilityBasis: stock.volatilityBasis }),
     })),
     fees: {
       weightedExpenseRatioPercent: round(allocation.annualFee * 100, 4),

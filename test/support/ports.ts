@@ -17,7 +17,21 @@ export interface TestPorts {
   close(): Promise<void>;
 }
 
+/**
+ * With ALEX_SHARED_TEST_PORTS=1 (vitest.mutation.config.ts, whose files run one after another in
+ * one worker, without isolation) every file of a run gets the same ports: opening PGlite and
+ * dynalite costs seconds a file, paid once per mutant instead. Their `close` then does nothing;
+ * the worker ends with the run. Tests that share them key everything by a fresh jobId.
+ */
+let shared: Promise<TestPorts> | undefined;
+
 export async function startTestPorts(): Promise<TestPorts> {
+  if (process.env.ALEX_SHARED_TEST_PORTS !== '1') return openTestPorts();
+  shared ??= openTestPorts();
+  return { ...(await shared), close: async () => {} };
+}
+
+async function openTestPorts(): Promise<TestPorts> {
   const db = await openPglite(undefined, await migratedTemplate(DATABASE_ROLES));
   await migrate(db, undefined, DATABASE_ROLES);
   const dynamo = await startLocalDynamo(undefined);

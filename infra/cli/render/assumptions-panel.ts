@@ -80,12 +80,8 @@ export function assumptionRows(retirement: RetirementResult): AssumptionRow[] {
     rows.push({
       label: 'Single companies',
       value:
-        `${outlook.singleStocks
-          .map((s) => `${s.symbol} (${yearlyPercent(s.percent / 100)} of the portfolio)`)
-          .join(', ')}: each at ${[...new Set(outlook.singleStocks.map((s) => yearlyPercent(s.volatility, 0)))].join(
-          ' or ',
-        )} volatility a year, not as the index (a stated default for one company, about twice the S&P 500's; no per-company ` +
-        `price history is held), correlation ${SINGLE_STOCK_MARKET_CORRELATION} with the market`,
+        `${outlook.singleStocks.map(companyVolatility).join('; ')}. Each is simulated as one company, not as the ` +
+        `index, with correlation ${SINGLE_STOCK_MARKET_CORRELATION} with the market`,
     });
   }
   if (outlook) {
@@ -112,4 +108,19 @@ export function assumptionRows(retirement: RetirementResult): AssumptionRow[] {
     value: 'every year’s spending paid in full and money left at the last age',
   });
   return rows;
+}
+
+type HeldCompany = NonNullable<RetirementResult['outlook']>['singleStocks'][number];
+
+/** "AAPL (4.4% of the portfolio): 37% volatility a year (calendar-year total returns 2016–2025, chartrow.com)". */
+function companyVolatility(company: HeldCompany): string {
+  const held = `${company.symbol} (${yearlyPercent(company.percent / 100)} of the portfolio): ${yearlyPercent(company.volatility, 0)} volatility a year`;
+  if (company.volatilityBasis === undefined)
+    return `${held}, a stated default for one company (no reference data for it)`;
+  if (company.ownVolatility === undefined || company.ownVolatility >= company.volatility)
+    return `${held} (${company.volatilityBasis})`;
+  return (
+    `${held}, the broad market's: its own ${yearlyPercent(company.ownVolatility, 0)} (${company.volatilityBasis}) ` +
+    'is lower, and one company is never simulated as steadier than the market'
+  );
 }

@@ -74,6 +74,24 @@ describe('the aggregator at a deadline', () => {
     ]);
   });
 
+  it("finishes a job when the deadline it sent on comes back due (a deadline beyond SQS's 15-minute delay)", async () => {
+    const jobId = randomUUID();
+    const deadline = at(20 * 60_000);
+    const early = aggregatorAt();
+    await early.deliver('AnalysisPlanned', planOf(jobId, deadline));
+    await early.deliver('AnalysisDeadlineReached', deadlineOf(jobId, deadline));
+    expect(early.recorded.deadlines).toEqual([expect.objectContaining({ jobId, deadline })]);
+    expect(early.recorded.published).toEqual([]);
+
+    // The same deadline, sent on, arrives when due: nothing arrived, so the job fails now.
+    const due = aggregatorAt(new Date(Date.parse(deadline)));
+    await due.deliver('AnalysisDeadlineReached', deadlineOf(jobId, deadline));
+    expect(due.recorded.deadlines).toEqual([]);
+    expect(due.recorded.published.map((e) => [e.detailType, (e.detail as { jobId?: string }).jobId])).toEqual([
+      ['AnalysisFailed', jobId],
+    ]);
+  });
+
   it('finishes a planned job as partial, naming the deadline for the task that never reported, once', async () => {
     const jobId = randomUUID();
     const plan = planOf(jobId, at(0));

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJob } from '#services/common/job-store.ts';
 import { savePortfolio, upsertClassification } from '#services/common/portfolio-store.ts';
+import type { SqlDatabase, SqlParams } from '#services/common/sql-database.ts';
 import { createPlannerHandler } from '#services/planner/handler.ts';
 import { planner } from '#services/planner/service.ts';
 import { referenceClassification } from '#services/tagger/reference.ts';
@@ -51,6 +52,37 @@ describe('the planner handler', () => {
     );
     expect(recorded.deadlines.map((d) => d.jobId)).toEqual([job.jobId]);
     expect((await getJob(ports.db, job.jobId))?.status).toBe('failed');
+  });
+
+  it('reads the instruments once when it plans a job whose holdings are all classified', async () => {
+    const file = examplePortfolio();
+    await savePortfolio(ports.db, {
+      ...file,
+      user: { ...file.user, id: 'one-fund' },
+      positions: file.positions.filter((p) => p.symbol === 'FXAIX'),
+      instruments: [],
+    });
+    await upsertClassification(
+      ports.db,
+      { ...referenceClassification('FXAIX')!, symbol: 'FXAIX' },
+      { overwrite: 'weaker' },
+    );
+    const statements: string[] = [];
+    const counting: SqlDatabase = Object.create(ports.db, {
+      query: {
+        value: (sql: string, params?: SqlParams) => (statements.push(sql), ports.db.query(sql, params)),
+      },
+    });
+    const { ctx, recorded } = testServiceContext(planner, { ...ports.ports, db: async () => counting });
+    const response = await createPlannerHandler(ctx)(
+      sqsEvent(sqsRecord(JSON.stringify(request('one-fund')), { queue: 'alex-jobs' })),
+      lambdaContext('alex-planner'),
+    );
+    expect(response.batchItemFailures).toEqual([]);
+    expect(recorded.published.map((e) => e.detailType)).toEqual(['AnalysisPlanned']);
+    const planned = recorded.published[0]!.detail as { snapshot: { instruments: Array<{ symbol: string }> } };
+    expect(planned.snapshot.instruments.map((i) => i.symbol)).toEqual(['FXAIX']);
+    expect(statements.filter((sql) => /FROM instruments/.test(sql))).toHaveLength(1);
   });
 
   it('asks the tagger for the unclassified holdings, then plans every task once they are classified', async () => {

@@ -48,7 +48,23 @@ const retirement: RetirementResult = {
     unclassifiedSymbols: ['NWSTX'],
     cautiousReading: 'fixed_income',
     uncertain: true,
-    singleStocks: [{ symbol: 'NVDA', percent: 4.4244, volatility: 0.35 }],
+    singleStocks: [
+      {
+        symbol: 'NVDA',
+        percent: 4.4244,
+        volatility: 0.9773,
+        ownVolatility: 0.9773,
+        volatilityBasis: 'calendar-year total returns 2016–2025, chartrow.com',
+      },
+      {
+        symbol: 'KO',
+        percent: 2,
+        volatility: 0.19512,
+        ownVolatility: 0.0769,
+        volatilityBasis: 'calendar-year total returns 2016–2025, chartrow.com',
+      },
+      { symbol: 'NWND', percent: 1.5, volatility: 0.35 },
+    ],
     fees: { weightedExpenseRatioPercent: 0.0448, annualCost: 420, horizonCost: 35_000, unknownSymbols: [] },
   },
 };
@@ -70,15 +86,18 @@ describe('the assumptions panel', () => {
     expect(Object.keys(rows).some((label) => /correlation|\./.test(label))).toBe(false);
   });
 
-  it('states the plan, the single companies, costs and the unclassified share as a person reads them', () => {
+  it('states the plan, each company’s volatility and its source, costs and the unclassified share as a person reads them', () => {
     expect(rows.Plan).toBe('age 47 today, retiring at 62, money to last to age 95');
     expect(rows['Starting balance']).toBe('$937,080');
     expect(rows['Spending in retirement']).toBe(
       '$96,000 a year in today’s money, of which $34,000 from Social Security or a pension',
     );
     expect(rows['Single companies']).toBe(
-      'NVDA (4.4% of the portfolio): each at 35% volatility a year, not as the index (a stated default for one company, ' +
-        "about twice the S&P 500's; no per-company price history is held), correlation 0.5 with the market",
+      'NVDA (4.4% of the portfolio): 98% volatility a year (calendar-year total returns 2016–2025, chartrow.com); ' +
+        "KO (2.0% of the portfolio): 20% volatility a year, the broad market's: its own 8% (calendar-year total " +
+        'returns 2016–2025, chartrow.com) is lower, and one company is never simulated as steadier than the market; ' +
+        'NWND (1.5% of the portfolio): 35% volatility a year, a stated default for one company (no reference data ' +
+        'for it). Each is simulated as one company, not as the index, with correlation 0.5 with the market',
     );
     // 0.0448% a year rounds to 0.04%
     expect(rows['Fund costs']).toBe('0.04% a year, taken out of every year’s growth');
