@@ -49,6 +49,20 @@ describe('exists: false inside event arrays', () => {
     expect(matchesPattern(pattern, { p: [{ a: 1 }, { e: [[null]] }] })).toBe(false);
   });
 
+  it('judges a field in a nested array by the element of the outer array the fields before it matched', () => {
+    // "x.a" comes before "x.b.c": c counts only in the x element whose a is "1", whatever b's index.
+    const pattern = { x: { a: ['1'], b: { c: [{ exists: false }] } } };
+    expect(matchesPattern(pattern, { x: [{ a: '1', b: [{}, { c: 1 }] }] })).toBe(false);
+    expect(
+      matchesPattern(pattern, {
+        x: [
+          { a: '1', b: [{ d: 1 }] },
+          { a: '2', b: [{}, { c: 1 }] },
+        ],
+      }),
+    ).toBe(true);
+  });
+
   it('sees a leaf in an array at the path as well as under one', () => {
     expect(matchesPattern({ p: [{ exists: false }] }, { p: [1] })).toBe(false);
     expect(matchesPattern({ p: [{ exists: false }] }, { p: [[false]] })).toBe(false);
