@@ -94,6 +94,13 @@ describe('what counts as an IP address', () => {
     expect(matchesPattern({ ip: ['1:2:3:0:0:6:7:8'] }, { ip: '1:2:3::7:8' })).toBe(false);
   });
 
+  it('never matches an address against a string that is none, either way round', () => {
+    expect(matchesPattern({ ip: ['10.0.0.1'] }, { ip: 'host.example' })).toBe(false);
+    expect(matchesPattern({ ip: ['2001:db8::1'] }, { ip: ['x', 'y'] })).toBe(false);
+    expect(matchesPattern({ ip: ['host.example'] }, { ip: '10.0.0.1' })).toBe(false);
+    expect(matchesPattern({ ip: ['host.example', 'other'] }, { ip: '2001:db8::1' })).toBe(false);
+  });
+
   it('compares each group in full, high byte and low byte', () => {
     expect(matchesPattern({ ip: ['::1234'] }, { ip: '0::1234' })).toBe(true);
     expect(matchesPattern({ ip: ['::1234'] }, { ip: '::1235' })).toBe(false);

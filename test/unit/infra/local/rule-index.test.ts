@@ -123,6 +123,19 @@ describe('RuleIndex filing', () => {
     expect(index.matching({ ip: '2001:0db8:0:0:0:0:0:1' })).toEqual([4]);
   });
 
+  it('leaves a leaf two objects below an event array to the matcher, within one element', () => {
+    const index = indexOf([{ a: { b: { c: ['x'] } } }, { a: { b: { c: ['x'], d: ['y'] } } }]);
+    expect(index.matching({ a: [{ b: { c: 'x' } }] })).toEqual([0]);
+    expect(index.matching({ a: [{ b: { c: 'x' } }, { b: { d: 'y' } }] })).toEqual([0]);
+    expect(index.matching({ a: [{ b: { c: 'x', d: 'y' } }] })).toEqual([0, 1]);
+  });
+
+  it('finds no field in an event that is not an object, not even a string length', () => {
+    const index = indexOf([{ length: [3] }, { length: [{ exists: false }] }]);
+    expect(index.matching('abc')).toEqual([1]);
+    expect(index.matching([1, 2, 3])).toEqual([1]);
+  });
+
   it('needs every one of many leaf conditions, the last one added included', () => {
     const fields = Array.from({ length: 40 }, (_, i) => `f${i}`);
     const index = indexOf([{ detail: Object.fromEntries(fields.map((field) => [field, ['y']])) }]);
