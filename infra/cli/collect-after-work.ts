@@ -1,5 +1,6 @@
 /**
- * A full garbage collection once `alex serve` falls quiet after analyses. An analysis leaves
+ * A full garbage collection once `alex serve`'s bus has been silent for 500 ms after an analysis
+ * ended (another analysis still running keeps it waiting). An analysis leaves
  * about 15 MB of dead typed arrays (the Monte Carlo draws) in V8's old generation; V8 collects
  * them only when 64 MB of such memory has piled up or much later when idle, so an idle server
  * held 10–70 MB of them (malloc'd outside V8's heap), the largest swing in its memory. Collected
@@ -14,24 +15,35 @@ type Collect = (options: { type: 'major'; execution: 'async' }) => Promise<void>
 export const QUIET_MS = 500;
 
 export interface AfterWorkCollector {
-  /** An analysis ended: collect once none has for `quietMs`. */
+  /** An analysis ended: collect once the bus has been silent for `quietMs`. */
   workEnded(): void;
+  /** Any other event: work goes on, so a collection owed waits for the next silence. */
+  workSeen(): void;
   stop(): void;
 }
 
 export function collectAfterWork(quietMs = QUIET_MS): AfterWorkCollector {
   const collect = exposedGc();
+  let owed = false;
   let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      owed = false;
+      // Incremental and concurrent ('async'): the main thread is not held for a whole collection.
+      void collect({ type: 'major', execution: 'async' });
+    }, quietMs);
+    timer.unref();
+  };
   return {
     workEnded() {
-      // Reset on each end: under steady work V8's own schedule is the right one; this is for the lull.
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = undefined;
-        // Incremental and concurrent ('async'): the main thread is not held for a whole collection.
-        void collect({ type: 'major', execution: 'async' });
-      }, quietMs);
-      timer.unref();
+      owed = true;
+      arm();
+    },
+    // Under steady work V8's own schedule is the right one; this is for the lull after it.
+    workSeen() {
+      if (owed) arm();
     },
     stop() {
       clearTimeout(timer);

@@ -94,6 +94,7 @@ export const serveCommand: Command = {
     const stopCollecting = runtime.bus.subscribe((envelope) => {
       const type = envelope['detail-type'];
       if (type === 'AnalysisCompleted' || type === 'AnalysisFailed') collector.workEnded();
+      else collector.workSeen();
     });
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
     if (dashboard.kind === 'missing') io.err(`alex: no dashboard: ${dashboard.reason}`);
