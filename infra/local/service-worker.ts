@@ -41,7 +41,8 @@ export function serveService(
       | { deadLetter: DeadLetter }
       | { getPayload: string }
       | { putPayload: { sha256: string; body: string } }
-      | { searchKnowledge: { query: string; topK: number } },
+      | { searchKnowledge: { query: string; topK: number } }
+      | { searchKnowledgeAll: { queries: readonly string[]; topK: number } },
   ) =>
     new Promise<string | null | undefined>((resolve, reject) => {
       const callId = ++nextCallId;
@@ -63,6 +64,8 @@ export function serveService(
     knowledge: {
       search: async (query, topK) =>
         JSON.parse((await call({ searchKnowledge: { query, topK } })) ?? '[]') as KnowledgeHit[],
+      searchAll: async (queries, topK) =>
+        JSON.parse((await call({ searchKnowledgeAll: { queries, topK } })) ?? '[]') as KnowledgeHit[][],
     },
     deadlines: {
       schedule: () => Promise.reject(new Error(`alex-${service} schedules no deadlines (only the planner does)`)),

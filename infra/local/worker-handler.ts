@@ -12,6 +12,7 @@
  *   main → worker  {callId} | {callId, error}                     ...answered once done, so a publish
  *                                                                  failure fails the record as in-process
  *   worker → main  {callId, searchKnowledge: {query, topK}}   knowledge search, answered {callId, payload: hits JSON}
+ *   worker → main  {callId, searchKnowledgeAll: {queries, topK}}  several, one catalogue read: {callId, payload}
  *   worker → main  {recordFailure: {messageId, reason}}           for the DLQ entry's reason
  *   main → worker  {flush} / worker → main {flushed}              before a stop: its spans are exported
  */
@@ -96,6 +97,7 @@ export type FromWorker =
   | { callId: number; getPayload: string }
   | { callId: number; putPayload: { sha256: string; body: string } }
   | { callId: number; searchKnowledge: { query: string; topK: number } }
+  | { callId: number; searchKnowledgeAll: { queries: readonly string[]; topK: number } }
   | { recordFailure: { messageId: string; reason: string } }
   | { flushed: true };
 
@@ -112,6 +114,24 @@ export function errorFrom({ name, message, code }: ErrorFields): Error {
   const error = new Error(message);
   error.name = name;
   return error;
+}
+
+/** A worker's knowledge search, one query or several; nothing found without a knowledge port. */
+function searchFor(
+  knowledge: KnowledgePort | undefined,
+  message:
+    | { searchKnowledge: { query: string; topK: number } }
+    | { searchKnowledgeAll: { queries: readonly string[]; topK: number } },
+): Promise<unknown[]> {
+  if ('searchKnowledge' in message) {
+    const { query, topK } = message.searchKnowledge;
+    return knowledge ? knowledge.search(query, topK) : Promise.resolve([]);
+  }
+  const { queries, topK } = message.searchKnowledgeAll;
+  if (!knowledge) return Promise.resolve(queries.map(() => []));
+  return knowledge.searchAll
+    ? knowledge.searchAll(queries, topK)
+    : Promise.all(queries.map((query) => knowledge.search(query, topK)));
 }
 
 export interface WorkerHandler {
@@ -161,9 +181,8 @@ export function workerHandler(service: string, host: WorkerHost): WorkerHandler 
       else if ('deadLetter' in message) answer(started, message.callId, host.deadLetters.send(message.deadLetter));
       else if ('putPayload' in message)
         answer(started, message.callId, host.payloads.put(message.putPayload.sha256, message.putPayload.body));
-      else if ('searchKnowledge' in message) {
-        const { query, topK } = message.searchKnowledge;
-        const search = host.knowledge ? host.knowledge.search(query, topK) : Promise.resolve([]);
+      else if ('searchKnowledge' in message || 'searchKnowledgeAll' in message) {
+        const search = searchFor(host.knowledge, message);
         search.then(
           // The hits cross as JSON text, like a payload, and are parsed in the worker.
           (hits) => started.postMessage({ callId: message.callId, payload: JSON.stringify(hits) } satisfies ToWorker),

@@ -132,9 +132,11 @@ export function instrument(runtime: LocalRuntime): { counts: UsageCounts; reset(
   // SQS: each message sent (rule delivery or SendMessage), by 64 KB chunk.
   for (const { queue } of runtime.queues.values()) {
     const send = queue.send.bind(queue);
-    queue.send = (body, attributes) => {
+    // Every argument passes through: a deadline sent without its delay would come back at once,
+    // early, and be sent on again and again, so the runtime would never settle.
+    queue.send = (body, ...rest) => {
       state.counts.sqsSendRequests += billedChunks(Buffer.byteLength(body), SQS_CHUNK_BYTES);
-      return send(body, attributes);
+      return send(body, ...rest);
     };
   }
 

@@ -75,10 +75,19 @@ export async function findCitations(
   const citations: Citation[] = [];
   const cited = new Set<string>();
   try {
-    for (const question of questionsFor(facts)) {
+    const questions = questionsFor(facts);
+    // All questions at once where the port can (one catalogue read): at most one search more
+    // than the loop below would make, when the first questions already fill MAX_CITATIONS.
+    const answers = knowledge.searchAll
+      ? await knowledge.searchAll(
+          questions.map((question) => question.query),
+          HITS_PER_QUESTION,
+        )
+      : undefined;
+    for (const [index, question] of questions.entries()) {
       if (citations.length >= MAX_CITATIONS) break;
       const asked = new Set(terms(question.query));
-      const hits = await knowledge.search(question.query, HITS_PER_QUESTION);
+      const hits = answers?.[index] ?? (await knowledge.search(question.query, HITS_PER_QUESTION));
       const hit = hits.find(
         (h) => !cited.has(h.documentId) && terms(`${h.title} ${h.text}`).some((term) => asked.has(term)),
       );

@@ -115,4 +115,9 @@ export interface KnowledgeHit {
  */
 export interface KnowledgePort {
   search(query: string, topK: number): Promise<KnowledgeHit[]>;
+  /**
+   * Several searches answered as `search` would, against one reading of the catalogue (one
+   * version check, one round trip from a worker); optional, a caller falls back to `search`.
+   */
+  searchAll?(queries: readonly string[], topK: number): Promise<KnowledgeHit[][]>;
 }

@@ -2,8 +2,8 @@
  * Knowledge search over the researcher's catalogue: BM25 over the passages (an index in memory,
  * rebuilt when the catalogue's version changes), nearest neighbours from the vector store, and
  * hybrid ranking by reciprocal rank fusion of the two. The lexical index and the passages'
- * texts are read from PostgreSQL once per version, so a query costs one version read, one
- * embedding, one vector query and the fusion.
+ * texts are read from PostgreSQL once per version, so a query costs one version read (one for
+ * all of a `searchAll`), one embedding, one vector query and the fusion.
  */
 
 import type { SqlExecutor } from '#services/common/sql-database.ts';
@@ -43,7 +43,19 @@ export class KnowledgeSearch implements KnowledgePort {
 
   async search(query: string, topK: number, mode: SearchMode = 'hybrid'): Promise<KnowledgeHit[]> {
     checkTopK(topK);
+    return this.searchIn(await this.catalogue(), query, topK, mode);
+  }
+
+  /** One catalogue read for all the queries: a report's questions cost one version check, not one each. */
+  async searchAll(queries: readonly string[], topK: number, mode: SearchMode = 'hybrid'): Promise<KnowledgeHit[][]> {
+    checkTopK(topK);
     const catalogue = await this.catalogue();
+    const answers: KnowledgeHit[][] = [];
+    for (const query of queries) answers.push(await this.searchIn(catalogue, query, topK, mode));
+    return answers;
+  }
+
+  private async searchIn(catalogue: Catalogue, query: string, topK: number, mode: SearchMode): Promise<KnowledgeHit[]> {
     if (catalogue.passages.size === 0 || query.trim() === '') return [];
     const depth = Math.max(topK, CANDIDATES);
     const lexical = mode === 'vector' ? [] : catalogue.lexical.search(query, depth);

@@ -8,6 +8,7 @@ import { LocalRuntime } from '#infra/local/runtime.ts';
 import { countAnalyses, getAnalysis } from '#services/aggregator/analysis-store.ts';
 import { ConsolidatedAnalysis } from '#services/aggregator/consolidate.ts';
 import { OfflineModel } from '#services/common/model/offline.ts';
+import { ingestDocument } from '#services/researcher/ingest.ts';
 import { eventsOf, isJobEnd, jobRequest, startWithExample } from '../../support.ts';
 
 let runtime: LocalRuntime | undefined;
@@ -24,6 +25,17 @@ describe('specialists in worker threads', () => {
       hooks: { onConsolidatedWrite: (jobId) => writes.push(jobId) },
     });
     runtime = started.runtime;
+    // One document in the knowledge base: the reporter's searches cross from its worker to the main thread.
+    const { vectors } = runtime.research;
+    await ingestDocument(
+      { db: runtime.db, embedder: vectors.embedder, store: await vectors.store() },
+      {
+        documentId: 'notes/equities.md',
+        source: 'notes/equities.md',
+        format: 'markdown',
+        content: '# Equities\n\nEquities are shares of companies; an equity asset class carries risk and return.',
+      },
+    );
     const request = jobRequest(started.portfolio.user.id);
     const done = runtime.waitForEvent(isJobEnd(request.jobId), 30_000);
     runtime.sendJob(JSON.stringify(request));
@@ -34,6 +46,7 @@ describe('specialists in worker threads', () => {
     expect(analysis.status).toBe('completed');
     expect(analysis.missing).toEqual([]);
     expect(analysis.report!.markdown).toContain('Executive Summary');
+    expect(analysis.report!.citations?.map((c) => c.documentId)).toEqual(['notes/equities.md']);
     expect(analysis.charts.map((c) => c.id)).toEqual(
       expect.arrayContaining(['asset-class', 'region', 'sector', 'account', 'top-holdings']),
     );

@@ -74,6 +74,21 @@ describe('a report with a knowledge base', () => {
     expect(sources).toContain('**Equities**, notes/equities.md, passage 1 (relevance score');
   });
 
+  it('cites the same passages whether the port answers all questions at once or one at a time', async () => {
+    const asked: string[] = [];
+    const oneByOne = {
+      search: (query: string, topK: number) => {
+        asked.push(query);
+        return kb.knowledge.search(query, topK);
+      },
+    };
+    const each = await writeReport(snapshot, new OfflineModel(), { knowledge: oneByOne });
+    const all = await writeReport(snapshot, new OfflineModel(), { knowledge: kb.knowledge });
+    expect(asked.length).toBeGreaterThanOrEqual(2);
+    expect(all.citations).toEqual(each.citations);
+    expect(all.markdown).toBe(each.markdown);
+  });
+
   it('quotes a passage without its figures, and every figure it prints is a fact of the report', async () => {
     const result = await writeReport(snapshot, new OfflineModel(), { knowledge: kb.knowledge });
     expect(result.markdown).toContain('“Stocks are shares of ownership in companies.');

@@ -4,8 +4,10 @@
  * three search modes; and the vector-only search the reporter uses on AWS, quoting metadata text.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlDatabase, SqlParams } from '#services/common/sql-database.ts';
 import { removeDocument } from '#services/researcher/ingest.ts';
 import { listDocuments } from '#services/researcher/knowledge-store.ts';
+import { KnowledgeSearch } from '#services/researcher/search.ts';
 import { VectorSearch } from '#services/researcher/vector-search.ts';
 import { openTestKnowledge, type TestKnowledge } from '#test/support/knowledge.ts';
 
@@ -81,6 +83,25 @@ describe('search', () => {
     const [best] = await new VectorSearch(kb.ports.embedder, kb.ports.store).search('bond prices', 2);
     expect(best).toMatchObject({ documentId: 'notes/bonds.md', passage: 0, title: 'Bonds' });
     expect(best!.text).toContain('Bond prices fall');
+  });
+
+  it('answers several queries as one search each would, reading the catalogue version once for all', async () => {
+    const queries = ['interest rates and bond prices', 'retirement', 'lighthouses'];
+    const versionReads: string[] = [];
+    const counting: SqlDatabase = Object.create(kb.db, {
+      query: {
+        value: (sql: string, params?: SqlParams) => {
+          if (sql.includes('FROM knowledge_documents')) versionReads.push(sql);
+          return kb.db.query(sql, params);
+        },
+      },
+    });
+    const search = new KnowledgeSearch(counting, kb.ports.embedder, kb.ports.store);
+    const one = [];
+    for (const query of queries) one.push(await kb.knowledge.search(query, 3));
+    expect(one[0]![0]?.documentId).toBe('notes/bonds.md');
+    expect(await search.searchAll(queries, 3)).toEqual(one);
+    expect(versionReads).toHaveLength(1);
   });
 
   it('refuses a topK outside 1..100 and answers an empty query with nothing', async () => {
