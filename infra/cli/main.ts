@@ -77,7 +77,11 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: 'serve',
     summary: 'run the local runtime behind the HTTP API until stopped',
-    load: async () => (await import('./commands/serve.ts')).serveCommand,
+    load: async () => {
+      // First, for the life of the process: loading the server's modules alone grows V8's new space.
+      (await import('./young-generation.ts')).capYoungGeneration();
+      return (await import('./commands/serve.ts')).serveCommand;
+    },
   },
   {
     name: 'token',

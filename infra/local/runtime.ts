@@ -87,6 +87,12 @@ export interface LocalRuntimeOptions {
    * combined with it.
    */
   workers?: boolean;
+  /**
+   * Where dynalite (the local DynamoDB) runs: in a worker thread by default, so its work uses the
+   * other core; `'thread'` keeps it on this one, sparing a whole V8 isolate (about 15 MB of an
+   * idle `alex serve`, whose DynamoDB work is a few requests per analysis).
+   */
+  dynamo?: 'worker' | 'thread';
   /** What the process runs (`analyze`, `serve`…), written in the home's lock for others to see. */
   command?: string;
   /**
@@ -155,7 +161,7 @@ export class LocalRuntime {
       const db = await openHomeDatabase(paths?.postgres, roles);
       opened.push(() => db.close());
       await migrate(db, undefined, roles);
-      const dynamo = await startLocalDynamo(paths?.dynamodb);
+      const dynamo = await startLocalDynamo(paths?.dynamodb, { inWorker: options.dynamo !== 'thread' });
       opened.push(() => dynamo.close());
       const archive = new EventArchive(paths?.archive, {
         repairTornTail: !options.readOnly,

@@ -1,7 +1,9 @@
 /**
  * Recomputes each company's volatility in services/tagger/data/stock-facts.json from the yearly
- * returns transcribed there: the sample standard deviation (n − 1) of the calendar-year returns
- * in the file's window, as a fraction rounded to 4 decimals. Deliberately self-contained (no
+ * returns transcribed there: the sample standard deviation (n − 1) of the calendar-year log returns
+ * ln(1 + r) in the file's window, as a fraction rounded to 4 decimals. Log returns, the usual
+ * measure of volatility, keep one extreme year from ruling a ten-year sample (TSLA's +743% in 2020
+ * is ln 8.43 = 2.13, not 7.43). Deliberately self-contained (no
  * import from the program) so the figure is checked by arithmetic, not by the code that uses it.
  *   npx tsx scripts/data/stock-volatility.ts          rewrite the volatilities
  *   npx tsx scripts/data/stock-volatility.ts --check  exit 1 if any stored figure differs
@@ -49,7 +51,7 @@ function main(): void {
   const drift: string[] = [];
   for (const [symbol, entry] of Object.entries(doc.stocks)) {
     const returns = windowReturns(symbol, entry, doc.window.from, doc.window.to);
-    const volatility = Math.round(sampleStandardDeviation(returns.map((r) => r / 100)) * 10_000) / 10_000;
+    const volatility = Math.round(sampleStandardDeviation(returns.map((r) => Math.log1p(r / 100))) * 10_000) / 10_000;
     if (entry.volatility !== volatility) drift.push(`${symbol}: stored ${entry.volatility}, computed ${volatility}`);
     entry.volatility = volatility;
     console.log(`${symbol.padEnd(6)} ${(volatility * 100).toFixed(1)}%  (${returns.length} years)`);

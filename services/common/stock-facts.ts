@@ -1,7 +1,7 @@
 /**
  * Each known company's own volatility from reference data (services/tagger/data/stock-facts.json,
  * sources and dates in STOCK-FACTS.md beside it): the sample standard deviation of its calendar-year
- * total returns over one fixed window, recomputed from the transcribed returns by
+ * log returns, ln(1 + r), over one fixed window, recomputed from the transcribed returns by
  * scripts/data/stock-volatility.ts. A company not listed gets a stated default, never the index's.
  */
 import * as z from 'zod';

@@ -84,7 +84,7 @@ function singleStocksOf(snapshot: Snapshot, startingBalance: number): SingleStoc
 
 /**
  * The company's own volatility from reference data, else the stated default. A calm decade can put
- * a company below the whole market (KO: 7.7% over 2016–2025); one company is never simulated as
+ * a company below the whole market (KO: 7.2% over 2016–2025); one company is never simulated as
  * steadier than the diversified market (S&P 500, 1928–2024), so its own figure is floored there.
  */
 function volatilityOf(symbol: string): Pick<SingleStock, 'volatility' | 'ownVolatility' | 'volatilityBasis'> {

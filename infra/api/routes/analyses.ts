@@ -17,6 +17,7 @@ import type { ApiEnv } from '../app.ts';
 import { problem } from '../http.ts';
 import type { ApiPorts, JobRecord } from '../ports.ts';
 import { ListQuery, SubmitAnalysis } from '../schemas.ts';
+import { AnswerCache } from './answer-cache.ts';
 import { readJsonBody } from './body.ts';
 
 const DEFAULT_DEADLINE_SECONDS = 300;
@@ -27,7 +28,7 @@ export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
   const routes = new Hono<ApiEnv>();
   // A finished job never changes: its answer is kept (bounded) so pollers cost no database reads.
   // The body is kept encoded: 50 KB of UTF-8 per poll is the GET's largest cost after the socket.
-  const finished = new Map<string, { userId: string; body: Uint8Array<ArrayBuffer>; etag: string }>();
+  const finished = new AnswerCache();
 
   routes.post('/analyses', async (c) => {
     const userId = c.get('userId');
@@ -91,10 +92,7 @@ export function analysesRoutes(ports: ApiPorts): Hono<ApiEnv> {
       const result = done ? await ports.store.getAnalysis(userId, jobId) : null;
       const body = UTF8.encode(JSON.stringify({ ...jobView(job), result }));
       answer = { userId, body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
-      if (done) {
-        if (finished.size >= 1000) finished.delete(finished.keys().next().value!);
-        finished.set(jobId, answer);
-      }
+      if (done) finished.set(jobId, answer);
     }
     const headers = { ETag: answer.etag, 'Cache-Control': 'private, no-cache' };
     if (matches(c.req.header('if-none-match'), answer.etag)) return c.body(null, 304, headers);

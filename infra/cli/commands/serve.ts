@@ -56,6 +56,8 @@ export const serveCommand: Command = {
     const runtime = await LocalRuntime.start({
       home,
       workers: values.workers,
+      // In this thread: a server's few DynamoDB requests per analysis are not worth an isolate.
+      dynamo: 'thread',
       logLevel: (io.env.ALEX_LOG_LEVEL as 'INFO' | undefined) ?? 'SILENT',
       ...runtimeOptions('serve', io),
     });

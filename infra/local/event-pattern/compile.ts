@@ -79,6 +79,7 @@ function sharedLeavesAt(segments: readonly string[]): (event: JsonObject) => Ret
 function share<V>(table: Map<string, V>, id: string, make: () => V): V {
   const found = table.get(id);
   if (found !== undefined) return found;
+  // Stryker disable next-line all: clearing the table sooner, later or never only changes what is shared
   if (table.size >= SHARED_LIMIT) table.clear();
   const made = make();
   table.set(id, made);
@@ -141,6 +142,7 @@ export function compileAlternative(
   ].sort(byDottedName);
   const lookups = absent.map(sharedLeavesAt);
   const match: Check = (event) => {
+    // Stryker disable next-line BooleanLiteral: matchInOrder answers as the tree does where no leaf is in an array
     let inArray = false;
     for (let i = 0; i < lookups.length; i++) {
       const found = lookups[i]!(event);
@@ -153,6 +155,7 @@ export function compileAlternative(
     id: `${tree?.id ?? ''}!${absentId}`,
     match,
     matchesNothing: match(NOTHING),
+    // Stryker disable next-line ArithmeticOperator,LogicalOperator: a cost only orders checks (an AND in any order)
     cost: (tree?.cost ?? 0) + 10 * absent.length,
   };
 }
@@ -177,12 +180,14 @@ function compileLeaves(leaves: readonly FlatLeaf[], depth: number): ObjectMatche
   for (const [key, group] of groups) conditions.push(compileObjectField(key, compileLeaves(group, depth + 1)));
 
   // Cheap and selective checks (exact source, detail-type) run first; order cannot change the result.
+  // Stryker disable next-line all: an AND is the same in any order; equal matchers still sort alike, so ids still agree
   conditions.sort((a, b) => a.cost - b.cost || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const match = combine(conditions.map((condition) => condition.check));
   return {
     id: conditions.map((condition) => condition.id).join(','),
     match,
     matchesNothing: match(NOTHING),
+    // Stryker disable next-line all: a cost only orders checks, and an AND is the same in any order
     cost: conditions.reduce((sum, condition) => sum + condition.cost, 0),
   };
 }
@@ -209,6 +214,7 @@ function compileObjectField(key: string, child: ObjectMatcher): Condition {
   return share(sharedFields, id, () => ({
     id,
     check: remembered(objectFieldCheck(key, child)),
+    // Stryker disable next-line ArithmeticOperator: a cost only orders checks, and an AND is the same in any order
     cost: 10 + child.cost,
   }));
 }
@@ -277,6 +283,7 @@ function newLeafField(id: string, key: string, values: readonly unknown[], path:
         onlyPrefixes = false;
       } else {
         tests.push(operator.test);
+        // Stryker disable next-line MethodExpression: a cost only orders checks, and an AND is the same in any order
         cost = Math.max(cost, operator.cost);
         if (operator.prefix === undefined) onlyPrefixes = false;
         else prefixes.push(operator.prefix);
@@ -286,52 +293,34 @@ function newLeafField(id: string, key: string, values: readonly unknown[], path:
     }
   });
   if (strings.length > 0) tests.unshift(exactStrings(strings));
-  const test: ScalarTest | undefined = tests.length > 0 ? anyOf(tests) : undefined;
+  // `exists: true` holds for any leaf, so the leaf's other values need not be tested.
+  const accepts: ScalarTest | undefined = mustExist ? () => true : tests.length > 0 ? anyOf(tests) : undefined;
   return {
-    ...(test !== undefined || mustExist
-      ? {
-          present: {
-            id,
-            check: remembered(leafCheck(key, test, mustExist)),
-            accepts: mustExist ? () => true : test!,
-            cost,
-          },
-        }
-      : {}),
+    ...(accepts ? { present: { id, check: remembered(leafCheck(key, accepts)), accepts, cost } } : {}),
     absent: mustNotExist,
     ...(onlyStrings ? { exact: strings } : {}),
     ...(onlyPrefixes ? { prefixes } : {}),
   };
 }
 
-const FOUND_NO_LEAF = 0;
-const FOUND_LEAF = 1;
-const MATCHED = 2;
-
-/** The check for one leaf field's values and operators; `exists: true` matches any leaf (null included). */
-function leafCheck(key: string, test: ScalarTest | undefined, mustExist: boolean): Check {
-  const scanLeaves = (items: readonly unknown[]): number => {
-    let found = FOUND_NO_LEAF;
+/** The check for one leaf field: some leaf value at the key (a scalar, null included) that `accepts` takes. */
+function leafCheck(key: string, accepts: ScalarTest): Check {
+  // Whether some scalar at any array depth is accepted; objects in the array are not leaves.
+  const someLeaf = (items: readonly unknown[]): boolean => {
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (item !== null && typeof item === 'object') {
-        if (!Array.isArray(item)) continue;
-        const inner = scanLeaves(item);
-        if (inner === MATCHED) return MATCHED;
-        if (inner === FOUND_LEAF) found = FOUND_LEAF;
-        continue;
-      }
-      if (mustExist || (test !== undefined && test(item as Scalar))) return MATCHED;
-      found = FOUND_LEAF;
+        if (Array.isArray(item) && someLeaf(item)) return true;
+      } else if (accepts(item as Scalar)) return true;
     }
-    return found;
+    return false;
   };
   return (object) => {
     const value = object[key];
     if (value === null || typeof value !== 'object') {
       if (value === undefined || typeof value === 'function') return false;
-      return mustExist || (test !== undefined && test(value as Scalar));
+      return accepts(value as Scalar);
     }
-    return Array.isArray(value) && scanLeaves(value) === MATCHED;
+    return Array.isArray(value) && someLeaf(value);
   };
 }

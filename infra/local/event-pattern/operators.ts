@@ -48,7 +48,6 @@ export const RESERVED_IN_OR = new Set([
   'wildcard',
   'numeric',
   'cidr',
-  'html',
   '=',
   '<',
   '<=',

@@ -107,10 +107,13 @@ describe('the aggregator announces a finished job', () => {
     });
   });
 
-  it("with the retirement projection's success probability", async () => {
+  it("with the retirement projection's success probability, once two specialists completed", async () => {
     const jobId = randomUUID();
+    const plan = planOf(jobId, ['charts', 'retirement']);
     const { recorded, deliver } = aggregatorAt();
-    await deliver('AnalysisPlanned', planOf(jobId, ['retirement']));
+    await deliver('AnalysisPlanned', plan);
+    await deliver('SpecialistCompleted', chartsDone(jobId, plan));
+    expect(recorded.published).toEqual([]);
     await deliver('SpecialistCompleted', {
       version: 1,
       jobId,
@@ -160,6 +163,17 @@ describe('the aggregator announces a finished job', () => {
       'tasks: charts',
       undefined,
     ]);
+  });
+});
+
+describe('a message that is not JSON', () => {
+  it('goes to the dead-letter queue, its reason naming the message', async () => {
+    const { recorded, deliverRecord } = aggregatorAt();
+    await deliverRecord(sqsRecord('{"detail-type": ', { queue: 'alex-aggregator' }));
+    expect(recorded.deadLetters.map((letter) => letter.reason)).toEqual([
+      expect.stringMatching(/^message is not valid JSON: /),
+    ]);
+    expect(recorded.published).toEqual([]);
   });
 });
 

@@ -140,6 +140,32 @@ describe('the claim while a finisher that died is retried', () => {
     ]);
   });
 
+  it('lets a failure reported for a task that completed announce nothing meanwhile, and the retry announce once', async () => {
+    const { jobId, planned, done } = plannedJob();
+    await handlerAt(new Date()).deliver('AnalysisPlanned', planned);
+    expect(
+      (await handlerAt(new Date(), 'committed').deliver('SpecialistCompleted', done)).batchItemFailures,
+    ).toHaveLength(1);
+    // The same task reported again, as failed: its outcome is kept as first reported, and the
+    // claim of the delivery that died keeps this one from finishing the job.
+    const contrary = handlerAt(new Date());
+    const failed = {
+      version: 1,
+      jobId,
+      task: 'charts',
+      failedAt: planned.plannedAt,
+      error: { code: 'X', message: 'y' },
+    };
+    expect((await contrary.deliver('SpecialistFailed', failed)).batchItemFailures).toEqual([]);
+    expect(contrary.recorded.published).toEqual([]);
+
+    const retry = handlerAt(new Date());
+    await retry.deliver('SpecialistCompleted', done);
+    expect(retry.recorded.published.map((e) => [e.detailType, e.id])).toEqual([
+      ['AnalysisCompleted', eventIdOf('AnalysisCompleted', jobId)],
+    ]);
+  });
+
   it('announces a job every specialist failed once, when its finisher dies after the commit and is retried', async () => {
     const { jobId, planned } = plannedJob();
     const failed = {

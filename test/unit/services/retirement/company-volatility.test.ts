@@ -21,18 +21,18 @@ describe('each held company is simulated with its own volatility', () => {
   it('a known company (Apple) gets its reference figure and its source; an unknown one exactly the 35% default', () => {
     const known = projectRetirement(employerIs('AAPL'));
     const unknown = projectRetirement(exampleSnapshot('stress-employer-stock.json'));
-    // Apple 2016–2025 total returns: sample deviation 36.59% (worked in test/unit/services/common/stock-facts.test.ts)
+    // Apple 2016–2025 log returns: sample deviation 29.14% (worked in test/unit/services/common/stock-facts.test.ts)
     expect(known.outlook!.singleStocks).toEqual([
       {
         symbol: 'AAPL',
         percent: 90,
-        volatility: 0.3659,
-        ownVolatility: 0.3659,
+        volatility: 0.2914,
+        ownVolatility: 0.2914,
         volatilityBasis: 'calendar-year total returns 2016–2025, chartrow.com',
       },
     ]);
     expect(unknown.outlook!.singleStocks).toEqual([{ symbol: 'NWND', percent: 90, volatility: 0.35 }]);
-    expect(known.assumptions['singleStock.AAPL.volatility']).toBe(0.3659);
+    expect(known.assumptions['singleStock.AAPL.volatility']).toBe(0.2914);
     expect(unknown.assumptions['singleStock.NWND.volatility']).toBe(0.35);
   });
 
@@ -40,6 +40,6 @@ describe('each held company is simulated with its own volatility', () => {
     const [coke] = portfolioAllocation(employerIs('KO')).singleStocks;
     const market = defaultCapitalMarketAssumptions().assets.equity.volatility;
     expect(market).toBeCloseTo(0.195, 3); // S&P 500 1928–2024, Damodaran: 19.5%
-    expect(coke).toMatchObject({ symbol: 'KO', volatility: market, ownVolatility: 0.0769 });
+    expect(coke).toMatchObject({ symbol: 'KO', volatility: market, ownVolatility: 0.0717 });
   });
 });
