@@ -42,6 +42,9 @@ describe('cidr ranges', () => {
     expect(inCidr('::/0', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff')).toBe(true);
     expect(inCidr('2001:db8::3/127', '2001:db8::2')).toBe(true);
     expect(inCidr('2001:db8::3/127', '2001:db8::4')).toBe(false);
+    // Never across families, even where the other family's bytes would fall in the range.
+    expect(inCidr('::/0', '1.2.3.4')).toBe(false);
+    expect(inCidr('0.0.0.0/0', '::1')).toBe(false);
     // /36 fixes 2001, 0db8 and the top nibble of the third group: 2001:db8:0000:: to 2001:db8:0fff:ffff:...
     expect(inCidr('2001:db8::/36', '2001:db8:fff:ffff::')).toBe(true);
     expect(inCidr('2001:db8::/36', '2001:db8:1000::')).toBe(false);
@@ -75,6 +78,7 @@ describe('what counts as an IP address', () => {
       '1:2:3:4:5:6:7',
       '1:2:3:4:5:6:7:8:9',
       '1::2::3',
+      '1:2:3:4::5:6:7:8',
       '12345::1',
       '1:2:3:4:5:6:7:12345',
       ':1:2:3:4:5:6:7',

@@ -49,6 +49,20 @@ describe('exists: false inside event arrays', () => {
     expect(matchesPattern(pattern, { p: [{ a: 1 }, { e: [[null]] }] })).toBe(false);
   });
 
+  it('judges a field in a nested array by the element of the outer array the fields before it matched', () => {
+    // "x.a" comes before "x.b.c": c counts only in the x element whose a is "1", whatever b's index.
+    const pattern = { x: { a: ['1'], b: { c: [{ exists: false }] } } };
+    expect(matchesPattern(pattern, { x: [{ a: '1', b: [{}, { c: 1 }] }] })).toBe(false);
+    expect(
+      matchesPattern(pattern, {
+        x: [
+          { a: '1', b: [{ d: 1 }] },
+          { a: '2', b: [{}, { c: 1 }] },
+        ],
+      }),
+    ).toBe(true);
+  });
+
   it('sees a leaf in an array at the path as well as under one', () => {
     expect(matchesPattern({ p: [{ exists: false }] }, { p: [1] })).toBe(false);
     expect(matchesPattern({ p: [{ exists: false }] }, { p: [[false]] })).toBe(false);
@@ -69,6 +83,16 @@ describe('lists of exact strings', () => {
       expect(matchesPattern({ v: [{ 'anything-but': list }] }, { v: list.at(-1) })).toBe(false);
       expect(matchesPattern({ v: [{ 'anything-but': list }] }, { v: 1 })).toBe(true);
     }
+  });
+});
+
+describe('events that are not objects', () => {
+  it('have no fields, not even the properties of a string or an array', () => {
+    expect(matchesPattern({ length: [3] }, 'abc')).toBe(false);
+    expect(matchesPattern({ length: [{ exists: true }] }, [1, 2, 3])).toBe(false);
+    expect(matchesPattern({ length: [{ exists: false }] }, 'abc')).toBe(true);
+    expect(matchesPattern({ p: { length: [{ exists: false }] } }, { p: 'abc' })).toBe(true);
+    expect(matchesPattern({ p: { length: [{ exists: false }] }, q: ['1'] }, { p: ['abc'], q: '1' })).toBe(true);
   });
 });
 

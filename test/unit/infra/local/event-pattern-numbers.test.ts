@@ -64,7 +64,7 @@ describe('numbers within the limits', () => {
 
   it('refuses pattern numbers with more than six decimals, in any notation and sign', () => {
     // 1e-7 and 1.5e-7 print in exponent notation; -0.1234567 has a sign before its digits.
-    for (const n of [1e-7, 1.5e-7, -0.1234567, 0.0000015])
+    for (const n of [1e-7, 1.5e-7, 1e-10, -0.1234567, 0.0000015, 12.1234567])
       expect(() => compilePattern({ v: [{ numeric: ['>', n] }] }), String(n)).toThrow(/upto 6 decimals/);
   });
 

@@ -61,6 +61,18 @@ describe('names reserved inside $or', () => {
 });
 
 describe('reasons that name what was found', () => {
+  it('is an error named InvalidEventPatternError, with its path after the reason', () => {
+    const error = (() => {
+      try {
+        compilePattern({ a: 'x' });
+      } catch (thrown) {
+        return thrown as InvalidEventPatternError;
+      }
+    })();
+    expect(error?.name).toBe('InvalidEventPatternError');
+    expect(error?.message).toBe('Event pattern is not valid. Reason: "a" must be an object or an array at a');
+  });
+
   it('lists every key of an operator object that has more than one', () => {
     expect(reasonOf({ s: [{ prefix: 'a', suffix: 'b', wildcard: 'c' }] })).toBe(
       'Only one key allowed in match expression, found "prefix", "suffix", "wildcard" at s[0]',

@@ -665,7 +665,7 @@ describe('testEventPattern', () => {
   it('refuses a bad pattern, including one that is not JSON, with InvalidEventPatternError', () => {
     expect(() => testEventPattern('{"source":"aws.ec2"}', event)).toThrow(InvalidEventPatternError);
     expect(() => testEventPattern('{source: [', event)).toThrow(
-      /^Event pattern is not valid\. Reason: the pattern is not valid JSON/,
+      /^Event pattern is not valid\. Reason: the pattern is not valid JSON \(.+\) at \(root\)$/,
     );
   });
 
@@ -673,7 +673,8 @@ describe('testEventPattern', () => {
     expect(() => testEventPattern('{"source":["a"]}', 'nope')).toThrow(/^event is not valid JSON/);
     expect(() => testEventPattern('{"source":["a"]}', '[1]')).toThrow('event must be a JSON object');
     expect(() => testEventPattern('{"source":["a"]}', '{"source":"a","detail-type":"x"}')).toThrow(
-      /^event is missing id, account, time, region, resources:/,
+      'event is missing id, account, time, region, resources: ' +
+        'TestEventPattern requires id, account, source, time, region, resources, detail-type',
     );
   });
 });

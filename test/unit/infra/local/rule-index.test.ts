@@ -104,6 +104,25 @@ describe('RuleIndex filing', () => {
     expect(index.matching({ source: 's99', b: '99' })).toEqual([99, 100]);
   });
 
+  it('finds a rule whose top-level leaf mixes prefixes with other values by any of them', () => {
+    const index = indexOf([
+      { source: ['x', { prefix: 'p' }] },
+      { source: [5, { prefix: 'p' }] },
+      { source: [null, { prefix: 'p' }] },
+      { source: [{ exists: true }, { prefix: 'p' }] },
+      { ip: ['2001:db8::1'] },
+      { source: [false, { prefix: 'p' }] },
+    ]);
+    expect(index.matching({ source: 'x' })).toEqual([0, 3]);
+    expect(index.matching({ source: 5 })).toEqual([1, 3]);
+    expect(index.matching({ source: null })).toEqual([2, 3]);
+    expect(index.matching({ source: false })).toEqual([3, 5]);
+    expect(index.matching({ source: 'pz' })).toEqual([0, 1, 2, 3, 5]);
+    expect(index.matching({ source: 'y' })).toEqual([3]);
+    // An IP literal matches the address in any spelling, which no filing by text could find.
+    expect(index.matching({ ip: '2001:0db8:0:0:0:0:0:1' })).toEqual([4]);
+  });
+
   it('needs every one of many leaf conditions, the last one added included', () => {
     const fields = Array.from({ length: 40 }, (_, i) => `f${i}`);
     const index = indexOf([{ detail: Object.fromEntries(fields.map((field) => [field, ['y']])) }]);
