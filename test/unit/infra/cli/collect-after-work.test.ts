@@ -23,11 +23,13 @@ const SCRIPT = `
     }
     held.push(process.memoryUsage().arrayBuffers);
   }
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  // Long enough for the incremental collection and the sweep of the freed arrays on a loaded
+  // machine; V8 itself would not collect an idle heap for several seconds more.
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   console.log([...held, process.memoryUsage().arrayBuffers].join(' '));
 `;
 
-/** `process.memoryUsage().arrayBuffers` at the points the script prints (the last after a quiet second). */
+/** `process.memoryUsage().arrayBuffers` at the points the script prints (the last after two quiet seconds). */
 function arrayBufferBytes(mode: 'ended' | 'quiet' | 'busy'): number[] {
   const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', SCRIPT, mode], {
     encoding: 'utf8',
