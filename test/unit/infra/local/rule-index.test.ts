@@ -148,11 +148,13 @@ describe('RuleIndex filing', () => {
   it('keeps answering correctly once its count of matched events wraps around', () => {
     const index = indexOf([{ source: ['s'], detail: { state: ['on'] } }, { detail: { n: [1] } }]);
     expect(index.matching({ source: 's', detail: { state: 'on', n: 1 } })).toEqual([0, 1]);
-    // 2^32 events cannot be sent in a test: set the counter the index stamps its per-event answers with.
+    // 2^32 events cannot be sent in a test: set the counter the index stamps its per-event answers
+    // with. The last event before the wrap does not reach rule 0, so only a reset clears its stamp
+    // from the first event, which the count comes back to.
     (index as unknown as { call: number }).call = 0xfffffffe;
+    expect(index.matching({ source: 't', detail: { state: 'on', n: 2 } })).toEqual([]);
     expect(index.matching({ source: 's', detail: { state: 'on', n: 1 } })).toEqual([0, 1]);
     expect(index.matching({ source: 's', detail: { state: 'off', n: 2 } })).toEqual([]);
-    expect(index.matching({ source: 's', detail: { state: 'on', n: 1 } })).toEqual([0, 1]);
     expect(index.matching({ source: 's', detail: { state: 'on', n: 2 } })).toEqual([0]);
   });
 });
