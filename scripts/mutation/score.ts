@@ -23,6 +23,8 @@ export interface ModuleScore extends MutationCounts {
   files: string[];
   /** Stryker's `mutate` for the run, as the report records it (a `file:from-to` is part of a file). */
   mutate: string[];
+  /** Files whose source in the report differs from the file under `root` now: a score of older code. */
+  stale: string[];
 }
 
 interface ReportMutant {
@@ -31,17 +33,27 @@ interface ReportMutant {
   location: { start: { line: number } };
 }
 
-/** The score in `reportFile`, or null when the module was never measured. */
-export function readModuleScore(reportFile: string): ModuleScore | null {
+/** The score in `reportFile`, or null when the module was never measured; files read under `root`. */
+export function readModuleScore(reportFile: string, root = '.'): ModuleScore | null {
   if (!existsSync(reportFile)) return null;
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
-    files: Record<string, { mutants: ReportMutant[] }>;
+    files: Record<string, { mutants: ReportMutant[]; source?: string }>;
     config?: { mutate?: string[] };
   };
-  return { ...scoreOf(report.files), mutate: report.config?.mutate ?? [] };
+  // Stryker keeps each mutated file's whole source in the report: code changed since is not measured.
+  const stale = Object.entries(report.files)
+    .filter(([file, { source }]) => {
+      const path = `${root}/${file}`;
+      return source !== undefined && (!existsSync(path) || readFileSync(path, 'utf8') !== source);
+    })
+    .map(([file]) => file)
+    .sort();
+  return { ...scoreOf(report.files), mutate: report.config?.mutate ?? [], stale };
 }
 
-export function scoreOf(files: Record<string, { mutants: readonly ReportMutant[] }>): Omit<ModuleScore, 'mutate'> {
+export function scoreOf(
+  files: Record<string, { mutants: readonly ReportMutant[] }>,
+): Omit<ModuleScore, 'mutate' | 'stale'> {
   const counts: MutationCounts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, other: 0 };
   const survivors: string[] = [];
   for (const [file, { mutants }] of Object.entries(files)) {

@@ -58,7 +58,11 @@ export class SharedDraws {
     const sizes = [paths, years].every((n) => Number.isInteger(n) && n >= 1);
     if (!sizes || paths > MAX_SHARED_PATHS) return undefined;
     const { assets, correlation, inflation } = market;
-    const key = JSON.stringify([Array.from(weights), singleStocks, assets, correlation, inflation]);
+    // Only what the draws depend on: a stock's fraction and volatility, in order. The outlook and
+    // the planning view describe the same stocks with different fields (the planning view's carry
+    // their own volatility's source), and keying on those would draw the same matrix twice.
+    const stocks = singleStocks.map((stock) => [stock.fraction, stock.volatility]);
+    const key = JSON.stringify([Array.from(weights), stocks, assets, correlation, inflation]);
     let drawn = this.drawn.get(key);
     if (!drawn) {
       drawn = monteCarloPaths(weights, singleStocks, market, paths, years, this.seed);

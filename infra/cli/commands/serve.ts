@@ -12,6 +12,7 @@ import { LocalScheduler } from '../../schedules/local-firing.ts';
 import { compileWasmBaselineOnly } from '../../storage/pglite.ts';
 import { ensureWebBuild } from '../../web/build.ts';
 import { type Command, EXIT, parse, runtimeOptions, stateHome, UsageError } from '../cli-kit.ts';
+import { collectAfterWork } from '../collect-after-work.ts';
 
 const USAGE = `Usage: alex serve [--port 8080] [--host 127.0.0.1] [--home DIR]
 
@@ -88,6 +89,13 @@ export const serveCommand: Command = {
       onError: (error) => io.err(`alex: schedules: ${(error as Error).message}`),
     });
     scheduler.start();
+    // An analysis's garbage is collected when the work stops, not left for V8's distant schedule.
+    const collector = collectAfterWork();
+    const stopCollecting = runtime.bus.subscribe((envelope) => {
+      const type = envelope['detail-type'];
+      if (type === 'AnalysisCompleted' || type === 'AnalysisFailed') collector.workEnded();
+      else collector.workSeen();
+    });
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
     if (dashboard.kind === 'missing') io.err(`alex: no dashboard: ${dashboard.reason}`);
     else if (dashboard.kind === 'stale') io.err(`alex: serving an out-of-date dashboard: ${dashboard.reason}`);
@@ -112,6 +120,8 @@ export const serveCommand: Command = {
       process.once('SIGTERM', resolve);
     });
     io.err(`alex: ${signal}: draining`);
+    stopCollecting();
+    collector.stop();
     await scheduler.stop();
     await server.close();
     const finished = await runtime.stopPolling(DRAIN_MS);

@@ -30,13 +30,13 @@ function write(file: string, text: string) {
   writeFileSync(join(root, file), text);
 }
 
-/** A report of `killed` killed and `survived` surviving mutants in each of `files`. */
-function report(name: string, files: string[], killed: number, survived: number, mutate = files) {
+/** A report of `killed` killed and `survived` surviving mutants in each of `files` (each's source: `source`). */
+function report(name: string, files: string[], killed: number, survived: number, mutate = files, source?: string) {
   const mutants = [
     ...Array.from({ length: killed }, () => ({ status: 'Killed' })),
     ...Array.from({ length: survived }, () => ({ status: 'Survived' })),
   ].map((m) => ({ ...m, mutatorName: 'ConditionalExpression', location: { start: { line: 1 } } }));
-  const report = { config: { mutate }, files: Object.fromEntries(files.map((file) => [file, { mutants }])) };
+  const report = { config: { mutate }, files: Object.fromEntries(files.map((file) => [file, { mutants, source }])) };
   write(`reports/mutation/${name}.json`, JSON.stringify(report));
 }
 
@@ -74,6 +74,24 @@ describe('mutationResults', () => {
     expect(mutationNotes(measured)).toContain(
       "Mutation: planner's report mutated only part of it (not met); left out: services/planner/handler.ts.",
     );
+  });
+
+  it('never counts a report of older code as met, and names the files changed since', () => {
+    write('services/planner/handler.ts', 'export const changed = true;\n');
+    const files = ['services/planner/domain.ts', 'services/planner/handler.ts'];
+    report('planner', files, 19, 1, files, ''); // 95 %, measured when both files were empty
+    const measured = mutationResults(root);
+    expect(measured.results.find((r) => r.name === 'mutation.planner.score')).toMatchObject({ value: 95, met: false });
+    expect(measured.stale).toEqual([{ name: 'planner', files: ['services/planner/handler.ts'] }]);
+    expect(mutationNotes(measured)).toContain(
+      "Mutation: planner's report is of older code (not met; npm run mutation -- planner): services/planner/handler.ts.",
+    );
+  });
+
+  it('counts a report whose sources are the files as they are now', () => {
+    const files = ['services/planner/domain.ts', 'services/planner/handler.ts'];
+    report('planner', files, 19, 1, files, '');
+    expect(mutationResults(root).results.find((r) => r.name === 'mutation.planner.score')).toMatchObject({ met: true });
   });
 
   it('gives a module without a report no score and names it', () => {

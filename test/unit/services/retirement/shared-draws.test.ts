@@ -35,6 +35,17 @@ describe('shared Monte Carlo draws', () => {
     expect(draws.get(Float64Array.from([1, 0, 0, 0, 0]), [], market)).not.toBe(first);
   });
 
+  it('draw once for the same stocks described with different fields, and again for another volatility', () => {
+    const draws = new SharedDraws(1_000, 35, 11);
+    const stock = { symbol: 'NVDA', fraction: 0.05, volatility: 0.6 };
+    const first = draws.get(weights, [stock], market);
+    // The planning view's stocks carry their own volatility's source; the draws do not depend on it.
+    const described = { ...stock, ownVolatility: 0.6, volatilityBasis: 'calendar-year total returns' };
+    expect(draws.get(weights, [described], market)).toBe(first);
+    expect(draws.get(weights, [{ ...stock, volatility: 0.35 }], market)).not.toBe(first);
+    expect(draws.get(weights, [{ ...stock, fraction: 0.06 }], market)).not.toBe(first);
+  });
+
   it('hold each year as one row of the generator’s stream, so the first k of a row are a same-seed sample', () => {
     const draws = new SharedDraws(100, 3, 5);
     const matrix = draws.get(weights, [], market)!;
