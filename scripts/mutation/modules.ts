@@ -28,7 +28,7 @@ export const MUTATION_MODULES = {
   },
   'portfolio-validation': {
     mutate: ['services/common/portfolio-file.ts'],
-    tests: ['test/unit/services/common/portfolio-file.test.ts'],
+    tests: ['test/unit/services/common/portfolio-file*.test.ts'],
   },
   'retirement-engine': {
     mutate: ['services/retirement/engine.ts'],

@@ -225,6 +225,16 @@ describe('the door checks what the pipeline needs', () => {
     expect(problem(withChange((p) => (p.goals.otherIncome = 2e9)))).toMatch(/goals\.otherIncome: must be at most/);
   });
 
+  it('accepts a yearly amount of exactly the limit, $1,000,000,000', () => {
+    const portfolio = parsePortfolioFile(
+      withChange((p) => {
+        p.goals.annualSpending = 1e9;
+        p.goals.annualContribution = 1e9;
+      }),
+    );
+    expect(portfolio.goals.annualSpending).toBe(1e9);
+  });
+
   it('refuses an owner already older than their life expectancy, with the age to go above', () => {
     const born = new Date().getUTCFullYear() - 100;
     const message = problem(
@@ -235,6 +245,19 @@ describe('the door checks what the pipeline needs', () => {
     );
     expect(message).toBe(
       `p.json: goals.lifeExpectancy: is 95, but the owner (born ${born}) is already 100; set it above 100`,
+    );
+  });
+
+  it('refuses an owner whose age is their life expectancy: no year is left to project', () => {
+    const born = new Date().getUTCFullYear() - 95;
+    const message = problem(
+      withChange((p) => {
+        p.user.birthYear = born;
+        p.goals.lifeExpectancy = 95;
+      }),
+    );
+    expect(message).toBe(
+      `p.json: goals.lifeExpectancy: is 95, but the owner (born ${born}) is already 95; set it above 95`,
     );
   });
 });
