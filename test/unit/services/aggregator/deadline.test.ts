@@ -8,11 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '#events/catalog.ts';
 import { getAnalysis } from '#services/aggregator/analysis-store.ts';
-import { createAggregatorHandler } from '#services/aggregator/handler.ts';
-import { aggregator } from '#services/aggregator/service.ts';
 import { buildCharts } from '#services/charter/domain.ts';
 import { advanceJob, createJob, getJob } from '#services/common/job-store.ts';
-import { eventRecord, lambdaContext, sqsEvent, testServiceContext } from '#test/support/lambda.ts';
+import { aggregatorOn } from '#test/support/aggregator.ts';
 import { startTestPorts, type TestPorts } from '#test/support/ports.ts';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
@@ -24,18 +22,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => ports.close());
 
-function aggregatorAt(now = NOW) {
-  const { ctx, recorded } = testServiceContext(aggregator, { ...ports.ports, now: () => now });
-  const handle = createAggregatorHandler(ctx);
-  const deliver = async (detailType: string, detail: unknown) => {
-    const response = await handle(
-      sqsEvent(eventRecord(detailType, detail, { queue: 'alex-aggregator' })),
-      lambdaContext('alex-aggregator'),
-    );
-    expect(response.batchItemFailures).toEqual([]);
-  };
-  return { recorded, deliver };
-}
+const aggregatorAt = (now = NOW) => aggregatorOn(ports.ports, now);
 
 /** A plan for charts and report, due at `deadline`. */
 function planOf(jobId: string, deadline: string) {

@@ -8,13 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '#events/catalog.ts';
 import { eventIdOf } from '#events/event-id.ts';
 import { getAnalysis } from '#services/aggregator/analysis-store.ts';
-import { createAggregatorHandler } from '#services/aggregator/handler.ts';
 import { aggregator } from '#services/aggregator/service.ts';
 import { buildCharts } from '#services/charter/domain.ts';
 import { eventFor } from '#services/common/emit.ts';
 import { listModelCalls } from '#services/common/model/audit-store.ts';
 import { OUTBOX_SWEEP_MESSAGE, storeInOutbox } from '#services/common/outbox.ts';
-import { eventRecord, lambdaContext, sqsEvent, sqsRecord, testServiceContext } from '#test/support/lambda.ts';
+import { aggregatorOn } from '#test/support/aggregator.ts';
+import { sqsRecord } from '#test/support/lambda.ts';
 import { startTestPorts, type TestPorts } from '#test/support/ports.ts';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
@@ -26,17 +26,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => ports.close());
 
-function aggregatorAt(now = NOW) {
-  const { ctx, recorded } = testServiceContext(aggregator, { ...ports.ports, now: () => now });
-  const handle = createAggregatorHandler(ctx);
-  const deliverRecord = async (record: ReturnType<typeof sqsRecord>) => {
-    const response = await handle(sqsEvent(record), lambdaContext('alex-aggregator'));
-    expect(response.batchItemFailures).toEqual([]);
-  };
-  const deliver = (detailType: string, detail: unknown) =>
-    deliverRecord(eventRecord(detailType, detail, { queue: 'alex-aggregator' }));
-  return { recorded, deliver, deliverRecord };
-}
+const aggregatorAt = (now = NOW) => aggregatorOn(ports.ports, now);
 
 function planOf(jobId: string, tasks: string[]) {
   return {
