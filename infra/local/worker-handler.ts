@@ -23,7 +23,7 @@ import type { EventPublisher, OutgoingEvent } from '#events/publisher.ts';
 import type { PayloadStore } from '#services/common/claim-check.ts';
 import type { DeadLetter, DeadLetterPort } from '#services/common/dead-letter.ts';
 import { claimCheckOnly } from '#services/common/declaration.ts';
-import type { KnowledgePort } from '#services/researcher/ports.ts';
+import { type KnowledgePort, searchEach } from '#services/researcher/ports.ts';
 import { tracingWanted } from '../telemetry/config.ts';
 import type { ServiceSpec } from '../topology.ts';
 import type { QueueHandler } from './poller.ts';
@@ -128,10 +128,7 @@ function searchFor(
     return knowledge ? knowledge.search(query, topK) : Promise.resolve([]);
   }
   const { queries, topK } = message.searchKnowledgeAll;
-  if (!knowledge) return Promise.resolve(queries.map(() => []));
-  return knowledge.searchAll
-    ? knowledge.searchAll(queries, topK)
-    : Promise.all(queries.map((query) => knowledge.search(query, topK)));
+  return knowledge ? searchEach(knowledge, queries, topK) : Promise.resolve(queries.map(() => []));
 }
 
 export interface WorkerHandler {

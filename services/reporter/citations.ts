@@ -8,7 +8,7 @@
  */
 import type { Citation } from '#events/values.ts';
 import { sentences } from '../researcher/passages.ts';
-import type { KnowledgeHit, KnowledgePort } from '../researcher/ports.ts';
+import { type KnowledgeHit, type KnowledgePort, searchEach } from '../researcher/ports.ts';
 import { terms } from '../researcher/tokens.ts';
 import type { PortfolioFacts } from './facts.ts';
 import { className } from './recommendations.ts';
@@ -76,18 +76,17 @@ export async function findCitations(
   const cited = new Set<string>();
   try {
     const questions = questionsFor(facts);
-    // All questions at once where the port can (one catalogue read): at most one search more
-    // than the loop below would make, when the first questions already fill MAX_CITATIONS.
-    const answers = knowledge.searchAll
-      ? await knowledge.searchAll(
-          questions.map((question) => question.query),
-          HITS_PER_QUESTION,
-        )
-      : undefined;
+    // All questions at once (one catalogue read where the port can): at most one search more
+    // than needed, when the first questions already fill MAX_CITATIONS.
+    const answers = await searchEach(
+      knowledge,
+      questions.map((question) => question.query),
+      HITS_PER_QUESTION,
+    );
     for (const [index, question] of questions.entries()) {
       if (citations.length >= MAX_CITATIONS) break;
       const asked = new Set(terms(question.query));
-      const hits = answers?.[index] ?? (await knowledge.search(question.query, HITS_PER_QUESTION));
+      const hits = answers[index] ?? [];
       const hit = hits.find(
         (h) => !cited.has(h.documentId) && terms(`${h.title} ${h.text}`).some((term) => asked.has(term)),
       );

@@ -121,3 +121,8 @@ export interface KnowledgePort {
    */
   searchAll?(queries: readonly string[], topK: number): Promise<KnowledgeHit[][]>;
 }
+
+/** Every query's hits, in order: by the port's `searchAll` where it has one, else one `search` each. */
+export function searchEach(port: KnowledgePort, queries: readonly string[], topK: number): Promise<KnowledgeHit[][]> {
+  return port.searchAll ? port.searchAll(queries, topK) : Promise.all(queries.map((query) => port.search(query, topK)));
+}
