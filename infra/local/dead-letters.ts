@@ -4,6 +4,7 @@
  * says what became of each message: processed, or back in a DLQ with its new reason.
  */
 import { queueSettings, SERVICE_NAMES, SERVICES, type ServiceName } from '../topology.ts';
+import { isJobEndType } from './job-messages.ts';
 import type { QueueMessage } from './queue.ts';
 import { loadQueueState } from './queue-journal.ts';
 import type { LocalRuntime, QueueKey } from './runtime.ts';
@@ -153,8 +154,7 @@ export async function redriveAndSettle(
     const type = envelope['detail-type'];
     newEventsByDetailType[type] = (newEventsByDetailType[type] ?? 0) + 1;
     const jobId = (envelope.detail as { jobId?: unknown } | null)?.jobId;
-    if ((type === 'AnalysisCompleted' || type === 'AnalysisFailed') && typeof jobId === 'string')
-      jobsFinished.push({ jobId, outcome: type });
+    if (isJobEndType(type) && typeof jobId === 'string') jobsFinished.push({ jobId, outcome: type });
   });
   try {
     // Letters of other queues stay where they are; anything new after settling is new.

@@ -21,9 +21,12 @@ export function analysisRequest(
   return request;
 }
 
+/** The detail types that end a job, whichever way: one of them is published once per job. */
+export function isJobEndType(detailType: string): detailType is 'AnalysisCompleted' | 'AnalysisFailed' {
+  return detailType === 'AnalysisCompleted' || detailType === 'AnalysisFailed';
+}
+
 /** True for the event that ends `jobId`: its `AnalysisCompleted` or its `AnalysisFailed`. */
 export function isJobEnd(jobId: string) {
-  return (e: EventEnvelope) =>
-    (e['detail-type'] === 'AnalysisCompleted' || e['detail-type'] === 'AnalysisFailed') &&
-    (e.detail as { jobId?: string }).jobId === jobId;
+  return (e: EventEnvelope) => isJobEndType(e['detail-type']) && (e.detail as { jobId?: string }).jobId === jobId;
 }

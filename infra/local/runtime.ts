@@ -53,6 +53,7 @@ export { defaultHome } from './home.ts';
 
 import { LocalBus, LocalBusPublisher } from './bus.ts';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.ts';
+import { isJobEndType } from './job-messages.ts';
 import { Poller, type QueueHandler } from './poller.ts';
 import { LocalQueue, type QueueMessage } from './queue.ts';
 import { isWorkerService, type WorkerHandler, workerHandler } from './worker-handler.ts';
@@ -241,7 +242,7 @@ export class LocalRuntime {
     const finished: string[] = [];
     const unsubscribe = this.bus.subscribe((envelope) => {
       const type = envelope['detail-type'];
-      if (type === 'AnalysisCompleted' || type === 'AnalysisFailed')
+      if (isJobEndType(type))
         finished.push(
           `${(envelope.detail as { jobId: string }).jobId} ${type === 'AnalysisFailed' ? 'failed' : (envelope.detail as { status: string }).status}`,
         );

@@ -15,6 +15,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isJobEndType } from '#infra/local/job-messages.ts';
 import { seededRandom } from '#infra/local/random.ts';
 import { type AlexResult, runAlex, spawnAlex } from '#test/support/alex-process.ts';
 
@@ -168,7 +169,7 @@ function finalAnnouncements(home: string): Map<string, string[]> {
       };
       const type = event['detail-type'];
       const jobId = event.detail?.jobId;
-      if ((type === 'AnalysisCompleted' || type === 'AnalysisFailed') && jobId && !event['replay-name'])
+      if (isJobEndType(type) && jobId && !event['replay-name'])
         deliveries.set(jobId, [...(deliveries.get(jobId) ?? []), `${event.id} ${JSON.stringify(event.detail)}`]);
     } catch {
       // A torn line is the archive's to report; counted as unreadable by the commands above.

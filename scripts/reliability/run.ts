@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope } from '#events/envelope.ts';
 import { ThrottlingModel } from '#infra/local/faults.ts';
-import { analysisRequest } from '#infra/local/job-messages.ts';
+import { analysisRequest, isJobEndType } from '#infra/local/job-messages.ts';
 import { seededRandom } from '#infra/local/random.ts';
 import { replayArchive } from '#infra/local/replay.ts';
 import { type FaultOptions, LocalRuntime } from '#infra/local/runtime.ts';
@@ -55,8 +55,6 @@ export interface ReliabilityReport {
   seconds: number;
 }
 
-const ENDS = new Set(['AnalysisCompleted', 'AnalysisFailed']);
-
 export async function runReliability(options: ReliabilityOptions): Promise<ReliabilityReport> {
   const started = performance.now();
   const random = seededRandom(options.seed);
@@ -74,7 +72,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     const ends = new Map<string, EventEnvelope[]>();
     const unsubscribe = runtime.bus.subscribe((event) => {
       // Replayed copies of old announcements are history, not new announcements.
-      if (!ENDS.has(event['detail-type']) || event['replay-name']) return;
+      if (!isJobEndType(event['detail-type']) || event['replay-name']) return;
       const jobId = (event.detail as { jobId: string }).jobId;
       ends.set(jobId, [...(ends.get(jobId) ?? []), event]);
     });

@@ -7,6 +7,7 @@
 import { startApiServer } from '../../api/server.ts';
 import { AwsEndpoints } from '../../local/aws-endpoints/index.ts';
 import { ensureKey, loadKeyStore, recordEndpoint } from '../../local/aws-endpoints/keys.ts';
+import { isJobEndType } from '../../local/job-messages.ts';
 import { LocalRuntime } from '../../local/runtime.ts';
 import { LocalScheduler } from '../../schedules/local-firing.ts';
 import { compileWasmBaselineOnly } from '../../storage/pglite.ts';
@@ -92,8 +93,7 @@ export const serveCommand: Command = {
     // An analysis's garbage is collected when the work stops, not left for V8's distant schedule.
     const collector = collectAfterWork();
     const stopCollecting = runtime.bus.subscribe((envelope) => {
-      const type = envelope['detail-type'];
-      if (type === 'AnalysisCompleted' || type === 'AnalysisFailed') collector.workEnded();
+      if (isJobEndType(envelope['detail-type'])) collector.workEnded();
       else collector.workSeen();
     });
     io.out(`alex: serving ${server.url} (home ${home}, pid ${process.pid})`);
